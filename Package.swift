@@ -1,0 +1,74 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "calldash",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "calldash", targets: ["calldash"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+    ],
+    targets: [
+        // Pure: model, exact-lexeme parsing, store, journal codec. No NIO, no terminal.
+        .target(
+            name: "CallDashCore",
+            dependencies: [
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+        // The embedded HTTP receiver: a lean SwiftNIO HTTP/1.1 pipeline over the core.
+        .target(
+            name: "CallDashReceiver",
+            dependencies: [
+                "CallDashCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Plays the provider: sends reports over HTTP with the 200/202 rule and retries.
+        .target(
+            name: "CallDashClient",
+            dependencies: [
+                "CallDashCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "calldash",
+            dependencies: [
+                "CallDashCore", "CallDashReceiver", "CallDashClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Benchmark helpers: the reference NIO server and the in-process store/journal measurements.
+        .executableTarget(
+            name: "calldash-bench",
+            dependencies: [
+                "CallDashCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "CallDashCoreTests", dependencies: ["CallDashCore"]),
+        .testTarget(
+            name: "CallDashReceiverTests",
+            dependencies: ["CallDashReceiver", "CallDashClient", "CallDashCore"]
+        ),
+        .testTarget(name: "EndToEndTests", dependencies: ["CallDashCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

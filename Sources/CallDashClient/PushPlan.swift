@@ -1,0 +1,67 @@
+import CallDashCore
+import NIOCore
+
+/// What `push` sends and how.
+public struct PushPlan: Sendable {
+    /// Where each report is POSTed.
+    public var url: String
+    /// How many reports; nil sends until cancelled (the demo provider).
+    public var count: Int?
+    /// Reports per second; nil sends as fast as `concurrency` allows.
+    public var rate: Double?
+    /// Tries per report; the provider's rule decides success (200 or 202 only).
+    public var attempts: Int
+    /// Reports in flight at once.
+    public var concurrency: Int
+    /// The first retry waits this long, each later one twice as long.
+    public var initialBackoff: Duration
+    /// Connect plus whole-request limit for one attempt.
+    public var timeout: TimeAmount
+
+    public init(url: String, count: Int? = 1, rate: Double? = nil, attempts: Int = 3, concurrency: Int = 16,
+                initialBackoff: Duration = .milliseconds(100), timeout: TimeAmount = .seconds(10)) {
+        self.url = url
+        self.count = count
+        self.rate = rate
+        self.attempts = attempts
+        self.concurrency = concurrency
+        self.initialBackoff = initialBackoff
+        self.timeout = timeout
+    }
+}
+
+/// Where the bodies come from.
+public enum ReportSource: Sendable {
+    case synthetic(seed: UInt64)
+    /// Bodies from a file, sent in order and cycled when `count` is larger.
+    case given([[UInt8]])
+}
+
+/// The provider's verdict on one answer: only 200 and 202 count as delivered.
+public enum ProviderRule {
+    public static func delivered(_ status: Int) -> Bool { status == 200 || status == 202 }
+}
+
+/// How a push went, as `--json` prints it.
+public struct PushSummary: Sendable, Equatable {
+    public var sent = 0
+    public var delivered = 0
+    public var failed = 0
+    public var attempts = 0
+    /// Final answer per failed report: an HTTP status or the transport error.
+    public var failures: [String: Int] = [:]
+
+    public init() {}
+
+    public var json: String {
+        "{\"sent\":\(sent),\"delivered\":\(delivered),\"failed\":\(failed),\"attempts\":\(attempts)}"
+    }
+
+    public var text: String {
+        var s = "sent \(sent), delivered \(delivered), failed \(failed), attempts \(attempts)"
+        if !failures.isEmpty {
+            s += " (failures: " + failures.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ") + ")"
+        }
+        return s
+    }
+}

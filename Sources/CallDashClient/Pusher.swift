@@ -1,0 +1,112 @@
+import AsyncHTTPClient
+import CallDashCore
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Plays the provider: POSTs reports with retries and the 200/202 rule.
+public final class Pusher: Sendable {
+    private let client: HTTPClient
+
+    public init() {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(5), read: .seconds(10))
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    public func shutdown() async {
+        try? await client.shutdown()
+    }
+
+    /// Outcome of one report after all its attempts.
+    public struct Delivery: Sendable {
+        public var index: Int
+        public var delivered: Bool
+        public var attempts: Int
+        /// The last answer: an HTTP status code, or a transport error's text.
+        public var lastAnswer: String
+    }
+
+    /// Sends the plan's reports; `progress` hears about each report once it is settled.
+    public func push(_ plan: PushPlan, source: ReportSource, progress: @escaping @Sendable (Delivery) -> Void = { _ in }) async -> PushSummary {
+        var generator: SyntheticReports?
+        if case let .synthetic(seed) = source { generator = SyntheticReports(seed: seed) }
+        var summary = PushSummary()
+        let start = ContinuousClock.now
+        await withTaskGroup(of: Delivery.self) { group in
+            var index = 0
+            var inFlight = 0
+            func settle(_ d: Delivery) {
+                inFlight -= 1
+                summary.sent += 1
+                summary.attempts += d.attempts
+                if d.delivered { summary.delivered += 1 } else {
+                    summary.failed += 1
+                    summary.failures[d.lastAnswer, default: 0] += 1
+                }
+                progress(d)
+            }
+            while plan.count.map({ index < $0 }) ?? true, !Task.isCancelled {
+                if let rate = plan.rate, rate > 0 {
+                    let due = start + .seconds(Double(index) / rate)
+                    if due > .now { try? await Task.sleep(until: due) }
+                }
+                if inFlight >= plan.concurrency, let d = await group.next() { settle(d) }
+                let body: [UInt8]
+                switch source {
+                case .synthetic: body = generator!.next(now: Self.now())
+                case let .given(bodies): body = bodies[index % bodies.count]
+                }
+                let i = index
+                group.addTask { await self.send(body, index: i, plan: plan) }
+                inFlight += 1
+                index += 1
+            }
+            while let d = await group.next() { settle(d) }
+        }
+        return summary
+    }
+
+    /// One report, retried with a doubling backoff until the provider's rule is met or attempts run out.
+    func send(_ body: [UInt8], index: Int, plan: PushPlan) async -> Delivery {
+        var backoff = plan.initialBackoff
+        var last = ""
+        for attempt in 1...max(1, plan.attempts) {
+            var request = HTTPClientRequest(url: plan.url)
+            request.method = .POST
+            request.headers.add(name: "content-type", value: "application/json")
+            request.headers.add(name: "user-agent", value: "calldash-push")
+            request.body = .bytes(ByteBuffer(bytes: body))
+            do {
+                let response = try await client.execute(request, timeout: plan.timeout)
+                _ = try? await response.body.collect(upTo: 1 << 20)
+                last = String(response.status.code)
+                if ProviderRule.delivered(Int(response.status.code)) {
+                    return Delivery(index: index, delivered: true, attempts: attempt, lastAnswer: last)
+                }
+            } catch {
+                last = Self.describe(error)
+            }
+            if attempt < plan.attempts {
+                try? await Task.sleep(for: backoff)
+                backoff *= 2
+            }
+        }
+        return Delivery(index: index, delivered: false, attempts: max(1, plan.attempts), lastAnswer: last)
+    }
+
+    static func describe(_ error: Error) -> String {
+        if let e = error as? HTTPClientError {
+            if e == .connectTimeout { return "connect timeout" }
+            if e == .deadlineExceeded || e == .readTimeout { return "timeout" }
+            if e == .remoteConnectionClosed { return "connection closed" }
+        }
+        let text = "\(error)"
+        if text.contains("Connection refused") || text.contains("connectionRefused") { return "connection refused" }
+        return text.count > 60 ? String(text.prefix(60)) + "…" : text
+    }
+
+    static func now() -> Timestamp {
+        Timestamp(millis: Int64(Date().timeIntervalSince1970 * 1000))
+    }
+}

@@ -1,0 +1,73 @@
+/// One member of a JSON object, its value reduced to text: a string's unescaped contents,
+/// a number's or literal's exact lexeme, or a nested array's or object's exact JSON text.
+public struct JSONFlatMember: Sendable, Equatable {
+    public var key: String
+    public var kind: JSONKind
+    public var text: String
+
+    public init(key: String, kind: JSONKind, text: String) {
+        self.key = key
+        self.kind = kind
+        self.text = text
+    }
+}
+
+/// Reads a document that must be one JSON object into its members, in order.
+public enum JSONFlatObject {
+    /// Parses `bytes` (already valid UTF-8) strictly; duplicate keys are an error because the
+    /// report would otherwise be ambiguous about which value the sender meant.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> [JSONFlatMember] {
+        var scanner = JSONScanner(bytes)
+        scanner.skipWhitespace()
+        if let kind = scanner.peekKind(), kind != .object {
+            throw JSONError("expected a JSON object, found \(kind.article)", at: scanner.position)
+        }
+        var members: [JSONFlatMember] = []
+        var seen: Set<String> = []
+        try scanner.readObject { (key, s) throws(JSONError) in
+            let keyEnd = s.position
+            guard seen.insert(key).inserted else {
+                throw JSONError("duplicate key \"\(key)\"", at: keyEnd)
+            }
+            members.append(JSONFlatMember(key: key, kind: s.peekKind() ?? .null, text: try s.readText(bytes)))
+        }
+        try scanner.expectEnd()
+        return members
+    }
+
+    public static func parse(_ bytes: [UInt8]) throws(JSONError) -> [JSONFlatMember] {
+        try bytes.withUnsafeBufferPointer { (p) throws(JSONError) in try parse(p) }
+    }
+}
+
+extension JSONScanner {
+    /// Reads the value at the current position as text (see `JSONFlatMember`).
+    public mutating func readText(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> String {
+        switch peekKind() {
+        case .string:
+            return try readString()
+        case .number:
+            let r = try readNumber()
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self)
+        case .bool, .null:
+            return try readLiteral()
+        case .array, .object, nil:
+            let r = try skipValue(depth: 1)
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self)
+        }
+    }
+}
+
+extension JSONKind {
+    /// "an array", "a string", … for error messages.
+    public var article: String {
+        switch self {
+        case .string: "a string"
+        case .number: "a number"
+        case .bool: "a boolean"
+        case .null: "null"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+}

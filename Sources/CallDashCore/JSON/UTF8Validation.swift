@@ -1,0 +1,43 @@
+/// Finds the first byte that breaks UTF-8 well-formedness (RFC 3629: no overlongs, no surrogates,
+/// nothing above U+10FFFF), so a rejection can say exactly where the bad byte is.
+public enum UTF8Validation {
+    /// The offset of the first invalid byte, or nil when the whole buffer is valid UTF-8.
+    public static func firstInvalidOffset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            // ASCII fast path, eight bytes at a time when aligned reads are possible.
+            while i + 8 <= n {
+                let word = UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)
+                if word & 0x8080_8080_8080_8080 != 0 { break }
+                i += 8
+            }
+            guard i < n else { return nil }
+            let b0 = bytes[i]
+            if b0 < 0x80 { i += 1; continue }
+            let length: Int
+            var lower: UInt8 = 0x80
+            var upper: UInt8 = 0xBF
+            switch b0 {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: length = 3; lower = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED: length = 3; upper = 0x9F
+            case 0xF0: length = 4; lower = 0x90
+            case 0xF1...0xF3: length = 4
+            case 0xF4: length = 4; upper = 0x8F
+            default: return i
+            }
+            guard i + 1 < n, bytes[i + 1] >= lower, bytes[i + 1] <= upper else { return min(i + 1, n) == n ? i : i + 1 }
+            for k in 2..<length {
+                guard i + k < n, bytes[i + k] & 0xC0 == 0x80 else { return i + k >= n ? i : i + k }
+            }
+            i += length
+        }
+        return nil
+    }
+
+    public static func firstInvalidOffset(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer { firstInvalidOffset($0) }
+    }
+}

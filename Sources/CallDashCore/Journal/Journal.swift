@@ -1,0 +1,142 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import Synchronization
+
+/// The append-only JSON Lines journal: one delivery record per line, written before the reply.
+///
+/// A plain `write(2)` per record is enough to survive `kill -9` (the data is in the kernel).
+/// With `fsync` on, replies also wait for the data to reach the disk; concurrent writers share
+/// fsyncs (group commit): while one fsync runs, later records queue for the next one.
+public final class Journal: Sendable {
+    public let path: String
+    public let fsyncEnabled: Bool
+    private let writeFD: Int32
+    private let readFD: Int32
+    private let state: Mutex<State>
+    private let syncQueue = DispatchQueue(label: "calldash.journal.sync")
+
+    private struct State: Sendable {
+        /// Bytes in the file; the next line starts here.
+        var end: UInt64
+        /// Bytes known to be on disk.
+        var synced: UInt64
+        var waiters: [(offset: UInt64, done: @Sendable (Bool) -> Void)] = []
+        var syncRunning = false
+    }
+
+    /// Opens (creating it and its folder) the journal for appending.
+    public init(path: String, fsync: Bool = false) throws(JournalError) {
+        self.path = path
+        self.fsyncEnabled = fsync
+        try Self.makeParentDirectory(of: path)
+        let w = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard w >= 0 else { throw .system("open", path, errno: errno) }
+        let r = open(path, O_RDONLY | O_CLOEXEC)
+        guard r >= 0 else {
+            let e = errno
+            close(w)
+            throw .system("read", path, errno: e)
+        }
+        var st = stat()
+        fstat(w, &st)
+        writeFD = w
+        readFD = r
+        state = Mutex(State(end: UInt64(st.st_size), synced: UInt64(st.st_size)))
+    }
+
+    deinit {
+        close(writeFD)
+        close(readFD)
+    }
+
+    /// Bytes written so far.
+    public var size: UInt64 { state.withLock { $0.end } }
+
+    /// Appends `line` plus a newline in one write; returns where the line starts.
+    /// Callers serialize appends (the recorder holds its lock), so offsets are in order.
+    public func append(_ line: [UInt8]) throws(JournalError) -> UInt64 {
+        var buffer = line
+        buffer.append(0x0A)
+        let start = state.withLock { $0.end }
+        let ok = buffer.withUnsafeBytes { p -> Int32 in
+            var done = 0
+            while done < p.count {
+                let n = write(writeFD, p.baseAddress! + done, p.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                done += n
+            }
+            return 0
+        }
+        guard ok == 0 else { throw .system("write", path, errno: ok) }
+        state.withLock { $0.end = start + UInt64(buffer.count) }
+        return start
+    }
+
+    /// Calls `done(true)` once everything up to `offset` is on disk (group commit), or
+    /// `done(false)` if fsync failed. Without `fsync` mode it calls back at once.
+    public func whenDurable(upTo offset: UInt64, _ done: @escaping @Sendable (Bool) -> Void) {
+        guard fsyncEnabled else { return done(true) }
+        enum Action { case now, wait, startSync }
+        let action: Action = state.withLock { st in
+            if st.synced >= offset { return .now }
+            st.waiters.append((offset, done))
+            if st.syncRunning { return .wait }
+            st.syncRunning = true
+            return .startSync
+        }
+        switch action {
+        case .now: done(true)
+        case .wait: break
+        case .startSync: syncQueue.async { self.syncLoop() }
+        }
+    }
+
+    /// One fsync serves every record written before it started; records that arrive meanwhile
+    /// wait for the next round.
+    private func syncLoop() {
+        while true {
+            let target = state.withLock { $0.end }
+            let ok = fsync(writeFD) == 0
+            let (ready, more): ([@Sendable (Bool) -> Void], Bool) = state.withLock { st in
+                if ok { st.synced = max(st.synced, target) }
+                let synced = st.synced
+                let ready = st.waiters.filter { !ok || $0.offset <= synced }.map(\.done)
+                st.waiters.removeAll { !ok || $0.offset <= synced }
+                st.syncRunning = !st.waiters.isEmpty
+                return (ready, st.syncRunning)
+            }
+            for done in ready { done(ok) }
+            if !more { return }
+        }
+    }
+
+    /// Forces everything written so far to disk (used at shutdown).
+    public func flush() {
+        fsync(writeFD)
+    }
+
+    /// Reads back the line at `offset` (without its newline).
+    public func line(at offset: UInt64, length: UInt32) throws(JournalError) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: Int(length))
+        let n = out.withUnsafeMutableBytes { pread(readFD, $0.baseAddress!, Int(length), off_t(offset)) }
+        guard n == Int(length) else { throw JournalError("cannot read journal \(path) at byte \(offset)") }
+        return out
+    }
+
+    static func makeParentDirectory(of path: String) throws(JournalError) {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/").dropLast() {
+            prefix += "/" + part
+            if mkdir(prefix, 0o700) != 0 && errno != EEXIST {
+                throw .system("create the folder for", path, errno: errno)
+            }
+        }
+    }
+}

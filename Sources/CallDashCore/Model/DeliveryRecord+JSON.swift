@@ -1,0 +1,205 @@
+import Foundation
+
+/// The one JSON form of a delivery record: a journal line, a `serve` output line, an API item.
+extension DeliveryRecord {
+    /// The record as one line of JSON, without the trailing newline.
+    public func json() -> [UInt8] {
+        var w = JSONWriter(capacity: 384 + raw.count + headers.count * 48)
+        w.raw("{")
+        w.key("seq"); w.int(seq)
+        w.raw(","); w.key("received_at"); w.string(receivedAt.iso8601)
+        w.raw(","); w.key("method"); w.string(method)
+        w.raw(","); w.key("path"); w.string(path)
+        w.raw(","); w.key("query"); Self.write(pairs: query, to: &w)
+        w.raw(","); w.key("headers"); Self.write(pairs: headers, to: &w)
+        w.raw(","); w.key("remote"); w.string(remote)
+        w.raw(","); w.key("content_type"); w.stringOrNull(contentType)
+        w.raw(","); w.key("response_code"); w.int(responseCode)
+        w.raw(","); w.key("outcome"); w.string(outcome.rawValue)
+        w.raw(","); w.key("error"); w.stringOrNull(error)
+        w.raw(","); w.key("fields"); w.raw("{")
+        var first = true
+        for (field, value) in fields.present {
+            if !first { w.raw(",") }
+            first = false
+            w.key(field.rawValue); w.string(value)
+        }
+        w.raw("}")
+        w.raw(","); w.key("extra"); w.raw("{")
+        for (i, pair) in extra.enumerated() {
+            if i > 0 { w.raw(",") }
+            w.key(pair.name); w.string(pair.value)
+        }
+        w.raw("}")
+        let utf8 = raw.withUnsafeBufferPointer { UTF8Validation.firstInvalidOffset($0) == nil }
+        w.raw(","); w.key("raw")
+        if utf8 {
+            raw.withUnsafeBufferPointer { w.string(utf8: $0) }
+        } else {
+            w.string(Data(raw).base64EncodedString())
+        }
+        w.raw(","); w.key("raw_encoding"); w.raw(utf8 ? "\"utf8\"" : "\"base64\"")
+        w.raw(","); w.key("webhook")
+        if let webhook { w.int(webhook) } else { w.raw("null") }
+        w.raw("}")
+        return w.bytes
+    }
+
+    private static func write(pairs: [NameValue], to w: inout JSONWriter) {
+        w.raw("[")
+        for (i, p) in pairs.enumerated() {
+            if i > 0 { w.raw(",") }
+            w.raw("{\"name\":"); w.string(p.name)
+            w.raw(",\"value\":"); w.string(p.value)
+            w.raw("}")
+        }
+        w.raw("]")
+    }
+
+    /// Reads a record back from its JSON form (a journal line).
+    public init(json bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) {
+        var s = JSONScanner(bytes)
+        var r = DeliveryRecord(receivedAt: Timestamp(millis: 0), method: "", path: "")
+        var rawText = ""
+        var base64 = false
+        var sawSeq = false
+        try s.readObject { (key, s) throws(JSONError) in
+            switch key {
+            case "seq": r.seq = try s.readUInt(bytes); sawSeq = true
+            case "received_at": r.receivedAt = try s.readTimestamp()
+            case "method": r.method = try s.readString()
+            case "path": r.path = try s.readString()
+            case "query": r.query = try s.readPairs()
+            case "headers": r.headers = try s.readPairs()
+            case "remote": r.remote = try s.readString()
+            case "content_type": r.contentType = try s.readOptionalString()
+            case "response_code": r.responseCode = Int(try s.readUInt(bytes))
+            case "outcome": r.outcome = try s.readOutcome()
+            case "error": r.error = try s.readOptionalString()
+            case "fields": r.fields = try s.readFields(bytes)
+            case "extra":
+                try s.readObject { (k, s) throws(JSONError) in r.extra.append(NameValue(k, try s.readString())) }
+            case "raw": rawText = try s.readString()
+            case "raw_encoding": base64 = try s.readString() == "base64"
+            case "webhook": r.webhook = try s.readOptionalUInt(bytes).map { Int($0) }
+            default: try s.skipValue()
+            }
+        }
+        try s.expectEnd()
+        guard sawSeq else { throw JSONError("record has no seq", at: 0) }
+        if base64 {
+            guard let data = Data(base64Encoded: rawText) else { throw JSONError("raw is not valid base64", at: 0) }
+            r.raw = Array(data)
+        } else {
+            r.raw = Array(rawText.utf8)
+        }
+        self = r
+    }
+
+    public init(json bytes: [UInt8]) throws(JSONError) {
+        self = try bytes.withUnsafeBufferPointer { (p) throws(JSONError) in try DeliveryRecord(json: p) }
+    }
+}
+
+extension ReportSummary {
+    /// Reads just what the store keeps from a record's JSON form, skipping headers and body:
+    /// this is what makes replaying a million-line journal fast.
+    public init(json bytes: UnsafeBufferPointer<UInt8>, location: RecordLocation) throws(JSONError) {
+        var s = JSONScanner(bytes)
+        var seq: UInt64?
+        var receivedAt = Timestamp(millis: 0)
+        var code = 0
+        var outcome = Outcome.accepted
+        var method = ""
+        var error: String?
+        var webhook: Int?
+        var fields = ReportFields()
+        try s.readObject { (key, s) throws(JSONError) in
+            switch key {
+            case "seq": seq = try s.readUInt(bytes)
+            case "received_at": receivedAt = try s.readTimestamp()
+            case "method": method = try s.readString()
+            case "response_code": code = Int(try s.readUInt(bytes))
+            case "outcome": outcome = try s.readOutcome()
+            case "error": error = try s.readOptionalString()
+            case "fields": fields = try s.readFields(bytes)
+            case "webhook": webhook = try s.readOptionalUInt(bytes).map { Int($0) }
+            default: try s.skipValue()
+            }
+        }
+        try s.expectEnd()
+        guard let seq else { throw JSONError("record has no seq", at: 0) }
+        self.init(
+            seq: seq, receivedAt: receivedAt, responseCode: code, outcome: outcome, method: method,
+            error: error, webhook: webhook, fields: fields, location: location)
+    }
+}
+
+extension JSONScanner {
+    mutating func readUInt(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> UInt64 {
+        let at = position
+        guard peekKind() == .number else { throw JSONError("expected a whole number", at: at) }
+        let r = try readNumber()
+        var v: UInt64 = 0
+        for i in r {
+            let d = bytes[i]
+            guard d >= 0x30, d <= 0x39 else { throw JSONError("expected a whole number", at: at) }
+            let (m, o1) = v.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(UInt64(d - 0x30))
+            guard !o1, !o2 else { throw JSONError("number out of range", at: at) }
+            v = a
+        }
+        return v
+    }
+
+    mutating func readOptionalUInt(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> UInt64? {
+        if peekKind() == .null { _ = try readLiteral(); return nil }
+        return try readUInt(bytes)
+    }
+
+    mutating func readOptionalString() throws(JSONError) -> String? {
+        if peekKind() == .null { _ = try readLiteral(); return nil }
+        return try readString()
+    }
+
+    mutating func readTimestamp() throws(JSONError) -> Timestamp {
+        let at = position
+        guard let t = Timestamp(iso8601: try readString()) else { throw JSONError("bad received_at timestamp", at: at) }
+        return t
+    }
+
+    mutating func readOutcome() throws(JSONError) -> Outcome {
+        let at = position
+        guard let o = Outcome(rawValue: try readString()) else { throw JSONError("unknown outcome", at: at) }
+        return o
+    }
+
+    mutating func readFields(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> ReportFields {
+        var fields = ReportFields()
+        try readObject { (k, s) throws(JSONError) in
+            let at = s.position
+            guard let f = ReportField(key: k) else { throw JSONError("unknown standard field \"\(k)\"", at: at) }
+            fields[f] = try s.readString()
+        }
+        return fields
+    }
+
+    mutating func readPairs() throws(JSONError) -> [NameValue] {
+        var pairs: [NameValue] = []
+        skipWhitespace()
+        let at = position
+        guard peekKind() == .array else { throw JSONError("expected an array of {name, value}", at: at) }
+        try readArray { (s) throws(JSONError) in
+            var name = "", value = ""
+            try s.readObject { (k, s) throws(JSONError) in
+                switch k {
+                case "name": name = try s.readString()
+                case "value": value = try s.readString()
+                default: try s.skipValue()
+                }
+            }
+            pairs.append(NameValue(name, value))
+        }
+        return pairs
+    }
+}

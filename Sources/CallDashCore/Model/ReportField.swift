@@ -1,0 +1,64 @@
+/// The provider's standard report fields, in the order its documentation lists them.
+public enum ReportField: String, CaseIterable, Sendable, Hashable {
+    case webhookID = "webhook_id"
+    case bridge
+    case from
+    case to
+    case source
+    case mid
+    case flowID = "flow_id"
+    case startAt = "start_at"
+    case endAt = "end_at"
+    case duration
+    case status
+    case recordingURL = "recording_url"
+
+    /// Position in `allCases`, used to index compact storage.
+    public var index: Int {
+        switch self {
+        case .webhookID: 0
+        case .bridge: 1
+        case .from: 2
+        case .to: 3
+        case .source: 4
+        case .mid: 5
+        case .flowID: 6
+        case .startAt: 7
+        case .endAt: 8
+        case .duration: 9
+        case .status: 10
+        case .recordingURL: 11
+        }
+    }
+
+    /// Looks a key up without allocating; nil for keys that are not standard fields.
+    public init?(key: String) {
+        self.init(rawValue: key)
+    }
+}
+
+/// The standard fields of one report, each kept exactly as sent (numbers as their lexeme).
+public struct ReportFields: Sendable, Equatable {
+    private var values: [String?]
+
+    public init() {
+        values = Array(repeating: nil, count: ReportField.allCases.count)
+    }
+
+    public init(_ pairs: [ReportField: String]) {
+        self.init()
+        for (field, value) in pairs { self[field] = value }
+    }
+
+    public subscript(field: ReportField) -> String? {
+        get { values[field.index] }
+        set { values[field.index] = newValue }
+    }
+
+    /// The fields that are present, in standard order.
+    public var present: [(field: ReportField, value: String)] {
+        ReportField.allCases.compactMap { f in values[f.index].map { (f, $0) } }
+    }
+
+    public var isEmpty: Bool { values.allSatisfy { $0 == nil } }
+}

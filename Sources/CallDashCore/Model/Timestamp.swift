@@ -1,0 +1,82 @@
+/// A UTC instant in milliseconds since 1970, printed as ISO 8601 (`2026-11-27T11:07:14.123Z`).
+/// Hand-written formatting keeps it off the hot path's allocation budget and out of Foundation.
+public struct Timestamp: Sendable, Equatable, Comparable, Hashable {
+    public var millis: Int64
+
+    public init(millis: Int64) { self.millis = millis }
+
+    public static func < (a: Timestamp, b: Timestamp) -> Bool { a.millis < b.millis }
+
+    /// ISO 8601 in UTC with milliseconds.
+    public var iso8601: String {
+        let (days, msOfDay) = millis.floorDivided(by: 86_400_000)
+        let (y, m, d) = Self.civil(fromDays: days)
+        let secs = msOfDay / 1000
+        var out = ""
+        out.reserveCapacity(24)
+        out += Self.pad(y, 4) + "-" + Self.pad(m, 2) + "-" + Self.pad(d, 2)
+        out += "T" + Self.pad(secs / 3600, 2) + ":" + Self.pad(secs / 60 % 60, 2) + ":" + Self.pad(secs % 60, 2)
+        out += "." + Self.pad(msOfDay % 1000, 3) + "Z"
+        return out
+    }
+
+    /// Parses what `iso8601` prints (also without milliseconds); nil for anything else.
+    public init?(iso8601 s: String) {
+        let b = Array(s.utf8)
+        guard b.count == 20 || b.count == 24, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A,
+              b[16] == 0x3A, b.last == 0x5A else { return nil }
+        func num(_ r: Range<Int>) -> Int64? {
+            var v: Int64 = 0
+            for i in r {
+                guard b[i] >= 0x30, b[i] <= 0x39 else { return nil }
+                v = v * 10 + Int64(b[i] - 0x30)
+            }
+            return v
+        }
+        guard let y = num(0..<4), let mo = num(5..<7), let d = num(8..<10), let h = num(11..<13),
+              let mi = num(14..<16), let se = num(17..<19), (1...12).contains(mo), (1...31).contains(d),
+              h < 24, mi < 60, se < 61 else { return nil }
+        var ms: Int64 = 0
+        if b.count == 24 {
+            guard b[19] == 0x2E, let f = num(20..<23) else { return nil }
+            ms = f
+        }
+        let days = Self.days(fromCivil: y, mo, d)
+        millis = ((days * 24 + h) * 60 + mi) * 60_000 + se * 1000 + ms
+    }
+
+    // Howard Hinnant's civil-date algorithms: exact for the proleptic Gregorian calendar.
+    static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    static func days(fromCivil y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    private static func pad(_ v: Int64, _ width: Int) -> String {
+        let s = String(v)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
+}
+
+extension Int64 {
+    /// Floor division and non-negative remainder (dates before 1970 still format correctly).
+    func floorDivided(by d: Int64) -> (Int64, Int64) {
+        let q = self / d, r = self % d
+        return r < 0 ? (q - 1, r + d) : (q, r)
+    }
+}

@@ -1,0 +1,109 @@
+/// Decodes `multipart/form-data` bodies into fields. The receiver supplies it (the library that
+/// does it lives above the core), so the core stays free of networking types.
+public protocol MultipartFieldDecoder: Sendable {
+    func fields(in body: [UInt8], boundary: String) throws(Rejection) -> [NameValue]
+}
+
+/// Bounds on what one delivery may carry.
+public struct DeliveryLimits: Sendable {
+    public var maxBodyBytes: Int
+    public var maxFields: Int
+
+    public init(maxBodyBytes: Int = 1 << 20, maxFields: Int = 1000) {
+        self.maxBodyBytes = maxBodyBytes
+        self.maxFields = maxFields
+    }
+}
+
+/// What a delivery's body and query string amount to.
+public struct ParsedDelivery: Sendable, Equatable {
+    public var fields: ReportFields
+    public var extra: [NameValue]
+}
+
+/// Turns a request's query string and body into report fields, or a rejection that says why.
+public struct DeliveryParser: Sendable {
+    public var limits: DeliveryLimits
+    public var multipart: (any MultipartFieldDecoder)?
+
+    public init(limits: DeliveryLimits = DeliveryLimits(), multipart: (any MultipartFieldDecoder)? = nil) {
+        self.limits = limits
+        self.multipart = multipart
+    }
+
+    /// Merges query and body fields (the body wins a clash) and splits standard fields from extras.
+    public func parse(query: [NameValue], contentType: String?, body: [UInt8]) throws(Rejection) -> ParsedDelivery {
+        if body.count > limits.maxBodyBytes {
+            throw Rejection(413, "body of \(body.count) bytes exceeds the \(limits.maxBodyBytes)-byte limit")
+        }
+        let bodyPairs = try bodyFields(contentType: contentType, body: body)
+        var merged: [NameValue] = []
+        merged.reserveCapacity(query.count + bodyPairs.count)
+        var index: [String: Int] = [:]
+        // Later values win: a repeated query key keeps its last value, and any body key overrides the query.
+        for pair in query + bodyPairs {
+            if let i = index[pair.name] {
+                merged[i].value = pair.value
+            } else {
+                index[pair.name] = merged.count
+                merged.append(pair)
+            }
+        }
+        if merged.isEmpty {
+            throw Rejection(400, "no fields: the request carried no report (empty body and no query parameters)")
+        }
+        if merged.count > limits.maxFields {
+            throw Rejection(400, "too many fields: \(merged.count) (the limit is \(limits.maxFields))")
+        }
+        var fields = ReportFields()
+        var extra: [NameValue] = []
+        for pair in merged {
+            if let f = ReportField(key: pair.name) { fields[f] = pair.value } else { extra.append(pair) }
+        }
+        return ParsedDelivery(fields: fields, extra: extra)
+    }
+
+    private func bodyFields(contentType header: String?, body: [UInt8]) throws(Rejection) -> [NameValue] {
+        if body.isEmpty { return [] }
+        guard let header, !header.trimmingSpaces().isEmpty else {
+            // No content type: JSON if it looks like an object, else a form.
+            let firstNonSpace = body.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
+            return firstNonSpace == UInt8(ascii: "{") ? try json(body) : try form(body)
+        }
+        guard let type = ContentType(header) else {
+            throw Rejection(415, "unreadable content type \"\(header)\"")
+        }
+        if type.isJSON { return try json(body) }
+        if type.isForm { return try form(body) }
+        if type.isMultipartForm {
+            guard let boundary = type.parameters["boundary"], !boundary.isEmpty else {
+                throw Rejection(400, "multipart/form-data without a boundary parameter")
+            }
+            guard let multipart else { throw Rejection(415, "multipart/form-data is not supported here") }
+            return try multipart.fields(in: body, boundary: boundary)
+        }
+        throw Rejection(415, "unsupported content type \(type.mediaType) (send application/json, application/x-www-form-urlencoded or multipart/form-data)")
+    }
+
+    private func json(_ body: [UInt8]) throws(Rejection) -> [NameValue] {
+        try body.withUnsafeBufferPointer { (p) throws(Rejection) in
+            if let bad = UTF8Validation.firstInvalidOffset(p) {
+                throw Rejection(400, "invalid UTF-8 at byte \(bad)")
+            }
+            do throws(JSONError) {
+                return try JSONFlatObject.parse(p).map { NameValue($0.key, $0.text) }
+            } catch {
+                throw Rejection(400, "malformed JSON: \(error.description)")
+            }
+        }
+    }
+
+    private func form(_ body: [UInt8]) throws(Rejection) -> [NameValue] {
+        try body.withUnsafeBufferPointer { (p) throws(Rejection) in
+            if let bad = UTF8Validation.firstInvalidOffset(p) {
+                throw Rejection(400, "invalid UTF-8 at byte \(bad)")
+            }
+            return try FormURLEncoding.decode(p, what: "form body")
+        }
+    }
+}

@@ -1,0 +1,131 @@
+/// Packs a `ReportSummary` into bytes and back. One packed summary costs about 200 bytes for a
+/// typical report instead of the ~1 KB that a struct of Strings and arrays costs on the heap.
+///
+/// Layout: seq u64 · receivedAt i64 · responseCode u16 · statusCode u8 · flags u8
+/// (bit0 rejected, bit1 webhook, bit2 error, bit3 inline) · [webhook varint] · location ·
+/// method (u8 length + bytes) · [error varint+bytes] · 12 fields, each varint (length + 1, 0 = absent) + bytes.
+enum SummaryCodec {
+    static let statusCodeOffset = 18
+
+    static func encode(_ s: ReportSummary, into out: inout [UInt8]) {
+        append(UInt64(s.seq), 8, &out)
+        append(UInt64(bitPattern: s.receivedAt.millis), 8, &out)
+        append(UInt64(UInt16(clamping: s.responseCode)), 2, &out)
+        out.append(s.statusCode)
+        var flags: UInt8 = s.outcome == .rejected ? 1 : 0
+        if s.webhook != nil { flags |= 2 }
+        if s.error != nil { flags |= 4 }
+        if case .inline = s.location { flags |= 8 }
+        out.append(flags)
+        if let w = s.webhook { varint(UInt64(bitPattern: Int64(w)), &out) }
+        switch s.location {
+        case let .journal(offset, length):
+            varint(offset, &out)
+            varint(UInt64(length), &out)
+        case let .inline(line):
+            varint(UInt64(line.count), &out)
+            out.append(contentsOf: line)
+        }
+        let method = Array(s.method.utf8.prefix(255))
+        out.append(UInt8(method.count))
+        out.append(contentsOf: method)
+        if let e = s.error { bytes(Array(e.utf8), &out) }
+        for f in ReportField.allCases {
+            if let v = s.fields[f] {
+                varint(UInt64(v.utf8.count) + 1, &out)
+                out.append(contentsOf: v.utf8)
+            } else {
+                out.append(0)
+            }
+        }
+    }
+
+    static func decode(_ p: UnsafeBufferPointer<UInt8>, at start: Int) -> ReportSummary {
+        var i = start
+        let seq = fixed(p, &i, 8)
+        let millis = Int64(bitPattern: fixed(p, &i, 8))
+        let code = Int(fixed(p, &i, 2))
+        i += 1 // status code, derived from fields
+        let flags = p[i]
+        i += 1
+        let webhook = flags & 2 != 0 ? Int(Int64(bitPattern: readVarint(p, &i))) : nil
+        let location: RecordLocation
+        if flags & 8 != 0 {
+            let n = Int(readVarint(p, &i))
+            location = .inline(Array(UnsafeBufferPointer(rebasing: p[i..<(i + n)])))
+            i += n
+        } else {
+            let offset = readVarint(p, &i)
+            location = .journal(offset: offset, length: UInt32(readVarint(p, &i)))
+        }
+        let methodLength = Int(p[i])
+        i += 1
+        let method = string(p, i, methodLength)
+        i += methodLength
+        var error: String?
+        if flags & 4 != 0 {
+            let n = Int(readVarint(p, &i))
+            error = string(p, i, n)
+            i += n
+        }
+        var fields = ReportFields()
+        for f in ReportField.allCases {
+            let n = Int(readVarint(p, &i))
+            if n > 0 {
+                fields[f] = string(p, i, n - 1)
+                i += n - 1
+            }
+        }
+        return ReportSummary(
+            seq: seq, receivedAt: Timestamp(millis: millis), responseCode: code,
+            outcome: flags & 1 != 0 ? .rejected : .accepted, method: method, error: error, webhook: webhook,
+            fields: fields, location: location)
+    }
+
+    /// The seq of the summary at `start`, without decoding the rest.
+    static func seq(_ p: UnsafeBufferPointer<UInt8>, at start: Int) -> UInt64 {
+        var i = start
+        return fixed(p, &i, 8)
+    }
+
+    private static func string(_ p: UnsafeBufferPointer<UInt8>, _ at: Int, _ n: Int) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: p[at..<(at + n)]), as: UTF8.self)
+    }
+
+    private static func append(_ v: UInt64, _ width: Int, _ out: inout [UInt8]) {
+        for k in 0..<width { out.append(UInt8(truncatingIfNeeded: v >> (8 * k))) }
+    }
+
+    private static func fixed(_ p: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ width: Int) -> UInt64 {
+        var v: UInt64 = 0
+        for k in 0..<width { v |= UInt64(p[i + k]) << (8 * k) }
+        i += width
+        return v
+    }
+
+    private static func bytes(_ b: [UInt8], _ out: inout [UInt8]) {
+        varint(UInt64(b.count), &out)
+        out.append(contentsOf: b)
+    }
+
+    private static func varint(_ v: UInt64, _ out: inout [UInt8]) {
+        var v = v
+        while v >= 0x80 {
+            out.append(UInt8(v & 0x7F) | 0x80)
+            v >>= 7
+        }
+        out.append(UInt8(v))
+    }
+
+    private static func readVarint(_ p: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> UInt64 {
+        var v: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let b = p[i]
+            i += 1
+            v |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { return v }
+            shift += 7
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import CallDashCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// Why the receiver could not start, in one line.
+public struct ReceiverError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// The embedded HTTP receiver: binds, takes deliveries in through the recorder, serves the API.
+public final class Receiver: Sendable {
+    public let configuration: ReceiverConfiguration
+    private let shared: ReceiverContext
+    private let group: MultiThreadedEventLoopGroup
+    private let channel = Mutex<Channel?>(nil)
+
+    public init(configuration: ReceiverConfiguration, recorder: Recorder, logger: Logger = Logger(label: "calldash.receiver")) {
+        self.configuration = configuration
+        shared = ReceiverContext(configuration: configuration, recorder: recorder, logger: logger)
+        group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
+    }
+
+    /// Starts listening; returns the port bound (useful with port 0).
+    public func start() async throws(ReceiverError) -> Int {
+        let shared = self.shared
+        let idle = configuration.idleTimeout
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let ops = channel.pipeline.syncOperations
+                    try ops.configureHTTPServerPipeline(withErrorHandling: true)
+                    try ops.addHandler(IdleStateHandler(readTimeout: idle))
+                    try ops.addHandler(ReceiverHandler(shared: shared))
+                }
+            }
+        do {
+            let bound = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+            channel.withLock { $0 = bound }
+            return bound.localAddress?.port ?? configuration.port
+        } catch let error as IOError {
+            throw ReceiverError(description: "cannot listen on \(configuration.host):\(configuration.port): \(String(cString: strerror(error.errnoCode)).lowercased())")
+        } catch {
+            throw ReceiverError(description: "cannot listen on \(configuration.host):\(configuration.port): \(error)")
+        }
+    }
+
+    /// Stops accepting, closes every connection and the event loops.
+    public func stop() async {
+        let bound = channel.withLock { c -> Channel? in
+            defer { c = nil }
+            return c
+        }
+        try? await bound?.close()
+        try? await group.shutdownGracefully()
+    }
+}

@@ -1,0 +1,35 @@
+import CallDashCore
+import NIOCore
+
+/// How the receiver listens and answers.
+public struct ReceiverConfiguration: Sendable {
+    public var host: String
+    /// 0 picks a free port; `Receiver.start()` returns the one bound.
+    public var port: Int
+    /// The status every accepted delivery is answered with (`--respond`).
+    public var respondCode: Int
+    /// When set, every path but `/_calldash/health` needs `Authorization: Bearer <token>`.
+    public var token: String?
+    public var limits: DeliveryLimits
+    /// A connection that sends nothing for this long is closed (keep-alive idle, stalled uploads).
+    public var idleTimeout: TimeAmount
+    /// A request whose body has not fully arrived after this long is answered 408 and closed.
+    public var requestTimeout: TimeAmount
+    /// Event-loop threads; the default is one per core.
+    public var threads: Int
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, respondCode: Int = 200, token: String? = nil,
+        limits: DeliveryLimits = DeliveryLimits(), idleTimeout: TimeAmount = .seconds(60),
+        requestTimeout: TimeAmount = .seconds(30), threads: Int = System.coreCount
+    ) {
+        self.host = host
+        self.port = port
+        self.respondCode = respondCode
+        self.token = token
+        self.limits = limits
+        self.idleTimeout = idleTimeout
+        self.requestTimeout = requestTimeout
+        self.threads = threads
+    }
+}

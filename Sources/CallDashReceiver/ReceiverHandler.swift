@@ -1,0 +1,292 @@
+import CallDashCore
+import Logging
+import NIOCore
+import NIOHTTP1
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One connection's HTTP/1.1 requests: deliveries on any path, the `/_calldash/` API on its own.
+///
+/// A plain NIO handler rather than a router: the hot path is one switch and one lock, which
+/// is what lets ingest keep up with a bare NIO server (see benchmarks/README.md).
+final class ReceiverHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private enum State {
+        case idle
+        case receiving(head: HTTPRequestHead, body: ByteBuffer?, bytes: Int)
+        /// Answered early (413, 408); the rest of the request is ignored and the connection closes.
+        case discarding
+        case streaming(subscription: Int, heartbeat: RepeatedTask)
+    }
+
+    private var state = State.idle
+    /// Fires when a request takes longer than `requestTimeout` to arrive whole.
+    private var deadline: Scheduled<Void>?
+    private let shared: ReceiverContext
+
+    init(shared: ReceiverContext) {
+        self.shared = shared
+    }
+
+    // MARK: - Reading
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            begin(context, head)
+        case .body(var chunk):
+            guard case .receiving(let head, var body, let bytes) = state else { return }
+            let total = bytes + chunk.readableBytes
+            if total > shared.configuration.limits.maxBodyBytes {
+                rejectEarly(context, head, body: body, status: 413,
+                            reason: "body exceeds the \(shared.configuration.limits.maxBodyBytes)-byte limit (\(total) bytes received so far)")
+                return
+            }
+            state = .idle // drop the enum's reference so the buffer is appended in place
+            if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
+            state = .receiving(head: head, body: body, bytes: total)
+        case .end:
+            switch state {
+            case let .receiving(head, body, _):
+                deadline?.cancel()
+                deadline = nil
+                state = .idle
+                finish(context, head, body)
+            case .discarding:
+                state = .idle
+            default:
+                break
+            }
+        }
+    }
+
+    private func begin(_ context: ChannelHandlerContext, _ head: HTTPRequestHead) {
+        state = .receiving(head: head, body: nil, bytes: 0)
+        let limit = shared.configuration.limits.maxBodyBytes
+        if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > limit {
+            rejectEarly(context, head, body: nil, status: 413,
+                        reason: "body of \(length) bytes exceeds the \(limit)-byte limit")
+            return
+        }
+        if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+        }
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let ctx = NIOLoopBound(context, eventLoop: context.eventLoop)
+        deadline = context.eventLoop.scheduleTask(in: shared.configuration.requestTimeout) {
+            handler.value.timedOut(ctx.value)
+        }
+    }
+
+    private func timedOut(_ context: ChannelHandlerContext) {
+        guard case let .receiving(head, body, _) = state else { return }
+        rejectEarly(context, head, body: body, status: 408, reason: "request body did not arrive within the time limit")
+    }
+
+    /// Answers before the request has fully arrived, records it as rejected with what did arrive, and closes.
+    private func rejectEarly(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, body: ByteBuffer?, status: Int, reason: String) {
+        deadline?.cancel()
+        deadline = nil
+        state = .discarding
+        let (path, rawQuery) = Self.split(head.uri)
+        if Self.isAPI(path) {
+            respondError(context, head, status: status, reason: reason, seq: nil, keepAlive: false)
+            return
+        }
+        var record = baseRecord(context, head, path: path, body: body)
+        record.query = (try? FormURLEncoding.decode(rawQuery ?? "", what: "query")) ?? []
+        record.outcome = .rejected
+        record.responseCode = status
+        record.error = reason
+        let seq = try? shared.recorder.record(record).record.seq
+        shared.metrics.delivery(code: status, bodyBytes: body?.readableBytes ?? 0)
+        respondError(context, head, status: status, reason: reason, seq: seq, keepAlive: false)
+    }
+
+    // MARK: - Deliveries
+
+    private func finish(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ body: ByteBuffer?) {
+        let (path, rawQuery) = Self.split(head.uri)
+        if Self.isAPI(path) {
+            ReceiverAPI(shared: shared, handler: self).handle(context, head, path: path, rawQuery: rawQuery)
+            return
+        }
+        var record = baseRecord(context, head, path: path, body: body)
+        do throws(Rejection) {
+            guard [.GET, .POST, .PUT, .PATCH].contains(head.method) else {
+                throw Rejection(405, "method \(head.method.rawValue) is not a delivery (use GET, POST, PUT or PATCH)")
+            }
+            if let rawQuery {
+                do throws(Rejection) {
+                    record.query = try FormURLEncoding.decode(rawQuery, what: "query string")
+                } catch {
+                    record.path = head.uri // keep the undecodable query visible
+                    throw error
+                }
+            }
+            if let problem = shared.authorizationProblem(head.headers) { throw Rejection(401, problem) }
+            let parsed = try shared.parser.parse(query: record.query, contentType: record.contentType, body: record.raw)
+            record.fields = parsed.fields
+            record.extra = parsed.extra
+            record.responseCode = shared.configuration.respondCode
+        } catch {
+            record.outcome = .rejected
+            record.responseCode = error.status
+            record.error = error.reason
+        }
+        shared.metrics.delivery(code: record.responseCode, bodyBytes: record.raw.count)
+        let recorded: Recorded
+        do throws(JournalError) {
+            recorded = try shared.recorder.record(record)
+        } catch {
+            shared.logger.error("journal write failed", metadata: ["error": "\(error)"])
+            respondError(context, head, status: 503, reason: "could not journal the delivery: \(error)", seq: nil, keepAlive: head.isKeepAlive)
+            return
+        }
+        let seq = recorded.record.seq
+        let reply = { [self] in
+            if record.outcome == .accepted {
+                var body = context.channel.allocator.buffer(capacity: 32)
+                body.writeString("{\"ok\":true,\"seq\":\(seq)}")
+                respond(context, head, status: record.responseCode, body: body, keepAlive: head.isKeepAlive)
+            } else {
+                respondError(context, head, status: record.responseCode, reason: record.error ?? "rejected", seq: seq, keepAlive: head.isKeepAlive)
+            }
+        }
+        guard let end = recorded.journalEnd, let journal = shared.recorder.journal, journal.fsyncEnabled else {
+            return reply()
+        }
+        // Durable mode: answer only once the line is on disk.
+        let bound = NIOLoopBound(reply, eventLoop: context.eventLoop)
+        let loop = context.eventLoop
+        journal.whenDurable(upTo: end) { _ in loop.execute { bound.value() } }
+    }
+
+    private func baseRecord(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, path: String, body: ByteBuffer?) -> DeliveryRecord {
+        DeliveryRecord(
+            receivedAt: Self.now(), method: head.method.rawValue, path: path,
+            headers: head.headers.map { NameValue($0.name, $0.value) },
+            remote: Self.describe(context.channel.remoteAddress),
+            contentType: head.headers.first(name: "content-type"),
+            raw: body.map { Array($0.readableBytesView) } ?? [])
+    }
+
+    // MARK: - Answering
+
+    func respond(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, status: Int, body: ByteBuffer,
+                 contentType: String = "application/json", keepAlive: Bool) {
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: contentType)
+        headers.add(name: "content-length", value: String(body.readableBytes))
+        if !keepAlive { headers.add(name: "connection", value: "close") }
+        if status == 401 { headers.add(name: "www-authenticate", value: "Bearer") }
+        let responseHead = HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: status), headers: headers)
+        context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
+        if head.method != .HEAD { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
+        if keepAlive {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        } else {
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    func respondError(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, status: Int, reason: String, seq: UInt64?, keepAlive: Bool) {
+        var w = JSONWriter(capacity: 64 + reason.utf8.count)
+        w.raw("{\"ok\":false,\"error\":")
+        w.string(reason)
+        if let seq { w.raw(",\"seq\":"); w.int(seq) }
+        w.raw("}")
+        var body = context.channel.allocator.buffer(capacity: w.bytes.count)
+        body.writeBytes(w.bytes)
+        respond(context, head, status: status, body: body, keepAlive: keepAlive)
+    }
+
+    // MARK: - Streaming (server-sent events)
+
+    /// Switches the connection to an event stream: the head now, then one event per delivery.
+    func startStream(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, after: UInt64?) {
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "text/event-stream")
+        headers.add(name: "cache-control", value: "no-cache")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))), promise: nil)
+        let channel = context.channel
+        var hello = channel.allocator.buffer(capacity: 16)
+        hello.writeString(": connected\n\n")
+        context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(hello))), promise: nil)
+        let id = shared.recorder.subscribe(after: after) { recorded in
+            guard channel.isWritable else {
+                // A reader this far behind reconnects with Last-Event-ID rather than stall us.
+                channel.close(promise: nil)
+                return
+            }
+            var event = channel.allocator.buffer(capacity: recorded.line.count + 48)
+            event.writeString("id: \(recorded.record.seq)\nevent: delivery\ndata: ")
+            event.writeBytes(recorded.line)
+            event.writeString("\n\n")
+            channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(event)), promise: nil)
+        }
+        let heartbeat = context.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(15), delay: .seconds(15)) { _ in
+            var ping = channel.allocator.buffer(capacity: 16)
+            ping.writeString(": keep-alive\n\n")
+            channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(ping)), promise: nil)
+        }
+        state = .streaming(subscription: id, heartbeat: heartbeat)
+    }
+
+    // MARK: - Connection events
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read else {
+            return context.fireUserInboundEventTriggered(event)
+        }
+        switch state {
+        case .idle: context.close(promise: nil)
+        case .receiving: timedOut(context)
+        case .discarding, .streaming: break
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        if case let .streaming(id, heartbeat) = state {
+            heartbeat.cancel()
+            shared.recorder.unsubscribe(id)
+        }
+        state = .idle
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        shared.logger.debug("connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    // MARK: - Helpers
+
+    static func isAPI(_ path: String) -> Bool {
+        path == "/_calldash" || path.hasPrefix("/_calldash/")
+    }
+
+    /// Splits a request target into its path and raw query string.
+    static func split(_ uri: String) -> (String, String?) {
+        guard let q = uri.firstIndex(of: "?") else { return (uri, nil) }
+        return (String(uri[..<q]), String(uri[uri.index(after: q)...]))
+    }
+
+    static func describe(_ address: SocketAddress?) -> String {
+        guard let address, let ip = address.ipAddress, let port = address.port else { return address?.description ?? "" }
+        if case .v6 = address { return "[\(ip)]:\(port)" }
+        return "\(ip):\(port)"
+    }
+
+    static func now() -> Timestamp {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Timestamp(millis: Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000)
+    }
+}

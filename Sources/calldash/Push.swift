@@ -1,0 +1,72 @@
+import ArgumentParser
+import CallDashClient
+import CallDashCore
+import Foundation
+
+/// `calldash push`: plays the provider against a URL.
+struct Push: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Send synthetic or given call reports to a URL, as the provider would.",
+        discussion: "Only HTTP 200 and 202 count as delivered; anything else is retried with a doubling backoff. Exits 0 only when every report was delivered.")
+
+    @Option(help: ArgumentHelp("Where to send the reports.", valueName: "url"))
+    var to: String
+
+    @Option(help: ArgumentHelp("Reports to send: a JSON object, an array of objects, or JSON Lines (default: synthetic calls).", valueName: "file"))
+    var report: String?
+
+    @Option(help: "How many reports (default: 1 synthetic, or every report in --report; a file is cycled if fewer).")
+    var count: Int?
+
+    @Option(help: "Reports per second (default: as fast as --concurrency allows).")
+    var rate: Double?
+
+    @Option(help: "Tries per report.")
+    var attempts = 3
+
+    @Option(help: "Reports in flight at once.")
+    var concurrency = 16
+
+    @Option(help: "Seed for synthetic reports (default: random).")
+    var seed: UInt64?
+
+    @Flag(help: "Print the summary as JSON.")
+    var json = false
+
+    @Flag(help: "Print nothing but the summary.")
+    var quiet = false
+
+    func validate() throws {
+        guard let url = URL(string: to), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
+            throw ValidationError("--to must be an http:// or https:// URL, got '\(to)'")
+        }
+        if let count, count < 1 { throw ValidationError("--count must be at least 1") }
+        if let rate, !(rate > 0) { throw ValidationError("--rate must be more than 0") }
+        guard attempts >= 1 else { throw ValidationError("--attempts must be at least 1") }
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+    }
+
+    func run() async throws {
+        var source = ReportSource.synthetic(seed: seed ?? UInt64.random(in: 0...UInt64.max))
+        var total = count ?? 1
+        if let report {
+            guard let data = FileManager.default.contents(atPath: report) else {
+                throw Failure("cannot read report file \(report)")
+            }
+            let bodies = try ReportFile.reports(in: Array(data), name: report)
+            source = .given(bodies)
+            total = count ?? bodies.count
+        }
+        let plan = PushPlan(url: to, count: total, rate: rate, attempts: attempts, concurrency: concurrency)
+        let pusher = Pusher()
+        let verbose = !quiet && !json
+        let summary = await pusher.push(plan, source: source) { d in
+            if verbose, !d.delivered {
+                Output.line("report \(d.index + 1): not delivered after \(d.attempts) attempt(s), last answer \(d.lastAnswer)", fd: 2)
+            }
+        }
+        await pusher.shutdown()
+        Output.line(json ? summary.json : summary.text)
+        if summary.failed > 0 { throw ExitCode(1) }
+    }
+}

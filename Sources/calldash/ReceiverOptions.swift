@@ -1,0 +1,65 @@
+import ArgumentParser
+import CallDashCore
+import CallDashReceiver
+import NIOCore
+
+/// Options shared by every command that runs the receiver.
+struct ReceiverOptions: ParsableArguments {
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free one and prints it.")
+    var port = 8080
+
+    @Option(help: ArgumentHelp("Journal file (JSON Lines).", valueName: "path"))
+    var journal: String?
+
+    @Flag(help: "Keep deliveries in memory only.")
+    var noJournal = false
+
+    @Flag(help: "fsync the journal before each reply (group commit), to survive power loss.")
+    var fsync = false
+
+    @Option(help: "Most reports kept in memory; the oldest leave first (the journal keeps all).")
+    var capacity = 1_000_000
+
+    @Option(help: "HTTP status answered to accepted deliveries.")
+    var respond = 200
+
+    @Option(help: ArgumentHelp("Require 'Authorization: Bearer <secret>' on every path but /_calldash/health.", valueName: "secret"))
+    var token: String?
+
+    @Option(help: ArgumentHelp("Largest body accepted, in bytes.", valueName: "bytes"))
+    var maxBody = 1 << 20
+
+    @Option(help: ArgumentHelp("Seconds a connection may stay silent before it is closed.", valueName: "seconds"))
+    var idleTimeout = 60
+
+    @Option(help: ArgumentHelp("Seconds a request may take to arrive whole before it is answered 408.", valueName: "seconds"))
+    var requestTimeout = 30
+
+    @Option(help: "Event-loop threads (default: one per core).")
+    var threads: Int?
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        guard (200...599).contains(respond) else { throw ValidationError("--respond must be an HTTP status from 200 to 599") }
+        guard capacity > 0 else { throw ValidationError("--capacity must be at least 1") }
+        guard maxBody > 0 else { throw ValidationError("--max-body must be at least 1 byte") }
+        guard idleTimeout > 0, requestTimeout > 0 else { throw ValidationError("timeouts must be at least 1 second") }
+        if let token, token.isEmpty || token.contains(where: { $0.isWhitespace }) {
+            throw ValidationError("--token must be non-empty and without spaces")
+        }
+        if noJournal, journal != nil { throw ValidationError("--journal and --no-journal contradict each other") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    var journalPath: String? { noJournal ? nil : (journal ?? Paths.defaultJournal) }
+
+    var configuration: ReceiverConfiguration {
+        ReceiverConfiguration(
+            host: host, port: port, respondCode: respond, token: token,
+            limits: DeliveryLimits(maxBodyBytes: maxBody), idleTimeout: .seconds(Int64(idleTimeout)),
+            requestTimeout: .seconds(Int64(requestTimeout)), threads: threads ?? System.coreCount)
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import CallDashCore
+import Logging
+
+/// `calldash serve`: the receiver alone, one JSON line per delivery on stdout.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the receiver headless: print each delivery as one JSON line on stdout.")
+
+    @OptionGroup var receiver: ReceiverOptions
+
+    @Option(help: "Log level for stderr (trace, debug, info, notice, warning, error, critical).")
+    var logLevel: Logger.Level = .warning
+
+    func run() async throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = level
+            return h
+        }
+        let session = try await ReceiverSession.start(receiver, logger: Logger(label: "calldash"), warn: Output.warn)
+        _ = session.recorder.subscribe { Output.line($0.line) }
+        if session.replay.records > 0 {
+            Output.warn("replayed \(session.replay.records) deliveries from \(receiver.journalPath ?? "")")
+        }
+        Output.warn("listening on http://\(receiver.host):\(session.port)")
+        await Termination.wait()
+        await session.stop()
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
