@@ -25,9 +25,8 @@ public enum JSONFlatObject {
         var members: [JSONFlatMember] = []
         var seen: Set<String> = []
         try scanner.readObject { (key, s) throws(JSONError) in
-            let keyEnd = s.position
             guard seen.insert(key).inserted else {
-                throw JSONError("duplicate key \"\(key)\"", at: keyEnd)
+                throw JSONError("duplicate key \"\(key)\"", at: s.keyOffset)
             }
             members.append(JSONFlatMember(key: key, kind: s.peekKind() ?? .null, text: try s.readText(bytes)))
         }

@@ -10,6 +10,8 @@ public struct JSONScanner {
     private let bytes: UnsafeBufferPointer<UInt8>
     /// The offset of the next unread byte.
     public private(set) var position: Int = 0
+    /// Where the key of the member being read by `readObject` starts.
+    public private(set) var keyOffset: Int = 0
 
     public init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -46,9 +48,11 @@ public struct JSONScanner {
                 if peek() == UInt8(ascii: "}") { throw JSONError("trailing comma before '}'", at: position) }
                 throw unexpected("expected a string key")
             }
+            let keyStart = position
             let key = try readString()
             skipWhitespace()
             try expect(UInt8(ascii: ":"), "expected ':' after object key")
+            keyOffset = keyStart
             skipWhitespace()
             try member(key, &self)
             skipWhitespace()

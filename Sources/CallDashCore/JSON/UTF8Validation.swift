@@ -1,4 +1,4 @@
-/// Finds the first byte that breaks UTF-8 well-formedness (RFC 3629: no overlongs, no surrogates,
+/// Finds where the first ill-formed sequence starts in bytes that break UTF-8 well-formedness (RFC 3629: no overlongs, no surrogates,
 /// nothing above U+10FFFF), so a rejection can say exactly where the bad byte is.
 public enum UTF8Validation {
     /// The offset of the first invalid byte, or nil when the whole buffer is valid UTF-8.
@@ -28,9 +28,9 @@ public enum UTF8Validation {
             case 0xF4: length = 4; upper = 0x8F
             default: return i
             }
-            guard i + 1 < n, bytes[i + 1] >= lower, bytes[i + 1] <= upper else { return min(i + 1, n) == n ? i : i + 1 }
+            guard i + 1 < n, bytes[i + 1] >= lower, bytes[i + 1] <= upper else { return i }
             for k in 2..<length {
-                guard i + k < n, bytes[i + k] & 0xC0 == 0x80 else { return i + k >= n ? i : i + k }
+                guard i + k < n, bytes[i + k] & 0xC0 == 0x80 else { return i }
             }
             i += length
         }

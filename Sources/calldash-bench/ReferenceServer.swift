@@ -1,0 +1,55 @@
+import ArgumentParser
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The baseline for ingest: a bare SwiftNIO HTTP/1.1 server that reads the body and answers 200.
+struct ReferenceServer: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "reference-server", abstract: "Run the minimal NIO server that ingest is compared with.")
+
+    @Option var host = "127.0.0.1"
+    @Option var port = 8090
+    @Option var threads = 1
+
+    func run() throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        let channel = try ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(OKHandler())
+                }
+            }
+            .bind(host: host, port: port).wait()
+        print("reference server listening on \(channel.localAddress!)")
+        try channel.closeFuture.wait()
+    }
+}
+
+private final class OKHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private var keepAlive = true
+    private var bodyBytes = 0
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            keepAlive = head.isKeepAlive
+            bodyBytes = 0
+        case .body(let chunk):
+            bodyBytes += chunk.readableBytes
+        case .end:
+            var headers = HTTPHeaders()
+            headers.add(name: "content-type", value: "application/json")
+            headers.add(name: "content-length", value: "11")
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "{\"ok\":true}")))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+    }
+}

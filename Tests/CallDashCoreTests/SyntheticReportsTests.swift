@@ -1,0 +1,55 @@
+import Testing
+@testable import CallDashCore
+
+@Suite("Synthetic reports look like a real campaign")
+struct SyntheticReportsTests {
+    private func reports(_ n: Int, seed: UInt64 = 7) throws -> [ParsedDelivery] {
+        var g = SyntheticReports(seed: seed)
+        return try (0..<n).map { _ in try DeliveryParser().parse(query: [], contentType: "application/json", body: g.next(now: Timestamp(millis: 1_790_000_000_000))) }
+    }
+
+    @Test("mids are distinct across many reports")
+    func distinctMids() throws {
+        let mids = try reports(20_000).compactMap { $0.fields[.mid] }
+        #expect(Set(mids).count == 20_000)
+    }
+
+    @Test("every status appears, answered calls dominate, and only answered calls have talk time and a recording")
+    func statusMix() throws {
+        let all = try reports(5000)
+        let byStatus = Dictionary(grouping: all) { $0.fields[.status] ?? "" }
+        #expect(Set(byStatus.keys) == Set(CallStatus.allCases.map(\.rawValue)))
+        #expect(byStatus["ANSWER"]!.count > 2000 && byStatus["ANSWER"]!.count < 3500)
+        for r in all {
+            let answered = r.fields[.status] == "ANSWER"
+            #expect(answered == !(r.fields[.recordingURL] ?? "").isEmpty)
+            #expect(answered == (Int(r.fields[.duration] ?? "0")! > 0))
+        }
+    }
+
+    @Test("numbers are Indian: 91 and a ten-digit mobile starting 6-9, sent unquoted")
+    func numbers() throws {
+        var g = SyntheticReports(seed: 1)
+        let body = String(decoding: g.next(now: Timestamp(millis: 0)), as: UTF8.self)
+        #expect(body.contains("\"bridge\":9180"))
+        for r in try reports(500) {
+            let to = r.fields[.to]!
+            #expect(to.count == 12 && to.hasPrefix("91") && "6789".contains(to[to.index(to.startIndex, offsetBy: 2)]))
+        }
+    }
+
+    @Test("start and end are provider-local times whose difference covers the talk time")
+    func times() throws {
+        for r in try reports(300) {
+            let start = r.fields[.startAt]!, end = r.fields[.endAt]!
+            #expect(start.count == 19 && end.count == 19 && start <= end)
+        }
+        #expect(SyntheticReports.localTime(0) == "1970-01-01 05:30:00")
+    }
+
+    @Test("the same seed gives the same traffic")
+    func reproducible() {
+        var a = SyntheticReports(seed: 99), b = SyntheticReports(seed: 99)
+        #expect(a.next(now: Timestamp(millis: 5)) == b.next(now: Timestamp(millis: 5)))
+    }
+}
