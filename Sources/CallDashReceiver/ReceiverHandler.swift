@@ -24,22 +24,32 @@ final class ReceiverHandler: ChannelInboundHandler {
     }
 
     private var state = State.idle
-    /// Fires when a request takes longer than `requestTimeout` to arrive whole.
-    private var deadline: Scheduled<Void>?
+    /// When the current request must have arrived whole.
+    private var deadline = NIODeadline.distantFuture
+    /// When the peer last sent anything; the connection's watchdog closes silent ones.
+    private var lastRead = NIODeadline.now()
+    /// One timer per connection (not per request) enforces both limits.
+    private var watchdog: RepeatedTask?
+    /// The peer as "ip:port", worked out once per connection.
+    private var remote: String?
     private let shared: ReceiverContext
+    private let batch: ReplyBatch
 
-    init(shared: ReceiverContext) {
+    init(shared: ReceiverContext, batch: ReplyBatch) {
         self.shared = shared
+        self.batch = batch
     }
 
     // MARK: - Reading
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        lastRead = .now()
         switch unwrapInboundIn(data) {
         case .head(let head):
             begin(context, head)
         case .body(var chunk):
             guard case .receiving(let head, var body, let bytes) = state else { return }
+            if lastRead > deadline { return timedOut(context) }
             let total = bytes + chunk.readableBytes
             if total > shared.configuration.limits.maxBodyBytes {
                 rejectEarly(context, head, body: body, status: 413,
@@ -52,8 +62,6 @@ final class ReceiverHandler: ChannelInboundHandler {
         case .end:
             switch state {
             case let .receiving(head, body, _):
-                deadline?.cancel()
-                deadline = nil
                 state = .idle
                 finish(context, head, body)
             case .discarding:
@@ -75,11 +83,7 @@ final class ReceiverHandler: ChannelInboundHandler {
         if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
             context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
         }
-        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let ctx = NIOLoopBound(context, eventLoop: context.eventLoop)
-        deadline = context.eventLoop.scheduleTask(in: shared.configuration.requestTimeout) {
-            handler.value.timedOut(ctx.value)
-        }
+        deadline = lastRead + shared.configuration.requestTimeout
     }
 
     private func timedOut(_ context: ChannelHandlerContext) {
@@ -89,8 +93,6 @@ final class ReceiverHandler: ChannelInboundHandler {
 
     /// Answers before the request has fully arrived, records it as rejected with what did arrive, and closes.
     private func rejectEarly(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, body: ByteBuffer?, status: Int, reason: String) {
-        deadline?.cancel()
-        deadline = nil
         state = .discarding
         let (path, rawQuery) = Self.split(head.uri)
         if Self.isAPI(path) {
@@ -139,38 +141,30 @@ final class ReceiverHandler: ChannelInboundHandler {
             record.error = error.reason
         }
         shared.metrics.delivery(code: record.responseCode, bodyBytes: record.raw.count)
-        let recorded: Recorded
-        do throws(JournalError) {
-            recorded = try shared.recorder.record(record)
-        } catch {
-            shared.logger.error("journal write failed", metadata: ["error": "\(error)"])
-            respondError(context, head, status: 503, reason: "could not journal the delivery: \(error)", seq: nil, keepAlive: head.isKeepAlive)
-            return
-        }
+        let recorded = shared.recorder.recordBuffered(record)
         let seq = recorded.record.seq
-        let reply = { [self] in
+        batch.add(journalEnd: recorded.journalEnd) { [self] journaled in
+            guard journaled else {
+                shared.logger.error("journal write failed", metadata: ["seq": "\(seq)"])
+                return respondError(context, head, status: 503, reason: "could not write the delivery to the journal", seq: seq, keepAlive: head.isKeepAlive)
+            }
             if record.outcome == .accepted {
                 var body = context.channel.allocator.buffer(capacity: 32)
-                body.writeString("{\"ok\":true,\"seq\":\(seq)}")
+                body.writeString("{\"ok\":true,\"seq\":")
+                body.writeString(String(seq))
+                body.writeString("}")
                 respond(context, head, status: record.responseCode, body: body, keepAlive: head.isKeepAlive)
             } else {
                 respondError(context, head, status: record.responseCode, reason: record.error ?? "rejected", seq: seq, keepAlive: head.isKeepAlive)
             }
         }
-        guard let end = recorded.journalEnd, let journal = shared.recorder.journal, journal.fsyncEnabled else {
-            return reply()
-        }
-        // Durable mode: answer only once the line is on disk.
-        let bound = NIOLoopBound(reply, eventLoop: context.eventLoop)
-        let loop = context.eventLoop
-        journal.whenDurable(upTo: end) { _ in loop.execute { bound.value() } }
     }
 
     private func baseRecord(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, path: String, body: ByteBuffer?) -> DeliveryRecord {
         DeliveryRecord(
             receivedAt: Self.now(), method: head.method.rawValue, path: path,
             headers: head.headers.map { NameValue($0.name, $0.value) },
-            remote: Self.describe(context.channel.remoteAddress),
+            remote: remoteDescription(context),
             contentType: head.headers.first(name: "content-type"),
             raw: body.map { Array($0.readableBytesView) } ?? [])
     }
@@ -240,19 +234,33 @@ final class ReceiverHandler: ChannelInboundHandler {
 
     // MARK: - Connection events
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        guard let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read else {
-            return context.fireUserInboundEventTriggered(event)
+    func channelActive(context: ChannelHandlerContext) {
+        let configuration = shared.configuration
+        let period = TimeAmount.nanoseconds(
+            min(max(min(configuration.idleTimeout, configuration.requestTimeout).nanoseconds / 4, 50_000_000), 5_000_000_000))
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let ctx = NIOLoopBound(context, eventLoop: context.eventLoop)
+        watchdog = context.eventLoop.scheduleRepeatedTask(initialDelay: period, delay: period) { _ in
+            handler.value.check(ctx.value)
         }
+        context.fireChannelActive()
+    }
+
+    /// Closes a connection that has been silent too long; answers 408 to a request that is late.
+    private func check(_ context: ChannelHandlerContext) {
+        let now = NIODeadline.now()
         switch state {
-        case .idle: context.close(promise: nil)
-        case .receiving: timedOut(context)
-        case .discarding, .streaming: break
+        case .idle:
+            if now - lastRead > shared.configuration.idleTimeout { context.close(promise: nil) }
+        case .receiving:
+            if now > deadline || now - lastRead > shared.configuration.idleTimeout { timedOut(context) }
+        case .discarding, .streaming:
+            break
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        deadline?.cancel()
+        watchdog?.cancel()
         if case let .streaming(id, heartbeat) = state {
             heartbeat.cancel()
             shared.recorder.unsubscribe(id)
@@ -263,6 +271,20 @@ final class ReceiverHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         shared.logger.debug("connection error", metadata: ["error": "\(error)"])
+        if error is HTTPParserError, case .idle = state {
+            // Not HTTP at all: say so and hang up (nothing parseable to record).
+            var body = context.channel.allocator.buffer(capacity: 64)
+            body.writeString("{\"ok\":false,\"error\":\"malformed HTTP request\"}")
+            var headers = HTTPHeaders()
+            headers.add(name: "content-type", value: "application/json")
+            headers.add(name: "content-length", value: String(body.readableBytes))
+            headers.add(name: "connection", value: "close")
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers))), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+            return
+        }
         context.close(promise: nil)
     }
 
@@ -276,6 +298,13 @@ final class ReceiverHandler: ChannelInboundHandler {
     static func split(_ uri: String) -> (String, String?) {
         guard let q = uri.firstIndex(of: "?") else { return (uri, nil) }
         return (String(uri[..<q]), String(uri[uri.index(after: q)...]))
+    }
+
+    private func remoteDescription(_ context: ChannelHandlerContext) -> String {
+        if let remote { return remote }
+        let r = Self.describe(context.channel.remoteAddress)
+        remote = r
+        return r
     }
 
     static func describe(_ address: SocketAddress?) -> String {

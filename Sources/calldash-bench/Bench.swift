@@ -6,5 +6,5 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calldash-bench",
         abstract: "CallDash benchmark helpers (see benchmarks/README.md).",
-        subcommands: [ReferenceServer.self, JournalBench.self])
+        subcommands: [ReferenceServer.self, JournalBench.self, CoreIngestBench.self])
 }

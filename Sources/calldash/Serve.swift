@@ -20,13 +20,15 @@ struct Serve: AsyncParsableCommand {
             return h
         }
         let session = try await ReceiverSession.start(receiver, logger: Logger(label: "calldash"), warn: Output.warn)
-        _ = session.recorder.subscribe { Output.line($0.line) }
+        let stdout = LineSink(fd: 1)
+        _ = session.recorder.subscribe { stdout.write($0.line) }
         if session.replay.records > 0 {
             Output.warn("replayed \(session.replay.records) deliveries from \(receiver.journalPath ?? "")")
         }
         Output.warn("listening on http://\(receiver.host):\(session.port)")
         await Termination.wait()
         await session.stop()
+        stdout.flush()
     }
 }
 

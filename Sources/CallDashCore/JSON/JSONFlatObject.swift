@@ -23,9 +23,13 @@ public enum JSONFlatObject {
             throw JSONError("expected a JSON object, found \(kind.article)", at: scanner.position)
         }
         var members: [JSONFlatMember] = []
+        members.reserveCapacity(16)
         var seen: Set<String> = []
         try scanner.readObject { (key, s) throws(JSONError) in
-            guard seen.insert(key).inserted else {
+            // Reports have a dozen keys: a linear scan beats hashing until objects get large.
+            let duplicate = members.count < 32 ? members.contains { $0.key == key } : !seen.insert(key).inserted
+            if members.count == 31 { seen = Set(members.map(\.key) + [key]) }
+            guard !duplicate else {
                 throw JSONError("duplicate key \"\(key)\"", at: s.keyOffset)
             }
             members.append(JSONFlatMember(key: key, kind: s.peekKind() ?? .null, text: try s.readText(bytes)))

@@ -13,11 +13,38 @@ public struct JSONWriter: Sendable {
     }
 
     public mutating func raw(_ s: String) {
-        bytes.append(contentsOf: s.utf8)
+        var s = s
+        s.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
+    /// A decimal integer, written without building a String.
     public mutating func int(_ v: some BinaryInteger) {
-        raw(String(v))
+        if v < 0 { bytes.append(UInt8(ascii: "-")) }
+        var m = UInt64(v.magnitude)
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // 24 bytes of scratch, enough for 20 digits
+        let n = withUnsafeMutableBytes(of: &digits) { p -> Int in
+            var i = 24
+            repeat {
+                i -= 1
+                p[i] = UInt8(ascii: "0") + UInt8(m % 10)
+                m /= 10
+            } while m > 0
+            bytes.append(contentsOf: p[i...])
+            return 24 - i
+        }
+        _ = n
+    }
+
+    /// A zero-padded number of exactly `width` digits (dates and times).
+    public mutating func padded(_ v: Int64, width: Int) {
+        var divisor: Int64 = 1
+        for _ in 1..<width { divisor *= 10 }
+        var v = v
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(v / divisor % 10))
+            v %= divisor
+            divisor /= 10
+        }
     }
 
     /// A quoted, escaped JSON string.
@@ -54,10 +81,21 @@ public struct JSONWriter: Sendable {
 
     private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
         var runStart = 0
-        for i in 0..<utf8.count {
+        var i = 0
+        let n = utf8.count
+        while i < n {
+            // Skip eight plain bytes at a time: none below 0x20, none a quote or a backslash.
+            if i + 8 <= n {
+                let w = UnsafeRawPointer(utf8.baseAddress! + i).loadUnaligned(as: UInt64.self)
+                if !Self.needsEscape(w) {
+                    i += 8
+                    continue
+                }
+            }
             let b = utf8[i]
+            i += 1
             guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
-            if runStart < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
+            if runStart < i - 1 { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<(i - 1)])) }
             switch b {
             case 0x22: raw("\\\"")
             case 0x5C: raw("\\\\")
@@ -71,9 +109,18 @@ public struct JSONWriter: Sendable {
                 bytes.append(Self.hexDigits[Int(b >> 4)])
                 bytes.append(Self.hexDigits[Int(b & 0xF)])
             }
-            runStart = i + 1
+            runStart = i
         }
-        if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
+        if runStart < n { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
+    }
+
+    /// Whether any of eight bytes is a control character, '"' or '\\' (SWAR "has byte" tests).
+    @inline(__always) private static func needsEscape(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        let below0x20 = (w &- ones &* 0x20) & ~w & highs != 0
+        return below0x20 || hasZero(w ^ (ones &* 0x22)) || hasZero(w ^ (ones &* 0x5C))
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)

@@ -8,20 +8,27 @@ import Synchronization
 
 /// The append-only JSON Lines journal: one delivery record per line, written before the reply.
 ///
-/// A plain `write(2)` per record is enough to survive `kill -9` (the data is in the kernel).
-/// With `fsync` on, replies also wait for the data to reach the disk; concurrent writers share
-/// fsyncs (group commit): while one fsync runs, later records queue for the next one.
+/// Appends are buffered and `commit` writes everything buffered in one `write(2)`: the receiver
+/// commits once per event-loop pass, before any of that pass's replies go out, so many deliveries
+/// share a system call and every acknowledged one is in the kernel (it survives `kill -9`).
+/// With `fsync` on, replies also wait for the disk; concurrent waiters share fsyncs (group commit).
 public final class Journal: Sendable {
     public let path: String
     public let fsyncEnabled: Bool
     private let writeFD: Int32
     private let readFD: Int32
     private let state: Mutex<State>
+    /// Held while writing, so buffered lines reach the file in the order they were appended.
+    private let writeLock = Mutex(())
     private let syncQueue = DispatchQueue(label: "calldash.journal.sync")
 
     private struct State: Sendable {
-        /// Bytes in the file; the next line starts here.
+        /// Bytes appended (written or buffered); the next line starts here.
         var end: UInt64
+        /// Bytes handed to the kernel.
+        var written: UInt64
+        /// Appended lines not written yet.
+        var pending: [UInt8] = []
         /// Bytes known to be on disk.
         var synced: UInt64
         var waiters: [(offset: UInt64, done: @Sendable (Bool) -> Void)] = []
@@ -45,7 +52,7 @@ public final class Journal: Sendable {
         fstat(w, &st)
         writeFD = w
         readFD = r
-        state = Mutex(State(end: UInt64(st.st_size), synced: UInt64(st.st_size)))
+        state = Mutex(State(end: UInt64(st.st_size), written: UInt64(st.st_size), synced: UInt64(st.st_size)))
     }
 
     deinit {
@@ -53,30 +60,46 @@ public final class Journal: Sendable {
         close(readFD)
     }
 
-    /// Bytes written so far.
+    /// Bytes appended so far.
     public var size: UInt64 { state.withLock { $0.end } }
 
-    /// Appends `line` plus a newline in one write; returns where the line starts.
+    /// Buffers `line` plus a newline and returns where the line starts; `commit` writes it.
     /// Callers serialize appends (the recorder holds its lock), so offsets are in order.
-    public func append(_ line: [UInt8]) throws(JournalError) -> UInt64 {
-        var buffer = line
-        buffer.append(0x0A)
-        let start = state.withLock { $0.end }
-        let ok = buffer.withUnsafeBytes { p -> Int32 in
-            var done = 0
-            while done < p.count {
-                let n = write(writeFD, p.baseAddress! + done, p.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                done += n
-            }
-            return 0
+    public func append(_ line: [UInt8]) -> UInt64 {
+        state.withLock { st in
+            let start = st.end
+            st.pending.append(contentsOf: line)
+            st.pending.append(0x0A)
+            st.end += UInt64(line.count) + 1
+            return start
         }
-        guard ok == 0 else { throw .system("write", path, errno: ok) }
-        state.withLock { $0.end = start + UInt64(buffer.count) }
-        return start
+    }
+
+    /// Writes every buffered line, unless bytes up to `offset` are already written.
+    public func commit(upTo offset: UInt64 = .max) throws(JournalError) {
+        let failure: Int32 = writeLock.withLock { _ in
+            let batch: [UInt8]? = state.withLock { st in
+                guard st.written < min(offset, st.end) else { return nil }
+                defer { st.pending.removeAll(keepingCapacity: true) }
+                return st.pending
+            }
+            guard let batch else { return 0 }
+            let code = batch.withUnsafeBytes { p -> Int32 in
+                var done = 0
+                while done < p.count {
+                    let n = write(writeFD, p.baseAddress! + done, p.count - done)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        return errno
+                    }
+                    done += n
+                }
+                return 0
+            }
+            state.withLock { $0.written += UInt64(batch.count) }
+            return code
+        }
+        guard failure == 0 else { throw .system("write", path, errno: failure) }
     }
 
     /// Calls `done(true)` once everything up to `offset` is on disk (group commit), or
@@ -102,7 +125,7 @@ public final class Journal: Sendable {
     /// wait for the next round.
     private func syncLoop() {
         while true {
-            let target = state.withLock { $0.end }
+            let target = state.withLock { $0.written }
             let ok = fsync(writeFD) == 0
             let (ready, more): ([@Sendable (Bool) -> Void], Bool) = state.withLock { st in
                 if ok { st.synced = max(st.synced, target) }
@@ -119,11 +142,13 @@ public final class Journal: Sendable {
 
     /// Forces everything written so far to disk (used at shutdown).
     public func flush() {
+        try? commit()
         fsync(writeFD)
     }
 
     /// Reads back the line at `offset` (without its newline).
     public func line(at offset: UInt64, length: UInt32) throws(JournalError) -> [UInt8] {
+        try commit(upTo: offset + UInt64(length))
         var out = [UInt8](repeating: 0, count: Int(length))
         let n = out.withUnsafeMutableBytes { pread(readFD, $0.baseAddress!, Int(length), off_t(offset)) }
         guard n == Int(length) else { throw JournalError("cannot read journal \(path) at byte \(offset)") }

@@ -31,35 +31,36 @@ public final class Recorder: Sendable {
         state = Mutex(State(nextSeq: lastSeq + 1))
     }
 
-    /// Records a delivery. If the journal cannot be written the record is still stored and
-    /// published, and the error is rethrown so the caller can answer 503.
+    /// Records a delivery and writes its journal line. If the journal cannot be written the
+    /// record is still stored and published, and the error is rethrown so the caller can answer 503.
     @discardableResult
     public func record(_ incoming: DeliveryRecord) throws(JournalError) -> Recorded {
+        let recorded = recordBuffered(incoming)
+        if let end = recorded.journalEnd { try journal?.commit(upTo: end) }
+        return recorded
+    }
+
+    /// Records a delivery but leaves its journal line buffered: the caller must
+    /// `journal.commit(upTo: journalEnd)` before acknowledging it (the receiver batches this).
+    public func recordBuffered(_ incoming: DeliveryRecord) -> Recorded {
         var record = incoming
         redactor.redact(&record)
-        let result: Result<Recorded, JournalError> = state.withLock { st in
+        return state.withLock { st in
             record.seq = st.nextSeq
             st.nextSeq += 1
             let line = record.json()
-            var failure: JournalError?
             var location = RecordLocation.inline(line)
             var end: UInt64?
             if let journal {
-                do throws(JournalError) {
-                    let offset = try journal.append(line)
-                    location = .journal(offset: offset, length: UInt32(line.count))
-                    end = offset + UInt64(line.count) + 1
-                } catch {
-                    failure = error
-                }
+                let offset = journal.append(line)
+                location = .journal(offset: offset, length: UInt32(line.count))
+                end = offset + UInt64(line.count) + 1
             }
             store.append(ReportSummary(record, location: location))
             let recorded = Recorded(record: record, line: line, journalEnd: end)
             for listener in st.listeners.values { listener(recorded) }
-            if let failure { return .failure(failure) }
-            return .success(recorded)
+            return recorded
         }
-        return try result.get()
     }
 
     /// Calls `listener` for every delivery recorded from now on, in seq order, first replaying

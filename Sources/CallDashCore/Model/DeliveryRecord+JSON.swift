@@ -4,42 +4,39 @@ import Foundation
 extension DeliveryRecord {
     /// The record as one line of JSON, without the trailing newline.
     public func json() -> [UInt8] {
-        var w = JSONWriter(capacity: 384 + raw.count + headers.count * 48)
-        w.raw("{")
-        w.key("seq"); w.int(seq)
-        w.raw(","); w.key("received_at"); w.string(receivedAt.iso8601)
-        w.raw(","); w.key("method"); w.string(method)
-        w.raw(","); w.key("path"); w.string(path)
-        w.raw(","); w.key("query"); Self.write(pairs: query, to: &w)
-        w.raw(","); w.key("headers"); Self.write(pairs: headers, to: &w)
-        w.raw(","); w.key("remote"); w.string(remote)
-        w.raw(","); w.key("content_type"); w.stringOrNull(contentType)
-        w.raw(","); w.key("response_code"); w.int(responseCode)
-        w.raw(","); w.key("outcome"); w.string(outcome.rawValue)
-        w.raw(","); w.key("error"); w.stringOrNull(error)
-        w.raw(","); w.key("fields"); w.raw("{")
+        var w = JSONWriter(capacity: 512 + raw.count + headers.count * 48)
+        w.raw("{\"seq\":"); w.int(seq)
+        w.raw(",\"received_at\":\""); receivedAt.write(to: &w)
+        w.raw("\",\"method\":"); w.string(method)
+        w.raw(",\"path\":"); w.string(path)
+        w.raw(",\"query\":"); Self.write(pairs: query, to: &w)
+        w.raw(",\"headers\":"); Self.write(pairs: headers, to: &w)
+        w.raw(",\"remote\":"); w.string(remote)
+        w.raw(",\"content_type\":"); w.stringOrNull(contentType)
+        w.raw(",\"response_code\":"); w.int(responseCode)
+        w.raw(outcome == .accepted ? ",\"outcome\":\"accepted\",\"error\":" : ",\"outcome\":\"rejected\",\"error\":")
+        w.stringOrNull(error)
+        w.raw(",\"fields\":{")
         var first = true
-        for (field, value) in fields.present {
+        for field in ReportField.allCases {
+            guard let value = fields[field] else { continue }
             if !first { w.raw(",") }
             first = false
             w.key(field.rawValue); w.string(value)
         }
-        w.raw("}")
-        w.raw(","); w.key("extra"); w.raw("{")
+        w.raw("},\"extra\":{")
         for (i, pair) in extra.enumerated() {
             if i > 0 { w.raw(",") }
             w.key(pair.name); w.string(pair.value)
         }
-        w.raw("}")
-        let utf8 = raw.withUnsafeBufferPointer { UTF8Validation.firstInvalidOffset($0) == nil }
-        w.raw(","); w.key("raw")
+        w.raw("},\"raw\":")
+        let utf8 = rawIsUTF8
         if utf8 {
             raw.withUnsafeBufferPointer { w.string(utf8: $0) }
         } else {
             w.string(Data(raw).base64EncodedString())
         }
-        w.raw(","); w.key("raw_encoding"); w.raw(utf8 ? "\"utf8\"" : "\"base64\"")
-        w.raw(","); w.key("webhook")
+        w.raw(utf8 ? ",\"raw_encoding\":\"utf8\",\"webhook\":" : ",\"raw_encoding\":\"base64\",\"webhook\":")
         if let webhook { w.int(webhook) } else { w.raw("null") }
         w.raw("}")
         return w.bytes

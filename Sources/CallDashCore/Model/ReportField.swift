@@ -31,9 +31,24 @@ public enum ReportField: String, CaseIterable, Sendable, Hashable {
         }
     }
 
-    /// Looks a key up without allocating; nil for keys that are not standard fields.
+    /// Looks a key up by its length first (the generated `init(rawValue:)` compares against
+    /// every case in turn, which shows in the ingest profile); nil for non-standard keys.
     public init?(key: String) {
-        self.init(rawValue: key)
+        let f: ReportField?
+        switch key.utf8.count {
+        case 2: f = key == "to" ? .to : nil
+        case 3: f = key == "mid" ? .mid : nil
+        case 4: f = key == "from" ? .from : nil
+        case 6:
+            f = key == "status" ? .status : key == "bridge" ? .bridge : key == "source" ? .source : key == "end_at" ? .endAt : nil
+        case 7: f = key == "flow_id" ? .flowID : nil
+        case 8: f = key == "start_at" ? .startAt : key == "duration" ? .duration : nil
+        case 10: f = key == "webhook_id" ? .webhookID : nil
+        case 13: f = key == "recording_url" ? .recordingURL : nil
+        default: f = nil
+        }
+        guard let f else { return nil }
+        self = f
     }
 }
 

@@ -9,15 +9,23 @@ public struct Timestamp: Sendable, Equatable, Comparable, Hashable {
 
     /// ISO 8601 in UTC with milliseconds.
     public var iso8601: String {
+        var w = JSONWriter(capacity: 24)
+        write(to: &w)
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+
+    /// Writes the ISO 8601 text straight into a buffer (the journal's hot path).
+    public func write(to w: inout JSONWriter) {
         let (days, msOfDay) = millis.floorDivided(by: 86_400_000)
         let (y, m, d) = Self.civil(fromDays: days)
         let secs = msOfDay / 1000
-        var out = ""
-        out.reserveCapacity(24)
-        out += Self.pad(y, 4) + "-" + Self.pad(m, 2) + "-" + Self.pad(d, 2)
-        out += "T" + Self.pad(secs / 3600, 2) + ":" + Self.pad(secs / 60 % 60, 2) + ":" + Self.pad(secs % 60, 2)
-        out += "." + Self.pad(msOfDay % 1000, 3) + "Z"
-        return out
+        w.padded(y, width: 4); w.bytes.append(0x2D)
+        w.padded(m, width: 2); w.bytes.append(0x2D)
+        w.padded(d, width: 2); w.bytes.append(0x54)
+        w.padded(secs / 3600, width: 2); w.bytes.append(0x3A)
+        w.padded(secs / 60 % 60, width: 2); w.bytes.append(0x3A)
+        w.padded(secs % 60, width: 2); w.bytes.append(0x2E)
+        w.padded(msOfDay % 1000, width: 3); w.bytes.append(0x5A)
     }
 
     /// Parses what `iso8601` prints (also without milliseconds); nil for anything else.
@@ -65,11 +73,6 @@ public struct Timestamp: Sendable, Equatable, Comparable, Hashable {
         let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
         return era * 146_097 + doe - 719_468
-    }
-
-    private static func pad(_ v: Int64, _ width: Int) -> String {
-        let s = String(v)
-        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
 }
 

@@ -36,17 +36,22 @@ public struct DeliveryParser: Sendable {
         if body.count > limits.maxBodyBytes {
             throw Rejection(413, "body of \(body.count) bytes exceeds the \(limits.maxBodyBytes)-byte limit")
         }
-        let bodyPairs = try bodyFields(contentType: contentType, body: body)
-        var merged: [NameValue] = []
-        merged.reserveCapacity(query.count + bodyPairs.count)
-        var index: [String: Int] = [:]
-        // Later values win: a repeated query key keeps its last value, and any body key overrides the query.
-        for pair in query + bodyPairs {
-            if let i = index[pair.name] {
-                merged[i].value = pair.value
-            } else {
-                index[pair.name] = merged.count
-                merged.append(pair)
+        let (bodyPairs, bodyKeysUnique) = try bodyFields(contentType: contentType, body: body)
+        var merged: [NameValue]
+        if query.isEmpty && bodyKeysUnique {
+            merged = bodyPairs // the common case: a JSON report and no query string
+        } else {
+            merged = []
+            merged.reserveCapacity(query.count + bodyPairs.count)
+            var index: [String: Int] = [:]
+            // Later values win: a repeated query key keeps its last value, and any body key overrides the query.
+            for pair in query + bodyPairs {
+                if let i = index[pair.name] {
+                    merged[i].value = pair.value
+                } else {
+                    index[pair.name] = merged.count
+                    merged.append(pair)
+                }
             }
         }
         if merged.isEmpty {
@@ -63,24 +68,26 @@ public struct DeliveryParser: Sendable {
         return ParsedDelivery(fields: fields, extra: extra)
     }
 
-    private func bodyFields(contentType header: String?, body: [UInt8]) throws(Rejection) -> [NameValue] {
-        if body.isEmpty { return [] }
+    /// The body's fields, and whether its keys are known to be unique (strict JSON refuses duplicates).
+    private func bodyFields(contentType header: String?, body: [UInt8]) throws(Rejection) -> ([NameValue], Bool) {
+        if body.isEmpty { return ([], true) }
         guard let header, !header.trimmingSpaces().isEmpty else {
             // No content type: JSON if it looks like an object, else a form.
             let firstNonSpace = body.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
-            return firstNonSpace == UInt8(ascii: "{") ? try json(body) : try form(body)
+            return firstNonSpace == UInt8(ascii: "{") ? (try json(body), true) : (try form(body), false)
         }
+        if header == "application/json" { return (try json(body), true) } // skip header parsing on the hot path
         guard let type = ContentType(header) else {
             throw Rejection(415, "unreadable content type \"\(header)\"")
         }
-        if type.isJSON { return try json(body) }
-        if type.isForm { return try form(body) }
+        if type.isJSON { return (try json(body), true) }
+        if type.isForm { return (try form(body), false) }
         if type.isMultipartForm {
             guard let boundary = type.parameters["boundary"], !boundary.isEmpty else {
                 throw Rejection(400, "multipart/form-data without a boundary parameter")
             }
             guard let multipart else { throw Rejection(415, "multipart/form-data is not supported here") }
-            return try multipart.fields(in: body, boundary: boundary)
+            return (try multipart.fields(in: body, boundary: boundary), false)
         }
         throw Rejection(415, "unsupported content type \(type.mediaType) (send application/json, application/x-www-form-urlencoded or multipart/form-data)")
     }
