@@ -17,25 +17,34 @@ public enum JSONFlatObject {
     /// Parses `bytes` (already valid UTF-8) strictly; duplicate keys are an error because the
     /// report would otherwise be ambiguous about which value the sender meant.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> [JSONFlatMember] {
+        var members: [JSONFlatMember] = []
+        try forEachMember(bytes) { key, kind, text in members.append(JSONFlatMember(key: key, kind: kind, text: text)) }
+        return members
+    }
+
+    /// Calls `body` with each member in order, without collecting them (the receiver's hot path).
+    public static func forEachMember(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ body: (String, JSONKind, String) -> Void
+    ) throws(JSONError) {
         var scanner = JSONScanner(bytes)
         scanner.skipWhitespace()
         if let kind = scanner.peekKind(), kind != .object {
             throw JSONError("expected a JSON object, found \(kind.article)", at: scanner.position)
         }
-        var members: [JSONFlatMember] = []
-        members.reserveCapacity(16)
+        var keys: [String] = []
+        keys.reserveCapacity(16)
         var seen: Set<String> = []
         try scanner.readObject { (key, s) throws(JSONError) in
             // Reports have a dozen keys: a linear scan beats hashing until objects get large.
-            let duplicate = members.count < 32 ? members.contains { $0.key == key } : !seen.insert(key).inserted
-            if members.count == 31 { seen = Set(members.map(\.key) + [key]) }
+            let duplicate = keys.count < 32 ? keys.contains(key) : !seen.insert(key).inserted
+            if keys.count == 31 { seen = Set(keys + [key]) }
             guard !duplicate else {
                 throw JSONError("duplicate key \"\(key)\"", at: s.keyOffset)
             }
-            members.append(JSONFlatMember(key: key, kind: s.peekKind() ?? .null, text: try s.readText(bytes)))
+            keys.append(key)
+            body(key, s.peekKind() ?? .null, try s.readText(bytes))
         }
         try scanner.expectEnd()
-        return members
     }
 
     public static func parse(_ bytes: [UInt8]) throws(JSONError) -> [JSONFlatMember] {

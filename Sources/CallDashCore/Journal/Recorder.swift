@@ -42,7 +42,7 @@ public final class Recorder: Sendable {
 
     /// Records a delivery but leaves its journal line buffered: the caller must
     /// `journal.commit(upTo: journalEnd)` before acknowledging it (the receiver batches this).
-    public func recordBuffered(_ incoming: DeliveryRecord) -> Recorded {
+    public func recordBuffered(_ incoming: consuming DeliveryRecord) -> Recorded {
         var record = incoming
         redactor.redact(&record)
         return state.withLock { st in

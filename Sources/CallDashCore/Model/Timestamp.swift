@@ -19,13 +19,13 @@ public struct Timestamp: Sendable, Equatable, Comparable, Hashable {
         let (days, msOfDay) = millis.floorDivided(by: 86_400_000)
         let (y, m, d) = Self.civil(fromDays: days)
         let secs = msOfDay / 1000
-        w.padded(y, width: 4); w.bytes.append(0x2D)
-        w.padded(m, width: 2); w.bytes.append(0x2D)
-        w.padded(d, width: 2); w.bytes.append(0x54)
-        w.padded(secs / 3600, width: 2); w.bytes.append(0x3A)
-        w.padded(secs / 60 % 60, width: 2); w.bytes.append(0x3A)
-        w.padded(secs % 60, width: 2); w.bytes.append(0x2E)
-        w.padded(msOfDay % 1000, width: 3); w.bytes.append(0x5A)
+        w.padded(y, width: 4); w.byte(0x2D)
+        w.padded(m, width: 2); w.byte(0x2D)
+        w.padded(d, width: 2); w.byte(0x54)
+        w.padded(secs / 3600, width: 2); w.byte(0x3A)
+        w.padded(secs / 60 % 60, width: 2); w.byte(0x3A)
+        w.padded(secs % 60, width: 2); w.byte(0x2E)
+        w.padded(msOfDay % 1000, width: 3); w.byte(0x5A)
     }
 
     /// Parses what `iso8601` prints (also without milliseconds); nil for anything else.

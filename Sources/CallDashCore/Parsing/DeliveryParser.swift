@@ -98,7 +98,10 @@ public struct DeliveryParser: Sendable {
                 throw Rejection(400, "invalid UTF-8 at byte \(bad)")
             }
             do throws(JSONError) {
-                return try JSONFlatObject.parse(p).map { NameValue($0.key, $0.text) }
+                var pairs: [NameValue] = []
+                pairs.reserveCapacity(16)
+                try JSONFlatObject.forEachMember(p) { key, _, text in pairs.append(NameValue(key, text)) }
+                return pairs
             } catch {
                 throw Rejection(400, "malformed JSON: \(error.description)")
             }
