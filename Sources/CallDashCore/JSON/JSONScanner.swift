@@ -19,6 +19,12 @@ public struct JSONScanner {
 
     public var isAtEnd: Bool { position >= bytes.count }
 
+    /// Continues reading at `offset`, leaving what lies between unread and unchecked; for a
+    /// caller that knows the document's layout (the journal's own lines).
+    mutating func jump(to offset: Int) {
+        position = offset
+    }
+
     // MARK: - Structure
 
     /// Skips JSON whitespace (space, tab, LF, CR only).
@@ -64,6 +70,48 @@ public struct JSONScanner {
         }
     }
 
+    /// Like `readObject`, but hands each key over as its UTF-8 bytes instead of a String:
+    /// reading a journal compares keys this way without allocating.
+    public mutating func readObjectKeys(
+        depth: Int = 0,
+        _ member: (UnsafeBufferPointer<UInt8>, inout JSONScanner) throws(JSONError) -> Void
+    ) throws(JSONError) {
+        skipWhitespace()
+        try expect(UInt8(ascii: "{"), "expected '{'")
+        guard depth < Self.maxDepth else { throw JSONError("nesting deeper than \(Self.maxDepth) levels", at: position - 1) }
+        skipWhitespace()
+        if peek() == UInt8(ascii: "}") { position += 1; return }
+        while true {
+            skipWhitespace()
+            guard peek() == UInt8(ascii: "\"") else {
+                if peek() == UInt8(ascii: "}") { throw JSONError("trailing comma before '}'", at: position) }
+                throw unexpected("expected a string key")
+            }
+            let keyStart = position
+            try skipString()
+            let plain = UnsafeBufferPointer(rebasing: bytes[(keyStart + 1)..<(position - 1)])
+            skipWhitespace()
+            try expect(UInt8(ascii: ":"), "expected ':' after object key")
+            keyOffset = keyStart
+            skipWhitespace()
+            if plain.contains(UInt8(ascii: "\\")) {
+                // Rare: an escaped key. Decode it and hand over the decoded bytes.
+                var copy = self
+                copy.position = keyStart
+                let decoded = Array(try copy.readString().utf8)
+                try decoded.withUnsafeBufferPointer { (k) throws(JSONError) in try member(k, &self) }
+            } else {
+                try member(plain, &self)
+            }
+            skipWhitespace()
+            switch peek() {
+            case UInt8(ascii: ","): position += 1
+            case UInt8(ascii: "}"): position += 1; return
+            default: throw unexpected("expected ',' or '}' after object member")
+            }
+        }
+    }
+
     /// Checks any value's grammar without building anything and returns its byte range.
     @discardableResult
     public mutating func skipValue(depth: Int = 0) throws(JSONError) -> Range<Int> {
@@ -72,7 +120,7 @@ public struct JSONScanner {
         switch peek() {
         case UInt8(ascii: "\""): try skipString()
         case UInt8(ascii: "{"):
-            try readObject(depth: depth) { (_, scanner) throws(JSONError) in
+            try readObjectKeys(depth: depth) { (_, scanner) throws(JSONError) in
                 try scanner.skipValue(depth: depth + 1)
             }
         case UInt8(ascii: "["): try skipArray(depth: depth)
@@ -173,6 +221,7 @@ public struct JSONScanner {
         let open = position
         try expect(UInt8(ascii: "\""), "expected '\"'")
         let contentStart = position
+        skipPlainRun()
         // Fast path: no escapes, the bytes are the string.
         while position < bytes.count {
             let b = bytes[position]
@@ -210,17 +259,32 @@ public struct JSONScanner {
         position += 1
         var scratch: [UInt8] = []
         while position < bytes.count {
+            skipPlainRun()
+            guard position < bytes.count else { break }
             let b = bytes[position]
             if b == UInt8(ascii: "\"") { position += 1; return }
             if b < 0x20 { throw controlCharacter(b) }
             if b == UInt8(ascii: "\\") {
-                scratch.removeAll(keepingCapacity: true)
-                try readEscape(into: &scratch)
+                // Single-character escapes need no decoding here; \u is checked in full (surrogates).
+                if position + 1 < bytes.count, Self.isSimpleEscape(bytes[position + 1]) {
+                    position += 2
+                } else {
+                    scratch.removeAll(keepingCapacity: true)
+                    try readEscape(into: &scratch)
+                }
             } else {
                 position += 1
             }
         }
         throw JSONError("unterminated string", at: open)
+    }
+
+    @inline(__always) private static func isSimpleEscape(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+             UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"): true
+        default: false
+        }
     }
 
     private mutating func readEscape(into out: inout [UInt8]) throws(JSONError) {
@@ -278,6 +342,14 @@ public struct JSONScanner {
     }
 
     // MARK: - Helpers
+
+    /// Moves past string bytes eight at a time while none of them is special.
+    @inline(__always) private mutating func skipPlainRun() {
+        while position + 8 <= bytes.count,
+              !JSONBytes.anySpecial(UnsafeRawPointer(bytes.baseAddress! + position).loadUnaligned(as: UInt64.self)) {
+            position += 8
+        }
+    }
 
     @inline(__always) private func peek() -> UInt8? {
         position < bytes.count ? bytes[position] : nil

@@ -113,7 +113,7 @@ public struct JSONWriter: ~Copyable {
         let n = utf8.count
         while i < n {
             // Skip eight plain bytes at a time: none below 0x20, none a quote or a backslash.
-            if i + 8 <= n, !Self.needsEscape(UnsafeRawPointer(utf8.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
+            if i + 8 <= n, !JSONBytes.anySpecial(UnsafeRawPointer(utf8.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
                 i += 8
                 continue
             }
@@ -141,14 +141,5 @@ public struct JSONWriter: ~Copyable {
 
     private static func hexDigit(_ v: UInt8) -> UInt8 {
         v < 10 ? UInt8(ascii: "0") + v : UInt8(ascii: "a") + v - 10
-    }
-
-    /// Whether any of eight bytes is a control character, '"' or '\\' (SWAR "has byte" tests).
-    @inline(__always) private static func needsEscape(_ w: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
-        let below0x20 = (w &- ones &* 0x20) & ~w & highs != 0
-        return below0x20 || hasZero(w ^ (ones &* 0x22)) || hasZero(w ^ (ones &* 0x5C))
     }
 }

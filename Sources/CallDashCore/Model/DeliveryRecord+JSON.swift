@@ -99,8 +99,8 @@ extension DeliveryRecord {
 }
 
 extension ReportSummary {
-    /// Reads just what the store keeps from a record's JSON form, skipping headers and body:
-    /// this is what makes replaying a million-line journal fast.
+    /// Reads just what the store keeps from a record's JSON form, skipping headers and body
+    /// without building them: this is what makes replaying a million-line journal fast.
     public init(json bytes: UnsafeBufferPointer<UInt8>, location: RecordLocation) throws(JSONError) {
         var s = JSONScanner(bytes)
         var seq: UInt64?
@@ -111,17 +111,28 @@ extension ReportSummary {
         var error: String?
         var webhook: Int?
         var fields = ReportFields()
-        try s.readObject { (key, s) throws(JSONError) in
-            switch key {
-            case "seq": seq = try s.readUInt(bytes)
-            case "received_at": receivedAt = try s.readTimestamp()
-            case "method": method = try s.readString()
-            case "response_code": code = Int(try s.readUInt(bytes))
-            case "outcome": outcome = try s.readOutcome()
-            case "error": error = try s.readOptionalString()
-            case "fields": fields = try s.readFields(bytes)
-            case "webhook": webhook = try s.readOptionalUInt(bytes).map { Int($0) }
-            default: try s.skipValue()
+        let tail = Self.webhookTail(bytes)
+        try s.readObjectKeys { (key, s) throws(JSONError) in
+            if key.equals("seq") {
+                seq = try s.readUInt(bytes)
+            } else if key.equals("received_at") {
+                receivedAt = try s.readTimestamp()
+            } else if key.equals("method") {
+                method = try s.readString()
+            } else if key.equals("response_code") {
+                code = Int(try s.readUInt(bytes))
+            } else if key.equals("outcome") {
+                outcome = try s.readOutcome()
+            } else if key.equals("error") {
+                error = try s.readOptionalString()
+            } else if key.equals("fields") {
+                fields = try s.readFields(bytes)
+                // What follows (extras, the body) is not kept in memory: go straight to the tail.
+                if let tail, tail > s.position { s.jump(to: tail) }
+            } else if key.equals("webhook") {
+                webhook = try s.readOptionalUInt(bytes).map { Int($0) }
+            } else {
+                try s.skipValue()
             }
         }
         try s.expectEnd()
@@ -129,6 +140,35 @@ extension ReportSummary {
         self.init(
             seq: seq, receivedAt: receivedAt, responseCode: code, outcome: outcome, method: method,
             error: error, webhook: webhook, fields: fields, location: location)
+    }
+}
+
+extension ReportSummary {
+    /// Where `,"webhook":…}` starts when a line ends the way the journal writes it, so a reader
+    /// can skip the body in between; nil for any other ending (then everything is read).
+    static func webhookTail(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
+        let marker: StaticString = ",\"webhook\":"
+        let m = marker.utf8CodeUnitCount
+        guard line.count > m + 1, line[line.count - 1] == UInt8(ascii: "}") else { return nil }
+        var i = line.count - 2
+        // The value is null or a whole number: at most 20 bytes before the closing brace.
+        while i > line.count - 24, i > m {
+            let b = line[i]
+            guard b == UInt8(ascii: ":") || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || "nul".utf8.contains(b) else { return nil }
+            if b == UInt8(ascii: ":") {
+                let start = i + 1 - m
+                return UnsafeBufferPointer(rebasing: line[start...i]).equals(marker) ? start : nil
+            }
+            i -= 1
+        }
+        return nil
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Compares bytes with a literal, without building a String.
+    func equals(_ s: StaticString) -> Bool {
+        count == s.utf8CodeUnitCount && (count == 0 || memcmp(baseAddress!, s.utf8Start, count) == 0)
     }
 }
 
@@ -173,9 +213,9 @@ extension JSONScanner {
 
     mutating func readFields(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> ReportFields {
         var fields = ReportFields()
-        try readObject { (k, s) throws(JSONError) in
-            let at = s.position
-            guard let f = ReportField(key: k) else { throw JSONError("unknown standard field \"\(k)\"", at: at) }
+        try readObjectKeys { (k, s) throws(JSONError) in
+            let name = String(decoding: k, as: UTF8.self)
+            guard let f = ReportField(key: name) else { throw JSONError("unknown standard field \"\(name)\"", at: s.keyOffset) }
             fields[f] = try s.readString()
         }
         return fields
