@@ -66,7 +66,10 @@ let package = Package(
         .testTarget(name: "CallDashCoreTests", dependencies: ["CallDashCore"]),
         .testTarget(
             name: "CallDashReceiverTests",
-            dependencies: ["CallDashReceiver", "CallDashClient", "CallDashCore"]
+            dependencies: [
+                "CallDashReceiver", "CallDashClient", "CallDashCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["CallDashCore"]),
     ],

@@ -1,0 +1,116 @@
+import AsyncHTTPClient
+import CallDashCore
+import Foundation
+import NIOCore
+import NIOHTTP1
+@testable import CallDashReceiver
+
+/// A receiver on 127.0.0.1 and a free port, with its journal in a temporary folder.
+struct TestReceiver {
+    let receiver: Receiver
+    let recorder: Recorder
+    let port: Int
+    let dir: String
+
+    var journalPath: String { dir + "/journal.jsonl" }
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    static func start(
+        respond: Int = 200, token: String? = nil, limits: DeliveryLimits = DeliveryLimits(),
+        idle: TimeAmount = .seconds(60), requestTimeout: TimeAmount = .seconds(30), fsync: Bool = false
+    ) async throws -> TestReceiver {
+        let dir = NSTemporaryDirectory() + "calldash-receiver-" + UUID().uuidString
+        let store = ReportStore(capacity: 10_000)
+        let journal = try Journal(path: dir + "/journal.jsonl", fsync: fsync)
+        let recorder = Recorder(store: store, journal: journal, lastSeq: 0, redactor: SecretRedactor(secrets: token.map { [$0] } ?? []))
+        let configuration = ReceiverConfiguration(
+            host: "127.0.0.1", port: 0, respondCode: respond, token: token, limits: limits,
+            idleTimeout: idle, requestTimeout: requestTimeout, threads: 2)
+        let receiver = Receiver(configuration: configuration, recorder: recorder)
+        let port = try await receiver.start()
+        return TestReceiver(receiver: receiver, recorder: recorder, port: port, dir: dir)
+    }
+
+    func stop() async {
+        await receiver.stop()
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    /// The newest stored delivery, read back in full.
+    func last() throws -> DeliveryRecord {
+        let snap = recorder.store.snapshot()
+        return try recorder.record(for: snap[snap.count - 1])
+    }
+}
+
+struct Reply {
+    var status: Int
+    var headers: HTTPHeaders
+    var body: String
+
+    /// The body as a JSON object's members (keys to text).
+    var json: [String: String] {
+        (try? JSONFlatObject.parse(Array(body.utf8)))?.reduce(into: [:]) { $0[$1.key] = $1.text } ?? [:]
+    }
+}
+
+/// One HTTP request through AsyncHTTPClient, bounded in time.
+func request(_ method: HTTPMethod = .POST, _ url: String, headers: [(String, String)] = [], body: [UInt8]? = nil) async throws -> Reply {
+    var r = HTTPClientRequest(url: url)
+    r.method = method
+    for (n, v) in headers { r.headers.add(name: n, value: v) }
+    if let body { r.body = .bytes(ByteBuffer(bytes: body)) }
+    let response = try await HTTPClient.shared.execute(r, timeout: .seconds(10))
+    let data = try await response.body.collect(upTo: 16 << 20)
+    return Reply(status: Int(response.status.code), headers: response.headers, body: String(buffer: data))
+}
+
+func postJSON(_ url: String, _ json: String, headers: [(String, String)] = []) async throws -> Reply {
+    try await request(.POST, url, headers: [("Content-Type", "application/json")] + headers, body: Array(json.utf8))
+}
+
+let seedReport = #"{"bridge": 918068280000, "from": 918919520000, "to": 918867130000, "source": "OBD", "mid": "1234-1333-00042", "flow_id": 123, "start_at": "2021-04-09 16:27:39", "end_at": "2021-04-09 16:27:55", "duration": "23", "status": "ANSWER", "recording_url": "https://youraudiofilelocation/"}"#
+
+/// A raw TCP connection for what an HTTP client library will not do: stall, pipeline, send junk.
+final class RawConnection {
+    let fd: Int32
+
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard rc == 0 else { throw POSIXError(.ECONNREFUSED) }
+        var tv = timeval(tv_sec: 0, tv_usec: 200_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close(fd) }
+
+    func send(_ text: String) { send(Array(text.utf8)) }
+
+    func send(_ bytes: [UInt8]) {
+        _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    /// Reads until `done` holds for what arrived, the peer closes, or `seconds` pass.
+    /// Returns the text and whether the peer closed the connection.
+    func read(until done: (String) -> Bool = { _ in false }, seconds: Double = 5) -> (text: String, closed: Bool) {
+        var received: [UInt8] = []
+        let deadline = Date().addingTimeInterval(seconds)
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while Date() < deadline {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n == 0 { return (String(decoding: received, as: UTF8.self), true) }
+            if n > 0 {
+                received += buffer[0..<n]
+                if done(String(decoding: received, as: UTF8.self)) { break }
+            } else if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
+                return (String(decoding: received, as: UTF8.self), true)
+            }
+        }
+        return (String(decoding: received, as: UTF8.self), false)
+    }
+}
