@@ -71,7 +71,11 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["CallDashCore"]),
+        // Runs the built `calldash` binary (build it first: `swift build`).
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["CallDashCore", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,104 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Synchronization
+
+/// The built `calldash` binary ($CALLDASH_BIN, or .build/debug/calldash of this package).
+let calldashBinary: String = {
+    if let path = ProcessInfo.processInfo.environment["CALLDASH_BIN"] { return path }
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    return root.appendingPathComponent(".build/debug/calldash").path
+}()
+
+/// A running `calldash` with its output collected as it arrives.
+final class CalldashProcess: Sendable {
+    private let process: Process
+    private let out = Buffer()
+    private let err = Buffer()
+
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: calldashBinary)
+        p.arguments = arguments
+        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let stdout = Pipe(), stderr = Pipe()
+        p.standardOutput = stdout
+        p.standardError = stderr
+        p.standardInput = FileHandle.nullDevice
+        process = p
+        stdout.fileHandleForReading.readabilityHandler = { [out] h in
+            let data = h.availableData
+            out.withLock { $0.append(contentsOf: data) }
+        }
+        stderr.fileHandleForReading.readabilityHandler = { [err] h in
+            let data = h.availableData
+            err.withLock { $0.append(contentsOf: data) }
+        }
+        try p.run()
+    }
+
+    var stdout: String { out.withLock { String(decoding: $0, as: UTF8.self) } }
+    var stderr: String { err.withLock { String(decoding: $0, as: UTF8.self) } }
+    var pid: Int32 { process.processIdentifier }
+    var isRunning: Bool { process.isRunning }
+
+    /// Polls until `condition` holds or `seconds` pass; true if it held.
+    @discardableResult
+    func wait(seconds: Double = 20, for condition: (CalldashProcess) -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition(self) { return true }
+            usleep(20_000)
+        }
+        return condition(self)
+    }
+
+    /// The port from `calldash: listening on http://HOST:PORT`, once it is printed.
+    func listeningPort(seconds: Double = 30) -> Int? {
+        var port: Int?
+        wait(seconds: seconds) { p in
+            guard let r = p.stderr.range(of: "listening on http://127.0.0.1:") else { return !p.isRunning }
+            port = Int(p.stderr[r.upperBound...].prefix { $0.isNumber })
+            return port != nil
+        }
+        return port
+    }
+
+    func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
+
+    /// Waits for the process to end; nil if it did not within `seconds`.
+    func exitCode(seconds: Double = 20) -> Int32? {
+        guard wait(seconds: seconds, for: { !$0.isRunning }) else { return nil }
+        process.waitUntilExit()
+        usleep(50_000) // let the pipes drain
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
+
+/// Runs `calldash` to completion and returns its exit code and output.
+func runCalldash(_ arguments: [String], seconds: Double = 60) throws -> (code: Int32?, stdout: String, stderr: String) {
+    let p = try CalldashProcess(arguments)
+    let code = p.exitCode(seconds: seconds)
+    return (code, p.stdout, p.stderr)
+}
+
+func get(_ url: String) async throws -> String {
+    let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+    return String(buffer: try await response.body.collect(upTo: 16 << 20))
+}
+
+func temporaryFolder() -> String {
+    let path = NSTemporaryDirectory() + "calldash-e2e-" + UUID().uuidString
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// Output collected from a pipe on another thread.
+final class Buffer: Sendable {
+    private let bytes = Mutex<[UInt8]>([])
+    func withLock<T>(_ body: (inout [UInt8]) -> T) -> T { bytes.withLock { body(&$0) } }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+
+@Suite("calldash serve and push, as built", .serialized)
+struct ServeTests {
+    @Test("serve listens on a free port, says so on stderr, and prints one JSON line per delivery on stdout")
+    func serveReportsDeliveries() throws {
+        let dir = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let serve = try CalldashProcess(["serve", "--port", "0", "--journal", dir + "/j.jsonl"])
+        let port = try #require(serve.listeningPort(), "stderr: \(serve.stderr)")
+        let push = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack/receive", "--count", "5", "--json"])
+        #expect(push.code == 0)
+        #expect(push.stdout == "{\"sent\":5,\"delivered\":5,\"failed\":0,\"attempts\":5}\n")
+        #expect(serve.wait { $0.stdout.split(separator: "\n").count == 5 })
+        let lines = serve.stdout.split(separator: "\n")
+        for (i, line) in lines.enumerated() {
+            #expect(line.hasPrefix("{\"seq\":\(i + 1),"))
+            #expect(line.contains("\"outcome\":\"accepted\""))
+        }
+        serve.signal(SIGTERM)
+        #expect(serve.exitCode() == 0)
+    }
+
+    @Test("after kill -9 and a restart, every acknowledged delivery is still there and seq continues")
+    func killNineLosesNothing() async throws {
+        let dir = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let journal = dir + "/state/j.jsonl"
+        let first = try CalldashProcess(["serve", "--port", "0", "--journal", journal])
+        let port = try #require(first.listeningPort())
+        let push = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack", "--count", "300", "--concurrency", "8", "--json"])
+        #expect(push.stdout.contains("\"delivered\":300"))
+        first.signal(SIGKILL)
+        _ = first.exitCode()
+
+        let second = try CalldashProcess(["serve", "--port", "0", "--journal", journal])
+        let port2 = try #require(second.listeningPort())
+        #expect(second.stderr.contains("replayed 300 deliveries"))
+        let health = try await get("http://127.0.0.1:\(port2)/_calldash/health")
+        #expect(health == #"{"status":"ok","received":300,"accepted":300,"rejected":0,"stored":300}"#)
+        _ = try runCalldash(["push", "--to", "http://127.0.0.1:\(port2)/ack", "--count", "1"])
+        #expect(second.wait { $0.stdout.contains("{\"seq\":301,") })
+        second.signal(SIGINT)
+        #expect(second.exitCode() == 0)
+    }
+
+    @Test("a torn last journal line is skipped with a warning and the receiver starts")
+    func tornJournal() throws {
+        let dir = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let journal = dir + "/j.jsonl"
+        let good = #"{"seq":7,"received_at":"2026-11-27T10:00:00.000Z","method":"POST","path":"/","query":[],"headers":[],"remote":"127.0.0.1:1","content_type":null,"response_code":200,"outcome":"accepted","error":null,"fields":{"status":"ANSWER"},"extra":{},"raw":"{}","raw_encoding":"utf8","webhook":null}"#
+        try (good + "\n{\"seq\":8,\"recei").write(toFile: journal, atomically: true, encoding: .utf8)
+        let serve = try CalldashProcess(["serve", "--port", "0", "--journal", journal])
+        #expect(serve.listeningPort() != nil)
+        #expect(serve.stderr.contains("skipped a torn last line"))
+        _ = try runCalldash(["push", "--to", "http://127.0.0.1:\(serve.listeningPort()!)/a"])
+        #expect(serve.wait { $0.stdout.contains("{\"seq\":8,") })
+        serve.signal(SIGTERM)
+        _ = serve.exitCode()
+    }
+
+    @Test("bad command-line input ends with one readable line and a non-zero exit", arguments: [
+        (["serve", "--bogus"], "unknown option '--bogus'"),
+        (["serve", "--port", "70000"], "--port must be from 0 to 65535"),
+        (["serve", "--respond", "99"], "--respond must be an HTTP status"),
+        (["serve", "--journal", "/proc/calldash/j.jsonl"], "cannot create the folder for journal /proc/calldash/j.jsonl"),
+        (["push", "--to", "ftp://x"], "--to must be an http:// or https:// URL"),
+        (["push", "--to", "http://127.0.0.1:9", "--report", "/nonexistent.json"], "cannot read report file /nonexistent.json"),
+    ])
+    func badCommandLine(arguments: [String], message: String) throws {
+        let run = try runCalldash(arguments)
+        #expect(run.code != 0 && run.code != nil)
+        let lines = run.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(run.stderr)")
+        #expect(lines.first?.hasPrefix("calldash: ") == true)
+        #expect(run.stderr.lowercased().contains(message.lowercased()), "\(run.stderr)")
+    }
+
+    @Test("a port already in use and a corrupt journal are one line each, non-zero")
+    func startupFailures() throws {
+        let dir = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let serve = try CalldashProcess(["serve", "--port", "0", "--no-journal"])
+        let port = try #require(serve.listeningPort())
+        let clash = try runCalldash(["serve", "--port", String(port), "--no-journal"])
+        #expect(clash.code == 1)
+        #expect(clash.stderr == "calldash: cannot listen on 127.0.0.1:\(port): address already in use\n")
+        serve.signal(SIGTERM)
+        _ = serve.exitCode()
+
+        let journal = dir + "/j.jsonl"
+        try "{\"seq\":1}\nnot json\n{\"seq\":3}\n".write(toFile: journal, atomically: true, encoding: .utf8)
+        let corrupt = try runCalldash(["serve", "--port", "0", "--journal", journal])
+        #expect(corrupt.code == 1)
+        #expect(corrupt.stderr.split(separator: "\n").count == 1)
+        #expect(corrupt.stderr.contains("is corrupt at line 2"))
+    }
+
+    @Test("push exits non-zero when the endpoint answers anything but 200 or 202, and says how it went")
+    func pushFailureSummary() throws {
+        let serve = try CalldashProcess(["serve", "--port", "0", "--no-journal", "--respond", "503"])
+        let port = try #require(serve.listeningPort())
+        let push = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack", "--count", "3", "--attempts", "2", "--json"])
+        #expect(push.code == 1)
+        #expect(push.stdout == "{\"sent\":3,\"delivered\":0,\"failed\":3,\"attempts\":6}\n")
+        let text = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack", "--attempts", "1"])
+        #expect(text.stdout.contains("sent 1, delivered 0, failed 1, attempts 1 (failures: 503 ×1)"))
+        #expect(text.stderr.contains("report 1: not delivered after 1 attempt(s), last answer 503"))
+        serve.signal(SIGTERM)
+        _ = serve.exitCode()
+    }
+
+    @Test("push --report sends the file's reports byte for byte")
+    func pushReportFile() throws {
+        let dir = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/reports.jsonl"
+        try "{\"from\": 9198765432101234567, \"status\": \"BUSY\"}\n{\"to\": \"0123\", \"duration\": 23.0}\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let serve = try CalldashProcess(["serve", "--port", "0", "--no-journal"])
+        let port = try #require(serve.listeningPort())
+        let push = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack", "--report", file])
+        #expect(push.code == 0)
+        #expect(serve.wait { $0.stdout.split(separator: "\n").count == 2 })
+        #expect(serve.stdout.contains(#""fields":{"from":"9198765432101234567","status":"BUSY"}"#))
+        #expect(serve.stdout.contains(#""fields":{"to":"0123","duration":"23.0"}"#))
+        serve.signal(SIGTERM)
+        _ = serve.exitCode()
+    }
+}
