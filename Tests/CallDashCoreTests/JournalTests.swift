@@ -14,15 +14,17 @@ struct JournalTests {
     func replayRoundTrip() throws {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let r = try recorder(dir)
-        try r.record(sampleRecord(status: "ANSWER"))
-        var rejected = sampleRecord(raw: "{oops")
-        rejected.outcome = .rejected
-        rejected.responseCode = 400
-        rejected.error = "malformed JSON"
-        rejected.fields = ReportFields()
-        try r.record(rejected)
-        try r.record(sampleRecord(status: "BUSY", mid: "m3"))
+        do { // the first run; its journal closes when it ends, as at a restart
+            let r = try recorder(dir)
+            try r.record(sampleRecord(status: "ANSWER"))
+            var rejected = sampleRecord(raw: "{oops")
+            rejected.outcome = .rejected
+            rejected.responseCode = 400
+            rejected.error = "malformed JSON"
+            rejected.fields = ReportFields()
+            try r.record(rejected)
+            try r.record(sampleRecord(status: "BUSY", mid: "m3"))
+        }
 
         let store = ReportStore(capacity: 100)
         let result = try JournalReplay.replay(path: dir + "/j/journal.jsonl", into: store) { Issue.record("warned: \($0)") }
@@ -43,9 +45,11 @@ struct JournalTests {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/j/journal.jsonl"
-        let r = try recorder(dir)
-        try r.record(sampleRecord())
-        try r.record(sampleRecord())
+        do {
+            let r = try recorder(dir)
+            try r.record(sampleRecord())
+            try r.record(sampleRecord())
+        }
         let handle = FileHandle(forWritingAtPath: path)!
         handle.seekToEndOfFile()
         let torn = "{\"seq\":3,\"received_at\":\"2026-"

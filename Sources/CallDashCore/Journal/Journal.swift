@@ -17,6 +17,8 @@ public final class Journal: Sendable {
     public let fsyncEnabled: Bool
     private let writeFD: Int32
     private let readFD: Int32
+    /// The index beside the journal (see `JournalIndex`).
+    private let indexFD: Int32
     private let state: Mutex<State>
     /// Held while writing, so buffered lines reach the file in the order they were appended.
     private let writeLock = Mutex(())
@@ -29,6 +31,8 @@ public final class Journal: Sendable {
         var written: UInt64
         /// Appended lines not written yet.
         var pending: [UInt8] = []
+        /// Their index entries, written right after them.
+        var pendingIndex: [UInt8] = []
         /// Bytes known to be on disk.
         var synced: UInt64
         var waiters: [(offset: UInt64, done: @Sendable (Bool) -> Void)] = []
@@ -48,16 +52,27 @@ public final class Journal: Sendable {
             close(w)
             throw .system("read", path, errno: e)
         }
+        guard flock(w, LOCK_EX | LOCK_NB) == 0 else {
+            close(w)
+            close(r)
+            throw JournalError("journal \(path) is in use by another calldash")
+        }
+        let x = open(JournalIndex.path(for: path), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        var ist = stat()
+        fstat(x, &ist)
+        if x >= 0, ist.st_size == 0 { _ = JournalIndex.magic.withUnsafeBytes { write(x, $0.baseAddress, $0.count) } }
         var st = stat()
         fstat(w, &st)
         writeFD = w
         readFD = r
+        indexFD = x
         state = Mutex(State(end: UInt64(st.st_size), written: UInt64(st.st_size), synced: UInt64(st.st_size)))
     }
 
     deinit {
         close(writeFD)
         close(readFD)
+        if indexFD >= 0 { close(indexFD) }
     }
 
     /// Bytes appended so far.
@@ -75,28 +90,27 @@ public final class Journal: Sendable {
         }
     }
 
+    /// Buffers the index entry (a packed summary) of the line just appended.
+    public func appendIndex(_ packed: [UInt8]) {
+        state.withLock { JournalIndex.appendEntry(packed, to: &$0.pendingIndex) }
+    }
+
     /// Writes every buffered line, unless bytes up to `offset` are already written.
     public func commit(upTo offset: UInt64 = .max) throws(JournalError) {
         let failure: Int32 = writeLock.withLock { _ in
-            let batch: [UInt8]? = state.withLock { st in
+            let taken: ([UInt8], [UInt8])? = state.withLock { st in
                 guard st.written < min(offset, st.end) else { return nil }
-                defer { st.pending.removeAll(keepingCapacity: true) }
-                return st.pending
-            }
-            guard let batch else { return 0 }
-            let code = batch.withUnsafeBytes { p -> Int32 in
-                var done = 0
-                while done < p.count {
-                    let n = write(writeFD, p.baseAddress! + done, p.count - done)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        return errno
-                    }
-                    done += n
+                defer {
+                    st.pending.removeAll(keepingCapacity: true)
+                    st.pendingIndex.removeAll(keepingCapacity: true)
                 }
-                return 0
+                return (st.pending, st.pendingIndex)
             }
+            guard let (batch, index) = taken else { return 0 }
+            let code = Self.writeAll(writeFD, batch)
             state.withLock { $0.written += UInt64(batch.count) }
+            // The index follows its lines; a lost index write only costs a slower next start.
+            if code == 0, indexFD >= 0, !index.isEmpty { _ = Self.writeAll(indexFD, index) }
             return code
         }
         guard failure == 0 else { throw .system("write", path, errno: failure) }
@@ -153,6 +167,22 @@ public final class Journal: Sendable {
         let n = out.withUnsafeMutableBytes { pread(readFD, $0.baseAddress!, Int(length), off_t(offset)) }
         guard n == Int(length) else { throw JournalError("cannot read journal \(path) at byte \(offset)") }
         return out
+    }
+
+    /// Writes all of `bytes`; returns 0 or the errno that stopped it.
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32 {
+        bytes.withUnsafeBytes { p -> Int32 in
+            var done = 0
+            while done < p.count {
+                let n = write(fd, p.baseAddress! + done, p.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                done += n
+            }
+            return 0
+        }
     }
 
     static func makeParentDirectory(of path: String) throws(JournalError) {

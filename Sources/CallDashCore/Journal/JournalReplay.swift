@@ -26,16 +26,21 @@ public enum JournalReplay {
     /// A torn last line is cut off with a warning; a bad line with good lines after it is corruption
     /// and an error, because skipping it would silently lose an acknowledged delivery.
     public static func replay(path: String, into store: ReportStore, warn: (String) -> Void) throws(JournalError) -> ReplayResult {
+        let indexPath = JournalIndex.path(for: path)
         let fd = open(path, O_RDWR | O_CLOEXEC)
         if fd < 0 {
-            if errno == ENOENT { return ReplayResult(records: 0, lastSeq: 0, tornBytes: 0) }
-            throw .system("open", path, errno: errno)
+            guard errno == ENOENT else { throw .system("open", path, errno: errno) }
+            unlink(indexPath) // an index without its journal describes nothing
+            return ReplayResult()
         }
         defer { close(fd) }
         var st = stat()
         fstat(fd, &st)
         let size = Int(st.st_size)
-        if size == 0 { return ReplayResult(records: 0, lastSeq: 0, tornBytes: 0) }
+        if size == 0 {
+            unlink(indexPath)
+            return ReplayResult()
+        }
         guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else {
             throw .system("map", path, errno: errno)
         }
@@ -43,15 +48,37 @@ public enum JournalReplay {
         madvise(map, size, MADV_SEQUENTIAL)
         let bytes = UnsafeBufferPointer(start: map.assumingMemoryBound(to: UInt8.self), count: size)
 
-        var result = ReplayResult(records: 0, lastSeq: 0, tornBytes: 0)
-        var batch: [ReportSummary] = []
-        batch.reserveCapacity(Self.roundSize)
+        var result = ReplayResult()
+        var start = 0
+        let index: Int32
+        if let loaded = JournalIndex.load(indexPath, journal: bytes, into: store) {
+            // Only the lines after what the index covers need parsing (normally none).
+            result.records = loaded.records
+            result.lastSeq = loaded.lastSeq
+            start = loaded.journalResume
+            index = open(indexPath, O_WRONLY | O_CLOEXEC)
+            ftruncate(index, off_t(loaded.validBytes))
+            lseek(index, 0, SEEK_END)
+        } else {
+            if access(indexPath, F_OK) == 0 { warn("journal index \(indexPath) does not match the journal; rebuilding it") }
+            index = open(indexPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            _ = Journal.writeAll(index, JournalIndex.magic)
+        }
+        defer { if index >= 0 { close(index) } }
+        var packed: [UInt8] = []
+        var spans: [Range<Int>] = []
+        /// Stores the round's summaries and adds them to the index, in one go.
+        func flush() {
+            packed.withUnsafeBufferPointer { p in store.append(packed: spans.map { UnsafeBufferPointer(rebasing: p[$0]) }) }
+            if index >= 0 { _ = Journal.writeAll(index, packed) }
+            packed.removeAll(keepingCapacity: true)
+            spans.removeAll(keepingCapacity: true)
+        }
         var lines: [Line] = []
         lines.reserveCapacity(Self.roundSize)
-        var start = 0
-        var lineNumber = 0
+        var lineNumber = result.records // lines the index covered (the journal has no blank lines)
         let missingNewline = bytes[size - 1] != 0x0A
-        rounds: while start < size {
+        while start < size {
             // Find the next round's lines, then parse them on every core, then store them in order.
             lines.removeAll(keepingCapacity: true)
             while start < size, lines.count < Self.roundSize {
@@ -66,7 +93,7 @@ public enum JournalReplay {
                 case .success(let s):
                     result.lastSeq = max(result.lastSeq, s.seq)
                     result.records += 1
-                    batch.append(s)
+                    spans.append(JournalIndex.appendEntry(to: &packed) { SummaryCodec.encode(s, into: &$0) })
                 case .failure(let error):
                     let isLast = line.end >= size || !bytes[(line.end + 1)...].contains { $0 != 0x0A }
                     guard isLast else {
@@ -75,12 +102,11 @@ public enum JournalReplay {
                     if ftruncate(fd, off_t(line.start)) != 0 { throw .system("truncate the torn last line of", path, errno: errno) }
                     result.tornBytes = size - line.start
                     warn("journal \(path): skipped a torn last line (\(size - line.start) bytes at byte \(line.start): \(error.description))")
-                    store.append(contentsOf: batch)
+                    flush()
                     return result
                 }
             }
-            store.append(contentsOf: batch)
-            batch.removeAll(keepingCapacity: true)
+            flush()
         }
         if missingNewline {
             // A hand-edited journal may lack its final newline; add it so the next append starts a line.

@@ -56,7 +56,17 @@ public final class Recorder: Sendable {
                 location = .journal(offset: offset, length: UInt32(line.count))
                 end = offset + UInt64(line.count) + 1
             }
-            store.append(ReportSummary(record, location: location))
+            let summary = ReportSummary(record, location: location)
+            if let journal {
+                // Pack once: the same bytes go to the journal's index and to the store.
+                var packed: [UInt8] = []
+                packed.reserveCapacity(256)
+                SummaryCodec.encode(summary, into: &packed)
+                journal.appendIndex(packed)
+                packed.withUnsafeBufferPointer { store.append(packed: [$0]) }
+            } else {
+                store.append(summary)
+            }
             let recorded = Recorded(record: record, line: line, journalEnd: end)
             for listener in st.listeners.values { listener(recorded) }
             return recorded

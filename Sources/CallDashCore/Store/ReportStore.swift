@@ -27,6 +27,13 @@ public final class ReportStore: Sendable {
         }
     }
 
+    /// Adds summaries already packed by `SummaryCodec` (a journal index), under one lock.
+    func append(packed entries: [UnsafeBufferPointer<UInt8>]) {
+        state.withLock { st in
+            for p in entries { st.append(packed: p, capacity: capacity) }
+        }
+    }
+
     /// Bumped by every append; a reader compares it to know whether to take a new snapshot.
     public var version: UInt64 { state.withLock { $0.version } }
 
@@ -51,20 +58,37 @@ struct StoreState: Sendable {
     }
 
     mutating func append(_ summary: ReportSummary, capacity: Int) {
+        newChunkIfFull()
+        chunks[chunks.count - 1].append(summary)
+        counted(capacity: capacity)
+    }
+
+    mutating func append(packed: UnsafeBufferPointer<UInt8>, capacity: Int) {
+        newChunkIfFull()
+        chunks[chunks.count - 1].append(packed: packed)
+        counted(capacity: capacity)
+    }
+
+    private mutating func newChunkIfFull() {
         if chunks.isEmpty || chunks[chunks.count - 1].isFull {
             chunks.append(StoreChunk(expectedBytesPerSummary: expectedBytesPerSummary))
         }
-        chunks[chunks.count - 1].append(summary)
+    }
+
+    /// Counts the summary just added (read back from its packed bytes) and evicts if over capacity.
+    private mutating func counted(capacity: Int) {
+        let last = chunks[chunks.count - 1]
+        let i = last.offsets.count - 1
         count += 1
         version &+= 1
         counts.received += 1
-        if summary.outcome == .rejected {
+        if last.isRejected(at: i) {
             counts.rejected += 1
             counts.storedRejected += 1
         } else {
             counts.accepted += 1
         }
-        counts.storedByStatus[StoreCounts.slot(summary.statusCode)] += 1
+        counts.storedByStatus[StoreCounts.slot(last.statusCode(at: i))] += 1
         while count > capacity { evictOldest() }
     }
 

@@ -23,6 +23,12 @@ struct StoreChunk: Sendable {
         SummaryCodec.encode(summary, into: &bytes)
     }
 
+    /// Adds a summary that is already packed (from the journal's index).
+    mutating func append(packed: UnsafeBufferPointer<UInt8>) {
+        offsets.append(UInt32(bytes.count))
+        bytes.append(contentsOf: packed)
+    }
+
     func summary(at i: Int) -> ReportSummary {
         bytes.withUnsafeBufferPointer { SummaryCodec.decode($0, at: Int(offsets[i])) }
     }

@@ -82,6 +82,34 @@ enum SummaryCodec {
             fields: fields, location: location)
     }
 
+    /// The seq and journal location of a packed summary, without decoding the rest;
+    /// nil when it is kept inline or the bytes are too short to be a summary.
+    static func journalLocation(_ p: UnsafeBufferPointer<UInt8>) -> (seq: UInt64, offset: UInt64, length: UInt64)? {
+        guard p.count > statusCodeOffset + 2 else { return nil }
+        var i = 0
+        let seq = fixed(p, &i, 8)
+        i = statusCodeOffset + 1
+        let flags = p[i]
+        i += 1
+        guard flags & 8 == 0 else { return nil }
+        // Bounds-checked: the bytes come from a file that may be damaged.
+        func varint() -> UInt64? {
+            var v: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < p.count, shift < 64 {
+                let b = p[i]
+                i += 1
+                v |= UInt64(b & 0x7F) << shift
+                if b < 0x80 { return v }
+                shift += 7
+            }
+            return nil
+        }
+        if flags & 2 != 0 { guard varint() != nil else { return nil } }
+        guard let offset = varint(), let length = varint() else { return nil }
+        return (seq, offset, length)
+    }
+
     /// The seq of the summary at `start`, without decoding the rest.
     static func seq(_ p: UnsafeBufferPointer<UInt8>, at start: Int) -> UInt64 {
         var i = start
