@@ -141,6 +141,7 @@ final class ReceiverHandler: ChannelInboundHandler {
             record.error = error.reason
         }
         shared.metrics.delivery(code: record.responseCode, bodyBytes: record.raw.count)
+        let (accepted, code, reason) = (record.outcome == .accepted, record.responseCode, record.error ?? "rejected")
         let recorded = shared.recorder.recordBuffered(record)
         let seq = recorded.record.seq
         batch.add(journalEnd: recorded.journalEnd) { [self] journaled in
@@ -148,14 +149,14 @@ final class ReceiverHandler: ChannelInboundHandler {
                 shared.logger.error("journal write failed", metadata: ["seq": "\(seq)"])
                 return respondError(context, head, status: 503, reason: "could not write the delivery to the journal", seq: seq, keepAlive: head.isKeepAlive)
             }
-            if record.outcome == .accepted {
+            if accepted {
                 var body = context.channel.allocator.buffer(capacity: 32)
                 body.writeString("{\"ok\":true,\"seq\":")
                 body.writeString(String(seq))
                 body.writeString("}")
-                respond(context, head, status: record.responseCode, body: body, keepAlive: head.isKeepAlive)
+                respond(context, head, status: code, body: body, keepAlive: head.isKeepAlive)
             } else {
-                respondError(context, head, status: record.responseCode, reason: record.error ?? "rejected", seq: seq, keepAlive: head.isKeepAlive)
+                respondError(context, head, status: code, reason: reason, seq: seq, keepAlive: head.isKeepAlive)
             }
         }
     }

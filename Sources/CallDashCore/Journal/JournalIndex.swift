@@ -13,10 +13,10 @@ import Darwin
 /// index is thrown away and rebuilt from the journal itself.
 ///
 /// Format: the magic line, then entries of a little-endian u32 length and a packed summary.
-enum JournalIndex {
+public enum JournalIndex {
     static let magic: [UInt8] = Array("calldash-index 1\n".utf8)
 
-    static func path(for journal: String) -> String { journal + ".idx" }
+    public static func path(for journal: String) -> String { journal + ".idx" }
 
     /// Appends one packed summary as an index entry.
     static func appendEntry(_ packed: [UInt8], to out: inout [UInt8]) {

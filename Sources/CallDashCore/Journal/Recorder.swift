@@ -63,7 +63,7 @@ public final class Recorder: Sendable {
                 packed.reserveCapacity(256)
                 SummaryCodec.encode(summary, into: &packed)
                 journal.appendIndex(packed)
-                packed.withUnsafeBufferPointer { store.append(packed: [$0]) }
+                packed.withUnsafeBufferPointer { store.append(packed: $0) }
             } else {
                 store.append(summary)
             }

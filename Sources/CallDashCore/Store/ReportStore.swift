@@ -27,6 +27,11 @@ public final class ReportStore: Sendable {
         }
     }
 
+    /// Adds one summary already packed by `SummaryCodec`.
+    func append(packed entry: UnsafeBufferPointer<UInt8>) {
+        state.withLock { $0.append(packed: entry, capacity: capacity) }
+    }
+
     /// Adds summaries already packed by `SummaryCodec` (a journal index), under one lock.
     func append(packed entries: [UnsafeBufferPointer<UInt8>]) {
         state.withLock { st in
