@@ -13,7 +13,7 @@ import Glibc
 /// is what lets ingest keep up with a bare NIO server (see benchmarks/README.md).
 final class ReceiverHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundOut = ByteBuffer
 
     private enum State {
         case idle
@@ -34,6 +34,11 @@ final class ReceiverHandler: ChannelInboundHandler {
     private var remote: String?
     private let shared: ReceiverContext
     private let batch: ReplyBatch
+    private var responses = ResponseQueue()
+    /// The answer slot of the request being read.
+    private var slot = 0
+    /// Set once an answer that closes the connection has been written.
+    private var closing = false
 
     init(shared: ReceiverContext, batch: ReplyBatch) {
         self.shared = shared
@@ -74,6 +79,7 @@ final class ReceiverHandler: ChannelInboundHandler {
 
     private func begin(_ context: ChannelHandlerContext, _ head: HTTPRequestHead) {
         state = .receiving(head: head, body: nil, bytes: 0)
+        slot = responses.reserve()
         let limit = shared.configuration.limits.maxBodyBytes
         if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > limit {
             rejectEarly(context, head, body: nil, status: 413,
@@ -81,7 +87,9 @@ final class ReceiverHandler: ChannelInboundHandler {
             return
         }
         if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
-            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+            var interim = context.channel.allocator.buffer(capacity: 32)
+            interim.writeString("HTTP/\(head.version.major).\(head.version.minor) 100 Continue\r\n\r\n")
+            context.writeAndFlush(wrapOutboundOut(interim), promise: nil)
         }
         deadline = lastRead + shared.configuration.requestTimeout
     }
@@ -144,19 +152,20 @@ final class ReceiverHandler: ChannelInboundHandler {
         let (accepted, code, reason) = (record.outcome == .accepted, record.responseCode, record.error ?? "rejected")
         let recorded = shared.recorder.recordBuffered(record)
         let seq = recorded.record.seq
+        let slot = self.slot
         batch.add(journalEnd: recorded.journalEnd) { [self] journaled in
             guard journaled else {
                 shared.logger.error("journal write failed", metadata: ["seq": "\(seq)"])
-                return respondError(context, head, status: 503, reason: "could not write the delivery to the journal", seq: seq, keepAlive: head.isKeepAlive)
+                return respondError(context, head, status: 503, reason: "could not write the delivery to the journal", seq: seq, keepAlive: head.isKeepAlive, slot: slot)
             }
             if accepted {
                 var body = context.channel.allocator.buffer(capacity: 32)
                 body.writeString("{\"ok\":true,\"seq\":")
                 body.writeString(String(seq))
                 body.writeString("}")
-                respond(context, head, status: code, body: body, keepAlive: head.isKeepAlive)
+                respond(context, head, status: code, body: body, keepAlive: head.isKeepAlive, slot: slot)
             } else {
-                respondError(context, head, status: code, reason: reason, seq: seq, keepAlive: head.isKeepAlive)
+                respondError(context, head, status: code, reason: reason, seq: seq, keepAlive: head.isKeepAlive, slot: slot)
             }
         }
     }
@@ -172,47 +181,56 @@ final class ReceiverHandler: ChannelInboundHandler {
 
     // MARK: - Answering
 
+    /// Answers the request in `slot` (the current one by default), in request order.
     func respond(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, status: Int, body: ByteBuffer,
-                 contentType: String = "application/json", keepAlive: Bool) {
-        var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: contentType)
-        headers.add(name: "content-length", value: String(body.readableBytes))
-        if !keepAlive { headers.add(name: "connection", value: "close") }
-        if status == 401 { headers.add(name: "www-authenticate", value: "Bearer") }
-        let responseHead = HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: status), headers: headers)
-        context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
-        if head.method != .HEAD { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
-        if keepAlive {
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        } else {
-            let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
-        }
+                 contentType: String = "application/json", keepAlive: Bool, slot: Int? = nil) {
+        let bytes = HTTPWire.response(
+            version: head.version, status: status, contentType: contentType, body: head.method == .HEAD ? nil : body,
+            keepAlive: keepAlive, allocator: context.channel.allocator,
+            extraHeaders: status == 401 ? [("www-authenticate", "Bearer")] : [])
+        deliver(context, slot ?? self.slot, ResponseQueue.Response(bytes: bytes, close: !keepAlive))
     }
 
-    func respondError(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, status: Int, reason: String, seq: UInt64?, keepAlive: Bool) {
+    func respondError(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, status: Int, reason: String, seq: UInt64?,
+                      keepAlive: Bool, slot: Int? = nil) {
         var w = JSONWriter(capacity: 64 + reason.utf8.count)
         w.raw("{\"ok\":false,\"error\":")
         w.string(reason)
         if let seq { w.raw(",\"seq\":"); w.int(seq) }
         w.raw("}")
-        var body = context.channel.allocator.buffer(capacity: w.bytes.count)
+        var body = context.channel.allocator.buffer(capacity: w.count)
         body.writeBytes(w.bytes)
-        respond(context, head, status: status, body: body, keepAlive: keepAlive)
+        respond(context, head, status: status, body: body, keepAlive: keepAlive, slot: slot)
+    }
+
+    /// Writes every answer that is now due, and closes after one that says so.
+    private func deliver(_ context: ChannelHandlerContext, _ slot: Int, _ response: ResponseQueue.Response) {
+        guard !closing else { return }
+        let ready = responses.fill(slot, response)
+        guard !ready.isEmpty else { return }
+        for r in ready {
+            context.write(wrapOutboundOut(r.bytes), promise: nil)
+            if r.close {
+                closing = true
+                let channel = context.channel
+                context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { _ in channel.close(promise: nil) }
+                return
+            }
+        }
+        context.flush()
     }
 
     // MARK: - Streaming (server-sent events)
 
     /// Switches the connection to an event stream: the head now, then one event per delivery.
     func startStream(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, after: UInt64?) {
-        var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: "text/event-stream")
-        headers.add(name: "cache-control", value: "no-cache")
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))), promise: nil)
-        let channel = context.channel
-        var hello = channel.allocator.buffer(capacity: 16)
+        // The stream is the connection's last answer: no length, it ends when the connection does.
+        var hello = HTTPWire.response(
+            version: head.version, status: 200, contentType: "text/event-stream", body: nil, keepAlive: false,
+            allocator: context.channel.allocator, extraHeaders: [("cache-control", "no-cache")])
         hello.writeString(": connected\n\n")
-        context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(hello))), promise: nil)
+        let channel = context.channel
+        deliver(context, slot, ResponseQueue.Response(bytes: hello, close: false))
         let id = shared.recorder.subscribe(after: after) { recorded in
             guard channel.isWritable else {
                 // A reader this far behind reconnects with Last-Event-ID rather than stall us.
@@ -223,12 +241,12 @@ final class ReceiverHandler: ChannelInboundHandler {
             event.writeString("id: \(recorded.record.seq)\nevent: delivery\ndata: ")
             event.writeBytes(recorded.line)
             event.writeString("\n\n")
-            channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(event)), promise: nil)
+            channel.writeAndFlush(event, promise: nil)
         }
         let heartbeat = context.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(15), delay: .seconds(15)) { _ in
             var ping = channel.allocator.buffer(capacity: 16)
             ping.writeString(": keep-alive\n\n")
-            channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(ping)), promise: nil)
+            channel.writeAndFlush(ping, promise: nil)
         }
         state = .streaming(subscription: id, heartbeat: heartbeat)
     }
@@ -276,14 +294,9 @@ final class ReceiverHandler: ChannelInboundHandler {
             // Not HTTP at all: say so and hang up (nothing parseable to record).
             var body = context.channel.allocator.buffer(capacity: 64)
             body.writeString("{\"ok\":false,\"error\":\"malformed HTTP request\"}")
-            var headers = HTTPHeaders()
-            headers.add(name: "content-type", value: "application/json")
-            headers.add(name: "content-length", value: String(body.readableBytes))
-            headers.add(name: "connection", value: "close")
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers))), promise: nil)
-            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-            let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+            let bytes = HTTPWire.response(version: .http1_1, status: 400, contentType: "application/json", body: body,
+                                          keepAlive: false, allocator: context.channel.allocator)
+            deliver(context, responses.reserve(), ResponseQueue.Response(bytes: bytes, close: true))
             return
         }
         context.close(promise: nil)
