@@ -43,30 +43,8 @@ public struct JSONScanner {
         depth: Int = 0,
         _ member: (String, inout JSONScanner) throws(JSONError) -> Void
     ) throws(JSONError) {
-        skipWhitespace()
-        try expect(UInt8(ascii: "{"), "expected '{'")
-        guard depth < Self.maxDepth else { throw JSONError("nesting deeper than \(Self.maxDepth) levels", at: position - 1) }
-        skipWhitespace()
-        if peek() == UInt8(ascii: "}") { position += 1; return }
-        while true {
-            skipWhitespace()
-            guard peek() == UInt8(ascii: "\"") else {
-                if peek() == UInt8(ascii: "}") { throw JSONError("trailing comma before '}'", at: position) }
-                throw unexpected("expected a string key")
-            }
-            let keyStart = position
-            let key = try readString()
-            skipWhitespace()
-            try expect(UInt8(ascii: ":"), "expected ':' after object key")
-            keyOffset = keyStart
-            skipWhitespace()
-            try member(key, &self)
-            skipWhitespace()
-            switch peek() {
-            case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "}"): position += 1; return
-            default: throw unexpected("expected ',' or '}' after object member")
-            }
+        try readObjectKeys(depth: depth) { (key, s) throws(JSONError) in
+            try member(String(decoding: key, as: UTF8.self), &s)
         }
     }
 
