@@ -1,4 +1,5 @@
 import CallDashCore
+import Dispatch
 import NIOCore
 import NIOHTTP1
 
@@ -83,30 +84,32 @@ struct ReceiverAPI {
             }
         }
         let query = ReportQuery(statuses: statuses, outcome: outcome, text: text)
-        let snapshot = shared.recorder.store.snapshot()
-        var body = context.channel.allocator.buffer(capacity: 4096)
-        body.writeString("[")
-        var count = 0
-        var i = snapshot.index(afterSeq: after)
-        while i < snapshot.count, count < limit {
-            let summary = snapshot[i]
-            i += 1
-            guard query.matches(summary) else { continue }
-            let line: [UInt8]
-            do throws(JournalError) {
-                line = try shared.recorder.line(for: summary)
-            } catch {
-                throw Rejection(500, error.description)
+        // A text search may read the whole journal: do it off the event loop, which keeps
+        // taking deliveries meanwhile, and answer on it when done.
+        let recorder = shared.recorder
+        let allocator = context.channel.allocator
+        let loop = context.eventLoop
+        let slot = handler.slot
+        let bound = NIOLoopBound((handler, context), eventLoop: loop)
+        DispatchQueue.global().async { [after, limit] in
+            let result = Result { () throws(JournalError) in try recorder.lines(matching: query, after: after, limit: limit) }
+            var body = allocator.buffer(capacity: 4096)
+            if case .success(let lines) = result {
+                body.writeString("[")
+                for (k, line) in lines.enumerated() {
+                    if k > 0 { body.writeString(",\n") }
+                    body.writeBytes(line)
+                }
+                body.writeString("]\n")
             }
-            if query.needsFullRecord {
-                guard let record = try? DeliveryRecord(json: line), query.matches(record) else { continue }
+            loop.execute {
+                let (handler, context) = bound.value
+                switch result {
+                case .success: handler.respond(context, head, status: 200, body: body, keepAlive: head.isKeepAlive, slot: slot)
+                case .failure(let e): handler.respondError(context, head, status: 500, reason: e.description, seq: nil, keepAlive: head.isKeepAlive, slot: slot)
+                }
             }
-            if count > 0 { body.writeString(",\n") }
-            body.writeBytes(line)
-            count += 1
         }
-        body.writeString("]\n")
-        handler.respond(context, head, status: 200, body: body, keepAlive: head.isKeepAlive)
     }
 
     private func json(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ text: String) {

@@ -36,7 +36,7 @@ final class ReceiverHandler: ChannelInboundHandler {
     private let batch: ReplyBatch
     private var responses = ResponseQueue()
     /// The answer slot of the request being read.
-    private var slot = 0
+    private(set) var slot = 0
     /// Set once an answer that closes the connection has been written.
     private var closing = false
 

@@ -28,7 +28,8 @@ struct Watch: AsyncParsableCommand {
         let session = try await ReceiverSession.start(receiver, logger: Logger(label: "calldash"), warn: Output.warn)
         Output.line("calldash: listening on http://\(receiver.host):\(session.port) — journal: \(receiver.journalPath ?? "off") — Ctrl-C quits")
         Output.line(TailLine.header)
-        _ = session.recorder.subscribe { Output.line(TailLine.format($0.record)) }
+        let tail = LineSink(fd: 1)
+        _ = session.recorder.subscribe { tail.write(Array(TailLine.format($0.record).utf8)) }
         var provider: Task<Void, Never>?
         let pusher = Pusher()
         if demo {
@@ -41,6 +42,7 @@ struct Watch: AsyncParsableCommand {
         _ = await provider?.value
         await pusher.shutdown()
         await session.stop()
+        tail.flush()
     }
 }
 

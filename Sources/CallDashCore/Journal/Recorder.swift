@@ -75,7 +75,7 @@ public final class Recorder: Sendable {
 
     /// Calls `listener` for every delivery recorded from now on, in seq order, first replaying
     /// stored deliveries with seq > `after` (at most `backlog` of them) so none is missed or repeated.
-    public func subscribe(after: UInt64? = nil, backlog: Int = 10_000, _ listener: @escaping Listener) -> Int {
+    public func subscribe(after: UInt64? = nil, backlog: Int = 1_000, _ listener: @escaping Listener) -> Int {
         state.withLock { st in
             if let after {
                 for summary in store.snapshot().summaries(after: after, limit: backlog) {
@@ -105,6 +105,25 @@ public final class Recorder: Sendable {
             guard let journal else { throw JournalError("record \(summary.seq) lives in a journal that is not open") }
             return try journal.line(at: offset, length: length)
         }
+    }
+
+    /// The JSON records of up to `limit` stored deliveries with seq > `after` that match `query`,
+    /// in ascending seq. Reading a record back costs a journal read, so only text queries do it.
+    public func lines(matching query: ReportQuery, after: UInt64 = 0, limit: Int) throws(JournalError) -> [[UInt8]] {
+        let snapshot = store.snapshot()
+        var out: [[UInt8]] = []
+        var i = snapshot.index(afterSeq: after)
+        while i < snapshot.count, out.count < limit {
+            let summary = snapshot[i]
+            i += 1
+            guard query.matches(summary) else { continue }
+            let line = try line(for: summary)
+            if query.needsFullRecord {
+                guard let record = try? DeliveryRecord(json: line), query.matches(record) else { continue }
+            }
+            out.append(line)
+        }
+        return out
     }
 
     /// The full record behind a stored summary.
