@@ -30,7 +30,11 @@ public final class Receiver: Sendable {
         // One reply batch per event loop, shared by that loop's connections.
         var batches: [ObjectIdentifier: NIOLoopBound<ReplyBatch>] = [:]
         for loop in group.makeIterator() {
-            batches[ObjectIdentifier(loop)] = try? await loop.submit { NIOLoopBound(ReplyBatch(loop: loop, journal: journal), eventLoop: loop) }.get()
+            do {
+                batches[ObjectIdentifier(loop)] = try await loop.submit { NIOLoopBound(ReplyBatch(loop: loop, journal: journal), eventLoop: loop) }.get()
+            } catch {
+                throw ReceiverError(description: "cannot start the receiver's event loops: \(error)")
+            }
         }
         let loopBatches = batches
         let bootstrap = ServerBootstrap(group: group)
