@@ -129,3 +129,39 @@ struct ServeTests {
         _ = serve.exitCode()
     }
 }
+
+@Suite("calldash watch, as built")
+struct WatchTests {
+    @Test("watch --demo shows simulated calls arriving over HTTP and quits cleanly on Ctrl-C")
+    func demoShowsCalls() throws {
+        let watch = try CalldashProcess(["watch", "--demo", "--port", "0", "--no-journal", "--demo-rate", "40"])
+        #expect(watch.wait { $0.stdout.split(separator: "\n").filter { $0.contains("#") }.count >= 5 }, "\(watch.stdout)\(watch.stderr)")
+        let lines = watch.stdout.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("calldash: listening on http://127.0.0.1:") == true)
+        #expect(lines.dropFirst().first?.hasPrefix("TIME") == true)
+        let calls = lines.filter { $0.contains("#") }
+        #expect(calls.allSatisfy { line in CallStatusNames.all.contains { line.contains($0) } })
+        watch.signal(SIGINT)
+        #expect(watch.exitCode() == 0)
+    }
+
+    @Test("--capacity bounds what serve keeps in memory while the journal keeps everything")
+    func capacity() async throws {
+        let dir = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let serve = try CalldashProcess(["serve", "--port", "0", "--journal", dir + "/j.jsonl", "--capacity", "10"])
+        let port = try #require(serve.listeningPort())
+        _ = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)/a", "--count", "25"])
+        let health = try await get("http://127.0.0.1:\(port)/_calldash/health")
+        #expect(health == #"{"status":"ok","received":25,"accepted":25,"rejected":0,"stored":10}"#)
+        let reports = try await get("http://127.0.0.1:\(port)/_calldash/reports")
+        #expect(reports.hasPrefix("[{\"seq\":16,"))
+        serve.signal(SIGTERM)
+        #expect(serve.exitCode() == 0)
+        #expect(try String(contentsOfFile: dir + "/j.jsonl", encoding: .utf8).split(separator: "\n").count == 25)
+    }
+}
+
+enum CallStatusNames {
+    static let all = ["ANSWER", "NOANSWER", "BUSY", "CANCEL", "FAILED", "CONGESTION", "CHANUNAVAIL"]
+}

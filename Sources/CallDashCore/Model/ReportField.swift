@@ -74,6 +74,4 @@ public struct ReportFields: Sendable, Equatable {
     public var present: [(field: ReportField, value: String)] {
         ReportField.allCases.compactMap { f in values[f.index].map { (f, $0) } }
     }
-
-    public var isEmpty: Bool { values.allSatisfy { $0 == nil } }
 }

@@ -20,13 +20,6 @@ public final class ReportStore: Sendable {
         state.withLock { $0.append(summary, capacity: capacity) }
     }
 
-    /// Adds many reports under one lock (journal replay).
-    public func append(contentsOf summaries: some Sequence<ReportSummary>) {
-        state.withLock { st in
-            for s in summaries { st.append(s, capacity: capacity) }
-        }
-    }
-
     /// Adds one summary already packed by `SummaryCodec`.
     func append(packed entry: UnsafeBufferPointer<UInt8>) {
         state.withLock { $0.append(packed: entry, capacity: capacity) }
