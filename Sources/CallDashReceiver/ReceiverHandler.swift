@@ -9,8 +9,9 @@ import Glibc
 
 /// One connection's HTTP/1.1 requests: deliveries on any path, the `/_calldash/` API on its own.
 ///
-/// A plain NIO handler rather than a router: the hot path is one switch and one lock, which
-/// is what lets ingest keep up with a bare NIO server (see benchmarks/README.md).
+/// The only handler after NIO's request decoder: it answers with bytes, keeps pipelined answers
+/// in order and runs the timeouts itself, which is what lets ingest keep up with a bare NIO
+/// server (README, "Benchmarks").
 final class ReceiverHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = ByteBuffer

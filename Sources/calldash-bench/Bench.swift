@@ -5,6 +5,6 @@ import ArgumentParser
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calldash-bench",
-        abstract: "CallDash benchmark helpers (see benchmarks/README.md).",
+        abstract: "CallDash benchmark helpers, run by scripts/bench (README, \"Benchmarks\").",
         subcommands: [ReferenceServer.self, JournalBench.self, CoreIngestBench.self])
 }
