@@ -20,7 +20,8 @@ public struct ReplayResult: Sendable, Equatable {
     }
 }
 
-/// Loads a journal into the store at start-up.
+/// Loads a journal into the store at start-up: from its index where that matches the journal,
+/// parsing (on every core) only the lines the index does not cover.
 public enum JournalReplay {
     /// Reads every record of the journal at `path` (a missing file is an empty journal) into `store`.
     /// A torn last line is cut off with a warning; a bad line with good lines after it is corruption
