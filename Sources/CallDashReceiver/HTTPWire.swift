@@ -10,9 +10,17 @@ enum HTTPWire {
         allocator: ByteBufferAllocator, extraHeaders: [(String, String)] = []
     ) -> ByteBuffer {
         var out = allocator.buffer(capacity: 160 + (body?.readableBytes ?? 0))
-        out.writeString("HTTP/\(version.major).\(version.minor) \(status) \(HTTPResponseStatus(statusCode: status).reasonPhrase)\r\n")
-        out.writeString("content-type: \(contentType)\r\n")
-        if let body { out.writeString("content-length: \(body.readableBytes)\r\n") }
+        if version == .http1_1 && status == 200 && contentType == "application/json" {
+            out.writeStaticString("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n") // the hot path
+        } else {
+            out.writeString("HTTP/\(version.major).\(version.minor) \(status) \(HTTPResponseStatus(statusCode: status).reasonPhrase)\r\n")
+            out.writeString("content-type: \(contentType)\r\n")
+        }
+        if let body {
+            out.writeStaticString("content-length: ")
+            out.writeString(String(body.readableBytes))
+            out.writeStaticString("\r\n")
+        }
         if !keepAlive {
             out.writeString("connection: close\r\n")
         } else if version.major == 1 && version.minor == 0 {

@@ -128,7 +128,9 @@ final class ReceiverHandler: ChannelInboundHandler {
         }
         var record = baseRecord(context, head, path: path, body: body)
         do throws(Rejection) {
-            guard [.GET, .POST, .PUT, .PATCH].contains(head.method) else {
+            switch head.method {
+            case .GET, .POST, .PUT, .PATCH: break
+            default:
                 throw Rejection(405, "method \(head.method.rawValue) is not a delivery (use GET, POST, PUT or PATCH)")
             }
             if let rawQuery {

@@ -4,7 +4,8 @@ import Synchronization
 /// Counters the `/_calldash/metrics` endpoint exposes beyond the store's own totals.
 final class ReceiverMetrics: Sendable {
     private struct Counts: Sendable {
-        var responsesByCode: [Int: UInt64] = [:]
+        /// Indexed by status code: no hashing on the hot path.
+        var responsesByCode = [UInt64](repeating: 0, count: 600)
         var bodyBytes: UInt64 = 0
         var apiRequests: UInt64 = 0
     }
@@ -13,7 +14,7 @@ final class ReceiverMetrics: Sendable {
 
     func delivery(code: Int, bodyBytes: Int) {
         counts.withLock {
-            $0.responsesByCode[code, default: 0] += 1
+            $0.responsesByCode[min(max(code, 0), 599)] += 1
             $0.bodyBytes += UInt64(bodyBytes)
         }
     }
@@ -34,7 +35,7 @@ final class ReceiverMetrics: Sendable {
             ("{outcome=\"accepted\"}", String(store.accepted)), ("{outcome=\"rejected\"}", String(store.rejected)),
         ])
         metric("calldash_responses_total", "counter", "Answers to deliveries since start, by HTTP status.",
-               c.responsesByCode.sorted { $0.key < $1.key }.map { ("{code=\"\($0.key)\"}", String($0.value)) })
+               c.responsesByCode.enumerated().filter { $0.element > 0 }.map { ("{code=\"\($0.offset)\"}", String($0.element)) })
         metric("calldash_received_body_bytes_total", "counter", "Delivery body bytes received since start.", [("", String(c.bodyBytes))])
         metric("calldash_api_requests_total", "counter", "Requests to /_calldash/ endpoints since start.", [("", String(c.apiRequests))])
         metric("calldash_reports_stored", "gauge", "Reports held in memory.", [("", String(storedCount))])
