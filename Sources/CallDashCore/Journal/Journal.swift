@@ -33,6 +33,10 @@ public final class Journal: Sendable {
         var pending: [UInt8] = []
         /// Their index entries, written right after them.
         var pendingIndex: [UInt8] = []
+        /// Emptied buffers from the last commit, swapped in so that no commit allocates
+        /// (copying the pending buffer out and clearing it allocated afresh every time).
+        var spare: [UInt8] = []
+        var spareIndex: [UInt8] = []
         /// Bytes known to be on disk.
         var synced: UInt64
         var waiters: [(offset: UInt64, done: @Sendable (Bool) -> Void)] = []
@@ -100,17 +104,25 @@ public final class Journal: Sendable {
         let failure: Int32 = writeLock.withLock { _ in
             let taken: ([UInt8], [UInt8])? = state.withLock { st in
                 guard st.written < min(offset, st.end) else { return nil }
-                defer {
-                    st.pending.removeAll(keepingCapacity: true)
-                    st.pendingIndex.removeAll(keepingCapacity: true)
-                }
-                return (st.pending, st.pendingIndex)
+                var lines: [UInt8] = [], index: [UInt8] = []
+                swap(&lines, &st.spare)
+                swap(&lines, &st.pending)
+                swap(&index, &st.spareIndex)
+                swap(&index, &st.pendingIndex)
+                return (lines, index)
             }
-            guard let (batch, index) = taken else { return 0 }
+            guard var (batch, index) = taken else { return 0 }
             let code = Self.writeAll(writeFD, batch)
-            state.withLock { $0.written += UInt64(batch.count) }
             // The index follows its lines; a lost index write only costs a slower next start.
             if code == 0, indexFD >= 0, !index.isEmpty { _ = Self.writeAll(indexFD, index) }
+            let count = UInt64(batch.count)
+            batch.removeAll(keepingCapacity: true)
+            index.removeAll(keepingCapacity: true)
+            state.withLock { st in
+                st.written += count
+                if st.spare.capacity < batch.capacity { swap(&st.spare, &batch) }
+                if st.spareIndex.capacity < index.capacity { swap(&st.spareIndex, &index) }
+            }
             return code
         }
         guard failure == 0 else { throw .system("write", path, errno: failure) }
