@@ -31,9 +31,9 @@ final class ReplyBatch {
     }
 
     private func commit() {
-        let ready = replies
+        var ready: [(Bool) -> Void] = []
+        swap(&ready, &replies) // take the list without copying it
         let upTo = end
-        replies.removeAll(keepingCapacity: true)
         scheduled = false
         guard let journal else { return }
         do throws(JournalError) {
