@@ -97,6 +97,19 @@ struct ReportStoreTests {
         #expect(c.stored(status: nil) == 0)
     }
 
+    @Test("status and outcome can be read for filtering without decoding each report")
+    func fastFilterFields() {
+        let store = ReportStore(capacity: 100)
+        let statuses: [String?] = ["ANSWER", "BUSY", nil, "SOMETHING", "CHANUNAVAIL"]
+        for (i, status) in statuses.enumerated() {
+            store.append(summary(seq: UInt64(i + 1), status: status, outcome: status == nil ? .rejected : .accepted))
+        }
+        let snap = store.snapshot()
+        #expect((0..<snap.count).map { snap.statusCode(at: $0) } == [0, 2, CallStatus.none, CallStatus.other, 6])
+        #expect((0..<snap.count).map { snap.isRejected(at: $0) } == [false, false, true, false, false])
+        #expect((0..<snap.count).allSatisfy { snap.statusCode(at: $0) == snap[$0].statusCode })
+    }
+
     @Test("report queries filter on status, outcome and text anywhere")
     func queries() {
         let r = sampleRecord(status: "BUSY")
