@@ -6,7 +6,7 @@ import NIOCore
 /// its body the value (it must be UTF-8 text, as report fields are).
 struct MultipartKitFieldDecoder: MultipartFieldDecoder {
     func fields(in body: [UInt8], boundary: String) throws(Rejection) -> [NameValue] {
-        guard body.containsSubsequence(Array("--\(boundary)--".utf8)) else {
+        guard body.contains(Array("--\(boundary)--".utf8)) else {
             throw Rejection(400, "multipart body has no closing boundary --\(boundary)-- (truncated?)")
         }
         let parser = MultipartParser(boundary: boundary)
@@ -64,15 +64,5 @@ extension Substring {
         while let c = s.first, set.contains(c) { s.removeFirst() }
         while let c = s.last, set.contains(c) { s.removeLast() }
         return String(s)
-    }
-}
-
-extension Array where Element == UInt8 {
-    func containsSubsequence(_ needle: [UInt8]) -> Bool {
-        guard !needle.isEmpty, needle.count <= count else { return needle.isEmpty }
-        for i in 0...(count - needle.count) where self[i] == needle[0] && self[i..<(i + needle.count)].elementsEqual(needle) {
-            return true
-        }
-        return false
     }
 }

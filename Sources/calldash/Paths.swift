@@ -7,11 +7,6 @@ enum Paths {
         return home + "/.local/state"
     }
 
-    static var configHome: String {
-        if let s = ProcessInfo.processInfo.environment["XDG_CONFIG_HOME"], s.hasPrefix("/") { return s }
-        return home + "/.config"
-    }
-
     static var defaultJournal: String { stateHome + "/calldash/journal.jsonl" }
 
     private static var home: String {

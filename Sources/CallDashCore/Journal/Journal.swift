@@ -112,9 +112,9 @@ public final class Journal: Sendable {
                 return (lines, index)
             }
             guard var (batch, index) = taken else { return 0 }
-            let code = Self.writeAll(writeFD, batch)
+            let code = FileDescriptorOutput.writeAll(writeFD, batch)
             // The index follows its lines; a lost index write only costs a slower next start.
-            if code == 0, indexFD >= 0, !index.isEmpty { _ = Self.writeAll(indexFD, index) }
+            if code == 0, indexFD >= 0, !index.isEmpty { _ = FileDescriptorOutput.writeAll(indexFD, index) }
             let count = UInt64(batch.count)
             batch.removeAll(keepingCapacity: true)
             index.removeAll(keepingCapacity: true)
@@ -179,22 +179,6 @@ public final class Journal: Sendable {
         let n = out.withUnsafeMutableBytes { pread(readFD, $0.baseAddress!, Int(length), off_t(offset)) }
         guard n == Int(length) else { throw JournalError("cannot read journal \(path) at byte \(offset)") }
         return out
-    }
-
-    /// Writes all of `bytes`; returns 0 or the errno that stopped it.
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32 {
-        bytes.withUnsafeBytes { p -> Int32 in
-            var done = 0
-            while done < p.count {
-                let n = write(fd, p.baseAddress! + done, p.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                done += n
-            }
-            return 0
-        }
     }
 
     static func makeParentDirectory(of path: String) throws(JournalError) {

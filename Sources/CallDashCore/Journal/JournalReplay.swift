@@ -63,7 +63,7 @@ public enum JournalReplay {
         } else {
             if access(indexPath, F_OK) == 0 { warn("journal index \(indexPath) does not match the journal; rebuilding it") }
             index = open(indexPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-            _ = Journal.writeAll(index, JournalIndex.magic)
+            _ = FileDescriptorOutput.writeAll(index, JournalIndex.magic)
         }
         defer { if index >= 0 { close(index) } }
         var packed: [UInt8] = []
@@ -71,7 +71,7 @@ public enum JournalReplay {
         /// Stores the round's summaries and adds them to the index, in one go.
         func flush() {
             packed.withUnsafeBufferPointer { p in store.append(packed: spans.map { UnsafeBufferPointer(rebasing: p[$0]) }) }
-            if index >= 0 { _ = Journal.writeAll(index, packed) }
+            if index >= 0 { _ = FileDescriptorOutput.writeAll(index, packed) }
             packed.removeAll(keepingCapacity: true)
             spans.removeAll(keepingCapacity: true)
         }

@@ -56,17 +56,12 @@ public final class Recorder: Sendable {
                 location = .journal(offset: offset, length: UInt32(line.count))
                 end = offset + UInt64(line.count) + 1
             }
-            let summary = ReportSummary(record, location: location)
-            if let journal {
-                // Pack once: the same bytes go to the journal's index and to the store.
-                var packed: [UInt8] = []
-                packed.reserveCapacity(256)
-                SummaryCodec.encode(summary, into: &packed)
-                journal.appendIndex(packed)
-                packed.withUnsafeBufferPointer { store.append(packed: $0) }
-            } else {
-                store.append(summary)
-            }
+            // Pack once: the same bytes go to the journal's index and to the store.
+            var packed: [UInt8] = []
+            packed.reserveCapacity(256)
+            SummaryCodec.encode(ReportSummary(record, location: location), into: &packed)
+            journal?.appendIndex(packed)
+            packed.withUnsafeBufferPointer { store.append(packed: $0) }
             let recorded = Recorded(record: record, line: line, journalEnd: end)
             for listener in st.listeners.values { listener(recorded) }
             return recorded

@@ -39,24 +39,6 @@ public struct SecretRedactor: Sendable {
     }
 
     public func redact(_ bytes: [UInt8]) -> [UInt8] {
-        var out = bytes
-        for secret in secrets {
-            let needle = Array(secret.utf8)
-            var result: [UInt8] = []
-            var i = 0
-            var changed = false
-            while i < out.count {
-                if out[i] == needle[0], i + needle.count <= out.count, out[i..<(i + needle.count)].elementsEqual(needle) {
-                    result.append(contentsOf: Self.mask.utf8)
-                    i += needle.count
-                    changed = true
-                } else {
-                    result.append(out[i])
-                    i += 1
-                }
-            }
-            if changed { out = result }
-        }
-        return out
+        secrets.reduce(bytes) { out, secret in out.replacing(Array(secret.utf8), with: Array(Self.mask.utf8)) }
     }
 }
