@@ -45,10 +45,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Pure: cell buffer, text widths, themes, app state + update, views. No terminal.
+        .target(name: "CallDashUI", dependencies: ["CallDashCore"]),
+        // ncursesw, through a shim that makes its macros and globals importable.
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        // The only code that calls curses: screen setup, diffed drawing, keys, the UI loop.
+        .target(name: "CallDashTerminal", dependencies: ["CallDashUI", "CallDashCore", "CNcursesw"]),
         .executableTarget(
             name: "calldash",
             dependencies: [
-                "CallDashCore", "CallDashReceiver", "CallDashClient",
+                "CallDashCore", "CallDashReceiver", "CallDashClient", "CallDashUI", "CallDashTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -65,6 +71,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CallDashCoreTests", dependencies: ["CallDashCore"]),
+        .testTarget(name: "CallDashUITests", dependencies: ["CallDashUI", "CallDashCore"]),
         .testTarget(
             name: "CallDashReceiverTests",
             dependencies: [

@@ -54,7 +54,7 @@ public final class Pusher: Sendable {
                 if inFlight >= plan.concurrency, let d = await group.next() { settle(d) }
                 let body: [UInt8]
                 switch source {
-                case .synthetic: body = generator!.next(now: Self.now())
+                case .synthetic: body = generator!.next(now: .now())
                 case let .given(bodies): body = bodies[index % bodies.count]
                 }
                 let i = index
@@ -104,9 +104,5 @@ public final class Pusher: Sendable {
         let text = "\(error)"
         if text.contains("Connection refused") || text.contains("connectionRefused") { return "connection refused" }
         return text.count > 60 ? String(text.prefix(60)) + "…" : text
-    }
-
-    static func now() -> Timestamp {
-        Timestamp(millis: Int64(Date().timeIntervalSince1970 * 1000))
     }
 }

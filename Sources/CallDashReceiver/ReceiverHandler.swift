@@ -175,7 +175,7 @@ final class ReceiverHandler: ChannelInboundHandler {
 
     private func baseRecord(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, path: String, body: ByteBuffer?) -> DeliveryRecord {
         DeliveryRecord(
-            receivedAt: Self.now(), method: head.method.rawValue, path: path,
+            receivedAt: .now(), method: head.method.rawValue, path: path,
             headers: head.headers.map { NameValue($0.name, $0.value) },
             remote: remoteDescription(context),
             contentType: head.headers.first(name: "content-type"),
@@ -328,11 +328,5 @@ final class ReceiverHandler: ChannelInboundHandler {
         guard let address, let ip = address.ipAddress, let port = address.port else { return address?.description ?? "" }
         if case .v6 = address { return "[\(ip)]:\(port)" }
         return "\(ip):\(port)"
-    }
-
-    static func now() -> Timestamp {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Timestamp(millis: Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000)
     }
 }

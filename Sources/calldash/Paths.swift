@@ -7,7 +7,19 @@ enum Paths {
         return home + "/.local/state"
     }
 
+    static var configHome: String {
+        if let s = ProcessInfo.processInfo.environment["XDG_CONFIG_HOME"], s.hasPrefix("/") { return s }
+        return home + "/.config"
+    }
+
+    static var defaultLog: String { stateHome + "/calldash/calldash.log" }
+
     static var defaultJournal: String { stateHome + "/calldash/journal.jsonl" }
+
+    /// `path` with the home directory shown as `~`.
+    static func short(_ path: String) -> String {
+        path.hasPrefix(home + "/") ? "~" + path.dropFirst(home.count) : path
+    }
 
     private static var home: String {
         ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()

@@ -1,15 +1,15 @@
 import ArgumentParser
 import CallDashClient
 import CallDashCore
+import CallDashTerminal
+import CallDashUI
 import Foundation
 import Logging
 
-/// `calldash watch`: the receiver with a live view of arriving calls.
-///
-/// Until the full-screen dashboard lands this is a live tail: one line per delivery.
+/// `calldash watch` (the default command): the receiver with the live dashboard.
 struct Watch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the receiver and show calls as they arrive (--demo adds simulated traffic).")
+        abstract: "Run the receiver with the live dashboard (--demo adds simulated traffic).")
 
     @OptionGroup var receiver: ReceiverOptions
 
@@ -19,29 +19,97 @@ struct Watch: AsyncParsableCommand {
     @Option(help: "Reports per second from the simulated provider.")
     var demoRate: Double = 3
 
+    @Option(help: ArgumentHelp("Colour theme: a name from the themes folder, or a .theme file.", valueName: "name|file"))
+    var theme: String?
+
+    @Flag(help: "Print one line per call instead of the full-screen dashboard (the default when stdout is not a terminal).")
+    var plain = false
+
+    @Option(help: ArgumentHelp("Log file (the dashboard owns the terminal).", valueName: "path"))
+    var log: String?
+
     func validate() throws {
         guard demoRate > 0 else { throw ValidationError("--demo-rate must be more than 0") }
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
-        let session = try await ReceiverSession.start(receiver, logger: Logger(label: "calldash"), warn: Output.warn)
-        Output.line("calldash: listening on http://\(receiver.host):\(session.port) — journal: \(receiver.journalPath ?? "off") — Ctrl-C quits")
-        Output.line(TailLine.header)
-        let tail = LineSink(fd: 1)
-        _ = session.recorder.subscribe { tail.write(Array(TailLine.format($0.record).utf8)) }
-        var provider: Task<Void, Never>?
+        var catalog = ThemeFiles.catalog()
+        let chosen = try ThemeFiles.choose(theme, in: &catalog)
+        let usePlain = plain || isatty(1) == 0 || isatty(0) == 0
+        let sink = try FileLogHandler.Sink(path: log ?? Paths.defaultLog)
+        LoggingSystem.bootstrap { FileLogHandler(label: $0, sink: sink) }
+        let logger = Logger(label: "calldash")
+        var warnings: [String] = []
+        let session = try await ReceiverSession.start(receiver, logger: logger) { w in
+            logger.warning("\(w)")
+            warnings.append(w)
+            if usePlain { Output.warn(w) }
+        }
+        let listen = "http://\(receiver.host):\(session.port)"
+        logger.info("listening on \(listen)")
         let pusher = Pusher()
+        var provider: Task<Void, Never>?
         if demo {
             let host = receiver.host == "0.0.0.0" ? "127.0.0.1" : receiver.host
             let plan = PushPlan(url: "http://\(host):\(session.port)/ack/receive", count: nil, rate: demoRate, attempts: 3, concurrency: 4)
             provider = Task { _ = await pusher.push(plan, source: .synthetic(seed: UInt64.random(in: 0...UInt64.max))) }
         }
-        await Termination.wait()
+        if usePlain {
+            try await tail(session, listen: listen)
+        } else {
+            var problems = catalog.errors.map { "theme refused: \($0)" } + warnings
+            if let p = chosen.problem { problems.insert(p, at: 0) }
+            for p in problems { logger.warning("\(p)") }
+            try await dashboard(session, listen: listen, themes: catalog.themes, themeIndex: chosen.index, problems: problems, logger: logger)
+        }
         provider?.cancel()
         _ = await provider?.value
         await pusher.shutdown()
         await session.stop()
+    }
+
+    /// The full-screen dashboard, on a thread of its own (it blocks in `poll`), until `q` or a signal.
+    private func dashboard(_ session: ReceiverSession, listen: String, themes: [Theme], themeIndex: Int, problems: [String], logger: Logger) async throws {
+        let store = session.recorder.store
+        let dashboard = try Dashboard(store: store)
+        let subscription = session.recorder.subscribe(backlog: 0) { _ in dashboard.storeChanged() }
+        defer { session.recorder.unsubscribe(subscription) }
+        let journal = receiver.journalPath.map {
+            "journal \(Paths.short($0))" + (session.replay.records > 0 ? " (\(CallText.count(session.replay.records)) replayed)" : "")
+        } ?? "no journal: in memory only"
+        var state = AppState(
+            listen: listen, journal: journal, width: 80, height: 24, snapshot: store.snapshot(), themes: themes,
+            now: .now(), utcOffset: TimeZone.current.secondsFromGMT())
+        state.themeIndex = themeIndex
+        if let first = problems.first {
+            _ = state.update(.message(problems.count > 1 ? "\(first) (+\(problems.count - 1) more in the log)" : first, isError: true))
+        }
+        let effects = DashboardEffects(recorder: session.recorder, dashboard: dashboard, logger: logger, exportDirectory: FileManager.default.currentDirectoryPath)
+        let useColor = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+        let initial = useColor ? state : state.withoutColors
+        let signals = Task {
+            await Termination.wait()
+            dashboard.stop()
+        }
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let thread = Thread {
+                dashboard.run(initial, useColor: useColor, perform: effects.perform)
+                done.resume()
+            }
+            thread.name = "calldash-ui"
+            thread.start()
+        }
+        signals.cancel()
+    }
+
+    /// One line per delivery on stdout: for pipes, logs and terminals that cannot show the dashboard.
+    private func tail(_ session: ReceiverSession, listen: String) async throws {
+        Output.line("calldash: listening on \(listen) — journal: \(receiver.journalPath ?? "off") — Ctrl-C quits")
+        Output.line(TailLine.header)
+        let tail = LineSink(fd: 1)
+        let subscription = session.recorder.subscribe { tail.write(Array(TailLine.format($0.record).utf8)) }
+        await Termination.wait()
+        session.recorder.unsubscribe(subscription)
         tail.flush()
     }
 }

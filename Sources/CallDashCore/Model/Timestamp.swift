@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A UTC instant in milliseconds since 1970, printed as ISO 8601 (`2026-11-27T11:07:14.123Z`).
 /// Hand-written formatting keeps it off the hot path's allocation budget and out of Foundation.
 public struct Timestamp: Sendable, Equatable, Comparable, Hashable {
@@ -6,6 +12,13 @@ public struct Timestamp: Sendable, Equatable, Comparable, Hashable {
     public init(millis: Int64) { self.millis = millis }
 
     public static func < (a: Timestamp, b: Timestamp) -> Bool { a.millis < b.millis }
+
+    /// The wall clock now.
+    public static func now() -> Timestamp {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Timestamp(millis: Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000)
+    }
 
     /// ISO 8601 in UTC with milliseconds.
     public var iso8601: String {

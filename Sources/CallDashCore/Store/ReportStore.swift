@@ -111,7 +111,7 @@ public struct StoreSnapshot: Sendable {
     public var version: UInt64 { state.version }
     public var counts: StoreCounts { state.counts }
 
-    private func locate(_ i: Int) -> (chunk: Int, item: Int) {
+    func locate(_ i: Int) -> (chunk: Int, item: Int) {
         let p = state.dropFront + i
         return (p / StoreChunk.capacity, p % StoreChunk.capacity)
     }

@@ -18,7 +18,8 @@ public struct StoreCounts: Sendable, Equatable {
 
     public var storedOtherStatus: Int { storedByStatus[7] }
 
-    static func slot(_ code: UInt8) -> Int {
+    /// The `storedByStatus` index for a `CallStatus.code`.
+    public static func slot(_ code: UInt8) -> Int {
         switch code {
         case CallStatus.other: 7
         case CallStatus.none: 8

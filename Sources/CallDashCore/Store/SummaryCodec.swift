@@ -110,6 +110,43 @@ enum SummaryCodec {
         return (seq, offset, length)
     }
 
+    /// The text parts of a packed summary that a search looks at.
+    enum TextPart: Equatable {
+        case method, error
+        case field(ReportField)
+    }
+
+    /// Visits the method, the error and each present field of the summary at `start`, in that
+    /// order, until `body` returns false.
+    static func forEachText(_ p: UnsafeBufferPointer<UInt8>, at start: Int, _ body: (TextPart, UnsafeBufferPointer<UInt8>) -> Bool) {
+        var i = start + statusCodeOffset + 1
+        let flags = p[i]
+        i += 1
+        if flags & 2 != 0 { _ = readVarint(p, &i) }
+        if flags & 8 != 0 {
+            i += Int(readVarint(p, &i))
+        } else {
+            _ = readVarint(p, &i)
+            _ = readVarint(p, &i)
+        }
+        let methodLength = Int(p[i])
+        i += 1
+        guard body(.method, UnsafeBufferPointer(rebasing: p[i..<(i + methodLength)])) else { return }
+        i += methodLength
+        if flags & 4 != 0 {
+            let n = Int(readVarint(p, &i))
+            guard body(.error, UnsafeBufferPointer(rebasing: p[i..<(i + n)])) else { return }
+            i += n
+        }
+        for f in ReportField.allCases {
+            let n = Int(readVarint(p, &i))
+            if n > 0 {
+                guard body(.field(f), UnsafeBufferPointer(rebasing: p[i..<(i + n - 1)])) else { return }
+                i += n - 1
+            }
+        }
+    }
+
     /// The seq of the summary at `start`, without decoding the rest.
     static func seq(_ p: UnsafeBufferPointer<UInt8>, at start: Int) -> UInt64 {
         var i = start

@@ -1,0 +1,22 @@
+import AsyncHTTPClient
+import CallDashCore
+import NIOCore
+import NIOHTTP1
+
+/// Checks that a recording URL answers: a HEAD request with bounded connect and total time.
+public enum URLChecker {
+    public static func check(_ url: String, timeout: TimeAmount = .seconds(10)) async -> URLCheck {
+        let start = NIODeadline.now()
+        func elapsed() -> Int { Int((NIODeadline.now() - start).nanoseconds / 1_000_000) }
+        var request = HTTPClientRequest(url: url)
+        request.method = .HEAD
+        do {
+            let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+            return URLCheck(
+                status: Int(response.status.code), contentType: response.headers.first(name: "content-type"),
+                contentLength: response.headers.first(name: "content-length").flatMap { Int($0) }, millis: elapsed())
+        } catch {
+            return URLCheck(millis: elapsed(), failure: Pusher.describe(error))
+        }
+    }
+}

@@ -1,0 +1,31 @@
+/// The CSV form of exported reports: one header row, then one row per report with its
+/// delivery facts and every standard field, exactly as sent (RFC 4180 quoting).
+public enum CSVExport {
+    public static var header: String {
+        (["seq", "received_at", "outcome", "response_code", "method", "error"] + ReportField.allCases.map(\.rawValue))
+            .joined(separator: ",") + "\r\n"
+    }
+
+    public static func row(_ s: ReportSummary) -> String {
+        var cells = ["\(s.seq)", s.receivedAt.iso8601, s.outcome.rawValue, "\(s.responseCode)", s.method, s.error ?? ""]
+        cells += ReportField.allCases.map { s.fields[$0] ?? "" }
+        return cells.map(quoted).joined(separator: ",") + "\r\n"
+    }
+
+    /// Quotes a cell when it holds a comma, quote or line break. A leading `=`, `+`, `-` or `@`
+    /// is prefixed with `'` so a spreadsheet never runs a report's text as a formula.
+    static func quoted(_ v: String) -> String {
+        var v = v
+        if let c = v.first, "=+-@".contains(c), Int(v) == nil { v = "'" + v }
+        guard v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return v }
+        return "\"" + v.replacingAll("\"", with: "\"\"") + "\""
+    }
+}
+
+extension String {
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var out = ""
+        for c in self { if c == target { out += replacement } else { out.append(c) } }
+        return out
+    }
+}

@@ -1,0 +1,22 @@
+import CallDashCore
+
+/// Everything that can change the UI's state. Background work only sends these.
+public enum AppEvent: Sendable {
+    case key(Key)
+    case mouse(MouseEvent)
+    case resize(width: Int, height: Int)
+    /// The store has a new version; `now` stamps the arrivals for the sparkline.
+    case storeChanged(StoreSnapshot, now: Timestamp)
+    /// A second passed: ages the sparkline and expires messages.
+    case tick(now: Timestamp)
+    case recordLoaded(seq: UInt64, Result<DeliveryRecord, LoadFailure>)
+    case urlChecked(seq: UInt64, URLCheck)
+    /// A line for the bottom bar from an effect (export written, browser opened, …).
+    case message(String, isError: Bool)
+}
+
+/// Why a record could not be read back from the journal.
+public struct LoadFailure: Error, Equatable, Sendable {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
+}

@@ -1,0 +1,162 @@
+import CallDashCore
+
+/// The Elm-style heart of the UI: every event changes the state here and only here, and the
+/// world is touched only through the effects returned.
+extension AppState {
+    public mutating func update(_ event: AppEvent) -> [Effect] {
+        switch event {
+        case let .key(key):
+            return handle(key)
+        case let .mouse(m):
+            return handle(m)
+        case let .resize(w, h):
+            width = w
+            height = h
+            keepCursorVisible()
+            clampDetailScroll()
+            return []
+        case let .storeChanged(snap, now):
+            return storeChanged(snap, now: now)
+        case let .tick(t):
+            now = t
+            history.advance(to: t)
+            if let m = message, m.until <= t { message = nil }
+            return []
+        case let .recordLoaded(seq, result):
+            guard seq == selectedSeq else { return [] }
+            switch result {
+            case let .success(r):
+                detail.record = r
+                detail.failure = nil
+            case let .failure(f):
+                detail.record = nil
+                detail.failure = f.reason
+            }
+            rebuildDetail()
+            return []
+        case let .urlChecked(seq, result):
+            checking.remove(seq)
+            checks[seq] = result
+            if seq == selectedSeq { rebuildDetail() }
+            return []
+        case let .message(text, isError):
+            say(text, isError: isError)
+            return []
+        }
+    }
+
+    mutating func say(_ text: String, isError: Bool = false) {
+        message = Message(text: text, isError: isError, until: Timestamp(millis: now.millis + (isError ? 8_000 : 4_000)))
+    }
+
+    // MARK: the list
+
+    /// Rows the list shows at once.
+    var listRows: Int { max(1, layout.list.height) }
+
+    mutating func storeChanged(_ snap: StoreSnapshot, now t: Timestamp) -> [Effect] {
+        now = t
+        let arrived = snap.counts.received &- lastReceived
+        lastReceived = snap.counts.received
+        if arrived > 0 { history.add(Int(arrived), at: t) }
+        let oldCursor = cursor
+        snapshot = snap
+        visible.refresh(snap)
+        placeCursor()
+        if !follow { scroll += cursor - oldCursor }
+        keepCursorVisible()
+        return selectionChanged()
+    }
+
+    /// Puts the cursor on the head when following, else back on the selected call.
+    mutating func placeCursor() {
+        if follow || selectedSeq == nil {
+            cursor = headRow
+        } else if let seq = selectedSeq, let row = row(ofSeq: seq) {
+            cursor = row
+        } else {
+            cursor = min(cursor, max(0, visible.count - 1))
+        }
+    }
+
+    mutating func keepCursorVisible() {
+        let rows = listRows
+        scroll = min(max(0, scroll), max(0, visible.count - rows))
+        if cursor < scroll { scroll = cursor }
+        if cursor >= scroll + rows { scroll = cursor - rows + 1 }
+        scroll = max(0, scroll)
+    }
+
+    /// Moves the cursor to `row` (clamped); following resumes only on the head row.
+    mutating func move(to row: Int) -> [Effect] {
+        cursor = min(max(0, row), max(0, visible.count - 1))
+        follow = cursor == headRow
+        keepCursorVisible()
+        return selectionChanged()
+    }
+
+    /// Loads the record under the cursor when it is not the one the detail shows.
+    mutating func selectionChanged() -> [Effect] {
+        selectedSeq = seq(ofRow: cursor)
+        guard detail.seq != selectedSeq else { return [] }
+        detail = DetailState()
+        detail.raw = false
+        detail.seq = selectedSeq
+        guard let summary = selected else { return [] }
+        return [.loadRecord(summary)]
+    }
+
+    mutating func apply(_ f: CallFilter, sort: SortKey? = nil) -> [Effect] {
+        let newSort = sort ?? visible.sort
+        visible.apply(f, sort: newSort, to: snapshot)
+        placeCursor()
+        keepCursorVisible()
+        return selectionChanged()
+    }
+
+    // MARK: the detail
+
+    mutating func rebuildDetail() {
+        guard let r = detail.record else {
+            detail.lines = detail.failure.map { [StyledLine([("Cannot show this call: \($0)", .detailError)])] } ?? []
+            return
+        }
+        detail.lines = DetailContent.lines(for: r, check: checks[r.seq], checking: checking.contains(r.seq), raw: detail.raw, utcOffset: utcOffset)
+        clampDetailScroll()
+    }
+
+    var detailRows: Int { max(1, layout.detailBody.height) }
+
+    mutating func clampDetailScroll() {
+        detail.scroll = min(max(0, detail.scroll), max(0, detail.lines.count - detailRows))
+        detail.scrollX = max(0, detail.scrollX)
+    }
+
+    mutating func scrollDetail(by n: Int) {
+        detail.scroll += n
+        clampDetailScroll()
+    }
+
+    // MARK: mouse
+
+    mutating func handle(_ m: MouseEvent) -> [Effect] {
+        guard !showHelp else { return [] }
+        let l = layout
+        let inList = l.list.contains(x: m.x, y: m.y)
+        let inDetail = l.detail.contains(x: m.x, y: m.y)
+        switch m.kind {
+        case .click:
+            if inList {
+                focus = .list
+                return move(to: scroll + m.y - l.list.y)
+            }
+            if inDetail { focus = .detail }
+            return []
+        case .wheelUp, .wheelDown:
+            let n = m.kind == .wheelUp ? -3 : 3
+            if inDetail { scrollDetail(by: n); return [] }
+            if inList { return move(to: cursor + n) }
+            return []
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import CallDashCore
+
+/// Which pane keys go to.
+public enum Focus: Equatable, Sendable { case list, detail }
+
+/// Everything the Calls screen shows. Changed only by `update`; drawn by the views.
+public struct AppState: Sendable {
+    /// "http://127.0.0.1:8080", shown in the header.
+    public var listen: String
+    /// "journal.jsonl (replayed 1,204)" or "no journal", shown in the header.
+    public var journal: String
+    public var width: Int
+    public var height: Int
+    /// Seconds east of UTC for displayed times.
+    public var utcOffset: Int
+
+    public var snapshot: StoreSnapshot
+    public var visible = VisibleCalls()
+    public var descending = true
+    /// Rows counted from the top of the list as shown.
+    public var cursor = 0
+    public var scroll = 0
+    /// The cursor rides the newest call until the user moves away.
+    public var follow = true
+    public var selectedSeq: UInt64?
+
+    public var focus = Focus.list
+    /// On small terminals the detail replaces the list while open.
+    public var detailOpen = false
+    public var detail = DetailState()
+    /// HEAD results for recording URLs, by seq (only the few the user asked for).
+    public var checks: [UInt64: URLCheck] = [:]
+    public var checking: Set<UInt64> = []
+
+    /// Typing a search: keys go to `searchText` until Enter or Esc.
+    public var searching = false
+    public var showHelp = false
+    public var helpScroll = 0
+    public var message: Message?
+
+    public var history = ArrivalHistory()
+    /// `counts.received` at the last store change; arrivals are the difference.
+    public var lastReceived: UInt64
+    public var now: Timestamp
+
+    public var themes: [Theme]
+    public var themeIndex = 0
+
+    public struct Message: Equatable, Sendable {
+        public var text: String
+        public var isError: Bool
+        public var until: Timestamp
+    }
+
+    public init(listen: String, journal: String, width: Int, height: Int, snapshot: StoreSnapshot, themes: [Theme] = [.dark], now: Timestamp, utcOffset: Int = 0) {
+        self.listen = listen
+        self.journal = journal
+        self.width = width
+        self.height = height
+        self.snapshot = snapshot
+        self.themes = themes.isEmpty ? [.dark] : themes
+        self.now = now
+        self.utcOffset = utcOffset
+        lastReceived = snapshot.counts.received
+        history.advance(to: now)
+        visible.apply(CallFilter(), sort: .time, to: snapshot)
+    }
+
+    public var theme: Theme { themes[themeIndex % themes.count] }
+    public var layout: CallsLayout { CallsLayout(width: width, height: height, detailOpen: detailOpen) }
+    public var filter: CallFilter { visible.filter }
+
+    /// The row the newest call is on in the current order.
+    public var headRow: Int { descending ? 0 : max(0, visible.count - 1) }
+
+    /// The position in `visible.keys` of the row shown at `row`.
+    public func keyIndex(ofRow row: Int) -> Int { descending ? visible.count - 1 - row : row }
+
+    public func seq(ofRow row: Int) -> UInt64? {
+        guard row >= 0, row < visible.count else { return nil }
+        return VisibleCalls.seq(ofKey: visible.keys[keyIndex(ofRow: row)])
+    }
+
+    public func row(ofSeq seq: UInt64) -> Int? {
+        visible.position(ofSeq: seq, in: snapshot).map { descending ? visible.count - 1 - $0 : $0 }
+    }
+
+    /// The summary of the selected call, when it is still held.
+    public var selected: ReportSummary? {
+        guard let seq = selectedSeq, let i = snapshot.index(ofSeq: seq) else { return nil }
+        return snapshot[i]
+    }
+}
+
+/// The detail pane's content: the record being shown and where it is scrolled to.
+public struct DetailState: Sendable {
+    public var seq: UInt64?
+    public var record: DeliveryRecord?
+    public var failure: String?
+    public var lines: [StyledLine] = []
+    public var scroll = 0
+    public var scrollX = 0
+    /// Show the body as it arrived instead of pretty-printed.
+    public var raw = false
+
+    public init() {}
+}
+
+/// A line of text made of spans, each styled by a theme role.
+public struct StyledLine: Equatable, Sendable {
+    public var spans: [(text: String, role: ThemeRole)]
+
+    public init(_ spans: [(String, ThemeRole)] = []) { self.spans = spans.map { (text: $0.0, role: $0.1) } }
+
+    public static func == (a: StyledLine, b: StyledLine) -> Bool {
+        a.spans.count == b.spans.count && zip(a.spans, b.spans).allSatisfy { $0.text == $1.text && $0.role == $1.role }
+    }
+
+    public var text: String { spans.map(\.text).joined() }
+}
+
+extension AppState {
+    /// Every theme with its colours dropped (`NO_COLOR`).
+    public var withoutColors: AppState {
+        var s = self
+        s.themes = themes.map(\.withoutColors)
+        return s
+    }
+}

@@ -1,0 +1,23 @@
+import CallDashCore
+
+/// Work that `update` asks for and the executable performs: the only ways the UI touches
+/// the world. Results come back as `AppEvent`s.
+public enum Effect: Equatable, Sendable {
+    case quit
+    /// Read the full record of a stored report (from the journal).
+    case loadRecord(ReportSummary)
+    /// Put text on the clipboard through the terminal (OSC 52).
+    case copy(String)
+    /// Open a URL in the browser.
+    case open(String)
+    /// HEAD the URL and report reachability.
+    case check(seq: UInt64, url: String)
+    /// Write the reports shown (their seqs, in the order shown) to a file.
+    case export(ExportFormat, seqs: [UInt64])
+}
+
+/// File formats for exporting what the list shows.
+public enum ExportFormat: String, Equatable, Sendable {
+    case csv
+    case jsonLines = "jsonl"
+}

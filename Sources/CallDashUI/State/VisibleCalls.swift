@@ -1,0 +1,165 @@
+import CallDashCore
+
+/// Which reports the list shows, and how they are ordered.
+public struct CallFilter: Equatable, Sendable {
+    /// `StoreCounts.slot`s to show (0–6 the known statuses, 7 other, 8 none); empty shows all.
+    public var statuses: Set<Int> = []
+    public var rejectedOnly = false
+    /// Text that must appear in a field, the method or the error (case-insensitive).
+    public var text = ""
+
+    public init(statuses: Set<Int> = [], rejectedOnly: Bool = false, text: String = "") {
+        self.statuses = statuses
+        self.rejectedOnly = rejectedOnly
+        self.text = text
+    }
+
+    public var isEmpty: Bool { statuses.isEmpty && !rejectedOnly && text.isEmpty }
+
+    /// True when everything this filter keeps, `other` keeps too (so `self` can be applied to
+    /// `other`'s result instead of the whole store).
+    func narrows(_ other: CallFilter) -> Bool {
+        statuses == other.statuses && rejectedOnly == other.rejectedOnly
+            && text.lowercased().contains(other.text.lowercased())
+    }
+}
+
+/// What the list can be ordered by.
+public enum SortKey: String, CaseIterable, Sendable {
+    case time, duration, status
+
+    /// The direction a user expects first: newest, longest, then statuses in their usual order.
+    var descendingByDefault: Bool { self != .status }
+}
+
+/// The reports passing the filter, as sort keys in ascending order. A key is the sort value in
+/// its high bits and the seq in its low 40, so ties fall back to arrival order and the seq is
+/// always recoverable without touching the store.
+public struct VisibleCalls: Sendable {
+    public private(set) var keys: [UInt64] = []
+    public private(set) var filter = CallFilter()
+    public private(set) var sort = SortKey.time
+    /// The newest seq already considered, so a refresh only looks at later arrivals.
+    private var scannedUpTo: UInt64 = 0
+    /// The oldest seq the store held at the last refresh, to notice evictions.
+    private var oldestHeld: UInt64 = 0
+
+    static let seqBits: UInt64 = 40
+    static let seqMask: UInt64 = (1 << seqBits) - 1
+
+    public init() {}
+
+    public var count: Int { keys.count }
+
+    public static func seq(ofKey k: UInt64) -> UInt64 { k & seqMask }
+
+    /// Recomputes from scratch, or from the current result when the new filter only narrows it.
+    public mutating func apply(_ newFilter: CallFilter, sort newSort: SortKey, to snapshot: StoreSnapshot) {
+        let needle = Array(newFilter.text.lowercased().utf8)
+        if newSort == sort, newFilter.narrows(filter), scannedUpTo == (snapshot.lastSeq ?? 0) {
+            keys.removeAll { k in
+                guard let i = snapshot.index(ofSeq: Self.seq(ofKey: k)) else { return true }
+                return !Self.matches(newFilter, needle, snapshot, i)
+            }
+        } else {
+            keys = Self.collect(newFilter, needle, newSort, snapshot, from: 0)
+            keys.sort()
+        }
+        filter = newFilter
+        sort = newSort
+        scannedUpTo = snapshot.lastSeq ?? 0
+        oldestHeld = snapshot.firstSeq ?? 0
+    }
+
+    /// Takes in arrivals since the last call and drops evicted reports. Returns how many were added.
+    @discardableResult
+    public mutating func refresh(_ snapshot: StoreSnapshot) -> Int {
+        let first = snapshot.firstSeq ?? 0
+        if first > oldestHeld, !keys.isEmpty {
+            if sort == .time {
+                keys.removeFirst(keys.partitionPoint { $0 >= first })
+            } else {
+                keys.removeAll { Self.seq(ofKey: $0) < first }
+            }
+        }
+        oldestHeld = first
+        let start = snapshot.index(afterSeq: scannedUpTo)
+        let needle = Array(filter.text.lowercased().utf8)
+        var added = Self.collect(filter, needle, sort, snapshot, from: start)
+        scannedUpTo = snapshot.lastSeq ?? scannedUpTo
+        guard !added.isEmpty else { return 0 }
+        if sort == .time || (keys.last ?? 0) < (added.min() ?? 0) {
+            added.sort()
+            keys.append(contentsOf: added)
+        } else {
+            added.sort()
+            keys = Self.merge(keys, added)
+        }
+        return added.count
+    }
+
+    /// Where the report with `seq` stands in `keys`, if it is shown.
+    public func position(ofSeq seq: UInt64, in snapshot: StoreSnapshot) -> Int? {
+        let key: UInt64
+        if sort == .time {
+            key = seq
+        } else {
+            guard let i = snapshot.index(ofSeq: seq) else { return nil }
+            key = Self.key(sort, snapshot, i)
+        }
+        let p = keys.partitionPoint { $0 >= key }
+        return p < keys.count && keys[p] == key ? p : nil
+    }
+
+    static func matches(_ f: CallFilter, _ needle: [UInt8], _ s: StoreSnapshot, _ i: Int) -> Bool {
+        if f.rejectedOnly && !s.isRejected(at: i) { return false }
+        if !f.statuses.isEmpty && !f.statuses.contains(StoreCounts.slot(s.statusCode(at: i))) { return false }
+        return needle.isEmpty || s.contains(needle, at: i)
+    }
+
+    static func key(_ sort: SortKey, _ s: StoreSnapshot, _ i: Int) -> UInt64 {
+        let seq = s.seq(at: i) & seqMask
+        switch sort {
+        case .time: return seq
+        case .duration:
+            let d = s.durationSeconds(at: i).map { UInt64(min($0, (1 << 22) - 2)) + 1 } ?? 0
+            return d << seqBits | seq
+        case .status: return UInt64(StoreCounts.slot(s.statusCode(at: i))) << seqBits | seq
+        }
+    }
+
+    private static func collect(_ f: CallFilter, _ needle: [UInt8], _ sort: SortKey, _ s: StoreSnapshot, from start: Int) -> [UInt64] {
+        var out: [UInt64] = []
+        if f.isEmpty { out.reserveCapacity(s.count - start) }
+        var i = start
+        while i < s.count {
+            if matches(f, needle, s, i) { out.append(key(sort, s, i)) }
+            i += 1
+        }
+        return out
+    }
+
+    private static func merge(_ a: [UInt64], _ b: [UInt64]) -> [UInt64] {
+        var out: [UInt64] = []
+        out.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count && j < b.count {
+            if a[i] <= b[j] { out.append(a[i]); i += 1 } else { out.append(b[j]); j += 1 }
+        }
+        out.append(contentsOf: a[i...])
+        out.append(contentsOf: b[j...])
+        return out
+    }
+}
+
+extension Array where Element == UInt64 {
+    /// The first index whose element satisfies `pred`, which must be false then true along the array.
+    func partitionPoint(_ pred: (UInt64) -> Bool) -> Int {
+        var lo = 0, hi = count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if pred(self[mid]) { hi = mid } else { lo = mid + 1 }
+        }
+        return lo
+    }
+}

@@ -1,0 +1,138 @@
+import CallDashCore
+
+/// The lines of the detail pane for one record: every field, the duration check, the recording
+/// URL and its actions, the request as it arrived, and the body.
+public enum DetailContent {
+    public static let labelWidth = 15
+
+    public static func lines(for r: DeliveryRecord, check: URLCheck?, checking: Bool, raw: Bool, utcOffset: Int) -> [StyledLine] {
+        var out: [StyledLine] = []
+        let status = r.fields[.status] ?? "—"
+        let code = CallStatus.code(of: r.fields[.status])
+        let statusRole = ThemeRole.status(code: code, rejected: r.outcome == .rejected)
+        var title: [(String, ThemeRole)] = [("#\(r.seq)  ", .detailValue)]
+        title.append(r.outcome == .rejected ? (" REJECTED \(r.responseCode) ", .statusRejected) : (status, statusRole))
+        title.append(("  \(r.outcome.rawValue) · answered \(r.responseCode) · received \(r.receivedAt.civil(offset: utcOffset))", .detailLabel))
+        out.append(StyledLine(title))
+        if let w = r.webhook { out.append(StyledLine([("mapped through compose webhook #\(w)", .detailLabel)])) }
+        if let e = r.error { out.append(StyledLine([("error  ", .detailError), (e, .detailError)])) }
+
+        out.append(StyledLine())
+        out.append(StyledLine([("Fields", .detailSection)]))
+        if r.fields.present.isEmpty { out.append(StyledLine([("  (none)", .detailLabel)])) }
+        for (field, value) in r.fields.present {
+            var line = labelled(field.rawValue, value, field == .status ? statusRole : .detailValue)
+            if field == .duration { line.spans.append(durationCheck(r.fields)) }
+            out.append(line)
+            if field == .recordingURL { out += recordingActions(check: check, checking: checking) }
+        }
+        if !r.extra.isEmpty {
+            out.append(StyledLine())
+            out.append(StyledLine([("Other keys", .detailSection)]))
+            for e in r.extra { out.append(labelled(e.name, e.value, .detailValue)) }
+        }
+
+        out.append(StyledLine())
+        out.append(StyledLine([("Request", .detailSection)]))
+        let query = r.query.isEmpty ? "" : "?" + r.query.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
+        out.append(StyledLine([("  \(r.method) ", .detailValue), (r.path + query, .detailValue)]))
+        out.append(labelled("remote", r.remote, .detailValue))
+        out.append(labelled("content type", r.contentType ?? "(none)", .detailValue))
+        out.append(labelled("answered", "\(r.responseCode)", r.responseCode < 300 ? .detailGood : .detailError))
+        for h in r.headers { out.append(StyledLine([("  " + h.name, .detailLabel), (": ", .jsonPunctuation), (h.value, .detailValue)])) }
+
+        out.append(StyledLine())
+        out += body(r, raw: raw)
+        return out
+    }
+
+    static func labelled(_ label: String, _ value: String, _ role: ThemeRole) -> StyledLine {
+        let pad = max(1, labelWidth - TextWidth.of(label))
+        return StyledLine([("  " + label + String(repeating: " ", count: pad), .detailLabel), (value, role)])
+    }
+
+    /// The duration as m:ss, checked against `end_at − start_at` (a second of rounding allowed).
+    static func durationCheck(_ f: ReportFields) -> (text: String, role: ThemeRole) {
+        guard let d = f[.duration], let seconds = Int64(d) else {
+            return ("  ⚠ not a whole number of seconds", .detailWarning)
+        }
+        guard let span = CallText.span(f) else {
+            return ("  (\(CallText.duration(d)); no start_at and end_at to compare)", .detailLabel)
+        }
+        if abs(span - seconds) <= 1 { return ("  ✓ \(CallText.duration(d)), matches end_at − start_at", .detailGood) }
+        return ("  ⚠ \(CallText.duration(d)), but end_at − start_at is \(span) s (\(CallText.duration(String(span))))", .detailWarning)
+    }
+
+    static func recordingActions(check: URLCheck?, checking: Bool) -> [StyledLine] {
+        let indent = String(repeating: " ", count: labelWidth + 2)
+        var out = [StyledLine([(indent, .detailLabel), ("y", .barKey), (" copy  ", .detailLabel), ("o", .barKey), (" open  ", .detailLabel), ("v", .barKey), (" check", .detailLabel)])]
+        if checking {
+            out.append(StyledLine([(indent + "checking…", .detailLabel)]))
+        } else if let c = check {
+            if let status = c.status {
+                var parts = ["HTTP \(status)"]
+                if let t = c.contentType { parts.append(t) }
+                if let n = c.contentLength { parts.append(CallText.bytes(n)) }
+                parts.append("\(c.millis) ms")
+                let verdict = c.reachable ? "✓ reachable: " : "✗ not reachable: "
+                out.append(StyledLine([(indent + verdict + parts.joined(separator: " · "), c.reachable ? .detailGood : .detailError)]))
+            } else {
+                out.append(StyledLine([(indent + "✗ not reachable: \(c.failure ?? "no answer") after \(c.millis) ms", .detailError)]))
+            }
+        }
+        return out
+    }
+
+    static func body(_ r: DeliveryRecord, raw showRaw: Bool) -> [StyledLine] {
+        let kind = r.contentType.map { ContentType($0)?.mediaType ?? $0 } ?? "no content type"
+        var out = [StyledLine([("Body", .detailSection), ("  \(CallText.bytes(r.raw.count)), \(kind)", .detailLabel),
+                               ("  r: \(showRaw ? "pretty" : "raw")", .detailLabel)])]
+        guard !r.raw.isEmpty else { return out + [StyledLine([("  (empty)", .detailLabel)])] }
+        guard r.rawIsUTF8 else { return out + hexDump(r.raw) }
+        let isJSON = r.raw.first(where: { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }) == 0x7B
+        if r.outcome == .rejected || showRaw || !isJSON {
+            out += textLines(r.raw, role: .detailValue)
+            if r.outcome == .rejected, let offset = r.error.flatMap(byteOffset) { out += caret(r.raw, offset: offset) }
+        } else {
+            out += JSONPretty.lines(r.raw)
+        }
+        return out
+    }
+
+    static func textLines(_ raw: [UInt8], role: ThemeRole) -> [StyledLine] {
+        raw.split(separator: 0x0A, omittingEmptySubsequences: false).map { StyledLine([(String(decoding: $0, as: UTF8.self), role)]) }
+    }
+
+    /// "… at byte 17" in a parse error: where to point.
+    static func byteOffset(in error: String) -> Int? {
+        let marker = Array("at byte ".utf8), b = Array(error.utf8)
+        guard b.count > marker.count else { return nil }
+        for start in stride(from: b.count - marker.count, through: 0, by: -1) where b[start..<(start + marker.count)].elementsEqual(marker) {
+            return Int(String(decoding: b[(start + marker.count)...].prefix { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self))
+        }
+        return nil
+    }
+
+    /// A marker under the body line holding byte `offset`, at its column.
+    static func caret(_ raw: [UInt8], offset: Int) -> [StyledLine] {
+        let offset = min(offset, raw.count)
+        let lineStart = raw[..<offset].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+        let before = String(decoding: raw[lineStart..<offset], as: UTF8.self)
+        let column = before.reduce(0) { $0 + TextWidth.of(SafeText.displayed($1)) }
+        let lineNumber = raw[..<lineStart].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+        return [StyledLine([(String(repeating: " ", count: column) + "^ here: line \(lineNumber), column \(column + 1), byte \(offset)", .detailError)])]
+    }
+
+    static func hexDump(_ raw: [UInt8]) -> [StyledLine] {
+        let hex = Array("0123456789abcdef")
+        return stride(from: 0, to: raw.count, by: 16).map { start in
+            let chunk = raw[start..<min(start + 16, raw.count)]
+            var s = String(start, radix: 16)
+            s = String(repeating: "0", count: max(0, 8 - s.count)) + s + "  "
+            for b in chunk { s.append(hex[Int(b >> 4)]); s.append(hex[Int(b & 15)]); s.append(" ") }
+            s += String(repeating: "   ", count: 16 - chunk.count) + " "
+            s += String(chunk.map { $0 >= 0x20 && $0 < 0x7F ? Character(Unicode.Scalar($0)) : "." })
+            return StyledLine([(s, .detailValue)])
+        }
+    }
+}

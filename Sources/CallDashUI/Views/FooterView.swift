@@ -1,0 +1,53 @@
+/// The bottom bar: the search being typed, a message, or the keys that matter; always "N of M".
+enum FooterView {
+    static func render(_ s: AppState, _ t: Theme, in area: Rect, into b: inout CellBuffer) {
+        guard !area.isEmpty else { return }
+        b.fill(area, t[.barText])
+        let counts = countsText(s)
+        let countsWidth = TextWidth.of(counts)
+        let room = area.width - countsWidth - 1
+        if s.searching {
+            var x = area.x + b.put(" / ", x: area.x, y: area.y, t[.searchPrompt])
+            x += b.put(" " + s.filter.text, x: x, y: area.y, maxWidth: room - (x - area.x) - 1, t[.barText])
+            b.put("█", x: x, y: area.y, maxWidth: max(0, room - (x - area.x)), t[.barKey])
+        } else if let m = s.message {
+            b.put(" " + m.text + " ", x: area.x, y: area.y, maxWidth: room, m.isError ? t[.barError] : t[.barMessage], ellipsis: true)
+        } else {
+            var x = area.x + 1
+            for (key, label) in KeyHelp.bar {
+                let need = TextWidth.of(key) + TextWidth.of(label) + 3
+                guard x + need <= area.x + room else { break }
+                x += b.put(key, x: x, y: area.y, t[.barKey])
+                x += b.put(" " + label + "  ", x: x, y: area.y, t[.barText])
+            }
+        }
+        b.put(counts, x: area.maxX - countsWidth, y: area.y, t[.barText])
+    }
+
+    /// "following · sort time ↓ · /text · ANSWER BUSY · 12 of 3,456 " — what the list shows, and why.
+    static func countsText(_ s: AppState) -> String {
+        var parts: [String] = []
+        if s.visible.sort != .time {
+        } else if !s.follow, s.visible.count > 0 {
+            let newer = s.descending ? s.cursor : s.visible.count - 1 - s.cursor
+            parts.append(newer > 0 ? "paused, \(CallText.count(newer)) newer (f follows)" : "paused")
+        } else {
+            parts.append("following")
+        }
+        parts.append("sort \(s.visible.sort.rawValue) \(s.descending ? "↓" : "↑")")
+        let f = s.filter
+        if !f.text.isEmpty && !s.searching { parts.append("/" + f.text) }
+        if !f.statuses.isEmpty {
+            let names = CallStatusNames.all
+            parts.append(f.statuses.sorted().map { names[$0] }.joined(separator: " "))
+        }
+        if f.rejectedOnly { parts.append("rejected only") }
+        parts.append("\(CallText.count(s.visible.count)) of \(CallText.count(s.snapshot.count)) ")
+        return " " + parts.joined(separator: " · ")
+    }
+}
+
+/// Names of the status filter slots (`StoreCounts.slot`).
+enum CallStatusNames {
+    static let all = ["ANSWER", "NOANSWER", "BUSY", "CANCEL", "FAILED", "CONGESTION", "CHANUNAVAIL", "other", "no status"]
+}

@@ -1,0 +1,118 @@
+import CallDashClient
+import CallDashCore
+import CallDashTerminal
+import CallDashUI
+import Dispatch
+import Foundation
+import Logging
+
+/// Performs what the dashboard's `update` asks for and posts the results back as events.
+/// Runs on the UI thread: anything slower than a journal read goes to another thread.
+struct DashboardEffects: Sendable {
+    let recorder: Recorder
+    let dashboard: Dashboard
+    let logger: Logger
+    /// Where exports are written.
+    let exportDirectory: String
+
+    func perform(_ effect: Effect) {
+        switch effect {
+        case let .loadRecord(summary):
+            do {
+                dashboard.post(.recordLoaded(seq: summary.seq, .success(try recorder.record(for: summary))))
+            } catch {
+                dashboard.post(.recordLoaded(seq: summary.seq, .failure(LoadFailure(error.description))))
+            }
+        case let .open(url):
+            open(url)
+        case let .check(seq, url):
+            let dashboard = dashboard
+            Task {
+                dashboard.post(.urlChecked(seq: seq, await URLChecker.check(url)))
+            }
+        case let .export(format, seqs):
+            let snapshot = recorder.store.snapshot()
+            DispatchQueue.global().async { export(format, seqs, snapshot) }
+        case .quit, .copy:
+            break
+        }
+    }
+
+    /// Opens an http(s) URL with `$BROWSER` or `xdg-open`, never through a shell.
+    private func open(_ url: String) {
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+            dashboard.post(.message("not opening \(url.prefix(40)): only http and https URLs are opened", isError: true))
+            return
+        }
+        let env = ProcessInfo.processInfo.environment
+        var command: [String]?
+        if let browser = env["BROWSER"]?.split(separator: ":").first.map(String.init), !browser.isEmpty {
+            let words = browser.split(separator: " ").map(String.init)
+            command = words.contains("%s") ? words.map { $0 == "%s" ? url : $0 } : words + [url]
+        } else if let xdg = Self.find("xdg-open", in: env["PATH"] ?? "/usr/bin:/bin") {
+            command = [xdg, url]
+        }
+        guard let command, let program = command.first.flatMap({ $0.hasPrefix("/") ? $0 : Self.find($0, in: env["PATH"] ?? "") }) else {
+            dashboard.post(.message("no browser to open it: set $BROWSER or install xdg-utils (y copies the URL)", isError: true))
+            return
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: program)
+        p.arguments = Array(command.dropFirst())
+        p.standardInput = FileHandle.nullDevice
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        do {
+            try p.run()
+            dashboard.post(.message("opened with \((program as NSString).lastPathComponent)", isError: false))
+        } catch {
+            dashboard.post(.message("could not start \(program): \(error.localizedDescription)", isError: true))
+        }
+    }
+
+    static func find(_ name: String, in path: String) -> String? {
+        path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Writes the reports shown, in the order shown, to a new file in `exportDirectory`.
+    private func export(_ format: ExportFormat, _ seqs: [UInt64], _ snapshot: StoreSnapshot) {
+        let stamp = Timestamp.now().civil(offset: TimeZone.current.secondsFromGMT())
+            .replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "").replacingOccurrences(of: " ", with: "-")
+        let path = "\(exportDirectory)/calldash-export-\(stamp).\(format.rawValue)"
+        let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            dashboard.post(.message("export failed: cannot create \(path): \(String(cString: strerror(errno)))", isError: true))
+            return
+        }
+        defer { close(fd) }
+        var buffer: [UInt8] = format == .csv ? Array(CSVExport.header.utf8) : []
+        var written = 0, missing = 0
+        var failure: Int32 = 0
+        for seq in seqs {
+            guard let i = snapshot.index(ofSeq: seq) else { missing += 1; continue }
+            let summary = snapshot[i]
+            switch format {
+            case .csv:
+                buffer += CSVExport.row(summary).utf8
+            case .jsonLines:
+                guard let line = try? recorder.line(for: summary) else { missing += 1; continue }
+                buffer += line
+                buffer.append(0x0A)
+            }
+            written += 1
+            if buffer.count >= 1 << 20 {
+                failure = FileDescriptorOutput.writeAll(fd, buffer)
+                if failure != 0 { break }
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        if failure == 0 { failure = FileDescriptorOutput.writeAll(fd, buffer) }
+        guard failure == 0 else {
+            dashboard.post(.message("export to \(path) failed: \(String(cString: strerror(failure)))", isError: true))
+            return
+        }
+        let note = missing > 0 ? " (\(missing) no longer held)" : ""
+        logger.info("exported \(written) reports to \(path)")
+        dashboard.post(.message("exported \(CallText.count(written)) calls to \(Paths.short(path))\(note)", isError: false))
+    }
+}
