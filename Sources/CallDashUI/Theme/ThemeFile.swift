@@ -9,7 +9,8 @@ public struct ThemeError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String { "\(file):\(line): \(problem)" }
 }
 
-/// Reads theme files: one `role = colour [on colour] [attribute…]` per line, `#` comments.
+/// Reads theme files: one `role = colour [on colour] [attribute…]` per line; lines starting
+/// with `#` are comments (a `#` later on a line is a `#rrggbb` colour).
 /// Colours are `default`, the eight names (`red`, `bright-red`, …), a palette number 0–255
 /// or `#rrggbb`; attributes are `bold`, `dim`, `underline`, `reverse`. Roles not named keep
 /// the built-in default.
@@ -23,8 +24,8 @@ public enum ThemeFile {
         let roles = Dictionary(uniqueKeysWithValues: ThemeRole.allCases.map { ($0.rawValue, $0) })
         var seen: Set<String> = []
         for (n, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-            guard !line.allSatisfy(\.isWhitespace) else { continue }
+            let line = String(rawLine)
+            guard !line.allSatisfy(\.isWhitespace), !line.trimmed.hasPrefix("#") else { continue }
             let fail = { (problem: String) in ThemeError(file: file, line: n + 1, problem: problem) }
             guard let eq = line.firstIndex(of: "=") else {
                 throw fail("expected \"role = colour\", found \"\(line.trimmed)\"")

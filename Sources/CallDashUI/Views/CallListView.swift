@@ -22,14 +22,14 @@ enum CallListView {
             (8, Column(title: "FLOW", width: 8) { s in s.fields[.flowID] ?? "" }),
             (5, Column(title: "MID", width: 12) { s in s.outcome == .rejected ? (s.error ?? "") : s.fields[.mid] ?? "" }),
         ]
-        // Take columns by priority while they fit (one space between), then show them in order.
+        // Take columns by priority until one does not fit (one space between), then show them
+        // in their order; the room left goes to the last one.
         var used = 2
         var keep = Set<Int>()
         for (i, entry) in all.enumerated().sorted(by: { $0.element.priority < $1.element.priority }) {
-            if used + entry.column.width + 1 <= width || keep.isEmpty {
-                keep.insert(i)
-                used += entry.column.width + 1
-            }
+            guard used + entry.column.width + 1 <= width || keep.isEmpty else { break }
+            keep.insert(i)
+            used += entry.column.width + 1
         }
         var shown = all.enumerated().filter { keep.contains($0.offset) }.map(\.element.column)
         // The last column takes what is left (mid, or the error of a rejected delivery).

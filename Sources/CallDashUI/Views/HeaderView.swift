@@ -28,11 +28,12 @@ enum HeaderView {
     static func totals(_ s: AppState, _ t: Theme, x x0: Int, y: Int, width: Int, into b: inout CellBuffer) {
         let c = s.snapshot.counts
         let withStatus = c.storedByStatus[0..<8].reduce(0, +)
-        func segments(short: Bool) -> [(String, Style)] {
+        // Three forms, widest first: with the filter keys and the received total, without them, abbreviated.
+        func segments(short: Bool, keys: Bool = false) -> [(String, Style)] {
             var out: [(String, Style)] = []
             for (i, status) in CallStatus.allCases.enumerated() {
                 let on = s.filter.statuses.isEmpty || s.filter.statuses.contains(i)
-                if !short { out.append(("\(i + 1) ", t[.headerDim])) }
+                if keys { out.append(("\(i + 1) ", t[.headerDim])) }
                 let name = short ? String(status.rawValue.prefix(3)) : status.rawValue
                 out.append((name, on ? t[ThemeRole.status(code: UInt8(i), rejected: false)] : t[.headerDim]))
                 out.append((" \(CallText.count(c.storedByStatus[i]))" + (short ? " " : "  "), on ? t[.headerText] : t[.headerDim]))
@@ -43,11 +44,11 @@ enum HeaderView {
             if withStatus > 0 {
                 out.append(((short ? " · " : "  answer rate ") + "\(c.storedByStatus[0] * 100 / withStatus)%" + (short ? " answered" : ""), t[.headerText]))
             }
-            if !short { out.append(("  \(CallText.count(c.received)) received", t[.headerDim])) }
+            if keys { out.append(("  \(CallText.count(c.received)) received", t[.headerDim])) }
             return out
         }
-        var parts = segments(short: false)
-        if parts.reduce(0, { $0 + TextWidth.of($1.0) }) > width - 2 { parts = segments(short: true) }
+        let fits = { (p: [(String, Style)]) in p.reduce(0) { $0 + TextWidth.of($1.0) } <= width - 2 }
+        let parts = [segments(short: false, keys: true), segments(short: false)].first(where: fits) ?? segments(short: true)
         var x = x0 + 1
         for (text, style) in parts { x += b.put(text, x: x, y: y, maxWidth: x0 + width - x, style) }
     }

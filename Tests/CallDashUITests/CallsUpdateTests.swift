@@ -1,0 +1,212 @@
+import CallDashCore
+import Testing
+@testable import CallDashUI
+
+@Suite("Calls screen keys and events")
+struct CallsUpdateTests {
+    @Test func newestCallIsOnTopAndSelectedWhileFollowing() {
+        var h = Harness(mixedRecorder())
+        #expect(h.state.follow)
+        #expect(h.state.selectedSeq == 21)
+        h.arrive([report(30, second: 30)])
+        #expect(h.state.selectedSeq == 22)
+        #expect(h.rows.first == 22)
+        #expect(h.text.contains("call #22"))
+    }
+
+    @Test func movingAwayPausesFollowingAndKeepsTheSelectedCallInPlace() {
+        var h = Harness(mixedRecorder())
+        h.press(.char("j"), .char("j"))
+        #expect(!h.state.follow)
+        #expect(h.state.selectedSeq == 19)
+        h.arrive([report(30, second: 30), report(31, second: 31)])
+        #expect(h.state.selectedSeq == 19, "the selection stays on the same call")
+        #expect(h.state.cursor == 4)
+        #expect(h.text.contains("paused, 4 newer (f follows)"))
+        h.press(.char("f"))
+        #expect(h.state.follow)
+        #expect(h.state.selectedSeq == 23)
+    }
+
+    @Test func searchFiltersAsYouTypeEnterKeepsItEscClearsIt() {
+        var h = Harness(mixedRecorder())
+        h.press(.char("/"))
+        h.type("busy")
+        #expect(h.state.searching)
+        #expect(h.text.contains("2 of 21"))
+        h.press(.enter)
+        #expect(!h.state.searching)
+        #expect(h.text.contains("/busy"))
+        #expect(h.rows.count == 2)
+        h.press(.escape)
+        #expect(h.rows.count == 21)
+    }
+
+    @Test func searchMatchesPhoneNumbersAndMids() {
+        var h = Harness(mixedRecorder())
+        h.press(.char("/"))
+        h.type("91987650001")
+        #expect(h.rows.count == 10, "to numbers 919876500010…19")
+        h.press(.backspace)
+        #expect(h.rows.count == 20)
+        h.type("14")
+        #expect(h.rows.count == 1)
+        #expect(h.state.selected?.fields[.to] == "919876500014")
+    }
+
+    @Test func statusKeysToggleFiltersAndZeroClearsThem() {
+        var h = Harness(mixedRecorder())
+        h.press(.char("1"))
+        let answered = h.rows.count
+        #expect(answered > 0 && h.rows.allSatisfy { seq in h.state.snapshot[h.state.snapshot.index(ofSeq: seq)!].fields[.status] == "ANSWER" })
+        h.press(.char("3"))
+        #expect(h.rows.count == answered + 2)
+        #expect(h.text.contains("ANSWER BUSY"))
+        h.press(.char("0"))
+        #expect(h.rows.count == 21)
+    }
+
+    @Test func rejectedOnlyShowsRefusedDeliveries() {
+        var h = Harness(mixedRecorder())
+        h.press(.char("x"))
+        #expect(h.rows == [12])
+        #expect(h.text.contains("rejected only"))
+        #expect(h.text.contains("REJECTED 400"))
+    }
+
+    @Test func sortCyclesTimeDurationStatusAndShiftSReverses() {
+        var h = Harness(mixedRecorder())
+        h.press(.char("s"))
+        #expect(h.state.visible.sort == .duration)
+        let durations = h.rows.compactMap { h.state.snapshot[h.state.snapshot.index(ofSeq: $0)!].fields[.duration].flatMap { Int($0) } }
+        #expect(durations == durations.sorted(by: >), "longest first")
+        h.press(.char("S"))
+        let reversed = h.rows.compactMap { h.state.snapshot[h.state.snapshot.index(ofSeq: $0)!].fields[.duration].flatMap { Int($0) } }
+        #expect(reversed == reversed.sorted())
+        h.press(.char("s"))
+        #expect(h.state.visible.sort == .status)
+        #expect(h.state.snapshot[h.state.snapshot.index(ofSeq: h.rows[0])!].fields[.status] == "ANSWER")
+    }
+
+    @Test func copyOpenAndCheckActOnTheRecordingURL() {
+        var h = Harness(mixedRecorder())
+        h.press(.char("y"), .char("o"), .char("v"))
+        let url = "https://rec.example.com/obd/5786-9668-00020.mp3"
+        #expect(h.effects.contains(.copy(url)))
+        #expect(h.effects.contains(.open(url)))
+        #expect(h.effects.contains(.check(seq: 21, url: url)))
+        #expect(h.text.contains("checking…"))
+        h.send(.urlChecked(seq: 21, URLCheck(status: 200, contentType: "audio/mpeg", contentLength: 48_213, millis: 85)))
+        #expect(h.text.contains("✓ reachable: HTTP 200 · audio/mpeg · 47.0 KiB · 85 ms"))
+        h.send(.urlChecked(seq: 21, URLCheck(millis: 3000, failure: "connect timeout")))
+        #expect(h.text.contains("✗ not reachable: connect timeout after 3000 ms"))
+    }
+
+    @Test func callWithoutRecordingSaysSoWhenCopying() {
+        var h = Harness(recorder([report(1, recording: false)]))
+        h.press(.char("y"))
+        #expect(!h.effects.contains { if case .copy = $0 { true } else { false } })
+        #expect(h.text.contains("call #1 has no recording URL"))
+    }
+
+    @Test func durationThatDisagreesWithStartAndEndIsFlagged() {
+        var rec = report(1)
+        rec.fields[.duration] = "50"
+        var h = Harness(recorder([rec]))
+        #expect(h.text.contains("⚠ 0:50, but end_at − start_at is 42 s (0:42)"))
+        h.arrive([report(2)])
+        #expect(h.text.contains("✓ 0:42, matches end_at − start_at"))
+    }
+
+    @Test func exportAsksForExactlyTheRowsShownInOrder() {
+        var h = Harness(mixedRecorder())
+        h.press(.char("/"))
+        h.type("busy")
+        h.press(.enter, .char("e"), .char("E"))
+        #expect(h.effects.contains(.export(.csv, seqs: h.rows)))
+        #expect(h.effects.contains(.export(.jsonLines, seqs: h.rows)))
+    }
+
+    @Test func qAndCtrlCQuitUnknownKeysDoNothing() {
+        var h = Harness(mixedRecorder())
+        let before = h.text
+        for k: Key in [.char("Z"), .char("é"), .function(5), .ctrl("t"), .delete, .char("\u{1B}")] { h.send(.key(k)) }
+        #expect(h.text == before)
+        #expect(h.state.update(.key(.char("q"))) == [.quit])
+        #expect(h.state.update(.key(.ctrl("c"))) == [.quit])
+    }
+
+    @Test func mouseClickSelectsTheRowAndWheelScrolls() {
+        var h = Harness(mixedRecorder())
+        let list = h.state.layout.list
+        h.send(.mouse(MouseEvent(.click, x: 10, y: list.y + 3)))
+        #expect(h.state.cursor == 3)
+        #expect(h.state.selectedSeq == 18)
+        h.send(.mouse(MouseEvent(.wheelDown, x: 10, y: list.y)))
+        #expect(h.state.cursor == 6)
+        h.send(.mouse(MouseEvent(.wheelDown, x: 10, y: h.state.layout.detailBody.y + 1)))
+        #expect(h.state.detail.scroll == 3)
+    }
+
+    @Test func tabMovesFocusToTheDetailWhereJScrollsIt() {
+        var h = Harness(mixedRecorder())
+        h.press(.tab, .char("j"), .char("j"))
+        #expect(h.state.focus == .detail)
+        #expect(h.state.detail.scroll == 2)
+        #expect(h.state.selectedSeq == 21, "the list cursor did not move")
+        h.press(.escape)
+        #expect(h.state.focus == .list)
+    }
+
+    @Test func resizeRelaysOutAtOnce() {
+        var h = Harness(mixedRecorder(), width: 120, height: 40)
+        h.send(.resize(width: 80, height: 24))
+        #expect(h.screen.width == 80)
+        #expect(!h.state.layout.detailShown)
+        h.send(.resize(width: 20, height: 5))
+        #expect(h.text.contains("Terminal too small"))
+        h.send(.resize(width: 200, height: 50))
+        #expect(h.state.layout.detail.x > 0, "side by side on wide terminals")
+    }
+
+    @Test func themeKeyCyclesThemes() {
+        var light = Theme.dark
+        light.name = "light"
+        var h = Harness(mixedRecorder(), themes: [.dark, light])
+        h.press(.char("t"))
+        #expect(h.state.theme.name == "light")
+        #expect(h.text.contains("theme: light"))
+        h.press(.char("t"))
+        #expect(h.state.theme.name == "dark")
+    }
+
+    @Test func messagesExpireOnTick() {
+        var h = Harness(mixedRecorder())
+        h.send(.message("exported 3 calls to x.csv", isError: false))
+        #expect(h.text.contains("exported 3 calls"))
+        h.send(.tick(now: Timestamp(millis: h.state.now.millis + 10_000)))
+        #expect(!h.text.contains("exported 3 calls"))
+    }
+
+    @Test func sparklineAndRateCountArrivals() {
+        var h = Harness(recorder([]))
+        for s in 0..<10 {
+            h.state.now = Timestamp(millis: baseMillis + 60_000 + Int64(s) * 1000)
+            h.arrive((0..<5).map { report(s * 5 + $0, second: 60 + s) })
+        }
+        #expect(h.state.history.buckets.suffix(2) == [25, 25], "two 5-second buckets")
+        let header = h.screen.lines[0]
+        #expect(header.contains(" 5.5/s "), "50 calls in the 9 s since counting began")
+        #expect(header.hasSuffix(" ██ "))
+    }
+
+    @Test func evictedCallsLeaveTheList() {
+        let r = recorder((1...5).map { report($0) }, capacity: 5)
+        var h = Harness(r)
+        h.press(.char("G"))
+        #expect(h.state.selectedSeq == 1)
+        h.arrive([report(6), report(7)])
+        #expect(h.rows == [7, 6, 5, 4, 3])
+        #expect(h.state.selectedSeq == 3, "the cursor falls to the oldest call still held")
+    }
+}

@@ -1,0 +1,76 @@
+import CallDashCore
+import Testing
+@testable import CallDashUI
+
+@Suite("Filtering and sorting the list")
+struct VisibleCallsTests {
+    /// The reports a filter keeps, decided the slow way from decoded summaries.
+    func expected(_ snap: StoreSnapshot, _ f: CallFilter) -> [UInt64] {
+        (0..<snap.count).map { snap[$0] }.filter { s in
+            if f.rejectedOnly && s.outcome != .rejected { return false }
+            if !f.statuses.isEmpty && !f.statuses.contains(StoreCounts.slot(s.statusCode)) { return false }
+            if f.text.isEmpty { return true }
+            let texts = [s.method] + (s.error.map { [$0] } ?? []) + s.fields.present.map(\.value)
+            return texts.contains { $0.lowercased().contains(f.text.lowercased()) }
+        }.map(\.seq)
+    }
+
+    @Test(arguments: [
+        CallFilter(), CallFilter(statuses: [0]), CallFilter(statuses: [1, 2]), CallFilter(rejectedOnly: true),
+        CallFilter(text: "ANSWER"), CallFilter(text: "click2call"), CallFilter(text: "00007"), CallFilter(text: "trailing comma"),
+        CallFilter(statuses: [0], text: "obd"),
+    ])
+    func filterKeepsExactlyTheMatchingReports(_ f: CallFilter) {
+        let snap = mixedRecorder().store.snapshot()
+        var v = VisibleCalls()
+        v.apply(f, sort: .time, to: snap)
+        #expect(v.keys.map(VisibleCalls.seq(ofKey:)) == expected(snap, f))
+    }
+
+    @Test func incrementalRefreshMatchesAFullRecomputeForEverySort() {
+        for sort in SortKey.allCases {
+            let r = mixedRecorder()
+            var v = VisibleCalls()
+            v.apply(CallFilter(text: "a"), sort: sort, to: r.store.snapshot())
+            for n in 30..<60 {
+                try! r.record(report(n, status: statuses[n % statuses.count], duration: n % 7 * 13))
+                if n % 7 == 0 { v.refresh(r.store.snapshot()) }
+            }
+            v.refresh(r.store.snapshot())
+            var full = VisibleCalls()
+            full.apply(CallFilter(text: "a"), sort: sort, to: r.store.snapshot())
+            #expect(v.keys == full.keys, "sort \(sort)")
+        }
+    }
+
+    @Test func narrowingASearchGivesTheSameResultAsSearchingAgain() {
+        let snap = mixedRecorder().store.snapshot()
+        var v = VisibleCalls()
+        v.apply(CallFilter(text: "9198"), sort: .duration, to: snap)
+        v.apply(CallFilter(text: "91987650001"), sort: .duration, to: snap)
+        var fresh = VisibleCalls()
+        fresh.apply(CallFilter(text: "91987650001"), sort: .duration, to: snap)
+        #expect(v.keys == fresh.keys)
+        #expect(v.count == 10)
+    }
+
+    @Test func evictionDropsTheOldestFromEverySort() {
+        for sort in SortKey.allCases {
+            let r = recorder((1...10).map { report($0, duration: $0) }, capacity: 10)
+            var v = VisibleCalls()
+            v.apply(CallFilter(), sort: sort, to: r.store.snapshot())
+            for n in 11...14 { try! r.record(report(n, duration: 100 - n)) }
+            v.refresh(r.store.snapshot())
+            #expect(Set(v.keys.map(VisibleCalls.seq(ofKey:))) == Set(5...14), "sort \(sort)")
+        }
+    }
+
+    @Test func durationSortPutsCallsWithoutANumberFirstAscending() {
+        var a = report(1, duration: 5)
+        a.fields[.duration] = "n/a"
+        let r = recorder([a, report(2, duration: 9), report(3, duration: 1)])
+        var v = VisibleCalls()
+        v.apply(CallFilter(), sort: .duration, to: r.store.snapshot())
+        #expect(v.keys.map(VisibleCalls.seq(ofKey:)) == [1, 3, 2])
+    }
+}
