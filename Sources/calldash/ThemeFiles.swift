@@ -31,6 +31,11 @@ enum ThemeFiles {
         return ThemeCatalog(files: files)
     }
 
+    /// A refused theme file in one short line for the bottom bar (the log has the full path).
+    static func refusal(_ e: ThemeError) -> String {
+        "theme refused: \(ThemeCatalog.name(ofPath: e.file)).\(ThemeFile.fileExtension):\(e.line): \(e.problem); using the default"
+    }
+
     /// The theme `--theme` names: a file path (contains "/" or ends in ".theme") or a theme name.
     /// A file that cannot be used leaves the default with the reason in `problem`; an unknown
     /// name is a command-line error.
@@ -45,7 +50,7 @@ enum ThemeFiles {
                 catalog.add(theme)
                 return (catalog.names.firstIndex(of: theme.name) ?? 0, nil)
             } catch {
-                return (0, "theme refused, using the default: \(error)")
+                return (0, refusal(error))
             }
         }
         guard let i = catalog.names.firstIndex(of: choice) else {

@@ -57,9 +57,12 @@ struct Watch: AsyncParsableCommand {
         if usePlain {
             try await tail(session, listen: listen)
         } else {
-            var problems = catalog.errors.map { "theme refused: \($0)" } + warnings
-            if let p = chosen.problem { problems.insert(p, at: 0) }
-            for p in problems { logger.warning("\(p)") }
+            for e in catalog.errors { logger.warning("theme refused: \(e)") }
+            var problems = catalog.errors.map(ThemeFiles.refusal) + warnings
+            if let p = chosen.problem {
+                logger.warning("\(p)")
+                problems.insert(p, at: 0)
+            }
             try await dashboard(session, listen: listen, themes: catalog.themes, themeIndex: chosen.index, problems: problems, logger: logger)
         }
         provider?.cancel()

@@ -132,7 +132,7 @@ struct ServeTests {
 
 @Suite("calldash watch, as built")
 struct WatchTests {
-    @Test("watch --demo shows simulated calls arriving over HTTP and quits cleanly on Ctrl-C")
+    @Test("watch --demo without a terminal prints one line per simulated call and quits cleanly on Ctrl-C")
     func demoShowsCalls() throws {
         let watch = try CalldashProcess(["watch", "--demo", "--port", "0", "--no-journal", "--demo-rate", "40"])
         #expect(watch.wait { $0.stdout.split(separator: "\n").filter { $0.contains("#") }.count >= 5 }, "\(watch.stdout)\(watch.stderr)")

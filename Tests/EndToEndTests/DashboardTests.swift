@@ -1,0 +1,135 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Testing
+
+/// The built dashboard in a real terminal (tmux), driven by keys and real HTTP deliveries.
+@Suite("calldash watch in a terminal", .serialized)
+struct DashboardTests {
+    func post(_ port: Int, _ body: String, path: String = "/ack") async throws -> Int {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: body))
+        return Int(try await HTTPClient.shared.execute(request, timeout: .seconds(10)).status.code)
+    }
+
+    func report(mid: String, status: String = "ANSWER", to: String = "919876543210") -> String {
+        #"{"webhook_id":7,"bridge":918068280000,"from":"918068280000","to":"\#(to)","source":"OBD","mid":"\#(mid)","flow_id":917,"start_at":"2026-11-27 15:29:00","end_at":"2026-11-27 15:29:42","duration":"42","status":"\#(status)","recording_url":"https://rec.example.com/\#(mid).mp3"}"#
+    }
+
+    @Test("reports posted over HTTP appear on screen with their status and numbers")
+    func postedReportsAppear() async throws {
+        let t = try TmuxSession(["watch", "--port", "0"])
+        let port = try #require(t.port(), "\(t.screen)")
+        #expect(t.waitFor { $0.contains("Waiting for calls") })
+        #expect(try await post(port, report(mid: "MID-AAA-1", status: "BUSY", to: "919000000001")) == 200)
+        #expect(t.waitFor { $0.contains("MID-AAA-1") && $0.contains("919000000001") && $0.contains("BUSY") }, "\(t.screen)")
+        #expect(try await post(port, #"{"status":"ANSWER",}"#) == 400)
+        #expect(t.waitFor { $0.contains("REJECTED") && $0.contains("2 of 2") }, "\(t.screen)")
+        try t.press("q")
+        #expect(t.waitFor { $0.contains("EXITED:0") })
+    }
+
+    @Test("/ search narrows the list, Enter keeps it, Esc clears it")
+    func searchFilters() async throws {
+        let t = try TmuxSession(["watch", "--port", "0"])
+        let port = try #require(t.port(), "\(t.screen)")
+        for n in 1...6 { _ = try await post(port, report(mid: "M-\(n)", status: n % 2 == 0 ? "ANSWER" : "NOANSWER")) }
+        #expect(t.waitFor { $0.contains("6 of 6") }, "\(t.screen)")
+        try t.press("/")
+        try t.type("noanswer")
+        #expect(t.waitFor { $0.contains("3 of 6") }, "\(t.screen)")
+        try t.press("Enter")
+        #expect(t.waitFor { s in
+            let rows = s.split(separator: "\n").filter { $0.contains("918068280000  919876543210") }
+            return s.contains("/noanswer") && s.contains("3 of 6") && rows.count == 3 && rows.allSatisfy { $0.contains("NOANSWER") }
+        }, "\(t.screen)")
+        try t.press("Escape")
+        #expect(t.waitFor { $0.contains("6 of 6") }, "\(t.screen)")
+        try t.press("2")
+        #expect(t.waitFor { $0.contains("3 of 6") && $0.contains("NOANSWER ·") }, "\(t.screen)")
+    }
+
+    @Test("? opens the help overlay and Esc closes it")
+    func helpOpens() throws {
+        let t = try TmuxSession(["watch", "--port", "0"])
+        #expect(t.port() != nil)
+        try t.press("?")
+        #expect(t.waitFor { $0.contains("Keys") && $0.contains("search every field") && $0.contains("copy the recording URL") }, "\(t.screen)")
+        try t.press("Escape")
+        #expect(t.waitFor { !$0.contains("search every field") })
+    }
+
+    @Test("resizing relayouts at once, says when the terminal is too small, and survives")
+    func resizeSurvives() async throws {
+        let t = try TmuxSession(["watch", "--port", "0"], width: 120, height: 40)
+        let port = try #require(t.port())
+        _ = try await post(port, report(mid: "RESIZE-1"))
+        #expect(t.waitFor { $0.contains("RESIZE-1") && $0.contains("BRIDGE") })
+        try t.resize(width: 70, height: 20)
+        #expect(t.waitFor { $0.contains("RESIZE-1") && !$0.contains("BRIDGE") }, "\(t.screen)")
+        try t.resize(width: 30, height: 8)
+        #expect(t.waitFor { $0.contains("Terminal too small") }, "\(t.screen)")
+        try t.resize(width: 120, height: 40)
+        #expect(t.waitFor { $0.contains("RESIZE-1") && $0.contains("BRIDGE") }, "\(t.screen)")
+        _ = try await post(port, report(mid: "RESIZE-2"))
+        #expect(t.waitFor { $0.contains("RESIZE-2") })
+    }
+
+    @Test("q quits and gives the terminal back as it was")
+    func quitRestoresTheScreen() throws {
+        let t = try TmuxSession(["watch", "--port", "0"])
+        #expect(t.port() != nil)
+        try t.press("q")
+        #expect(t.waitFor { $0.contains("EXITED:0") }, "\(t.screen)")
+        #expect(!t.screen.contains("CallDash"), "the dashboard is gone from the screen")
+    }
+
+    @Test("SIGTERM and Ctrl-C also restore the terminal and exit 0")
+    func signalsRestoreTheScreen() throws {
+        let t = try TmuxSession(["watch", "--port", "0"])
+        #expect(t.port() != nil)
+        try t.press("C-c")
+        #expect(t.waitFor { $0.contains("EXITED:0") && !$0.contains("CallDash") }, "\(t.screen)")
+
+        let u = try TmuxSession(["watch", "--port", "0", "--log", "/dev/null"])
+        #expect(u.port() != nil)
+        let pids = try spawn(["pgrep", "-f", "--", "--log /dev/null"]).1
+        let pid = try #require(pids.split(separator: "\n").first.flatMap { Int32($0) })
+        kill(pid, SIGTERM)
+        #expect(u.waitFor { $0.contains("EXITED:0") && !$0.contains("CallDash") }, "\(u.screen)")
+    }
+
+    @Test("y copies the recording URL through OSC 52 into the terminal's clipboard")
+    func copyRecordingURL() async throws {
+        let t = try TmuxSession(["watch", "--port", "0"])
+        let port = try #require(t.port())
+        _ = try await post(port, report(mid: "COPY-ME"))
+        #expect(t.waitFor { $0.contains("COPY-ME") })
+        try t.press("y")
+        #expect(t.waitFor { $0.contains("copied the recording URL") }, "\(t.screen)")
+        var copied = ""
+        for _ in 0..<100 where copied.isEmpty { copied = t.pasteBuffer; usleep(20_000) }
+        #expect(copied == "https://rec.example.com/COPY-ME.mp3")
+    }
+
+    @Test("watch --demo fills the dashboard with simulated calls at once")
+    func demoShowsCalls() throws {
+        let t = try TmuxSession(["watch", "--demo", "--demo-rate", "30", "--port", "0"])
+        #expect(t.waitFor { s in s.contains("following") && (s.components(separatedBy: "ANSWER").count > 5) }, "\(t.screen)")
+        try t.press("Enter")
+        #expect(t.waitFor { $0.contains("recording_url") && $0.contains("Request") }, "\(t.screen)")
+    }
+
+    @Test("a theme file with a bad colour is refused on screen, naming file and line; the default is used")
+    func badThemeIsReported() throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let file = folder + "/mine.theme"
+        try "list.row = red\nstatus.busy = gren\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let t = try TmuxSession(["watch", "--port", "0", "--theme", file])
+        #expect(t.waitFor { $0.contains("theme refused: mine.theme:2: status.busy: \"gren\" is not a colour") }, "\(t.screen)")
+        #expect(t.screen.contains("CallDash"), "the dashboard still runs")
+    }
+}
