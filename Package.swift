@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "calldash-bench",
             dependencies: [
-                "CallDashCore",
+                "CallDashCore", "CallDashUI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -16,12 +16,12 @@ struct JournalBench: ParsableCommand {
     var full = false
 
     func run() throws {
-        try ensureJournal()
+        try BenchJournal.ensure(path: path, count: count)
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
 
         // Baseline in the same run: just finding the line ends of the same file.
         let baselineStart = ContinuousClock.now
-        let lines = try countLines()
+        let lines = try BenchJournal.countLines(path)
         let baseline = ContinuousClock.now - baselineStart
 
         if full { unlink(JournalIndex.path(for: path)) }
@@ -38,40 +38,6 @@ struct JournalBench: ParsableCommand {
         print("replay \(full ? "parsing every line" : "from the index"): \(Self.ms(replay)) ms (\(String(format: "%.0f", Double(result.records) / replay.seconds)) records/s); baseline line scan \(Self.ms(baseline)) ms; ratio \(String(format: "%.1f", replay.seconds / baseline.seconds))x")
         print("memory: \(String(format: "%.0f", perReport)) resident bytes per stored report (\(store.snapshot().count) stored, RSS +\((rssAfter - rssBefore) / 1_048_576) MiB)")
         print("RESULT replay_ms=\(Self.ms(replay)) bytes_per_report=\(String(format: "%.0f", perReport))")
-    }
-
-    /// Writes `count` realistic deliveries through the real recorder (same lines `serve` writes).
-    private func ensureJournal() throws {
-        if FileManager.default.fileExists(atPath: path), (try? countLines()) == count { return }
-        try? FileManager.default.removeItem(atPath: path)
-        let journal = try Journal(path: path)
-        let recorder = Recorder(store: ReportStore(capacity: 1), journal: journal, lastSeq: 0)
-        var generator = SyntheticReports(seed: 42)
-        let parser = DeliveryParser()
-        let base = Timestamp(millis: 1_790_000_000_000)
-        for i in 0..<count {
-            let now = Timestamp(millis: base.millis + Int64(i) * 50)
-            let body = generator.next(now: now)
-            let parsed = try parser.parse(query: [], contentType: "application/json", body: body)
-            let headers = [
-                NameValue("Host", "calldash.example.net"), NameValue("User-Agent", "Provider-Webhook/2.1"),
-                NameValue("Content-Type", "application/json"), NameValue("Content-Length", String(body.count)),
-                NameValue("Accept", "*/*"),
-            ]
-            try recorder.record(DeliveryRecord(
-                receivedAt: now, method: "POST", path: "/ack/receive", headers: headers, remote: "10.1.2.3:54012",
-                contentType: "application/json", fields: parsed.fields, extra: parsed.extra, raw: body))
-        }
-    }
-
-    private func countLines() throws -> Int {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return 0 }
-        defer { try? handle.close() }
-        var n = 0
-        while let chunk = try handle.read(upToCount: 8 << 20), !chunk.isEmpty {
-            n += chunk.withUnsafeBytes { p in p.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 } }
-        }
-        return n
     }
 
     static func residentBytes() -> Int {

@@ -16,6 +16,11 @@ public struct CallFilter: Equatable, Sendable {
 
     public var isEmpty: Bool { statuses.isEmpty && !rejectedOnly && text.isEmpty }
 
+    /// The same filter in the store's terms, for a scan over packed reports.
+    var storeFilter: StoreFilter {
+        StoreFilter(statusSlots: statuses.reduce(0) { $0 | UInt16(1) << $1 }, rejectedOnly: rejectedOnly, text: text)
+    }
+
     /// True when everything this filter keeps, `other` keeps too (so `self` can be applied to
     /// `other`'s result instead of the whole store).
     func narrows(_ other: CallFilter) -> Bool {
@@ -55,15 +60,16 @@ public struct VisibleCalls: Sendable {
 
     /// Recomputes from scratch, or from the current result when the new filter only narrows it.
     public mutating func apply(_ newFilter: CallFilter, sort newSort: SortKey, to snapshot: StoreSnapshot) {
-        let needle = Array(newFilter.text.lowercased().utf8)
-        if newSort == sort, newFilter.narrows(filter), scannedUpTo == (snapshot.lastSeq ?? 0) {
+        if newSort == sort, newFilter.narrows(filter), scannedUpTo == (snapshot.lastSeq ?? 0), keys.count < snapshot.count / 8 {
+            // Few kept: check just those again rather than scanning the whole store.
+            let f = newFilter.storeFilter
             keys.removeAll { k in
                 guard let i = snapshot.index(ofSeq: Self.seq(ofKey: k)) else { return true }
-                return !Self.matches(newFilter, needle, snapshot, i)
+                return !snapshot.withReport(at: i) { f.matches($0) }
             }
         } else {
-            keys = Self.collect(newFilter, needle, newSort, snapshot, from: 0)
-            keys.sort()
+            keys = Self.collect(newFilter, newSort, snapshot, from: 0)
+            if newSort != .time { keys.sort() }
         }
         filter = newFilter
         sort = newSort
@@ -84,8 +90,7 @@ public struct VisibleCalls: Sendable {
         }
         oldestHeld = first
         let start = snapshot.index(afterSeq: scannedUpTo)
-        let needle = Array(filter.text.lowercased().utf8)
-        var added = Self.collect(filter, needle, sort, snapshot, from: start)
+        var added = Self.collect(filter, sort, snapshot, from: start)
         scannedUpTo = snapshot.lastSeq ?? scannedUpTo
         guard !added.isEmpty else { return 0 }
         if sort == .time || (keys.last ?? 0) < (added.min() ?? 0) {
@@ -105,38 +110,25 @@ public struct VisibleCalls: Sendable {
             key = seq
         } else {
             guard let i = snapshot.index(ofSeq: seq) else { return nil }
-            key = Self.key(sort, snapshot, i)
+            key = snapshot.withReport(at: i) { Self.key(sort, $0) }
         }
         let p = keys.partitionPoint { $0 >= key }
         return p < keys.count && keys[p] == key ? p : nil
     }
 
-    static func matches(_ f: CallFilter, _ needle: [UInt8], _ s: StoreSnapshot, _ i: Int) -> Bool {
-        if f.rejectedOnly && !s.isRejected(at: i) { return false }
-        if !f.statuses.isEmpty && !f.statuses.contains(StoreCounts.slot(s.statusCode(at: i))) { return false }
-        return needle.isEmpty || s.contains(needle, at: i)
-    }
-
-    static func key(_ sort: SortKey, _ s: StoreSnapshot, _ i: Int) -> UInt64 {
-        let seq = s.seq(at: i) & seqMask
+    static func key(_ sort: SortKey, _ r: PackedReport) -> UInt64 {
+        let seq = r.seq & seqMask
         switch sort {
         case .time: return seq
         case .duration:
-            let d = s.durationSeconds(at: i).map { UInt64(min($0, (1 << 22) - 2)) + 1 } ?? 0
+            let d = r.durationSeconds.map { UInt64(min($0, (1 << 22) - 2)) + 1 } ?? 0
             return d << seqBits | seq
-        case .status: return UInt64(StoreCounts.slot(s.statusCode(at: i))) << seqBits | seq
+        case .status: return UInt64(StoreCounts.slot(r.statusCode)) << seqBits | seq
         }
     }
 
-    private static func collect(_ f: CallFilter, _ needle: [UInt8], _ sort: SortKey, _ s: StoreSnapshot, from start: Int) -> [UInt64] {
-        var out: [UInt64] = []
-        if f.isEmpty { out.reserveCapacity(s.count - start) }
-        var i = start
-        while i < s.count {
-            if matches(f, needle, s, i) { out.append(key(sort, s, i)) }
-            i += 1
-        }
-        return out
+    private static func collect(_ f: CallFilter, _ sort: SortKey, _ s: StoreSnapshot, from start: Int) -> [UInt64] {
+        s.collect(from: start, f.storeFilter) { key(sort, $0) }
     }
 
     private static func merge(_ a: [UInt64], _ b: [UInt64]) -> [UInt64] {

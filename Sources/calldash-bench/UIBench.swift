@@ -1,0 +1,129 @@
+import ArgumentParser
+import CallDashCore
+import CallDashUI
+import Foundation
+
+/// The dashboard's speed on a full store: drawing a frame, filtering, searching and sorting.
+/// Each figure has a baseline from the same run: the frame against the same frame over a
+/// store of 1,000, the filters against a bare pass over the store reading one byte per report.
+struct UIBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ui", abstract: "Measure frame, filter, search and sort times of the dashboard.")
+
+    @Option(help: "Reports in the store.")
+    var count = 1_000_000
+
+    @Option(help: "Journal to replay (created when it does not have --count lines).")
+    var path = "/tmp/calldash-bench/journal-1000000.jsonl"
+
+    @Option(help: "Journal of the small store for the frame baseline.")
+    var smallPath = "/tmp/calldash-bench/journal-1000.jsonl"
+
+    func run() throws {
+        let big = try Self.recorder(path: path, count: count)
+        let small = try Self.recorder(path: smallPath, count: 1000)
+
+        var frameBig = Self.state(big), frameSmall = Self.state(small)
+        let bigFrame = Self.frames(&frameBig), smallFrame = Self.frames(&frameSmall)
+        print("full frame 120x40 (header, list, detail) into the cell buffer, median of 200:")
+        print("  \(count) reports: \(Self.ms(bigFrame.median)) ms (p99 \(Self.ms(bigFrame.p99)) ms); 1000 reports: \(Self.ms(smallFrame.median)) ms; ratio \(String(format: "%.2f", bigFrame.median / smallFrame.median))x")
+
+        var s = Self.state(big)
+        let snap = big.store.snapshot()
+        let scan = Self.median(5) {
+            var n = 0
+            for i in 0..<snap.count where snap.statusCode(at: i) == 2 { n += 1 }
+            precondition(n >= 0)
+        }
+        print("filters over \(snap.count) reports (median of 5; baseline: one pass reading each status byte, \(Self.ms(scan)) ms):")
+        var results: [String] = []
+        func measure(_ label: String, _ key: String, _ events: () -> [AppEvent], reset: [AppEvent]) {
+            var shown = 0
+            var times: [Double] = []
+            for _ in 0..<5 {
+                let t0 = ContinuousClock.now
+                for e in events() { Self.drive(&s, e, big) }
+                times.append((ContinuousClock.now - t0).seconds)
+                shown = s.visible.count
+                for e in reset { Self.drive(&s, e, big) }
+            }
+            let t = times.sorted()[2]
+            print("  \(label): \(Self.ms(t)) ms, \(shown) shown; \(String(format: "%.1f", t / scan))x the baseline")
+            results.append("\(key)_ms=\(Self.ms(t))")
+        }
+        measure("status filter on (BUSY)", "status", { [.key(.char("3"))] }, reset: [.key(.char("3"))])
+        Self.drive(&s, .key(.char("3")), big)
+        measure("status filter off (all again)", "status_off", { [.key(.char("3"))] }, reset: [.key(.char("3"))])
+        Self.drive(&s, .key(.char("3")), big)
+        // A search as one filter (pasted, or the first frame after Enter), then typed key by key.
+        let mid = snap[snap.count / 2].fields[.mid] ?? ""
+        for (label, key, text) in [("\"busy\"", "busy", "busy"), ("a number prefix \"91987\"", "number", "91987"),
+                                   ("one mid", "mid", mid), ("no match", "none", "no-such-text")] {
+            let whole = Self.median(5) {
+                var v = VisibleCalls()
+                v.apply(CallFilter(text: text), sort: .time, to: snap)
+            }
+            var worst = 0.0
+            Self.drive(&s, .key(.char("/")), big)
+            for c in text {
+                let t0 = ContinuousClock.now
+                Self.drive(&s, .key(.char(c)), big)
+                worst = max(worst, (ContinuousClock.now - t0).seconds)
+            }
+            let shown = s.visible.count
+            Self.drive(&s, .key(.escape), big)
+            print("  search \(label): \(Self.ms(whole)) ms as one filter, \(shown) shown (\(String(format: "%.1f", whole / scan))x the baseline); typed key by key, slowest key \(Self.ms(worst)) ms")
+            results.append("search_\(key)_ms=\(Self.ms(whole)) search_\(key)_key_ms=\(Self.ms(worst))")
+        }
+        measure("sort by duration", "sort_duration", { [.key(.char("s"))] }, reset: [.key(.char("s")), .key(.char("s"))])
+        print("RESULT frame_ms=\(Self.ms(bigFrame.median)) frame_small_ms=\(Self.ms(smallFrame.median)) scan_ms=\(Self.ms(scan)) \(results.joined(separator: " "))")
+    }
+
+    static func recorder(path: String, count: Int) throws -> Recorder {
+        try BenchJournal.ensure(path: path, count: count)
+        let store = ReportStore(capacity: count)
+        let replay = try JournalReplay.replay(path: path, into: store) { print("warning: \($0)") }
+        return Recorder(store: store, journal: try Journal(path: path), lastSeq: replay.lastSeq)
+    }
+
+    static func state(_ r: Recorder) -> AppState {
+        var s = AppState(listen: "http://127.0.0.1:8080", journal: "journal", width: 120, height: 40, snapshot: r.store.snapshot(), now: .now())
+        drive(&s, .storeChanged(r.store.snapshot(), now: .now()), r)
+        return s
+    }
+
+    /// Runs an event and the record reads it asks for, as the terminal loop does.
+    static func drive(_ s: inout AppState, _ event: AppEvent, _ r: Recorder) {
+        var queue = [event]
+        while let e = queue.popLast() {
+            for effect in s.update(e) {
+                if case let .loadRecord(summary) = effect {
+                    queue.append(.recordLoaded(seq: summary.seq, Result { try r.record(for: summary) }.mapError { LoadFailure("\($0)") }))
+                }
+            }
+        }
+    }
+
+    static func frames(_ s: inout AppState) -> (median: Double, p99: Double) {
+        var buffer = CellBuffer(width: s.width, height: s.height)
+        var times: [Double] = []
+        for n in 0..<220 {
+            let t = ContinuousClock.now
+            CallsScreen.render(s, into: &buffer)
+            if n >= 20 { times.append((ContinuousClock.now - t).seconds) }
+        }
+        times.sort()
+        return (times[times.count / 2], times[times.count * 99 / 100])
+    }
+
+    static func median(_ n: Int, _ body: () -> Void) -> Double {
+        var times: [Double] = []
+        for _ in 0..<n {
+            let t = ContinuousClock.now
+            body()
+            times.append((ContinuousClock.now - t).seconds)
+        }
+        return times.sorted()[n / 2]
+    }
+
+    static func ms(_ seconds: Double) -> String { String(format: "%.2f", seconds * 1000) }
+}
