@@ -72,6 +72,7 @@ let package = Package(
         ),
         .testTarget(name: "CallDashCoreTests", dependencies: ["CallDashCore"]),
         .testTarget(name: "CallDashUITests", dependencies: ["CallDashUI", "CallDashCore"]),
+        .testTarget(name: "CallDashTerminalTests", dependencies: ["CallDashTerminal"]),
         .testTarget(
             name: "CallDashReceiverTests",
             dependencies: [

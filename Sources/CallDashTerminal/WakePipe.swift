@@ -27,11 +27,14 @@ final class WakePipe: Sendable {
         _ = write(writeFD, &b, 1)
     }
 
-    /// Empties the pipe; signals after this wake the next `poll` again.
+    /// Empties the pipe; signals after this wake the next `poll` again. The flag is cleared
+    /// after the read: clearing it first would let a signal's byte be read here while the flag
+    /// stays set, and no signal would ever write again. A signal that lands between the read and
+    /// the clear is not lost either: the caller looks at the store and its inbox after draining.
     func drain() {
-        pending.store(false, ordering: .releasing)
         var buf = [UInt8](repeating: 0, count: 64)
         while read(readFD, &buf, buf.count) > 0 {}
+        pending.store(false, ordering: .releasing)
     }
 
     deinit {
