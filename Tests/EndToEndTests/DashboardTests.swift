@@ -133,3 +133,69 @@ struct DashboardTests {
         #expect(t.screen.contains("CallDash"), "the dashboard still runs")
     }
 }
+
+@Suite("calldash watch: recording URL and export actions", .serialized)
+struct DashboardActionTests {
+    let base = DashboardTests()
+
+    @Test("v checks the recording URL with a HEAD request and shows status, type and time")
+    func checkRecordingURL() async throws {
+        let t = try TmuxSession(["watch", "--port", "0"])
+        let port = try #require(t.port())
+        let body = #"{"mid":"CHECK-1","status":"ANSWER","recording_url":"http://127.0.0.1:\#(port)/_calldash/health"}"#
+        _ = try await base.post(port, body)
+        #expect(t.waitFor { $0.contains("CHECK-1") })
+        try t.press("v")
+        #expect(t.waitFor { $0.contains("✓ reachable: HTTP 200 · application/json") }, "\(t.screen)")
+    }
+
+    @Test("o opens the recording URL with $BROWSER, without a shell")
+    func openWithBrowser() async throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let script = folder + "/browser.sh"
+        try "#!/bin/sh\nprintf '%s' \"$1\" > \(folder)/opened\n".write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        let t = try TmuxSession(["watch", "--port", "0"], environment: ["BROWSER": script])
+        let port = try #require(t.port())
+        _ = try await base.post(port, base.report(mid: "OPEN-1;rm -rf x"))
+        #expect(t.waitFor { $0.contains("OPEN-1") })
+        try t.press("o")
+        #expect(t.waitFor { $0.contains("opened with browser.sh") }, "\(t.screen)")
+        var opened = ""
+        for _ in 0..<100 where opened.isEmpty {
+            opened = (try? String(contentsOfFile: folder + "/opened", encoding: .utf8)) ?? ""
+            usleep(20_000)
+        }
+        #expect(opened == "https://rec.example.com/OPEN-1;rm -rf x.mp3")
+    }
+
+    @Test("o without any browser says how to get one and keeps running")
+    func openWithoutBrowser() async throws {
+        let t = try TmuxSession(["watch", "--port", "0"], environment: ["BROWSER": "", "PATH": "/nonexistent"])
+        let port = try #require(t.port())
+        _ = try await base.post(port, base.report(mid: "NOBROWSER-1"))
+        #expect(t.waitFor { $0.contains("NOBROWSER-1") })
+        try t.press("o")
+        #expect(t.waitFor { $0.contains("no browser to open it: set $BROWSER or install xdg-utils") }, "\(t.screen)")
+    }
+
+    @Test("e exports exactly the calls shown to a CSV file in the working directory")
+    func exportShown() async throws {
+        let t = try TmuxSession(["watch", "--port", "0"])
+        let port = try #require(t.port())
+        for n in 1...5 { _ = try await base.post(port, base.report(mid: "EXP-\(n)", status: n <= 2 ? "BUSY" : "ANSWER")) }
+        #expect(t.waitFor { $0.contains("5 of 5") })
+        try t.press("3")
+        #expect(t.waitFor { $0.contains("2 of 5") })
+        try t.press("e")
+        #expect(t.waitFor { $0.contains("exported 2 calls to") }, "\(t.screen)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: t.folder).filter { $0.hasSuffix(".csv") }
+        let csv = try String(contentsOfFile: t.folder + "/" + #require(files.first), encoding: .utf8)
+        let lines = csv.split(separator: "\r\n")
+        #expect(lines.count == 3)
+        #expect(lines.first?.hasPrefix("seq,received_at,outcome,response_code,method,error,webhook_id,bridge") == true)
+        #expect(lines.dropFirst().map { $0.contains("BUSY") && $0.contains("EXP-") } == [true, true])
+        #expect(lines[1].contains("EXP-2") && lines[2].contains("EXP-1"), "in the order shown, newest first")
+    }
+}
