@@ -200,7 +200,8 @@ public enum TextSearch {
             let lastStep = hay.count - 9
             while i <= lastStep {
                 var hits = zeroBytes(fold(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) ^ first)
-                if n > 1 { hits &= zeroBytes(fold(raw.loadUnaligned(fromByteOffset: i + 1, as: UInt64.self)) ^ second) }
+                // Most words hold no first byte at all; only then is the second one worth checking.
+                if hits != 0 && n > 1 { hits &= zeroBytes(fold(raw.loadUnaligned(fromByteOffset: i + 1, as: UInt64.self)) ^ second) }
                 while hits != 0 {
                     let at = i + hits.trailingZeroBitCount / 8 - anchor
                     if at + n <= hay.count && matches(nd, base, at: at) { return at }
