@@ -45,21 +45,15 @@ final class CalldashProcess: Sendable {
     /// Polls until `condition` holds or `seconds` pass; true if it held.
     @discardableResult
     func wait(seconds: Double = 20, for condition: (CalldashProcess) -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition(self) { return true }
-            usleep(20_000)
-        }
-        return condition(self)
+        waitUntil(seconds: seconds) { condition(self) }
     }
 
     /// The port from `calldash: listening on http://HOST:PORT`, once it is printed.
     func listeningPort(seconds: Double = 30) -> Int? {
         var port: Int?
         wait(seconds: seconds) { p in
-            guard let r = p.stderr.range(of: "listening on http://127.0.0.1:") else { return !p.isRunning }
-            port = Int(p.stderr[r.upperBound...].prefix { $0.isNumber })
-            return port != nil
+            port = portNumber(after: "listening on http://127.0.0.1:", in: p.stderr)
+            return port != nil || !p.isRunning
         }
         return port
     }
@@ -77,6 +71,22 @@ final class CalldashProcess: Sendable {
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
+}
+
+/// The number right after `marker` in `text`, if both are there.
+func portNumber(after marker: String, in text: String) -> Int? {
+    guard let r = text.range(of: marker) else { return nil }
+    return Int(text[r.upperBound...].prefix { $0.isNumber })
+}
+
+/// Polls `condition` every 20 ms until it holds or `seconds` pass; true if it held.
+func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if condition() { return true }
+        usleep(20_000)
+    }
+    return condition()
 }
 
 /// Runs `calldash` to completion and returns its exit code and output.

@@ -41,20 +41,14 @@ final class TmuxSession {
     /// Polls the pane until `condition` holds or `seconds` pass; true if it held.
     @discardableResult
     func waitFor(seconds: Double = 20, _ condition: (String) -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition(screen) { return true }
-            usleep(20_000)
-        }
-        return condition(screen)
+        waitUntil(seconds: seconds) { condition(screen) }
     }
 
     /// The receiver's port, read from the dashboard's header.
     func port(seconds: Double = 60) -> Int? {
         var port: Int?
         waitFor(seconds: seconds) { s in
-            guard let r = s.range(of: "http://127.0.0.1:") else { return false }
-            port = Int(s[r.upperBound...].prefix { $0.isNumber })
+            port = portNumber(after: "http://127.0.0.1:", in: s)
             return port != nil
         }
         return port

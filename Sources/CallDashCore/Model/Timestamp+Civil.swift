@@ -16,19 +16,7 @@ extension Timestamp {
     /// two such times are subtracted); nil for anything else.
     public static func providerSeconds(_ s: String) -> Int64? {
         let b = Array(s.utf8)
-        guard b.count == 19, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x20, b[13] == 0x3A, b[16] == 0x3A else { return nil }
-        func num(_ r: Range<Int>) -> Int64? {
-            var v: Int64 = 0
-            for i in r {
-                guard b[i] >= 0x30, b[i] <= 0x39 else { return nil }
-                v = v * 10 + Int64(b[i] - 0x30)
-            }
-            return v
-        }
-        guard let y = num(0..<4), let mo = num(5..<7), let d = num(8..<10), let h = num(11..<13),
-              let mi = num(14..<16), let se = num(17..<19), (1...12).contains(mo), (1...31).contains(d),
-              h < 24, mi < 60, se < 61 else { return nil }
-        return ((days(fromCivil: y, mo, d) * 24 + h) * 60 + mi) * 60 + se
+        return b.count == 19 ? civilSeconds(b, separator: 0x20) : nil
     }
 }
 

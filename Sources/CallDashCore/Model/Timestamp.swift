@@ -44,26 +44,31 @@ public struct Timestamp: Sendable, Equatable, Comparable, Hashable {
     /// Parses what `iso8601` prints (also without milliseconds); nil for anything else.
     public init?(iso8601 s: String) {
         let b = Array(s.utf8)
-        guard b.count == 20 || b.count == 24, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A,
-              b[16] == 0x3A, b.last == 0x5A else { return nil }
-        func num(_ r: Range<Int>) -> Int64? {
-            var v: Int64 = 0
-            for i in r {
-                guard b[i] >= 0x30, b[i] <= 0x39 else { return nil }
-                v = v * 10 + Int64(b[i] - 0x30)
-            }
-            return v
-        }
-        guard let y = num(0..<4), let mo = num(5..<7), let d = num(8..<10), let h = num(11..<13),
-              let mi = num(14..<16), let se = num(17..<19), (1...12).contains(mo), (1...31).contains(d),
-              h < 24, mi < 60, se < 61 else { return nil }
+        guard b.count == 20 || b.count == 24, b.last == 0x5A, let seconds = Self.civilSeconds(b, separator: 0x54) else { return nil }
         var ms: Int64 = 0
         if b.count == 24 {
-            guard b[19] == 0x2E, let f = num(20..<23) else { return nil }
+            guard b[19] == 0x2E, let f = Self.digits(b, 20..<23) else { return nil }
             ms = f
         }
-        let days = Self.days(fromCivil: y, mo, d)
-        millis = ((days * 24 + h) * 60 + mi) * 60_000 + se * 1000 + ms
+        millis = seconds * 1000 + ms
+    }
+
+    /// Seconds since 1970 of "YYYY-MM-DD?HH:MM:SS" at the start of `b`, `?` being `separator`.
+    static func civilSeconds(_ b: [UInt8], separator: UInt8) -> Int64? {
+        guard b.count >= 19, b[4] == 0x2D, b[7] == 0x2D, b[10] == separator, b[13] == 0x3A, b[16] == 0x3A,
+              let y = digits(b, 0..<4), let mo = digits(b, 5..<7), let d = digits(b, 8..<10), let h = digits(b, 11..<13),
+              let mi = digits(b, 14..<16), let se = digits(b, 17..<19), (1...12).contains(mo), (1...31).contains(d),
+              h < 24, mi < 60, se < 61 else { return nil }
+        return ((days(fromCivil: y, mo, d) * 24 + h) * 60 + mi) * 60 + se
+    }
+
+    static func digits(_ b: [UInt8], _ r: Range<Int>) -> Int64? {
+        var v: Int64 = 0
+        for i in r {
+            guard b[i] >= 0x30, b[i] <= 0x39 else { return nil }
+            v = v * 10 + Int64(b[i] - 0x30)
+        }
+        return v
     }
 
     // Howard Hinnant's civil-date algorithms: exact for the proleptic Gregorian calendar.
