@@ -27,6 +27,12 @@ struct UIBench: ParsableCommand {
         print("full frame 120x40 (header, list, detail) into the cell buffer, median of 200:")
         print("  \(count) reports: \(Self.ms(bigFrame.median)) ms (p99 \(Self.ms(bigFrame.p99)) ms); 1000 reports: \(Self.ms(smallFrame.median)) ms; ratio \(String(format: "%.2f", bigFrame.median / smallFrame.median))x")
 
+        // The detail of a call with a 1 MiB body: built once when the call is selected.
+        var huge = try big.record(for: big.store.snapshot()[0])
+        huge.raw = Array(("{" + (0..<20_000).map { "\"k\($0)\":\"\(String(repeating: "v", count: 40))\"" }.joined(separator: ",") + "}").utf8)
+        let detail = Self.median(5) { _ = DetailContent.lines(for: huge, check: nil, checking: false, raw: false, utcOffset: 0) }
+        print("detail of a call with a \(huge.raw.count / 1024) KiB JSON body (built once on selection): \(Self.ms(detail)) ms")
+
         var s = Self.state(big)
         let snap = big.store.snapshot()
         let scan = Self.median(5) {
@@ -75,7 +81,7 @@ struct UIBench: ParsableCommand {
             results.append("search_\(key)_ms=\(Self.ms(whole)) search_\(key)_key_ms=\(Self.ms(worst))")
         }
         measure("sort by duration", "sort_duration", { [.key(.char("s"))] }, reset: [.key(.char("s")), .key(.char("s"))])
-        print("RESULT frame_ms=\(Self.ms(bigFrame.median)) frame_small_ms=\(Self.ms(smallFrame.median)) scan_ms=\(Self.ms(scan)) \(results.joined(separator: " "))")
+        print("RESULT detail_1mib_ms=\(Self.ms(detail)) frame_ms=\(Self.ms(bigFrame.median)) frame_small_ms=\(Self.ms(smallFrame.median)) scan_ms=\(Self.ms(scan)) \(results.joined(separator: " "))")
     }
 
     static func recorder(path: String, count: Int) throws -> Recorder {

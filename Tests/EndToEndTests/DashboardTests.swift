@@ -199,3 +199,45 @@ struct DashboardActionTests {
         #expect(lines[1].contains("EXP-2") && lines[2].contains("EXP-1"), "in the order shown, newest first")
     }
 }
+
+@Suite("calldash watch: colours and themes", .serialized)
+struct DashboardColourTests {
+    /// The pane with its colour escape sequences, as tmux keeps them.
+    func colouredScreen(_ t: TmuxSession) -> String { (try? spawn(["tmux", "-L", t.socket, "capture-pane", "-e", "-p", "-t", "t"]).1) ?? "" }
+
+    @Test("256-colour terminals get palette colours, 8-colour terminals the basic ones, NO_COLOR none")
+    func colourDepthAndNoColor() throws {
+        let rich = try TmuxSession(["watch", "--port", "0"], environment: ["TERM": "tmux-256color"])
+        #expect(rich.port() != nil)
+        #expect(waitUntil(seconds: 10) { colouredScreen(rich).contains("38;5;") }, "palette colours in use")
+
+        let basic = try TmuxSession(["watch", "--port", "0"], environment: ["TERM": "screen"])
+        #expect(basic.port() != nil)
+        let eight = colouredScreen(basic)
+        #expect(!eight.contains("38;5;") && !eight.contains("48;5;"), "no palette colours on an 8-colour terminal")
+        #expect(eight.range(of: "\u{1B}\\[[0-9;]*3[0-7][;m]", options: .regularExpression) != nil, "basic colours instead")
+
+        let none = try TmuxSession(["watch", "--port", "0"], environment: ["NO_COLOR": "1"])
+        #expect(none.port() != nil)
+        let plain = colouredScreen(none)
+        #expect(plain.range(of: "\u{1B}\\[([0-9;]*;)?([34][0-7]|[34]8;5;[0-9]+)(;[0-9;]*)?m", options: .regularExpression) == nil, "no colours at all")
+        #expect(plain.contains("\u{1B}[7m") || plain.contains(";7m") || plain.contains("\u{1B}[1m"), "attributes remain")
+    }
+
+    @Test("t switches themes live and says which one")
+    func themeKey() throws {
+        let t = try TmuxSession(["watch", "--port", "0"])
+        #expect(t.port() != nil)
+        try t.press("t")
+        #expect(t.waitFor { $0.contains("theme: high-contrast") }, "\(t.screen)")
+        try t.press("t")
+        #expect(t.waitFor { $0.contains("theme: light") }, "\(t.screen)")
+    }
+
+    @Test("--theme with an unknown name exits with one line naming the themes there are")
+    func unknownThemeName() throws {
+        let r = try runCalldash(["watch", "--port", "0", "--no-journal", "--theme", "nope"])
+        #expect(r.code == 1)
+        #expect(r.stderr == "calldash: --theme: no theme named \"nope\" (themes: dark, high-contrast, light, mono)\n")
+    }
+}
