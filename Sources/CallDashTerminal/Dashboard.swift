@@ -111,6 +111,7 @@ public final class Dashboard: Sendable {
                     _ = handle(.storeChanged(snap, now: .now()))
                 }
                 if dirty {
+                    guard handle(.frame) else { break }
                     if frame.width != state.width || frame.height != state.height {
                         frame = CellBuffer(width: state.width, height: state.height)
                     }

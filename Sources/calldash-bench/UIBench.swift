@@ -99,8 +99,9 @@ struct UIBench: ParsableCommand {
 
     /// Runs an event and the record reads it asks for, as the terminal loop does.
     static func drive(_ s: inout AppState, _ event: AppEvent, _ r: Recorder) {
-        var queue = [event]
-        while let e = queue.popLast() {
+        var queue = [event, .frame]
+        while !queue.isEmpty {
+            let e = queue.removeFirst()
             for effect in s.update(e) {
                 if case let .loadRecord(summary) = effect {
                     queue.append(.recordLoaded(seq: summary.seq, Result { try r.record(for: summary) }.mapError { LoadFailure("\($0)") }))

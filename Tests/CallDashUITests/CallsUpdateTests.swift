@@ -42,6 +42,18 @@ struct CallsUpdateTests {
         #expect(h.rows.count == 21)
     }
 
+    @Test func keysTypedWithinOneFrameCostOneSearch() {
+        var h = Harness(mixedRecorder())
+        h.press(.char("/"))
+        for c in "busy" { _ = h.state.update(.key(.char(c))) }
+        #expect(h.state.searchText == "busy")
+        #expect(h.state.visible.count == 21, "not filtered before the frame")
+        #expect(h.text.contains("/  busy█"))
+        h.send(.frame)
+        #expect(h.state.visible.count == 2)
+        #expect(h.text.contains("2 of 21"))
+    }
+
     @Test func searchMatchesPhoneNumbersAndMids() {
         var h = Harness(mixedRecorder())
         h.press(.char("/"))

@@ -70,8 +70,9 @@ struct Harness {
         send(.storeChanged(recorder.store.snapshot(), now: state.now))
     }
 
+    /// Handles an event, then draws a frame, as each pass of the terminal loop does.
     mutating func send(_ event: AppEvent) {
-        var queue = [event]
+        var queue = [event, .frame]
         while let e = queue.first {
             queue.removeFirst()
             for effect in state.update(e) {

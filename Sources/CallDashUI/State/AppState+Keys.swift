@@ -19,15 +19,19 @@ extension AppState {
         return listKey(key)
     }
 
+    /// Typing edits the search text; the list is filtered once per frame (`.frame`), so keys
+    /// typed faster than a search of the whole store cost one search, not one each.
     private mutating func searchKey(_ key: Key) -> [Effect] {
-        var f = filter
+        var f = pendingFilter ?? filter
         switch key {
         case .enter:
             searching = false
-            return []
+            return applyPending()
         case .escape:
             searching = false
             f.text = ""
+            pendingFilter = nil
+            return apply(f)
         case .backspace:
             guard !f.text.isEmpty else { return [] }
             f.text.removeLast()
@@ -39,10 +43,18 @@ extension AppState {
         case let .char(c):
             f.text.append(c)
         case .up, .down, .pageUp, .pageDown:
-            return listKey(key)
+            return applyPending() + listKey(key)
         default:
             return []
         }
+        pendingFilter = f
+        return []
+    }
+
+    /// Applies a search typed since the last frame.
+    mutating func applyPending() -> [Effect] {
+        guard let f = pendingFilter else { return [] }
+        pendingFilter = nil
         return apply(f)
     }
 

@@ -39,6 +39,8 @@ extension AppState {
             checks[seq] = result
             if seq == selectedSeq { rebuildDetail() }
             return []
+        case .frame:
+            return applyPending()
         case let .message(text, isError):
             say(text, isError: isError)
             return []

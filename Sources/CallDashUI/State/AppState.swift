@@ -32,8 +32,10 @@ public struct AppState: Sendable {
     public var checks: [UInt64: URLCheck] = [:]
     public var checking: Set<UInt64> = []
 
-    /// Typing a search: keys go to `searchText` until Enter or Esc.
+    /// Typing a search: keys go to the search text until Enter or Esc.
     public var searching = false
+    /// A search typed but not yet applied to the list (it is, on the next `.frame`).
+    public var pendingFilter: CallFilter?
     public var showHelp = false
     public var helpScroll = 0
     public var message: Message?
@@ -69,6 +71,8 @@ public struct AppState: Sendable {
     public var theme: Theme { themes[themeIndex % themes.count] }
     public var layout: CallsLayout { CallsLayout(width: width, height: height, detailOpen: detailOpen) }
     public var filter: CallFilter { visible.filter }
+    /// The search text as typed so far, applied or not.
+    public var searchText: String { (pendingFilter ?? filter).text }
 
     /// The row the newest call is on in the current order.
     public var headRow: Int { descending ? 0 : max(0, visible.count - 1) }

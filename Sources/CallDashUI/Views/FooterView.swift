@@ -8,7 +8,7 @@ enum FooterView {
         let room = area.width - countsWidth - 1
         if s.searching {
             var x = area.x + b.put(" / ", x: area.x, y: area.y, t[.searchPrompt])
-            x += b.put(" " + s.filter.text, x: x, y: area.y, maxWidth: room - (x - area.x) - 1, t[.barText])
+            x += b.put(" " + s.searchText, x: x, y: area.y, maxWidth: room - (x - area.x) - 1, t[.barText])
             b.put("█", x: x, y: area.y, maxWidth: max(0, room - (x - area.x)), t[.barKey])
         } else if let m = s.message {
             b.put(" " + m.text + " ", x: area.x, y: area.y, maxWidth: room, m.isError ? t[.barError] : t[.barMessage], ellipsis: true)
