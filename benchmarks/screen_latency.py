@@ -106,6 +106,14 @@ def main():
         m = re.search(r"rps=(\d+)", out)
         print(f"  load: wrk, {a.conns} connections, {a.load_seconds} s: {m.group(1) if m else '?'} deliveries/s taken by the receiver")
     finally:
+        # The pane's process group first: kill-server alone can leave the dashboard behind.
+        pane = tmux("display-message", "-p", "-t", "b", "#{pane_pid}").stdout.strip()
+        if pane.isdigit():
+            for target in (-int(pane), int(pane)):
+                try:
+                    os.kill(target, 9)
+                except ProcessLookupError:
+                    pass
         tmux("kill-server")
         shutil.rmtree(tmp, ignore_errors=True)
 

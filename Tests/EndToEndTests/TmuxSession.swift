@@ -18,6 +18,12 @@ final class TmuxSession {
     }
 
     deinit {
+        // kill-server alone can leave the pane's shell and the dashboard behind (the server waits
+        // for them), so the pane's whole process group goes first.
+        if let pid = (try? tmux(["display-message", "-p", "-t", "t", "#{pane_pid}"])).flatMap({ Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) {
+            kill(-pid, SIGKILL)
+            kill(pid, SIGKILL)
+        }
         _ = try? tmux(["kill-server"])
         try? FileManager.default.removeItem(atPath: folder)
     }
