@@ -19,7 +19,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="calldash-screen-")
     sock = "calldash-bench-" + uuid.uuid4().hex[:8]
     tmux = lambda *args, **kw: subprocess.run(["tmux", "-L", sock, *args], capture_output=True, text=True, **kw)
-    cmd = f"{a.bin_dir}/calldash watch --port 0 --journal {tmp}/journal.jsonl --log {tmp}/calldash.log"
+    cmd = f"{a.bin_dir}/calldash watch {os.environ.get('WATCH_ARGS', '')} --port 0 --journal {tmp}/journal.jsonl --log {tmp}/calldash.log"
     subprocess.run(["tmux", "-L", sock, "-f", "/dev/null", "new-session", "-d", "-s", "b", "-x", "120", "-y", "40",
                     f"env XDG_CONFIG_HOME={tmp} {cmd}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
     try:

@@ -38,7 +38,7 @@ struct ReceiverOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Seconds a request may take to arrive whole before it is answered 408.", valueName: "seconds"))
     var requestTimeout = 30
 
-    @Option(help: "Event-loop threads (default: one per core).")
+    @Option(help: "Event-loop threads (default: one per core; watch leaves one core to the dashboard).")
     var threads: Int?
 
     func validate() throws {
@@ -56,10 +56,14 @@ struct ReceiverOptions: ParsableArguments {
 
     var journalPath: String? { noJournal ? nil : (journal ?? Paths.defaultJournal) }
 
-    var configuration: ReceiverConfiguration {
+    /// The receiver's settings. Without `--threads` it takes every core, or all but one when
+    /// `sparingACore`: the dashboard's UI thread then keeps answering keys within a frame while
+    /// the receiver is saturated (measured in scripts/bench-ui).
+    func configuration(sparingACore: Bool = false) -> ReceiverConfiguration {
         ReceiverConfiguration(
             host: host, port: port, respondCode: respond, token: token,
             limits: DeliveryLimits(maxBodyBytes: maxBody), idleTimeout: .seconds(Int64(idleTimeout)),
-            requestTimeout: .seconds(Int64(requestTimeout)), threads: threads ?? System.coreCount)
+            requestTimeout: .seconds(Int64(requestTimeout)),
+            threads: threads ?? max(1, System.coreCount - (sparingACore ? 1 : 0)))
     }
 }

@@ -11,7 +11,7 @@ struct ReceiverSession {
 
     /// Replays the journal, opens it for appending and starts listening.
     /// Warnings (a torn journal line) go to `warn`.
-    static func start(_ options: ReceiverOptions, logger: Logger, warn: (String) -> Void) async throws -> ReceiverSession {
+    static func start(_ options: ReceiverOptions, sparingACore: Bool = false, logger: Logger, warn: (String) -> Void) async throws -> ReceiverSession {
         let store = ReportStore(capacity: options.capacity)
         var journal: Journal?
         var replay = ReplayResult(records: 0, lastSeq: 0, tornBytes: 0)
@@ -22,7 +22,7 @@ struct ReceiverSession {
         let recorder = Recorder(
             store: store, journal: journal, lastSeq: replay.lastSeq,
             redactor: SecretRedactor(secrets: options.token.map { [$0] } ?? []))
-        let receiver = Receiver(configuration: options.configuration, recorder: recorder, logger: logger)
+        let receiver = Receiver(configuration: options.configuration(sparingACore: sparingACore), recorder: recorder, logger: logger)
         let port = try await receiver.start()
         return ReceiverSession(recorder: recorder, receiver: receiver, port: port, replay: replay)
     }

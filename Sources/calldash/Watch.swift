@@ -40,7 +40,7 @@ struct Watch: AsyncParsableCommand {
         LoggingSystem.bootstrap { FileLogHandler(label: $0, sink: sink) }
         let logger = Logger(label: "calldash")
         var warnings: [String] = []
-        let session = try await ReceiverSession.start(receiver, logger: logger) { w in
+        let session = try await ReceiverSession.start(receiver, sparingACore: !usePlain, logger: logger) { w in
             logger.warning("\(w)")
             warnings.append(w)
             if usePlain { Output.warn(w) }
