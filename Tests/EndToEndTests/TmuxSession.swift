@@ -12,7 +12,10 @@ final class TmuxSession {
         let env = (["XDG_STATE_HOME": folder + "/state", "XDG_CONFIG_HOME": folder + "/config", "BROWSER": "", "LANG": "C.UTF-8"]
             .merging(environment) { $1 }).map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
         let command = ([calldashBinary] + arguments).map(Self.quote).joined(separator: " ")
-        let shell = "cd \(Self.quote(folder)) && env \(env) \(command); echo EXITED:$?; sleep 600"
+        // NO_COLOR may come from the test runner's environment (swift test sets it when its output
+        // is not a terminal): the dashboard gets it only when a test asks for it.
+        let unset = environment["NO_COLOR"] == nil ? "-u NO_COLOR " : ""
+        let shell = "cd \(Self.quote(folder)) && env \(unset)\(env) \(command); echo EXITED:$?; sleep 600"
         try tmux(["-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", "\(width)", "-y", "\(height)", "sh -c \(Self.quote(shell))"])
         try tmux(["set-option", "-g", "set-clipboard", "on"])
     }
