@@ -1,0 +1,80 @@
+/// The values a template is rendered with: one call's standard fields and its id.
+public struct TemplateValues: Sendable, Equatable {
+    public var fields: ReportFields
+    /// The call's own id when it carries one; `{{id}}` falls back to `mid` otherwise.
+    public var id: String?
+
+    public init(fields: ReportFields, id: String? = nil) {
+        self.fields = fields
+        self.id = id
+    }
+
+    /// The values of a received call (an `id` key among its other keys counts as its id).
+    public init(_ record: DeliveryRecord) {
+        self.init(fields: record.fields, id: record.extra.first { $0.name == "id" }?.value)
+    }
+
+    /// The call's value for a variable; nil when the call does not carry it.
+    public func value(of name: String) -> String? {
+        if name == "id" { return id ?? fields[.mid] }
+        return ReportField(key: name).flatMap { fields[$0] }
+    }
+}
+
+/// Where `%name%` secrets come from: `CALLDASH_SECRET_NAME` in the environment.
+public struct SecretSource: Sendable {
+    let environment: [String: String]
+
+    public init(environment: [String: String]) { self.environment = environment }
+
+    /// The environment variable that holds secret `name`.
+    public static func variable(for name: String) -> String { "CALLDASH_SECRET_" + name.uppercased() }
+
+    public func value(of name: String) -> String? { environment[Self.variable(for: name)] }
+
+    /// What the preview, logs and files show instead of a secret's value.
+    public static let mask = "••••••"
+}
+
+/// A rendered template: the exact text to send, the same with secrets masked for display,
+/// and the variables that came out empty because the call does not carry them.
+public struct RenderedText: Equatable, Sendable {
+    public var text: String
+    public var masked: String
+    public var emptyVariables: [String]
+}
+
+extension Template {
+    /// Renders for one call, escaping each value for `context`. In a URL, values before the
+    /// first `?` are path text and values after it query text.
+    public func render(_ values: TemplateValues, secrets: SecretSource, context: TemplateContext) throws(TemplateError) -> RenderedText {
+        var out = RenderedText(text: "", masked: "", emptyVariables: [])
+        var context = context
+        for part in parts {
+            switch part {
+            case let .text(t):
+                out.text += t
+                out.masked += t
+                if context == .urlPath, t.contains("?") { context = .urlQuery }
+            case let .variable(name, column):
+                let value = values.value(of: name) ?? ""
+                if values.value(of: name) == nil { out.emptyVariables.append(name) }
+                guard let escaped = context.escape(value) else {
+                    throw TemplateError(field: field, column: column, problem: "{{\(name)}} holds a line break, which a header cannot carry")
+                }
+                out.text += escaped
+                out.masked += escaped
+            case let .secret(name, column):
+                guard let value = secrets.value(of: name) else {
+                    throw TemplateError(field: field, column: column, problem: "secret %\(name)% is not set: export \(SecretSource.variable(for: name))")
+                }
+                guard let escaped = context.escape(value) else {
+                    throw TemplateError(field: field, column: column, problem: "secret %\(name)% holds a line break, which a header cannot carry")
+                }
+                out.text += escaped
+                out.masked += SecretSource.mask
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,90 @@
+import Testing
+@testable import CallDashCore
+
+@Suite("Compose templates")
+struct TemplateTests {
+    let call = TemplateValues(fields: ReportFields([
+        .status: "ANSWER", .to: "919876543210", .mid: "5786-9668-0DEPT", .bridge: "0918068280000",
+        .recordingURL: "https://rec.example.com/a b&c=d+e#f%.mp3",
+    ]))
+    let secrets = SecretSource(environment: ["CALLDASH_SECRET_TOKEN": "s3cr3t+/="])
+
+    func render(_ s: String, _ context: TemplateContext, field: String = "url") throws -> RenderedText {
+        try Template(s, field: field).render(call, secrets: secrets, context: context)
+    }
+
+    @Test func variablesRenderTheCallsValuesExactlyAsSent() throws {
+        #expect(try render("{{bridge}}/{{ status }}", .multipartValue).text == "0918068280000/ANSWER")
+    }
+
+    @Test func idFallsBackToMidAndAMissingFieldRendersEmptyAndIsListed() throws {
+        let r = try render("{{id}}|{{duration}}|", .multipartValue)
+        #expect(r.text == "5786-9668-0DEPT||")
+        #expect(r.emptyVariables == ["duration"])
+        let own = try Template("{{id}}", field: "url").render(TemplateValues(fields: call.fields, id: "77"), secrets: secrets, context: .urlPath)
+        #expect(own.text == "77")
+    }
+
+    @Test(arguments: [
+        (TemplateContext.urlPath, "https%3A%2F%2Frec.example.com%2Fa%20b%26c%3Dd%2Be%23f%25.mp3"),
+        (.urlQuery, "https%3A%2F%2Frec.example.com%2Fa%20b%26c%3Dd%2Be%23f%25.mp3"),
+        (.formValue, "https%3A%2F%2Frec.example.com%2Fa+b%26c%3Dd%2Be%23f%25.mp3"),
+        (.jsonString, "https://rec.example.com/a b&c=d+e#f%.mp3"),
+        (.multipartValue, "https://rec.example.com/a b&c=d+e#f%.mp3"),
+        (.header, "https://rec.example.com/a b&c=d+e#f%.mp3"),
+    ])
+    func eachContextEscapesTheSameValueItsOwnWay(_ context: TemplateContext, _ expected: String) throws {
+        #expect(try render("{{recording_url}}", context).text == expected)
+    }
+
+    @Test func jsonEscapingCoversQuotesBackslashesAndControls() {
+        #expect(TemplateContext.jsonString.escape("a\"b\\c\nd\u{1}é") == "a\\\"b\\\\c\\nd\\u0001é")
+    }
+
+    @Test func urlValuesAreQueryEncodedAfterTheQuestionMark() throws {
+        let r = try render("https://crm.example/ack/{{to}}?s={{status}}&u={{recording_url}}", .urlPath)
+        #expect(r.text == "https://crm.example/ack/919876543210?s=ANSWER&u=https%3A%2F%2Frec.example.com%2Fa%20b%26c%3Dd%2Be%23f%25.mp3")
+    }
+
+    @Test func aHeaderValueWithALineBreakIsRefused() {
+        let values = TemplateValues(fields: ReportFields([.status: "ANSWER\r\nX-Evil: 1"]))
+        #expect(throws: TemplateError(field: "header X-Status", column: 1, problem: "{{status}} holds a line break, which a header cannot carry")) {
+            try Template("{{status}}", field: "header X-Status").render(values, secrets: secrets, context: .header)
+        }
+    }
+
+    @Test func secretsRenderForSendingAndMaskedForShowing() throws {
+        let r = try render("Bearer %token%", .header, field: "header Authorization")
+        #expect(r.text == "Bearer s3cr3t+/=")
+        #expect(r.masked == "Bearer ••••••")
+        #expect(try render("?t=%token%", .urlPath).text == "?t=s3cr3t%2B%2F%3D")
+    }
+
+    @Test func anUnsetSecretNamesTheVariableToSet() {
+        #expect(throws: TemplateError(field: "header Authorization", column: 8, problem: "secret %api_key% is not set: export CALLDASH_SECRET_API_KEY")) {
+            try render("Bearer %api_key%", .header, field: "header Authorization")
+        }
+    }
+
+    @Test(arguments: [
+        ("https://x/{{stauts}}", TemplateError(field: "url", column: 13, problem: "unknown variable {{stauts}}", suggestion: "status")),
+        ("https://x/{{nope}}", TemplateError(field: "url", column: 13, problem: "unknown variable {{nope}}")),
+        ("a {{to", TemplateError(field: "url", column: 3, problem: "{{ is not closed with }}")),
+        ("a {{ }} b", TemplateError(field: "url", column: 3, problem: "empty variable name in {{}}")),
+        ("Bearer %token", TemplateError(field: "url", column: 8, problem: "secret %token is not closed: write %token%")),
+        ("Bearer %my-token%", TemplateError(field: "url", column: 8, problem: "bad secret name \"my-token\": use letters, digits and _")),
+        ("{{recording_ulr}}", TemplateError(field: "url", column: 3, problem: "unknown variable {{recording_ulr}}", suggestion: "recording_url")),
+    ])
+    func mistakesAreErrorsWithTheirColumnAndASuggestion(_ source: String, _ error: TemplateError) {
+        #expect(throws: error) { try Template(source, field: "url") }
+    }
+
+    @Test func percentSignsThatAreNotSecretsStayText() throws {
+        #expect(try render("a%20b 50% off %", .multipartValue).text == "a%20b 50% off %")
+    }
+
+    @Test func errorsReadAsOneLine() {
+        let e = TemplateError(field: "url", column: 13, problem: "unknown variable {{stauts}}", suggestion: "status")
+        #expect(e.description == "url, column 13: unknown variable {{stauts}} (did you mean status?)")
+    }
+}
