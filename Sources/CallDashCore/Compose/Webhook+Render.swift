@@ -1,0 +1,96 @@
+/// The exact request a webhook sends for one call: what the preview shows and the sender
+/// sends, byte for byte. The `masked` forms hide secrets for display.
+public struct RenderedRequest: Equatable, Sendable {
+    public var method: String
+    public var url: String
+    public var headers: [NameValue]
+    public var body: [UInt8]
+    public var maskedURL: String
+    public var maskedHeaders: [NameValue]
+    public var maskedBody: [UInt8]
+    /// Variables the call does not carry; they rendered empty.
+    public var emptyVariables: [String]
+}
+
+extension Webhook {
+    public func render(_ values: TemplateValues, secrets: SecretSource) throws(TemplateError) -> RenderedRequest {
+        var empty: [String] = []
+        func text(_ source: String, _ field: String, _ context: TemplateContext) throws(TemplateError) -> RenderedText {
+            let r = try Template(source, field: field).render(values, secrets: secrets, context: context)
+            empty += r.emptyVariables
+            return r
+        }
+        var url = try text(self.url, "url", .urlPath)
+        var headers: [NameValue] = [], masked: [NameValue] = []
+        for h in self.headers {
+            guard !h.name.isEmpty, h.name.utf8.allSatisfy(Self.isTokenByte) else {
+                throw TemplateError(field: "header \(h.name)", column: 1, problem: "\"\(h.name)\" is not a valid header name")
+            }
+            let v = try text(h.value, "header \(h.name)", .header)
+            headers.append(NameValue(h.name, v.text))
+            masked.append(NameValue(h.name, v.masked))
+        }
+        // Body values, each rendered for the context its format puts it in.
+        let context: TemplateContext = method == .GET ? .urlQuery : [.json: .jsonString, .form: .formValue, .multipart: .multipartValue][format]!
+        var pairs: [(key: String, value: RenderedText)] = []
+        for b in body { pairs.append((b.name, try text(b.value, "body key \(b.name)", context))) }
+
+        var body: [UInt8] = [], maskedBody: [UInt8] = []
+        var contentType: String?
+        if method == .GET {
+            if !pairs.isEmpty {
+                let sep = url.text.contains("?") ? "&" : "?"
+                let q = { (m: Bool) in pairs.map { TemplateContext.percentEncoded($0.key, spaceAsPlus: false) + "=" + (m ? $0.value.masked : $0.value.text) }.joined(separator: "&") }
+                url.text += sep + q(false)
+                url.masked += sep + q(true)
+            }
+        } else {
+            switch format {
+            case .json:
+                let j = { (m: Bool) in "{" + pairs.map { "\"\(TemplateContext.jsonEscaped($0.key))\":\"\(m ? $0.value.masked : $0.value.text)\"" }.joined(separator: ",") + "}" }
+                body = Array(j(false).utf8); maskedBody = Array(j(true).utf8)
+                contentType = "application/json"
+            case .form:
+                let f = { (m: Bool) in pairs.map { TemplateContext.percentEncoded($0.key, spaceAsPlus: true) + "=" + (m ? $0.value.masked : $0.value.text) }.joined(separator: "&") }
+                body = Array(f(false).utf8); maskedBody = Array(f(true).utf8)
+                contentType = "application/x-www-form-urlencoded"
+            case .multipart:
+                let boundary = Self.boundary(avoiding: pairs.map(\.value.text))
+                let m = { (masked: Bool) -> String in
+                    pairs.map { p in
+                        let name = p.key.replacingAll("\"", with: "%22").replacingAll("\r", with: "%0D").replacingAll("\n", with: "%0A")
+                        return "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(masked ? p.value.masked : p.value.text)\r\n"
+                    }.joined() + "--\(boundary)--\r\n"
+                }
+                body = Array(m(false).utf8); maskedBody = Array(m(true).utf8)
+                contentType = "multipart/form-data; boundary=\(boundary)"
+            }
+        }
+        if let contentType, !headers.contains(where: { $0.name.lowercased() == "content-type" }) {
+            headers.insert(NameValue("Content-Type", contentType), at: 0)
+            masked.insert(NameValue("Content-Type", contentType), at: 0)
+        }
+        return RenderedRequest(
+            method: method.rawValue, url: url.text, headers: headers, body: body, maskedURL: url.masked,
+            maskedHeaders: masked, maskedBody: maskedBody, emptyVariables: empty)
+    }
+
+    /// RFC 9110 token characters, the only ones a header name may hold.
+    static func isTokenByte(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
+        default: "!#$%&'*+-.^_`|~".utf8.contains(b)
+        }
+    }
+
+    /// A multipart boundary that none of the values contains.
+    static func boundary(avoiding values: [String]) -> String {
+        var seed: UInt64 = 0xCA11_DA5B
+        for v in values { for b in v.utf8 { seed = (seed ^ UInt64(b)) &* 0x100_0000_01B3 } }
+        var rng = SplitMix64(seed: seed)
+        while true {
+            let b = "calldash-" + String(rng.next(), radix: 36)
+            if !values.contains(where: { $0.contains(b) }) { return b }
+        }
+    }
+}
