@@ -78,12 +78,3 @@ public struct Template: Equatable, Sendable {
         parts.compactMap { if case let .secret(n, _) = $0 { n } else { nil } }
     }
 }
-
-extension String {
-    var trimmed: String {
-        var s = Substring(self)
-        while s.first?.isWhitespace == true { s = s.dropFirst() }
-        while s.last?.isWhitespace == true { s = s.dropLast() }
-        return String(s)
-    }
-}

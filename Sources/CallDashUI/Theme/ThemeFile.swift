@@ -103,12 +103,3 @@ public enum ThemeFile {
         throw StyleProblem(problem: "\"\(word)\" is not a colour\(hint): use a name, 0-255 or #rrggbb")
     }
 }
-
-extension String {
-    var trimmed: String {
-        var s = Substring(self)
-        while s.first?.isWhitespace == true { s = s.dropFirst() }
-        while s.last?.isWhitespace == true { s = s.dropLast() }
-        return String(s)
-    }
-}

@@ -1,0 +1,9 @@
+extension String {
+    /// Without leading and trailing whitespace (no Foundation needed).
+    public var trimmed: String {
+        var s = Substring(self)
+        while s.first?.isWhitespace == true { s = s.dropFirst() }
+        while s.last?.isWhitespace == true { s = s.dropLast() }
+        return String(s)
+    }
+}
