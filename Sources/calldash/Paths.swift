@@ -12,6 +12,8 @@ enum Paths {
         return home + "/.config"
     }
 
+    static var defaultWebhooks: String { configHome + "/calldash/webhooks" }
+
     static var defaultLog: String { stateHome + "/calldash/calldash.log" }
 
     static var defaultJournal: String { stateHome + "/calldash/journal.jsonl" }

@@ -21,11 +21,3 @@ public enum CSVExport {
         return "\"" + v.replacingAll("\"", with: "\"\"") + "\""
     }
 }
-
-extension String {
-    func replacingAll(_ target: Character, with replacement: String) -> String {
-        var out = ""
-        for c in self { if c == target { out += replacement } else { out.append(c) } }
-        return out
-    }
-}

@@ -6,4 +6,11 @@ extension String {
         while s.last?.isWhitespace == true { s = s.dropLast() }
         return String(s)
     }
+
+    /// Every `target` character replaced by `replacement`.
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var out = ""
+        for c in self { if c == target { out += replacement } else { out.append(c) } }
+        return out
+    }
 }

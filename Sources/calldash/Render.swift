@@ -1,0 +1,71 @@
+import ArgumentParser
+import CallDashCore
+import Foundation
+
+/// `calldash render`: prints the exact request a compose webhook sends for a call.
+struct Render: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the exact request a compose webhook sends for a call (raw HTTP/1.1, or --curl).")
+
+    @Option(help: ArgumentHelp("The webhook: its id in the webhooks folder, or a .json file.", valueName: "id|file"))
+    var webhook: String
+
+    @Option(help: ArgumentHelp("The call to render for: a report as JSON (default: a sample call).", valueName: "file"))
+    var report: String?
+
+    @Option(help: ArgumentHelp("Folder of webhook files.", valueName: "dir"))
+    var webhooks: String?
+
+    @Flag(help: "Print a curl command instead of raw HTTP.")
+    var curl = false
+
+    @Flag(help: "Print secrets as they are sent instead of masked.")
+    var reveal = false
+
+    func run() throws {
+        let path: String
+        if webhook.contains("/") || webhook.hasSuffix(".json") {
+            path = webhook
+        } else {
+            guard Int(webhook) != nil else { throw Failure("--webhook: \"\(webhook)\" is neither an id nor a .json file") }
+            path = (webhooks ?? Paths.defaultWebhooks) + "/\(webhook).json"
+        }
+        guard let bytes = FileManager.default.contents(atPath: path) else { throw Failure("cannot read the webhook file \(path)") }
+        let hook: Webhook
+        do { hook = try Webhook(file: Array(bytes), path: path) } catch { throw Failure(error.description) }
+        let values = try callValues()
+        let request: RenderedRequest
+        do {
+            request = try hook.render(values, secrets: SecretSource(environment: ProcessInfo.processInfo.environment))
+        } catch {
+            throw Failure(error.description)
+        }
+        if curl {
+            Output.line(request.curl(reveal: reveal))
+        } else {
+            guard let http = request.http(reveal: reveal) else {
+                throw Failure("url: \"\(request.maskedURL)\" is not an absolute http:// or https:// URL")
+            }
+            Output.write(http, fd: 1)
+        }
+    }
+
+    /// The call's values: the report file parsed as the receiver parses a delivery, or the sample.
+    private func callValues() throws -> TemplateValues {
+        guard let report else { return TemplateValues(fields: Self.sample) }
+        guard let bytes = FileManager.default.contents(atPath: report) else { throw Failure("cannot read the report file \(report)") }
+        do {
+            let parsed = try DeliveryParser().parse(query: [], contentType: nil, body: Array(bytes))
+            return TemplateValues(fields: parsed.fields, id: parsed.extra.first { $0.name == "id" }?.value)
+        } catch {
+            throw Failure("\(report): \(error.reason)")
+        }
+    }
+
+    /// The provider's own example report.
+    static let sample = ReportFields([
+        .bridge: "918068280000", .from: "918919520000", .to: "918867130000", .source: "OBD", .mid: "1234-1333-00042",
+        .flowID: "123", .startAt: "2021-04-09 16:27:39", .endAt: "2021-04-09 16:27:55", .duration: "23",
+        .status: "ANSWER", .recordingURL: "https://youraudiofilelocation/",
+    ])
+}

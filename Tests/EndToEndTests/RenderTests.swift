@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+
+@Suite("calldash render, as built")
+struct RenderTests {
+    func webhookFile(_ folder: String, _ text: String, id: Int = 7) throws -> String {
+        let path = folder + "/\(id).json"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    let crm = """
+    { "id": 7, "name": "crm", "method": "POST", "format": "json",
+      "url": "https://crm.example:8443/ack?call_id={{id}}&status={{status}}",
+      "headers": [ { "name": "Authorization", "value": "Bearer %token%" } ],
+      "body": [ { "key": "to", "value": "{{to}}" }, { "key": "message_status", "value": "{{status}}" } ] }
+    """
+
+    @Test("render prints the raw HTTP/1.1 request for the sample call, secrets masked")
+    func rawRequest() throws {
+        let dir = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try webhookFile(dir, crm)
+        let p = try CalldashProcess(["render", "--webhook", "7", "--webhooks", dir], environment: ["CALLDASH_SECRET_TOKEN": "t0k"])
+        #expect(p.exitCode() == 0)
+        let body = #"{"to":"918867130000","message_status":"ANSWER"}"#
+        #expect(p.stdout == "POST /ack?call_id=1234-1333-00042&status=ANSWER HTTP/1.1\r\nHost: crm.example:8443\r\nContent-Type: application/json\r\nAuthorization: Bearer ••••••\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+    }
+
+    @Test("render --curl --reveal --report prints a command with the real secret and the report's values")
+    func curlCommand() throws {
+        let dir = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = try webhookFile(dir, crm)
+        try #"{"mid":"M'1","status":"BUSY","to":"0919"}"#.write(toFile: dir + "/r.json", atomically: true, encoding: .utf8)
+        let p = try CalldashProcess(["render", "--webhook", file, "--report", dir + "/r.json", "--curl", "--reveal"], environment: ["CALLDASH_SECRET_TOKEN": "t0k"])
+        #expect(p.exitCode() == 0)
+        #expect(p.stdout == #"curl -X POST 'https://crm.example:8443/ack?call_id=M%271&status=BUSY' -H 'Content-Type: application/json' -H 'Authorization: Bearer t0k' --data-binary '{"to":"0919","message_status":"BUSY"}'"# + "\n")
+    }
+
+    @Test("a template mistake or an unset secret exits non-zero with the positioned reason")
+    func errors() throws {
+        let dir = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let typo = try webhookFile(dir, #"{"url": "https://x/{{stauts}}"}"#, id: 1)
+        let r1 = try runCalldash(["render", "--webhook", typo])
+        #expect(r1.code == 1)
+        #expect(r1.stderr == "calldash: url, column 13: unknown variable {{stauts}} (did you mean status?)\n")
+        let file = try webhookFile(dir, crm)
+        let r2 = try runCalldash(["render", "--webhook", file])
+        #expect(r2.code == 1)
+        #expect(r2.stderr == "calldash: header Authorization, column 8: secret %token% is not set: export CALLDASH_SECRET_TOKEN\n")
+    }
+}
