@@ -17,6 +17,11 @@ public struct PushPlan: Sendable {
     public var initialBackoff: Duration
     /// Connect plus whole-request limit for one attempt.
     public var timeout: TimeAmount
+    /// When set, each report is sent as this compose webhook renders it, to `url`'s scheme,
+    /// host and port with the rendered path and query.
+    public var webhook: Webhook?
+    /// Where the webhook's `%secrets%` come from.
+    public var secrets = SecretSource(environment: [:])
 
     public init(url: String, count: Int? = 1, rate: Double? = nil, attempts: Int = 3, concurrency: Int = 16,
                 initialBackoff: Duration = .milliseconds(100), timeout: TimeAmount = .seconds(10)) {

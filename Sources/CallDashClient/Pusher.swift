@@ -71,12 +71,13 @@ public final class Pusher: Sendable {
     func send(_ body: [UInt8], index: Int, plan: PushPlan) async -> Delivery {
         var backoff = plan.initialBackoff
         var last = ""
+        let request: HTTPClientRequest
+        do {
+            request = try Self.request(for: body, plan: plan)
+        } catch {
+            return Delivery(index: index, delivered: false, attempts: 0, lastAnswer: error.description)
+        }
         for attempt in 1...max(1, plan.attempts) {
-            var request = HTTPClientRequest(url: plan.url)
-            request.method = .POST
-            request.headers.add(name: "content-type", value: "application/json")
-            request.headers.add(name: "user-agent", value: "calldash-push")
-            request.body = .bytes(ByteBuffer(bytes: body))
             do {
                 let response = try await client.execute(request, timeout: plan.timeout)
                 _ = try? await response.body.collect(upTo: 1 << 20)
@@ -95,6 +96,36 @@ public final class Pusher: Sendable {
         return Delivery(index: index, delivered: false, attempts: max(1, plan.attempts), lastAnswer: last)
     }
 
+    /// A report as the provider sends it: the body as it is, or rendered through the plan's webhook.
+    static func request(for body: [UInt8], plan: PushPlan) throws(PushError) -> HTTPClientRequest {
+        guard let webhook = plan.webhook else {
+            var request = HTTPClientRequest(url: plan.url)
+            request.method = .POST
+            request.headers.add(name: "content-type", value: "application/json")
+            request.headers.add(name: "user-agent", value: "calldash-push")
+            request.body = .bytes(ByteBuffer(bytes: body))
+            return request
+        }
+        let values: TemplateValues
+        do {
+            let parsed = try DeliveryParser().parse(query: [], contentType: nil, body: body)
+            values = TemplateValues(fields: parsed.fields, id: parsed.extra.first { $0.name == "id" }?.value)
+        } catch {
+            throw PushError("report not readable: \(error.reason)")
+        }
+        let rendered: RenderedRequest
+        do { rendered = try webhook.render(values, secrets: plan.secrets) } catch { throw PushError("render: \(error.description)") }
+        guard let origin = RenderedRequest.target(of: rendered.url)?.origin, let to = RenderedRequest.target(of: plan.url) else {
+            throw PushError("render: \"\(rendered.maskedURL)\" is not an absolute http(s) URL")
+        }
+        var request = HTTPClientRequest(url: "\(to.scheme)://\(to.authority)\(origin)")
+        request.method = HTTPMethod(rawValue: rendered.method)
+        for h in rendered.headers { request.headers.add(name: h.name, value: h.value) }
+        if !request.headers.contains(name: "user-agent") { request.headers.add(name: "user-agent", value: "calldash-push") }
+        if !rendered.body.isEmpty { request.body = .bytes(ByteBuffer(bytes: rendered.body)) }
+        return request
+    }
+
     static func describe(_ error: Error) -> String {
         if let e = error as? HTTPClientError {
             if e == .connectTimeout { return "connect timeout" }
@@ -105,4 +136,10 @@ public final class Pusher: Sendable {
         if text.contains("Connection refused") || text.contains("connectionRefused") { return "connection refused" }
         return text.count > 60 ? String(text.prefix(60)) + "…" : text
     }
+}
+
+/// Why a report could not be turned into a request (it is counted as not delivered).
+public struct PushError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ d: String) { description = d }
 }

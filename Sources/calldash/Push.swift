@@ -30,6 +30,12 @@ struct Push: AsyncParsableCommand {
     @Option(help: "Seed for synthetic reports (default: random).")
     var seed: UInt64?
 
+    @Option(help: ArgumentHelp("Send each report as this compose webhook renders it (its id, or a .json file); --to then gives scheme, host and port.", valueName: "id|file"))
+    var webhook: String?
+
+    @Option(help: ArgumentHelp("Folder of webhook files.", valueName: "dir"))
+    var webhooks: String?
+
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
@@ -57,7 +63,11 @@ struct Push: AsyncParsableCommand {
             source = .given(bodies)
             total = count ?? bodies.count
         }
-        let plan = PushPlan(url: to, count: total, rate: rate, attempts: attempts, concurrency: concurrency)
+        var plan = PushPlan(url: to, count: total, rate: rate, attempts: attempts, concurrency: concurrency)
+        if let webhook {
+            plan.webhook = try WebhookFiles.load(webhook, folder: webhooks)
+            plan.secrets = SecretSource(environment: ProcessInfo.processInfo.environment)
+        }
         let pusher = Pusher()
         let verbose = !quiet && !json
         let summary = await pusher.push(plan, source: source) { d in

@@ -23,16 +23,7 @@ struct Render: ParsableCommand {
     var reveal = false
 
     func run() throws {
-        let path: String
-        if webhook.contains("/") || webhook.hasSuffix(".json") {
-            path = webhook
-        } else {
-            guard Int(webhook) != nil else { throw Failure("--webhook: \"\(webhook)\" is neither an id nor a .json file") }
-            path = (webhooks ?? Paths.defaultWebhooks) + "/\(webhook).json"
-        }
-        guard let bytes = FileManager.default.contents(atPath: path) else { throw Failure("cannot read the webhook file \(path)") }
-        let hook: Webhook
-        do { hook = try Webhook(file: Array(bytes), path: path) } catch { throw Failure(error.description) }
+        let hook = try WebhookFiles.load(webhook, folder: webhooks)
         let values = try callValues()
         let request: RenderedRequest
         do {

@@ -52,3 +52,42 @@ struct RenderTests {
         #expect(r2.stderr == "calldash: header Authorization, column 8: secret %token% is not set: export CALLDASH_SECRET_TOKEN\n")
     }
 }
+
+@Suite("calldash push --webhook, as built")
+struct PushWebhookTests {
+    @Test("push --webhook sends the rendered request to --to's host, keeping the rendered path and query")
+    func pushThroughWebhook() throws {
+        let dir = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+        { "id": 3, "name": "crm", "method": "PUT", "format": "form",
+          "url": "https://crm.example/hooks/{{id}}?status={{status}}",
+          "headers": [ { "name": "Authorization", "value": "Bearer %token%" } ],
+          "body": [ { "key": "message_status", "value": "{{status}}" }, { "key": "callee", "value": "{{to}}" } ] }
+        """.write(toFile: dir + "/3.json", atomically: true, encoding: .utf8)
+        try #"{"mid":"W-1","status":"NO ANSWER","to":"0919"}"#.write(toFile: dir + "/r.json", atomically: true, encoding: .utf8)
+        let serve = try CalldashProcess(["serve", "--port", "0", "--no-journal"])
+        let port = try #require(serve.listeningPort())
+        let push = try CalldashProcess(
+            ["push", "--to", "http://127.0.0.1:\(port)", "--webhook", "3", "--webhooks", dir, "--report", dir + "/r.json", "--json"],
+            environment: ["CALLDASH_SECRET_TOKEN": "t0k"])
+        #expect(push.exitCode() == 0, "\(push.stderr)")
+        #expect(push.stdout == #"{"sent":1,"delivered":1,"failed":0,"attempts":1}"# + "\n")
+        #expect(serve.wait { $0.stdout.contains("\"seq\":1") })
+        let line = serve.stdout
+        #expect(line.contains(#""method":"PUT","path":"/hooks/W-1""#), "\(line)")
+        #expect(line.contains(#""query":[{"name":"status","value":"NO ANSWER"}]"#), "\(line)")
+        #expect(line.contains(#""extra":{"message_status":"NO ANSWER","callee":"0919"}"#), "\(line)")
+        #expect(line.contains(#""content_type":"application/x-www-form-urlencoded""#), "\(line)")
+    }
+
+    @Test("a report the webhook cannot render is counted as failed, with the reason")
+    func unrenderable() throws {
+        let dir = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try #"{"url": "https://x/a", "headers": [{"name": "Authorization", "value": "Bearer %token%"}]}"#.write(toFile: dir + "/1.json", atomically: true, encoding: .utf8)
+        let r = try runCalldash(["push", "--to", "http://127.0.0.1:9", "--webhook", dir + "/1.json"])
+        #expect(r.code == 1)
+        #expect(r.stderr.contains("render: header Authorization, column 8: secret %token% is not set: export CALLDASH_SECRET_TOKEN"), "\(r.stderr)")
+    }
+}
