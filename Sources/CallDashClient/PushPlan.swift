@@ -19,7 +19,7 @@ public struct PushPlan: Sendable {
     public var timeout: TimeAmount
     /// When set, each report is sent as this compose webhook renders it, to `url`'s scheme,
     /// host and port with the rendered path and query.
-    public var webhook: Webhook?
+    public var webhook: CompiledWebhook?
     /// Where the webhook's `%secrets%` come from.
     public var secrets = SecretSource(environment: [:])
 

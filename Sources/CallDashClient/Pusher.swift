@@ -108,8 +108,7 @@ public final class Pusher: Sendable {
         }
         let values: TemplateValues
         do {
-            let parsed = try DeliveryParser().parse(query: [], contentType: nil, body: body)
-            values = TemplateValues(fields: parsed.fields, id: parsed.extra.first { $0.name == "id" }?.value)
+            values = try TemplateValues(report: body)
         } catch {
             throw PushError("report not readable: \(error.reason)")
         }

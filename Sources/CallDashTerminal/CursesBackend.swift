@@ -21,11 +21,9 @@ final class CursesBackend {
         wclear(cd_stdscr())
     }
 
-    /// Draws `buffer`; returns how many cells were written.
-    @discardableResult
-    func present(_ buffer: CellBuffer) -> Int {
+    /// Draws `buffer`.
+    func present(_ buffer: CellBuffer) {
         let full = previous.map { $0.width != buffer.width || $0.height != buffer.height } ?? true
-        var written = 0
         var wide = [wchar_t](repeating: 0, count: 8)
         for y in 0..<buffer.height {
             for x in 0..<buffer.width {
@@ -47,13 +45,11 @@ final class CursesBackend {
                     var replacement: [wchar_t] = [0xFFFD, 0]
                     _ = cd_put(Int32(y), Int32(x), &replacement, attrs, pair)
                 }
-                written += 1
             }
         }
         previous = buffer
         wnoutrefresh(cd_stdscr())
         doupdate()
-        return written
     }
 
     private func attributes(_ style: Style) -> (attr_t, Int16) {

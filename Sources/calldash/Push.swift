@@ -65,15 +65,21 @@ struct Push: AsyncParsableCommand {
         }
         var plan = PushPlan(url: to, count: total, rate: rate, attempts: attempts, concurrency: concurrency)
         if let webhook {
-            plan.webhook = try WebhookFiles.load(webhook, folder: webhooks)
+            do {
+                plan.webhook = try CompiledWebhook(WebhookFiles.load(webhook, folder: webhooks))
+            } catch let error as TemplateError {
+                throw Failure(error.description)
+            }
             plan.secrets = SecretSource(environment: ProcessInfo.processInfo.environment)
         }
         let pusher = Pusher()
         let verbose = !quiet && !json
         let summary = await pusher.push(plan, source: source) { d in
-            if verbose, !d.delivered {
-                Output.line("report \(d.index + 1): not delivered after \(d.attempts) attempt(s), last answer \(d.lastAnswer)", fd: 2)
-            }
+            guard verbose, !d.delivered else { return }
+            // No attempt means the report never became a request (it could not be read or rendered).
+            Output.line(d.attempts == 0
+                ? "report \(d.index + 1): not sent: \(d.lastAnswer)"
+                : "report \(d.index + 1): not delivered after \(d.attempts) attempt(s), last answer \(d.lastAnswer)", fd: 2)
         }
         await pusher.shutdown()
         Output.line(json ? summary.json : summary.text)

@@ -46,8 +46,7 @@ struct Render: ParsableCommand {
         guard let report else { return TemplateValues(fields: Self.sample) }
         guard let bytes = FileManager.default.contents(atPath: report) else { throw Failure("cannot read the report file \(report)") }
         do {
-            let parsed = try DeliveryParser().parse(query: [], contentType: nil, body: Array(bytes))
-            return TemplateValues(fields: parsed.fields, id: parsed.extra.first { $0.name == "id" }?.value)
+            return try TemplateValues(report: Array(bytes))
         } catch {
             throw Failure("\(report): \(error.reason)")
         }

@@ -11,7 +11,10 @@ enum WebhookFiles {
             guard Int(choice) != nil else { throw Failure("--webhook: \"\(choice)\" is neither an id nor a .json file") }
             path = (folder ?? Paths.defaultWebhooks) + "/\(choice).json"
         }
-        guard let bytes = FileManager.default.contents(atPath: path) else { throw Failure("cannot read the webhook file \(path)") }
+        guard let bytes = FileManager.default.contents(atPath: path) else {
+            let hint = path == choice ? "" : " (--webhooks DIR names another folder)"
+            throw Failure("cannot read the webhook file \(path)\(hint)")
+        }
         do { return try Webhook(file: Array(bytes), path: path) } catch { throw Failure(error.description) }
     }
 }

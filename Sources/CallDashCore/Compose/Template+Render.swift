@@ -11,8 +11,17 @@ public struct TemplateValues: Sendable, Equatable {
 
     /// The values of a received call (an `id` key among its other keys counts as its id).
     public init(_ record: DeliveryRecord) {
-        self.init(fields: record.fields, id: record.extra.first { $0.name == "id" }?.value)
+        self.init(fields: record.fields, id: Self.id(in: record.extra))
     }
+
+    /// The values of a report as the provider sends it (a JSON object or a form), read as the
+    /// receiver reads a delivery.
+    public init(report body: [UInt8]) throws(Rejection) {
+        let parsed = try DeliveryParser().parse(query: [], contentType: nil, body: body)
+        self.init(fields: parsed.fields, id: Self.id(in: parsed.extra))
+    }
+
+    private static func id(in extra: [NameValue]) -> String? { extra.first { $0.name == "id" }?.value }
 
     /// The call's value for a variable; nil when the call does not carry it.
     public func value(of name: String) -> String? {

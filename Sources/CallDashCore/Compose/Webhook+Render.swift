@@ -13,27 +13,55 @@ public struct RenderedRequest: Equatable, Sendable {
 }
 
 extension Webhook {
+    /// Renders once; to render for many calls, compile once with `CompiledWebhook`.
     public func render(_ values: TemplateValues, secrets: SecretSource) throws(TemplateError) -> RenderedRequest {
-        var empty: [String] = []
-        func text(_ source: String, _ field: String, _ context: TemplateContext) throws(TemplateError) -> RenderedText {
-            let r = try Template(source, field: field).render(values, secrets: secrets, context: context)
-            empty += r.emptyVariables
-            return r
-        }
-        var url = try text(self.url, "url", .urlPath)
-        var headers: [NameValue] = [], masked: [NameValue] = []
-        for h in self.headers {
+        try CompiledWebhook(self).render(values, secrets: secrets)
+    }
+}
+
+/// A webhook with its templates parsed and its header names checked, rendered for many calls
+/// (`push --webhook`, the live preview) without parsing them again.
+public struct CompiledWebhook: Sendable {
+    public let webhook: Webhook
+    let url: Template
+    let headers: [(name: String, value: Template)]
+    let body: [(key: String, value: Template)]
+
+    public init(_ webhook: Webhook) throws(TemplateError) {
+        self.webhook = webhook
+        url = try Template(webhook.url, field: "url")
+        var headers: [(name: String, value: Template)] = []
+        for h in webhook.headers {
             guard !h.name.isEmpty, h.name.utf8.allSatisfy(Self.isTokenByte) else {
                 throw TemplateError(field: "header \(h.name)", column: 1, problem: "\"\(h.name)\" is not a valid header name")
             }
-            let v = try text(h.value, "header \(h.name)", .header)
+            headers.append((h.name, try Template(h.value, field: "header \(h.name)")))
+        }
+        self.headers = headers
+        var body: [(key: String, value: Template)] = []
+        for b in webhook.body { body.append((b.name, try Template(b.value, field: "body key \(b.name)"))) }
+        self.body = body
+    }
+
+    public func render(_ values: TemplateValues, secrets: SecretSource) throws(TemplateError) -> RenderedRequest {
+        let method = webhook.method, format = webhook.format
+        var empty: [String] = []
+        func text(_ t: Template, _ context: TemplateContext) throws(TemplateError) -> RenderedText {
+            let r = try t.render(values, secrets: secrets, context: context)
+            empty += r.emptyVariables
+            return r
+        }
+        var url = try text(self.url, .urlPath)
+        var headers: [NameValue] = [], masked: [NameValue] = []
+        for h in self.headers {
+            let v = try text(h.value, .header)
             headers.append(NameValue(h.name, v.text))
             masked.append(NameValue(h.name, v.masked))
         }
         // Body values, each rendered for the context its format puts it in.
         let context: TemplateContext = method == .GET ? .urlQuery : [.json: .jsonString, .form: .formValue, .multipart: .multipartValue][format]!
         var pairs: [(key: String, value: RenderedText)] = []
-        for b in body { pairs.append((b.name, try text(b.value, "body key \(b.name)", context))) }
+        for b in self.body { pairs.append((b.key, try text(b.value, context))) }
 
         var body: [UInt8] = [], maskedBody: [UInt8] = []
         var contentType: String?

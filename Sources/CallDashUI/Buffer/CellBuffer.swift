@@ -27,15 +27,6 @@ public struct CellBuffer: Equatable, Sendable {
         }
     }
 
-    /// Changes the style of the cells in `rect`, keeping their text.
-    public mutating func restyle(_ rect: Rect, _ style: Style) {
-        let r = clip(rect)
-        guard !r.isEmpty else { return }
-        for y in r.y..<r.maxY {
-            for x in r.x..<r.maxX { cells[y * width + x].style = style }
-        }
-    }
-
     /// Draws `text` from (x, y), at most `maxWidth` columns, made safe first; a wide character
     /// that does not fit leaves a blank. With `ellipsis`, text cut short ends in "…".
     /// Returns the columns used.

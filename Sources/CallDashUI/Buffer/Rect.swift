@@ -29,7 +29,4 @@ public struct Rect: Equatable, Sendable {
         let n = min(max(0, n), width)
         return (Rect(x: x, y: y, width: n, height: height), Rect(x: x + n, y: y, width: width - n, height: height))
     }
-
-    /// Shrunk by `n` cells on every side.
-    public func inset(_ n: Int) -> Rect { Rect(x: x + n, y: y + n, width: width - 2 * n, height: height - 2 * n) }
 }

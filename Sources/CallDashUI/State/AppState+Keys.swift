@@ -141,7 +141,7 @@ extension AppState {
             rebuildDetail()
         case .char("y"):
             guard let url = recordingURL() else { return [] }
-            say("copied the recording URL (OSC 52)")
+            say("copied the recording URL (to the terminal's clipboard, OSC 52)")
             return [.copy(url)]
         case .char("o"):
             guard let url = recordingURL() else { return [] }

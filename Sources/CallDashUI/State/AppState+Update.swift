@@ -102,7 +102,6 @@ extension AppState {
         selectedSeq = seq(ofRow: cursor)
         guard detail.seq != selectedSeq else { return [] }
         detail = DetailState()
-        detail.raw = false
         detail.seq = selectedSeq
         guard let summary = selected else { return [] }
         return [.loadRecord(summary)]

@@ -19,14 +19,6 @@ public enum TextWidth {
         return n
     }
 
-    /// Zero-width scalars that may follow a base character in one cell.
-    static func isCombining(_ s: Unicode.Scalar) -> Bool {
-        switch s.properties.generalCategory {
-        case .nonspacingMark, .enclosingMark, .spacingMark: true
-        default: s.value == 0x200D || (0xFE00...0xFE0F).contains(s.value)
-        }
-    }
-
     static func isWide(_ s: Unicode.Scalar) -> Bool {
         let v = s.value
         var lo = 0, hi = wide.count - 1

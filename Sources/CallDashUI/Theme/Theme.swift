@@ -2,19 +2,18 @@
 /// any part of it.
 public struct Theme: Equatable, Sendable {
     public var name: String
-    private var styles: [Style]
+    private var styles: [ThemeRole: Style]
 
+    /// Every theme starts from `dark`, which sets every role.
     public subscript(role: ThemeRole) -> Style {
-        get { styles[Self.slot(role)] }
-        set { styles[Self.slot(role)] = newValue }
+        get { styles[role] ?? .plain }
+        set { styles[role] = newValue }
     }
-
-    private static func slot(_ role: ThemeRole) -> Int { ThemeRole.allCases.firstIndex(of: role)! }
 
     /// Colours dropped, attributes kept: what `NO_COLOR` asks for.
     public var withoutColors: Theme {
         var t = self
-        t.styles = styles.map(\.withoutColors)
+        t.styles = styles.mapValues(\.withoutColors)
         // Without colour the cursor must still show.
         t[.listCursor].attributes.insert(.reverse)
         t[.listCursorUnfocused].attributes.insert(.underline)
@@ -23,7 +22,7 @@ public struct Theme: Equatable, Sendable {
 
     /// The built-in dark theme, used as-is or under a theme file.
     public static let dark: Theme = {
-        var t = Theme(name: "dark", styles: Array(repeating: .plain, count: ThemeRole.allCases.count))
+        var t = Theme(name: "dark", styles: Dictionary(uniqueKeysWithValues: ThemeRole.allCases.map { ($0, Style.plain) }))
         let gray = Color.palette(244), dimGray = Color.palette(240)
         t[.headerTitle] = Style(fg: .palette(16), bg: .palette(39), .bold)
         t[.headerText] = Style(fg: .palette(252))

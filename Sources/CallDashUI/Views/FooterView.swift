@@ -1,3 +1,5 @@
+import CallDashCore
+
 /// The bottom bar: the search being typed, a message, or the keys that matter; always "N of M".
 enum FooterView {
     static func render(_ s: AppState, _ t: Theme, in area: Rect, into b: inout CellBuffer) {
@@ -47,7 +49,7 @@ enum FooterView {
     }
 }
 
-/// Names of the status filter slots (`StoreCounts.slot`).
+/// Names of the status filter slots (`StoreCounts.slot`): the known statuses, then the two others.
 enum CallStatusNames {
-    static let all = ["ANSWER", "NOANSWER", "BUSY", "CANCEL", "FAILED", "CONGESTION", "CHANUNAVAIL", "other", "no status"]
+    static let all = CallStatus.allCases.map(\.rawValue) + ["other", "no status"]
 }
