@@ -42,11 +42,6 @@ public enum ReportSource: Sendable {
     case given([[UInt8]])
 }
 
-/// The provider's verdict on one answer: only 200 and 202 count as delivered.
-public enum ProviderRule {
-    public static func delivered(_ status: Int) -> Bool { status == 200 || status == 202 }
-}
-
 /// How a push went, as `--json` prints it.
 public struct PushSummary: Sendable, Equatable {
     public var sent = 0

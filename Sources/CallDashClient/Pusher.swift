@@ -6,7 +6,7 @@ import NIOHTTP1
 
 /// Plays the provider: POSTs reports with retries and the 200/202 rule.
 public final class Pusher: Sendable {
-    private let client: HTTPClient
+    let client: HTTPClient
 
     public init() {
         var configuration = HTTPClient.Configuration()
@@ -114,15 +114,7 @@ public final class Pusher: Sendable {
         }
         let rendered: RenderedRequest
         do { rendered = try webhook.render(values, secrets: plan.secrets) } catch { throw PushError("render: \(error.description)") }
-        guard let origin = RenderedRequest.target(of: rendered.url)?.origin, let to = RenderedRequest.target(of: plan.url) else {
-            throw PushError("render: \"\(rendered.maskedURL)\" is not an absolute http(s) URL")
-        }
-        var request = HTTPClientRequest(url: "\(to.scheme)://\(to.authority)\(origin)")
-        request.method = HTTPMethod(rawValue: rendered.method)
-        for h in rendered.headers { request.headers.add(name: h.name, value: h.value) }
-        if !request.headers.contains(name: "user-agent") { request.headers.add(name: "user-agent", value: "calldash-push") }
-        if !rendered.body.isEmpty { request.body = .bytes(ByteBuffer(bytes: rendered.body)) }
-        return request
+        return try rendered.clientRequest(to: plan.url)
     }
 
     static func describe(_ error: Error) -> String {

@@ -17,12 +17,15 @@ public struct ReceiverConfiguration: Sendable {
     public var requestTimeout: TimeAmount
     /// Event-loop threads; the default is one per core.
     public var threads: Int
+    /// Compose webhooks that payloads are mapped back through (`--webhooks`).
+    public var webhooks: WebhookRegistry?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, respondCode: Int = 200, token: String? = nil,
         limits: DeliveryLimits = DeliveryLimits(), idleTimeout: TimeAmount = .seconds(60),
-        requestTimeout: TimeAmount = .seconds(30), threads: Int = System.coreCount
+        requestTimeout: TimeAmount = .seconds(30), threads: Int = System.coreCount, webhooks: WebhookRegistry? = nil
     ) {
+        self.webhooks = webhooks
         self.host = host
         self.port = port
         self.respondCode = respondCode

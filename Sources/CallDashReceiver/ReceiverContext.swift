@@ -17,7 +17,7 @@ final class ReceiverContext: Sendable {
         self.configuration = configuration
         self.recorder = recorder
         self.logger = logger
-        parser = DeliveryParser(limits: configuration.limits, multipart: MultipartKitFieldDecoder())
+        parser = DeliveryParser(limits: configuration.limits, multipart: MultipartKitFieldDecoder(), webhooks: configuration.webhooks)
         expectedAuthorization = configuration.token.map { "Bearer \($0)" }
     }
 

@@ -142,9 +142,10 @@ final class ReceiverHandler: ChannelInboundHandler {
                 }
             }
             if let problem = shared.authorizationProblem(head.headers) { throw Rejection(401, problem) }
-            let parsed = try shared.parser.parse(query: record.query, contentType: record.contentType, body: record.raw)
+            let parsed = try shared.parser.parse(path: record.path, query: record.query, contentType: record.contentType, body: record.raw)
             record.fields = parsed.fields
             record.extra = parsed.extra
+            record.webhook = parsed.webhook
             record.responseCode = shared.configuration.respondCode
         } catch {
             record.outcome = .rejected

@@ -1,4 +1,5 @@
 import CNcursesw
+import CallDashCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,6 +30,8 @@ final class CursesScreen {
         } else {
             colors = 0
         }
+        // Bracketed paste: pasted text arrives marked, so it is inserted as text, not run as keys.
+        FileDescriptorOutput.writeAll(1, Array("\u{1B}[?2004h".utf8))
     }
 
     var width: Int { Int(cd_cols()) }
@@ -38,6 +41,7 @@ final class CursesScreen {
     func end() {
         guard !ended else { return }
         ended = true
+        FileDescriptorOutput.writeAll(1, Array("\u{1B}[?2004l".utf8))
         endwin()
     }
 

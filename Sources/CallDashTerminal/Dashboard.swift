@@ -54,6 +54,7 @@ public final class Dashboard: Sendable {
         var lastFrame: Int64 = 0
         var lastTick = Self.monotonicMillis()
         var dirty = true
+        var decoder = InputDecoder()
         var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0), pollfd(fd: wake.readFD, events: Int16(POLLIN), revents: 0)]
 
         // Runs an event and its effects, then whatever those posted (a record read back from
@@ -84,15 +85,23 @@ public final class Dashboard: Sendable {
             if fds[1].revents != 0 { wake.drain() }
 
             var running = true
+            var keys: [Key] = []
+            func typed() {
+                for k in decoder.decode(keys) where running { running = handle(.key(k)) }
+                keys = []
+            }
             for input in KeyReader.drain() where running {
+                if case let .key(k) = input { keys.append(k); continue }
+                typed()
                 switch input {
-                case let .key(k): running = handle(.key(k))
+                case .key: break
                 case let .mouse(m): running = handle(.mouse(m))
                 case .resized:
                     backend.invalidate()
                     running = handle(.resize(width: screen.width, height: screen.height))
                 }
             }
+            typed()
             for event in inbox.withLock({ e in defer { e.removeAll() }; return e }) where running {
                 running = handle(event)
             }
@@ -115,7 +124,7 @@ public final class Dashboard: Sendable {
                     if frame.width != state.width || frame.height != state.height {
                         frame = CellBuffer(width: state.width, height: state.height)
                     }
-                    CallsScreen.render(state, into: &frame)
+                    AppScreen.render(state, into: &frame)
                     backend.present(frame)
                     lastFrame = Self.monotonicMillis()
                     dirty = false

@@ -55,7 +55,13 @@ enum KeyReader {
         case KEY_RESIZE: return .resized
         case KEY_MOUSE: return mouse()
         case KEY_F0 + 1...KEY_F0 + 12: return .key(.function(Int(code - KEY_F0)))
-        default: return nil
+        default:
+            // Ctrl-arrows have no fixed codes; terminfo names them kLFT5 and kRIT5.
+            switch keyname(code).map({ String(cString: $0) }) {
+            case "kLFT5": return .key(.wordLeft)
+            case "kRIT5": return .key(.wordRight)
+            default: return nil
+            }
         }
     }
 

@@ -14,6 +14,11 @@ struct DashboardEffects: Sendable {
     let logger: Logger
     /// Where exports are written.
     let exportDirectory: String
+    let webhooks: WebhookWatcher
+    /// Sends Compose's tests.
+    let pusher: Pusher
+    /// The embedded receiver, where "send to itself" goes.
+    let selfURL: String
 
     func perform(_ effect: Effect) {
         switch effect {
@@ -33,6 +38,29 @@ struct DashboardEffects: Sendable {
         case let .export(format, seqs):
             let snapshot = recorder.store.snapshot()
             DispatchQueue.global().async { export(format, seqs, snapshot) }
+        case .reloadWebhooks:
+            webhooks.reload()
+            dashboard.post(.webhooksLoaded(webhooks.entries))
+        case let .saveWebhook(webhook, file, expected, overwrite):
+            let result = Result { () throws(WebhookFolder.Failure) in
+                try webhooks.folder.save(webhook, to: file, expected: overwrite ? WebhookFolder.stamp(of: file) : expected)
+            }
+            logger.info("save \(file): \(result.map { _ in "ok" })")
+            dashboard.post(.webhookSaved(file: file, webhook, result))
+            perform(.reloadWebhooks)
+        case let .deleteWebhook(file, expected):
+            var failure: WebhookFolder.Failure?
+            do { try webhooks.folder.delete(file, expected: expected) } catch { failure = error }
+            dashboard.post(.webhookDeleted(file: file, failure: failure))
+            perform(.reloadWebhooks)
+        case let .sendTest(request, webhook, toSelf):
+            if toSelf { webhooks.registry.include(draft: webhook) }
+            let (dashboard, pusher, logger, base) = (dashboard, pusher, logger, toSelf ? selfURL : nil)
+            Task {
+                let verdict = await pusher.sendOnce(request, to: base, timeout: .seconds(10))
+                logger.info("test send \(request.method) \(request.maskedURL): \(verdict.status.map(String.init) ?? verdict.failure ?? "")")
+                dashboard.post(.testSent(verdict, toSelf: toSelf))
+            }
         case .quit, .copy:
             break
         }

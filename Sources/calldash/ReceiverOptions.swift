@@ -38,6 +38,9 @@ struct ReceiverOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Seconds a request may take to arrive whole before it is answered 408.", valueName: "seconds"))
     var requestTimeout = 30
 
+    @Option(help: ArgumentHelp("Compose webhooks folder: payloads they produce are mapped back to the standard fields.", valueName: "dir"))
+    var webhooks: String?
+
     @Option(help: "Event-loop threads (default: one per core; watch leaves one core to the dashboard).")
     var threads: Int?
 
@@ -56,14 +59,21 @@ struct ReceiverOptions: ParsableArguments {
 
     var journalPath: String? { noJournal ? nil : (journal ?? Paths.defaultJournal) }
 
+    var webhooksPath: String { webhooks ?? Paths.defaultWebhooks }
+
+    /// Where this machine reaches the receiver (a wildcard address means loopback).
+    func localURL(port: Int) -> String {
+        "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
+    }
+
     /// The receiver's settings. Without `--threads` it takes every core, or all but one when
     /// `sparingACore`: the dashboard's UI thread then keeps answering keys within a frame while
     /// the receiver is saturated (measured in scripts/bench-ui).
-    func configuration(sparingACore: Bool = false) -> ReceiverConfiguration {
+    func configuration(sparingACore: Bool = false, webhooks registry: WebhookRegistry? = nil) -> ReceiverConfiguration {
         ReceiverConfiguration(
             host: host, port: port, respondCode: respond, token: token,
             limits: DeliveryLimits(maxBodyBytes: maxBody), idleTimeout: .seconds(Int64(idleTimeout)),
             requestTimeout: .seconds(Int64(requestTimeout)),
-            threads: threads ?? max(1, System.coreCount - (sparingACore ? 1 : 0)))
+            threads: threads ?? max(1, System.coreCount - (sparingACore ? 1 : 0)), webhooks: registry)
     }
 }

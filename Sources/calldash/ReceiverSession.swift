@@ -8,9 +8,11 @@ struct ReceiverSession {
     let receiver: Receiver
     let port: Int
     let replay: ReplayResult
+    let webhooks: WebhookWatcher
+    private let watching: Task<Void, Never>
 
-    /// Replays the journal, opens it for appending and starts listening.
-    /// Warnings (a torn journal line) go to `warn`.
+    /// Replays the journal, opens it for appending, reads the webhooks folder and starts listening.
+    /// Warnings (a torn journal line, a broken webhook file) go to `warn`.
     static func start(_ options: ReceiverOptions, sparingACore: Bool = false, logger: Logger, warn: (String) -> Void) async throws -> ReceiverSession {
         let store = ReportStore(capacity: options.capacity)
         var journal: Journal?
@@ -22,13 +24,18 @@ struct ReceiverSession {
         let recorder = Recorder(
             store: store, journal: journal, lastSeq: replay.lastSeq,
             redactor: SecretRedactor(secrets: options.token.map { [$0] } ?? []))
-        let receiver = Receiver(configuration: options.configuration(sparingACore: sparingACore), recorder: recorder, logger: logger)
+        let webhooks = WebhookWatcher(path: options.webhooksPath)
+        for problem in webhooks.reload() { warn("webhook file not used: \(problem)") }
+        let configuration = options.configuration(sparingACore: sparingACore, webhooks: webhooks.registry)
+        let receiver = Receiver(configuration: configuration, recorder: recorder, logger: logger)
         let port = try await receiver.start()
-        return ReceiverSession(recorder: recorder, receiver: receiver, port: port, replay: replay)
+        let watching = Task { await webhooks.watch() }
+        return ReceiverSession(recorder: recorder, receiver: receiver, port: port, replay: replay, webhooks: webhooks, watching: watching)
     }
 
     /// Stops listening and makes sure the journal is on disk.
     func stop() async {
+        watching.cancel()
         await receiver.stop()
         recorder.journal?.flush()
     }

@@ -43,7 +43,7 @@ struct Render: ParsableCommand {
 
     /// The call's values: the report file parsed as the receiver parses a delivery, or the sample.
     private func callValues() throws -> TemplateValues {
-        guard let report else { return TemplateValues(fields: Self.sample) }
+        guard let report else { return TemplateValues.sample }
         guard let bytes = FileManager.default.contents(atPath: report) else { throw Failure("cannot read the report file \(report)") }
         do {
             return try TemplateValues(report: Array(bytes))
@@ -51,11 +51,4 @@ struct Render: ParsableCommand {
             throw Failure("\(report): \(error.reason)")
         }
     }
-
-    /// The provider's own example report.
-    static let sample = ReportFields([
-        .bridge: "918068280000", .from: "918919520000", .to: "918867130000", .source: "OBD", .mid: "1234-1333-00042",
-        .flowID: "123", .startAt: "2021-04-09 16:27:39", .endAt: "2021-04-09 16:27:55", .duration: "23",
-        .status: "ANSWER", .recordingURL: "https://youraudiofilelocation/",
-    ])
 }

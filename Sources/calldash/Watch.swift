@@ -50,8 +50,7 @@ struct Watch: AsyncParsableCommand {
         let pusher = Pusher()
         var provider: Task<Void, Never>?
         if demo {
-            let host = receiver.host == "0.0.0.0" ? "127.0.0.1" : receiver.host
-            let plan = PushPlan(url: "http://\(host):\(session.port)/ack/receive", count: nil, rate: demoRate, attempts: 3, concurrency: 4)
+            let plan = PushPlan(url: receiver.localURL(port: session.port) + "/ack/receive", count: nil, rate: demoRate, attempts: 3, concurrency: 4)
             provider = Task { _ = await pusher.push(plan, source: .synthetic(seed: UInt64.random(in: 0...UInt64.max))) }
         }
         if usePlain {
@@ -63,7 +62,7 @@ struct Watch: AsyncParsableCommand {
                 logger.warning("\(p)")
                 problems.insert(p, at: 0)
             }
-            try await dashboard(session, listen: listen, themes: catalog.themes, themeIndex: chosen.index, problems: problems, logger: logger)
+            try await dashboard(session, listen: listen, themes: catalog.themes, themeIndex: chosen.index, problems: problems, logger: logger, pusher: pusher)
         }
         provider?.cancel()
         _ = await provider?.value
@@ -72,7 +71,7 @@ struct Watch: AsyncParsableCommand {
     }
 
     /// The full-screen dashboard, on a thread of its own (it blocks in `poll`), until `q` or a signal.
-    private func dashboard(_ session: ReceiverSession, listen: String, themes: [Theme], themeIndex: Int, problems: [String], logger: Logger) async throws {
+    private func dashboard(_ session: ReceiverSession, listen: String, themes: [Theme], themeIndex: Int, problems: [String], logger: Logger, pusher: Pusher) async throws {
         let store = session.recorder.store
         let dashboard = try Dashboard(store: store)
         let subscription = session.recorder.subscribe(backlog: 0) { _ in dashboard.storeChanged() }
@@ -82,12 +81,17 @@ struct Watch: AsyncParsableCommand {
         } ?? "no journal: in memory only"
         var state = AppState(
             listen: listen, journal: journal, width: 80, height: 24, snapshot: store.snapshot(), themes: themes,
-            now: .now(), utcOffset: TimeZone.current.secondsFromGMT())
+            now: .now(), utcOffset: TimeZone.current.secondsFromGMT(),
+            compose: ComposeState(folder: receiver.webhooksPath, secrets: SecretSource(environment: ProcessInfo.processInfo.environment)))
+        _ = state.update(.webhooksLoaded(session.webhooks.entries))
+        session.webhooks.onChange { dashboard.post(.webhooksLoaded($0)) }
         state.themeIndex = themeIndex
         if let first = problems.first {
             _ = state.update(.message(problems.count > 1 ? "\(first) (+\(problems.count - 1) more in the log)" : first, isError: true))
         }
-        let effects = DashboardEffects(recorder: session.recorder, dashboard: dashboard, logger: logger, exportDirectory: FileManager.default.currentDirectoryPath)
+        let effects = DashboardEffects(
+            recorder: session.recorder, dashboard: dashboard, logger: logger, exportDirectory: FileManager.default.currentDirectoryPath,
+            webhooks: session.webhooks, pusher: pusher, selfURL: receiver.localURL(port: session.port))
         let useColor = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
         let initial = useColor ? state : state.withoutColors
         let signals = Task {

@@ -67,9 +67,26 @@ struct WebhookTests {
     @Test func aBadHeaderNameOrALineBreakInAHeaderIsNeverRendered() {
         var w = crm
         w.headers = [NameValue("X Bad", "1")]
-        #expect(throws: TemplateError(field: "header X Bad", column: 1, problem: "\"X Bad\" is not a valid header name")) { try w.render(call, secrets: secrets) }
+        #expect(throws: TemplateError(field: "header name X Bad", column: 1, problem: "\"X Bad\" is not a valid header name")) { try w.render(call, secrets: secrets) }
         w.headers = [NameValue("X-Status", "{{status}}")]
         let evil = TemplateValues(fields: ReportFields([.status: "A\r\nSet-Cookie: x"]))
         #expect(throws: TemplateError.self) { try w.render(evil, secrets: secrets) }
+    }
+
+    @Test func textTypedIntoABodyValueIsEscapedWithIt() throws {
+        var w = crm
+        w.body = [NameValue("note", #"say "hi" & {{to}}"#)]
+        #expect(String(decoding: try w.render(call, secrets: secrets).body, as: UTF8.self) == #"{"note":"say \"hi\" & 919876543210"}"#)
+        w.format = .form
+        #expect(String(decoding: try w.render(call, secrets: secrets).body, as: UTF8.self) == "note=say+%22hi%22+%26+919876543210")
+    }
+
+    @Test func aSpaceInTheUrlOrALineBreakTypedIntoAHeaderIsAnErrorAtItsColumn() {
+        var w = crm
+        w.url = "https://crm.example/a b"
+        #expect(throws: TemplateError(field: "url", column: 22, problem: "a URL cannot hold spaces or control characters: write %20 for a space")) { try w.render(call, secrets: secrets) }
+        w = crm
+        w.headers = [NameValue("X-A", "ok\nno")]
+        #expect(throws: TemplateError(field: "header X-A", column: 3, problem: "a header value cannot hold a line break or NUL")) { try w.render(call, secrets: secrets) }
     }
 }

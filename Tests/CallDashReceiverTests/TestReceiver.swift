@@ -17,7 +17,7 @@ struct TestReceiver {
 
     static func start(
         respond: Int = 200, token: String? = nil, limits: DeliveryLimits = DeliveryLimits(),
-        idle: TimeAmount = .seconds(60), requestTimeout: TimeAmount = .seconds(30), fsync: Bool = false
+        idle: TimeAmount = .seconds(60), requestTimeout: TimeAmount = .seconds(30), fsync: Bool = false, webhooks: WebhookRegistry? = nil
     ) async throws -> TestReceiver {
         let dir = NSTemporaryDirectory() + "calldash-receiver-" + UUID().uuidString
         let store = ReportStore(capacity: 10_000)
@@ -25,7 +25,7 @@ struct TestReceiver {
         let recorder = Recorder(store: store, journal: journal, lastSeq: 0, redactor: SecretRedactor(secrets: token.map { [$0] } ?? []))
         let configuration = ReceiverConfiguration(
             host: "127.0.0.1", port: 0, respondCode: respond, token: token, limits: limits,
-            idleTimeout: idle, requestTimeout: requestTimeout, threads: 2)
+            idleTimeout: idle, requestTimeout: requestTimeout, threads: 2, webhooks: webhooks)
         let receiver = Receiver(configuration: configuration, recorder: recorder)
         let port = try await receiver.start()
         return TestReceiver(receiver: receiver, recorder: recorder, port: port, dir: dir)

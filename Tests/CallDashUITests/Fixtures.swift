@@ -96,7 +96,7 @@ struct Harness {
 
     var screen: CellBuffer {
         var b = CellBuffer(width: state.width, height: state.height)
-        CallsScreen.render(state, into: &b)
+        AppScreen.render(state, into: &b)
         return b
     }
 

@@ -21,6 +21,13 @@ public struct TemplateValues: Sendable, Equatable {
         self.init(fields: parsed.fields, id: Self.id(in: parsed.extra))
     }
 
+    /// The provider's own example report: what a preview shows before any call has arrived.
+    public static let sample = TemplateValues(fields: ReportFields([
+        .bridge: "918068280000", .from: "918919520000", .to: "918867130000", .source: "OBD", .mid: "1234-1333-00042",
+        .flowID: "123", .startAt: "2021-04-09 16:27:39", .endAt: "2021-04-09 16:27:55", .duration: "23",
+        .status: "ANSWER", .recordingURL: "https://youraudiofilelocation/",
+    ]))
+
     private static func id(in extra: [NameValue]) -> String? { extra.first { $0.name == "id" }?.value }
 
     /// The call's value for a variable; nil when the call does not carry it.
@@ -55,15 +62,18 @@ public struct RenderedText: Equatable, Sendable {
 
 extension Template {
     /// Renders for one call, escaping each value for `context`. In a URL, values before the
-    /// first `?` are path text and values after it query text.
-    public func render(_ values: TemplateValues, secrets: SecretSource, context: TemplateContext) throws(TemplateError) -> RenderedText {
+    /// first `?` are path text and values after it query text, and literal text is URL syntax,
+    /// kept as written. A body value is one value as a whole: `escapingLiterals` escapes its
+    /// literal text too, so a `"` or `&` typed into it cannot break the body.
+    public func render(_ values: TemplateValues, secrets: SecretSource, context: TemplateContext, escapingLiterals: Bool = false) throws(TemplateError) -> RenderedText {
         var out = RenderedText(text: "", masked: "", emptyVariables: [])
         var context = context
         for part in parts {
             switch part {
             case let .text(t):
-                out.text += t
-                out.masked += t
+                let literal = escapingLiterals ? (context.escape(t) ?? t) : t
+                out.text += literal
+                out.masked += literal
                 if context == .urlPath, t.contains("?") { context = .urlQuery }
             case let .variable(name, column):
                 let value = values.value(of: name) ?? ""

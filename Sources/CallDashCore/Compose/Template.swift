@@ -70,8 +70,8 @@ public struct Template: Equatable, Sendable {
         self.parts = parts
     }
 
-    static func isNameStart(_ c: Character) -> Bool { c == "_" || (c.isASCII && c.isLetter) }
-    static func isNameChar(_ c: Character) -> Bool { isNameStart(c) || (c.isASCII && c.isNumber) }
+    public static func isNameStart(_ c: Character) -> Bool { c == "_" || (c.isASCII && c.isLetter) }
+    public static func isNameChar(_ c: Character) -> Bool { isNameStart(c) || (c.isASCII && c.isNumber) }
 
     /// The secrets this template needs.
     public var secretNames: [String] {

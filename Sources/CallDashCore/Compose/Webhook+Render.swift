@@ -30,10 +30,16 @@ public struct CompiledWebhook: Sendable {
     public init(_ webhook: Webhook) throws(TemplateError) {
         self.webhook = webhook
         url = try Template(webhook.url, field: "url")
+        try Self.refuse(in: webhook.url, field: "url", "a URL cannot hold spaces or control characters: write %20 for a space") {
+            $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F
+        }
         var headers: [(name: String, value: Template)] = []
         for h in webhook.headers {
             guard !h.name.isEmpty, h.name.utf8.allSatisfy(Self.isTokenByte) else {
-                throw TemplateError(field: "header \(h.name)", column: 1, problem: "\"\(h.name)\" is not a valid header name")
+                throw TemplateError(field: "header name \(h.name)", column: 1, problem: "\"\(h.name)\" is not a valid header name")
+            }
+            try Self.refuse(in: h.value, field: "header \(h.name)", "a header value cannot hold a line break or NUL") {
+                $0 == "\r" || $0 == "\n" || $0 == "\0"
             }
             headers.append((h.name, try Template(h.value, field: "header \(h.name)")))
         }
@@ -46,8 +52,8 @@ public struct CompiledWebhook: Sendable {
     public func render(_ values: TemplateValues, secrets: SecretSource) throws(TemplateError) -> RenderedRequest {
         let method = webhook.method, format = webhook.format
         var empty: [String] = []
-        func text(_ t: Template, _ context: TemplateContext) throws(TemplateError) -> RenderedText {
-            let r = try t.render(values, secrets: secrets, context: context)
+        func text(_ t: Template, _ context: TemplateContext, literals: Bool = false) throws(TemplateError) -> RenderedText {
+            let r = try t.render(values, secrets: secrets, context: context, escapingLiterals: literals)
             empty += r.emptyVariables
             return r
         }
@@ -61,7 +67,7 @@ public struct CompiledWebhook: Sendable {
         // Body values, each rendered for the context its format puts it in.
         let context: TemplateContext = method == .GET ? .urlQuery : [.json: .jsonString, .form: .formValue, .multipart: .multipartValue][format]!
         var pairs: [(key: String, value: RenderedText)] = []
-        for b in self.body { pairs.append((b.key, try text(b.value, context))) }
+        for b in self.body { pairs.append((b.key, try text(b.value, context, literals: true))) }
 
         var body: [UInt8] = [], maskedBody: [UInt8] = []
         var contentType: String?
@@ -101,6 +107,13 @@ public struct CompiledWebhook: Sendable {
         return RenderedRequest(
             method: method.rawValue, url: url.text, headers: headers, body: body, maskedURL: url.masked,
             maskedHeaders: masked, maskedBody: maskedBody, emptyVariables: empty)
+    }
+
+    /// Literal text that cannot go on the wire, reported at its column.
+    private static func refuse(in source: String, field: String, _ problem: String, where bad: (Unicode.Scalar) -> Bool) throws(TemplateError) {
+        for (i, c) in source.enumerated() where c.unicodeScalars.contains(where: bad) {
+            throw TemplateError(field: field, column: i + 1, problem: problem)
+        }
     }
 
     /// RFC 9110 token characters, the only ones a header name may hold.

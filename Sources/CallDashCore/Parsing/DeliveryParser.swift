@@ -19,20 +19,26 @@ public struct DeliveryLimits: Sendable {
 public struct ParsedDelivery: Sendable, Equatable {
     public var fields: ReportFields
     public var extra: [NameValue]
+    /// The compose webhook whose keys filled the fields, if one claimed the delivery.
+    public var webhook: Int?
 }
 
 /// Turns a request's query string and body into report fields, or a rejection that says why.
 public struct DeliveryParser: Sendable {
     public var limits: DeliveryLimits
     public var multipart: (any MultipartFieldDecoder)?
+    /// The compose webhooks a payload may be mapped back through.
+    public var webhooks: WebhookRegistry?
 
-    public init(limits: DeliveryLimits = DeliveryLimits(), multipart: (any MultipartFieldDecoder)? = nil) {
+    public init(limits: DeliveryLimits = DeliveryLimits(), multipart: (any MultipartFieldDecoder)? = nil, webhooks: WebhookRegistry? = nil) {
         self.limits = limits
         self.multipart = multipart
+        self.webhooks = webhooks
     }
 
-    /// Merges query and body fields (the body wins a clash) and splits standard fields from extras.
-    public func parse(query: [NameValue], contentType: String?, body: [UInt8]) throws(Rejection) -> ParsedDelivery {
+    /// Merges query and body fields (the body wins a clash) and splits standard fields from
+    /// extras, through a compose webhook when one claims the delivery (see `WebhookMapping`).
+    public func parse(path: String = "/", query: [NameValue], contentType: String?, body: [UInt8]) throws(Rejection) -> ParsedDelivery {
         if body.count > limits.maxBodyBytes {
             throw Rejection(413, "body of \(body.count) bytes exceeds the \(limits.maxBodyBytes)-byte limit")
         }
@@ -59,6 +65,9 @@ public struct DeliveryParser: Sendable {
         }
         if merged.count > limits.maxFields {
             throw Rejection(400, "too many fields: \(merged.count) (the limit is \(limits.maxFields))")
+        }
+        if let mapping = webhooks?.mapping, !mapping.isEmpty, let mapped = mapping.map(path: path, pairs: merged) {
+            return ParsedDelivery(fields: mapped.fields, extra: mapped.extra, webhook: mapped.webhook)
         }
         var fields = ReportFields()
         var extra: [NameValue] = []

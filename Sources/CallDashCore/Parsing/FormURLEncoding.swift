@@ -26,6 +26,18 @@ public enum FormURLEncoding {
         return try s.withUTF8 { p in Result { () throws(Rejection) in try decode(p, what: what) } }.get()
     }
 
+    /// `%XX` escapes decoded, as in a URL path (a `+` stays a `+`); nil when malformed.
+    public static func percentDecoded(_ s: String) -> String? {
+        var out: [UInt8] = []
+        var bytes = s.utf8[...]
+        while let b = bytes.popFirst() {
+            guard b == UInt8(ascii: "%") else { out.append(b); continue }
+            guard let h = bytes.popFirst().flatMap(hexValue), let l = bytes.popFirst().flatMap(hexValue) else { return nil }
+            out.append(h << 4 | l)
+        }
+        return UTF8Validation.firstInvalidOffset(out) == nil ? String(decoding: out, as: UTF8.self) : nil
+    }
+
     private static func decodeComponent(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, what: String) throws(Rejection) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(range.count)

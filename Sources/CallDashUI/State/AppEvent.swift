@@ -15,6 +15,11 @@ public enum AppEvent: Sendable {
     case frame
     /// A line for the bottom bar from an effect (export written, browser opened, …).
     case message(String, isError: Bool)
+    /// The webhooks folder as read now (after a save, or because a file changed on disk).
+    case webhooksLoaded([WebhookFolder.Entry])
+    case webhookSaved(file: String, Webhook, Result<FileStamp, WebhookFolder.Failure>)
+    case webhookDeleted(file: String, failure: WebhookFolder.Failure?)
+    case testSent(SendVerdict, toSelf: Bool)
 }
 
 /// Why a record could not be read back from the journal.

@@ -14,6 +14,11 @@ extension AppState {
             }
             return []
         }
+        if case let .alt(c) = key, screen == .calls || compose.editor == nil {
+            // Esc and a key typed at once: outside a line editor both count.
+            return handle(.escape) + handle(.char(c))
+        }
+        if screen == .compose { return composeKey(key) }
         if searching { return searchKey(key) }
         if focus == .detail, let effects = detailKey(key) { return effects }
         return listKey(key)
@@ -42,6 +47,8 @@ extension AppState {
             while let c = f.text.last, c != " " { f.text.removeLast() }
         case let .char(c):
             f.text.append(c)
+        case let .paste(text):
+            f.text += text.filter { !$0.isNewline }
         case .up, .down, .pageUp, .pageDown:
             return applyPending() + listKey(key)
         default:
@@ -111,6 +118,8 @@ extension AppState {
             focus = .list
         case .char("/"):
             searching = true
+        case .char("c"):
+            return openCompose()
         case let .char(c) where ("1"..."9").contains(c):
             let slot = Int(String(c))! - 1
             if f.statuses.contains(slot) { f.statuses.remove(slot) } else { f.statuses.insert(slot) }

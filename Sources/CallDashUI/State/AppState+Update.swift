@@ -33,6 +33,7 @@ extension AppState {
                 detail.failure = f.reason
             }
             rebuildDetail()
+            if screen == .compose { refreshPreview() }
             return []
         case let .urlChecked(seq, result):
             checking.remove(seq)
@@ -43,6 +44,9 @@ extension AppState {
             return applyPending()
         case let .message(text, isError):
             say(text, isError: isError)
+            return []
+        case .webhooksLoaded, .webhookSaved, .webhookDeleted, .testSent:
+            composeEvent(event)
             return []
         }
     }

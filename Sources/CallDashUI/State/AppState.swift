@@ -48,13 +48,20 @@ public struct AppState: Sendable {
     public var themes: [Theme]
     public var themeIndex = 0
 
+    public var screen = Screen.calls
+    public var compose: ComposeState
+
     public struct Message: Equatable, Sendable {
         public var text: String
         public var isError: Bool
         public var until: Timestamp
     }
 
-    public init(listen: String, journal: String, width: Int, height: Int, snapshot: StoreSnapshot, themes: [Theme] = [.dark], now: Timestamp, utcOffset: Int = 0) {
+    public init(
+        listen: String, journal: String, width: Int, height: Int, snapshot: StoreSnapshot, themes: [Theme] = [.dark], now: Timestamp,
+        utcOffset: Int = 0, compose: ComposeState = ComposeState(folder: "", secrets: SecretSource(environment: [:]))
+    ) {
+        self.compose = compose
         self.listen = listen
         self.journal = journal
         self.width = width

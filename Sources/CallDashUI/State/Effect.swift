@@ -14,6 +14,15 @@ public enum Effect: Equatable, Sendable {
     case check(seq: UInt64, url: String)
     /// Write the reports shown (their seqs, in the order shown) to a file.
     case export(ExportFormat, seqs: [UInt64])
+    /// Read the webhooks folder again (answered with `.webhooksLoaded`).
+    case reloadWebhooks
+    /// Write a webhook to its file, unless the file's stamp is no longer `expected`;
+    /// `overwrite` writes over whatever is there (the user confirmed it).
+    case saveWebhook(Webhook, file: String, expected: FileStamp?, overwrite: Bool)
+    case deleteWebhook(file: String, expected: FileStamp)
+    /// Send a rendered request once: to its URL, or to the embedded receiver (`toSelf`), which
+    /// must then map it back through `webhook` even before it is saved.
+    case sendTest(RenderedRequest, webhook: Webhook, toSelf: Bool)
 }
 
 /// File formats for exporting what the list shows.

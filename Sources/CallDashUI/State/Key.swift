@@ -7,6 +7,12 @@ public enum Key: Equatable, Sendable {
     case pageUp, pageDown, home, end
     case enter, escape, tab, backTab, backspace, delete
     case function(Int)
+    /// Alt (Meta) plus a key, which terminals send as Esc and the key.
+    case alt(Character)
+    /// Ctrl plus an arrow: a word left or right.
+    case wordLeft, wordRight
+    /// Text pasted while the terminal's bracketed paste mode is on, delivered whole.
+    case paste(String)
 }
 
 /// A mouse action at a cell.

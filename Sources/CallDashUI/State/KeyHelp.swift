@@ -1,4 +1,4 @@
-/// The keys of the Calls screen, in one table that the help overlay and the bottom bar share.
+/// The keys, in one table that the help overlay and the Calls bottom bar share.
 public enum KeyHelp {
     public struct Entry: Sendable {
         public var keys: String
@@ -35,15 +35,36 @@ public enum KeyHelp {
         ]),
         ("Everything else", [
             Entry(keys: "e E", action: "export what is shown: CSV / JSON Lines", bar: "export"),
+            Entry(keys: "c", action: "compose webhooks (Esc comes back)", bar: "compose"),
             Entry(keys: "t", action: "next theme", bar: "theme"),
             Entry(keys: "?", action: "this help", bar: "help"),
             Entry(keys: "q ^C", action: "quit", bar: "quit"),
+        ]),
+        ("Compose", [
+            Entry(keys: "Tab", action: "switch pane: webhooks / editor / request", bar: nil),
+            Entry(keys: "Enter i", action: "edit the row (method, format: Space ← → cycle)", bar: nil),
+            Entry(keys: "r", action: "rename the header or body key (Enter edits its value)", bar: nil),
+            Entry(keys: "a A", action: "add a body key / a header", bar: nil),
+            Entry(keys: "d J K", action: "remove / move down / move up a header or body key", bar: nil),
+            Entry(keys: "p ^P", action: "variables with the call's values; Enter inserts", bar: nil),
+            Entry(keys: "s ^S", action: "save (asks first if the file changed on disk)", bar: nil),
+            Entry(keys: "n Y X", action: "new / duplicate / delete (asks first)", bar: nil),
+            Entry(keys: "t T", action: "send a test to the URL / send to itself", bar: nil),
+            Entry(keys: "[ ]", action: "preview with the previous / next call", bar: nil),
+            Entry(keys: "u R", action: "undo a change / reload the file from disk", bar: nil),
+        ]),
+        ("Typing a line", [
+            Entry(keys: "← → Home End", action: "move (also ^B ^F ^A ^E)", bar: nil),
+            Entry(keys: "Alt-b Alt-f ^← ^→", action: "a word left / right", bar: nil),
+            Entry(keys: "^W Alt-d ^U ^K", action: "delete a word back / forward, to start / to end", bar: nil),
+            Entry(keys: "^Z", action: "undo typing", bar: nil),
+            Entry(keys: "Enter Esc", action: "done (Tab: key / value)", bar: nil),
         ]),
     ]
 
     /// (key, label) pairs for the bottom bar, most important first.
     public static var bar: [(String, String)] {
-        let order = ["quit", "help", "search", "detail", "status", "rejected", "sort", "follow", "copy", "export", "theme"]
+        let order = ["quit", "help", "search", "detail", "compose", "status", "rejected", "sort", "follow", "copy", "export", "theme"]
         let all = sections.flatMap(\.entries).compactMap { e in e.bar.map { (e.keys.split(separator: " ").first.map(String.init) ?? e.keys, $0) } }
         return order.compactMap { label in all.first { $0.1 == label } }
     }

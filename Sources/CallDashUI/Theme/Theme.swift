@@ -17,6 +17,7 @@ public struct Theme: Equatable, Sendable {
         // Without colour the cursor must still show.
         t[.listCursor].attributes.insert(.reverse)
         t[.listCursorUnfocused].attributes.insert(.underline)
+        t[.editorCursor].attributes.insert(.reverse)
         return t
     }
 
@@ -64,6 +65,13 @@ public struct Theme: Equatable, Sendable {
         t[.overlayText] = Style(fg: .palette(252), bg: .palette(235))
         t[.overlayKey] = Style(fg: .palette(221), bg: .palette(235), .bold)
         t[.overlayTitle] = Style(fg: .palette(39), bg: .palette(235), .bold)
+        t[.editorVariable] = Style(fg: .palette(150), .bold)
+        t[.editorSecret] = Style(fg: .palette(215), .bold)
+        t[.editorCursor] = Style(fg: .palette(16), bg: .palette(252))
+        t[.editorError] = Style(fg: .palette(203), [.bold, .underline])
+        t[.previewMethod] = Style(fg: .palette(176), .bold)
+        t[.previewTarget] = Style(fg: .palette(252), .bold)
+        t[.previewHeader] = Style(fg: .palette(110))
         return t
     }()
 }

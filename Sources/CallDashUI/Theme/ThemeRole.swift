@@ -42,6 +42,13 @@ public enum ThemeRole: String, CaseIterable, Sendable {
     case overlayText = "overlay.text"
     case overlayKey = "overlay.key"
     case overlayTitle = "overlay.title"
+    case editorVariable = "editor.variable"
+    case editorSecret = "editor.secret"
+    case editorCursor = "editor.cursor"
+    case editorError = "editor.error"
+    case previewMethod = "preview.method"
+    case previewTarget = "preview.target"
+    case previewHeader = "preview.header"
 
     /// The role for a call status as stored (`CallStatus.code`); rejected deliveries stand out.
     public static func status(code: UInt8, rejected: Bool) -> ThemeRole {

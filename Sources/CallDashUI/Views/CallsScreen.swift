@@ -1,16 +1,21 @@
-/// Draws the whole Calls screen for a state: the one entry point the terminal layer calls.
+/// Draws the screen that is up: the one entry point the terminal layer calls.
+public enum AppScreen {
+    public static func render(_ s: AppState, into b: inout CellBuffer) {
+        switch s.screen {
+        case .calls: CallsScreen.render(s, into: &b)
+        case .compose: ComposeScreen.render(s, into: &b)
+        }
+    }
+}
+
+/// Draws the whole Calls screen for a state.
 public enum CallsScreen {
     public static func render(_ s: AppState, into b: inout CellBuffer) {
         let t = s.theme
         b.fill(b.area, t[.base])
         let l = s.layout
         if l.tooSmall {
-            let lines = ["Terminal too small", "\(s.width)×\(s.height): CallDash needs \(CallsLayout.minWidth)×\(CallsLayout.minHeight)", "q quits"]
-            for (n, text) in lines.enumerated() {
-                let y = s.height / 2 - 1 + n
-                let w = TextWidth.of(text)
-                b.put(text, x: max(0, (s.width - w) / 2), y: y, n == 0 ? t[.detailWarning] : t[.detailLabel], ellipsis: true)
-            }
+            tooSmall(s, t, into: &b)
             return
         }
         HeaderView.render(s, t, in: l.header, into: &b)
@@ -18,5 +23,15 @@ public enum CallsScreen {
         DetailView.render(s, t, in: l.detail, body: l.detailBody, into: &b)
         FooterView.render(s, t, in: l.footer, into: &b)
         if s.showHelp { HelpOverlay.render(t, scroll: s.helpScroll, in: b.area, into: &b) }
+    }
+
+    /// What either screen shows below the size it needs.
+    static func tooSmall(_ s: AppState, _ t: Theme, into b: inout CellBuffer) {
+        let lines = ["Terminal too small", "\(s.width)×\(s.height): CallDash needs \(CallsLayout.minWidth)×\(CallsLayout.minHeight)", "q quits"]
+        for (n, text) in lines.enumerated() {
+            let y = s.height / 2 - 1 + n
+            let w = TextWidth.of(text)
+            b.put(text, x: max(0, (s.width - w) / 2), y: y, n == 0 ? t[.detailWarning] : t[.detailLabel], ellipsis: true)
+        }
     }
 }

@@ -1,0 +1,129 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file's identity and version as `stat` sees it: a save compares the stamp it read with
+/// the one on disk, so a file changed by hand meanwhile is noticed and not overwritten.
+public struct FileStamp: Equatable, Hashable, Sendable {
+    var inode: UInt64
+    var size: Int64
+    var modifiedNanos: Int64
+
+    init(_ st: stat) {
+        inode = UInt64(st.st_ino)
+        size = Int64(st.st_size)
+        modifiedNanos = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+    }
+}
+
+/// The webhooks folder: one `<id>.json` per webhook, read strictly, written atomically.
+public struct WebhookFolder: Sendable {
+    /// One file in the folder: the webhook it holds, or why it cannot be used.
+    public struct Entry: Equatable, Sendable {
+        public var path: String
+        public var stamp: FileStamp
+        public var content: Result<Webhook, WebhookFileError>
+
+        /// The id the file is known by: its content's, else the number in its name.
+        public var id: Int? {
+            if case let .success(w) = content { return w.id }
+            return Int(Self.fileName(path).dropLast(5))
+        }
+
+        static func fileName(_ path: String) -> Substring { path.split(separator: "/").last ?? "" }
+    }
+
+    /// A save or delete that did not happen, and why.
+    public struct Failure: Error, Equatable, Sendable, CustomStringConvertible {
+        public var description: String
+        public var changedOnDisk = false
+    }
+
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    /// Every `.json` file, by id (broken files too, so they can be listed); a missing folder is empty.
+    public func load() -> [Entry] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var entries: [Entry] = []
+        while let e = readdir(dir) {
+            let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.hasSuffix(".json"), !name.hasPrefix(".") else { continue }
+            if let entry = entry(file: path + "/" + name) { entries.append(entry) }
+        }
+        return entries.sorted { ($0.id ?? .max, $0.path) < ($1.id ?? .max, $1.path) }
+    }
+
+    /// Reads one file; nil when it vanished.
+    public func entry(file: String) -> Entry? {
+        guard let (bytes, stamp) = Self.contents(of: file) else { return nil }
+        var content: Result<Webhook, WebhookFileError>
+        do { content = .success(try Webhook(file: bytes, path: file)) } catch { content = .failure(error) }
+        // The name says which id the file is for; a copy renamed by hand but not edited would
+        // otherwise shadow the webhook it came from.
+        if case let .success(w) = content, let named = Int(Entry.fileName(file).dropLast(5)), named != w.id {
+            content = .failure(WebhookFileError(file: file, line: 1, problem: "the file holds id \(w.id) but is named \(named).json"))
+        }
+        return Entry(path: file, stamp: stamp, content: content)
+    }
+
+    /// The id for a new webhook: one past every id in use, broken files included.
+    public static func nextID(after entries: [Entry]) -> Int { (entries.compactMap(\.id).max() ?? 0) + 1 }
+
+    public func file(for id: Int) -> String { path + "/\(id).json" }
+
+    /// Writes `webhook` to `file` through a temporary file and a rename, so a reader never sees
+    /// half a file. `expected` is the stamp the file had when it was read (nil: it must not
+    /// exist); if the file changed since, nothing is written.
+    @discardableResult
+    public func save(_ webhook: Webhook, to file: String, expected: FileStamp?) throws(Failure) -> FileStamp {
+        do { try Journal.makeParentDirectory(of: file) } catch { throw Failure(description: error.description) }
+        guard Self.stamp(of: file) == expected else { throw changed(file, expected: expected) }
+        let temp = path + "/.\(Entry.fileName(file)).\(getpid()).tmp"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Failure(description: "cannot write \(temp): \(String(cString: strerror(errno)))") }
+        let code = FileDescriptorOutput.writeAll(fd, Array(webhook.fileText.utf8))
+        let synced = code == 0 && fsync(fd) == 0
+        close(fd)
+        guard synced, rename(temp, file) == 0 else {
+            let reason = String(cString: strerror(code != 0 ? code : errno))
+            unlink(temp)
+            throw Failure(description: "cannot save \(file): \(reason)")
+        }
+        guard let stamp = Self.stamp(of: file) else { throw Failure(description: "\(file) vanished right after saving") }
+        return stamp
+    }
+
+    /// Removes a webhook's file, unless it changed since it was read.
+    public func delete(_ file: String, expected: FileStamp) throws(Failure) {
+        guard Self.stamp(of: file) == expected else { throw changed(file, expected: expected) }
+        guard unlink(file) == 0 else { throw Failure(description: "cannot delete \(file): \(String(cString: strerror(errno)))") }
+    }
+
+    private func changed(_ file: String, expected: FileStamp?) -> Failure {
+        let what = expected == nil ? "appeared" : Self.stamp(of: file) == nil ? "was deleted" : "changed"
+        return Failure(description: "\(file) \(what) on disk since it was read: reload it (R) or save again to overwrite", changedOnDisk: true)
+    }
+
+    public static func stamp(of file: String) -> FileStamp? {
+        var st = stat()
+        guard stat(file, &st) == 0 else { return nil }
+        return FileStamp(st)
+    }
+
+    static func contents(of file: String) -> ([UInt8], FileStamp)? {
+        let fd = open(file, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
+        let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard n == bytes.count else { return nil }
+        return (bytes, FileStamp(st))
+    }
+}

@@ -1,0 +1,130 @@
+import CallDashCore
+
+/// Which screen is up.
+public enum Screen: Equatable, Sendable { case calls, compose }
+
+/// Which Compose pane keys go to.
+public enum ComposeFocus: Equatable, Sendable { case list, editor, preview }
+
+/// A line of the webhook editor.
+public enum EditorRow: Equatable, Sendable {
+    case name, url, method, format
+    case header(Int)
+    case body(Int)
+
+    /// The rows of a webhook, in the order the editor shows them.
+    static func rows(of w: Webhook) -> [EditorRow] {
+        [.name, .url, .method, .format] + w.headers.indices.map(EditorRow.header) + w.body.indices.map(EditorRow.body)
+    }
+
+    /// How template errors name the row ("url", "header Authorization", "body key to").
+    func errorField(in w: Webhook) -> String? {
+        switch self {
+        case .url: "url"
+        case let .header(i): "header \(w.headers[i].name)"
+        case let .body(i): "body key \(w.body[i].name)"
+        case .name, .method, .format: nil
+        }
+    }
+}
+
+/// A webhook being edited, and what is known of its file.
+public struct Draft: Equatable, Sendable {
+    public var webhook: Webhook
+    /// Its file; for a new webhook, the file it will be saved to.
+    public var file: String
+    /// The file's stamp when read or last saved; nil while never saved.
+    public var stamp: FileStamp?
+    /// The webhook as the file holds it; nil while never saved.
+    public var saved: Webhook?
+    /// The file changed (or vanished) on disk while this draft had unsaved changes.
+    public var changedOnDisk = false
+
+    public var isDirty: Bool { webhook != saved }
+}
+
+/// A question on the bottom bar, answered with y (anything else cancels).
+public enum ComposeConfirm: Equatable, Sendable {
+    case delete(file: String, stamp: FileStamp, name: String)
+    /// Unsaved changes would be lost by `then`.
+    case discard(then: ComposeAction)
+    /// Saving would overwrite a file changed on disk.
+    case overwrite
+    case quit
+}
+
+/// What was asked for when unsaved changes were in the way.
+public enum ComposeAction: Equatable, Sendable {
+    case open(Int)
+    case new
+    case duplicate
+    case reload
+}
+
+/// A test send in flight or its verdict.
+public enum TestSend: Equatable, Sendable {
+    case sending(toSelf: Bool)
+    case done(SendVerdict, toSelf: Bool)
+}
+
+/// Everything the Compose screen shows.
+public struct ComposeState: Sendable {
+    /// The webhooks folder, as the header names it.
+    public var folder: String
+    public var entries: [WebhookFolder.Entry] = []
+    public var listCursor = 0
+    public var focus = ComposeFocus.list
+    public var draft: Draft?
+    /// The editor row under the cursor.
+    public var row = 0
+    /// The line being typed into, when editing.
+    public var editor: LineEditor?
+    /// Whether the line editor holds an entry's key (else its value).
+    public var editingKey = false
+    /// Earlier versions of the draft, newest last (`u` steps back).
+    public var undo: [Webhook] = []
+    /// The palette's cursor while it is open.
+    public var palette: Int?
+    public var confirm: ComposeConfirm?
+    public var preview = ComposePreview()
+    public var previewScroll = 0
+    public var test: TestSend?
+    public var secrets: SecretSource
+
+    public init(folder: String, secrets: SecretSource) {
+        self.folder = folder
+        self.secrets = secrets
+    }
+
+    public var rows: [EditorRow] { draft.map { EditorRow.rows(of: $0.webhook) } ?? [] }
+
+    public var currentRow: EditorRow? { rows.indices.contains(row) ? rows[row] : nil }
+
+    /// The text of a row's editable part, nil for rows edited by cycling (method, format).
+    func text(of r: EditorRow, key: Bool) -> String? {
+        guard let w = draft?.webhook else { return nil }
+        switch r {
+        case .name: return w.name
+        case .url: return w.url
+        case .method, .format: return nil
+        case let .header(i): return key ? w.headers[i].name : w.headers[i].value
+        case let .body(i): return key ? w.body[i].name : w.body[i].value
+        }
+    }
+
+    mutating func setText(_ s: String, of r: EditorRow, key: Bool) {
+        guard draft != nil else { return }
+        switch r {
+        case .name: draft!.webhook.name = s
+        case .url: draft!.webhook.url = s
+        case .method, .format: break
+        case let .header(i): if key { draft!.webhook.headers[i].name = s } else { draft!.webhook.headers[i].value = s }
+        case let .body(i): if key { draft!.webhook.body[i].name = s } else { draft!.webhook.body[i].value = s }
+        }
+    }
+
+    /// The variables with the call's values, as the palette lists them.
+    static func palette(_ values: TemplateValues) -> [(name: String, value: String?)] {
+        Template.variableNames.map { ($0, values.value(of: $0)) }
+    }
+}
