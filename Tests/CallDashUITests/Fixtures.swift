@@ -61,13 +61,15 @@ struct Harness {
     /// Every effect `update` asked for, in order.
     var effects: [Effect] = []
 
-    init(_ recorder: Recorder, width: Int = 120, height: Int = 40, themes: [Theme] = [.dark]) {
+    init(_ recorder: Recorder, width: Int = 120, height: Int = 40, themes: [Theme] = [.dark], webhooks: String = "", secrets: [String: String] = [:]) {
         self.recorder = recorder
         state = AppState(
             listen: "http://127.0.0.1:8080", journal: "journal ~/.local/state/calldash/journal.jsonl",
             width: width, height: height, snapshot: recorder.store.snapshot(), themes: themes,
-            now: Timestamp(millis: baseMillis + 60_000), utcOffset: 0)
+            now: Timestamp(millis: baseMillis + 60_000), utcOffset: 0,
+            compose: ComposeState(folder: webhooks, secrets: SecretSource(environment: secrets)))
         send(.storeChanged(recorder.store.snapshot(), now: state.now))
+        if !webhooks.isEmpty { send(.webhooksLoaded(WebhookFolder(path: webhooks).load())) }
     }
 
     /// Handles an event, then draws a frame, as each pass of the terminal loop does.
@@ -77,10 +79,29 @@ struct Harness {
             queue.removeFirst()
             for effect in state.update(e) {
                 effects.append(effect)
-                if case let .loadRecord(s) = effect {
-                    queue.append(.recordLoaded(seq: s.seq, Result { try recorder.record(for: s) }.mapError { LoadFailure("\($0)") }))
-                }
+                queue += perform(effect)
             }
+        }
+    }
+
+    /// What the executable does for an effect, against the real store and webhooks folder;
+    /// sends are left to the end-to-end tests.
+    func perform(_ effect: Effect) -> [AppEvent] {
+        let folder = WebhookFolder(path: state.compose.folder)
+        switch effect {
+        case let .loadRecord(s):
+            return [.recordLoaded(seq: s.seq, Result { try recorder.record(for: s) }.mapError { LoadFailure("\($0)") })]
+        case .reloadWebhooks:
+            return [.webhooksLoaded(folder.load())]
+        case let .saveWebhook(w, file, expected, overwrite):
+            let result = Result { () throws(WebhookFolder.Failure) in try folder.save(w, to: file, expected: overwrite ? WebhookFolder.stamp(of: file) : expected) }
+            return [.webhookSaved(file: file, w, result), .webhooksLoaded(folder.load())]
+        case let .deleteWebhook(file, expected):
+            var failure: WebhookFolder.Failure?
+            do { try folder.delete(file, expected: expected) } catch { failure = error }
+            return [.webhookDeleted(file: file, failure: failure), .webhooksLoaded(folder.load())]
+        default:
+            return []
         }
     }
 

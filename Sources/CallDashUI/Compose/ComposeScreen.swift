@@ -23,7 +23,7 @@ public enum ComposeScreen {
     static func header(_ s: AppState, _ t: Theme, _ area: Rect, _ b: inout CellBuffer) {
         b.fill(area, t[.headerText])
         var x = area.x + b.put(" CallDash · Compose ", x: area.x, y: area.y, t[.headerTitle])
-        let call = " preview for " + callLabel(s) + " ([ ] other call) "
+        let call = area.width >= 100 ? " preview for " + callLabel(s) + " ([ ] other call) " : " " + callLabel(s) + " "
         let callWidth = min(TextWidth.of(call), area.width / 2)
         x += b.put("  webhooks in " + s.compose.folder, x: x, y: area.y, maxWidth: area.maxX - x - callWidth, t[.headerDim], ellipsis: true)
         b.putRight(call, endX: area.maxX, y: area.y, maxWidth: callWidth, t[.headerText])

@@ -1,0 +1,333 @@
+import CallDashCore
+import Foundation
+import Testing
+@testable import CallDashUI
+
+let crmFile = """
+{ "id": 7, "name": "crm", "method": "POST", "format": "json",
+  "url": "https://crm.example/ack?call_id={{id}}&status={{status}}",
+  "headers": [ { "name": "Authorization", "value": "Bearer %token%" } ],
+  "body": [ { "key": "to", "value": "{{to}}" },
+            { "key": "status", "value": "{{status}}" } ] }
+"""
+
+/// A webhooks folder with the provider's example webhook and one broken file; snapshots name
+/// theirs, since the header shows the folder.
+func webhooksFolder(broken: Bool = true, named name: String? = nil) -> String {
+    let dir = name.map { "/tmp/calldash-snapshot-\($0)" } ?? NSTemporaryDirectory() + "calldash-compose-" + UUID().uuidString
+    try? FileManager.default.removeItem(atPath: dir)
+    try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    try! crmFile.write(toFile: dir + "/7.json", atomically: true, encoding: .utf8)
+    if broken { try! "{\"url\": \"x\",\n \"method\": \"DELETE\"}".write(toFile: dir + "/9.json", atomically: true, encoding: .utf8) }
+    return dir
+}
+
+/// The dashboard with calls and a webhooks folder, switched to Compose.
+func composeHarness(width: Int = 120, height: Int = 40, folder: String = webhooksFolder()) -> Harness {
+    var h = Harness(mixedRecorder(), width: width, height: height, webhooks: folder, secrets: ["CALLDASH_SECRET_TOKEN": "s3cr3t"])
+    h.press(.char("c"))
+    return h
+}
+
+extension Harness {
+    /// The preview pane's text.
+    var preview: String { state.compose.preview.lines.map(\.text).joined(separator: "\n") }
+
+    /// Moves the editor cursor to `row` (0 name, 1 url, 2 method, 3 format, then headers and body keys).
+    mutating func editorRow(_ row: Int) {
+        press(.char("g"))
+        for _ in 0..<row { press(.char("j")) }
+    }
+}
+
+@Suite("Compose screen snapshots")
+struct ComposeSnapshotTests {
+    @Test func composeAt120x40ShowsTheListTheEditorAndTheExactRequestForTheSelectedCall() {
+        let h = composeHarness(folder: webhooksFolder(named: "120"))
+        assertSnapshot(h.text, named: "compose-120x40")
+        #expect(h.text.contains("POST /ack?call_id=5786-9668-00020&status=ANSWER HTTP/1.1"))
+        #expect(h.text.contains("Authorization: Bearer ••••••"))
+        #expect(!h.text.contains("s3cr3t"))
+    }
+
+    @Test func composeAt80x24KeepsEveryPaneReadable() {
+        let h = composeHarness(width: 80, height: 24, folder: webhooksFolder(named: "80"))
+        assertSnapshot(h.text, named: "compose-80x24")
+    }
+
+    @Test func aTypoIsExplainedUnderThePreviewAndUnderlinedWhereItIs() {
+        var h = composeHarness(folder: webhooksFolder(named: "error"))
+        h.editorRow(1)
+        h.press(.enter, .end)
+        h.type("&x={{stauts}}")
+        assertSnapshot(h.text, named: "compose-error-120x40")
+        #expect(h.text.contains("✗ url, column 62: unknown variable {{stauts}}"))
+        #expect(h.text.contains("did you mean {{status}}?"))
+        // The misspelt name is drawn in the error style, where it is in the URL.
+        let screen = h.screen
+        let y = screen.lines.firstIndex { $0.contains("&x={{stauts}}") }!
+        let x = screen.lines[y].distance(from: screen.lines[y].startIndex, to: screen.lines[y].firstRange(of: "stauts")!.lowerBound)
+        #expect(screen[x, y].style == h.state.theme[.editorError].over(h.state.theme[.detailValue]))
+        #expect(screen[x - 2, y].style != screen[x, y].style)
+    }
+}
+
+@Suite("Compose: editing, keystroke by keystroke")
+struct ComposeUpdateTests {
+    @Test func eachKeystrokeInTheUrlRedrawsThePreview() {
+        var h = composeHarness()
+        h.editorRow(1)
+        h.press(.enter, .end)
+        h.type("&d=")
+        #expect(h.preview.contains("&status=ANSWER&d= HTTP/1.1"))
+        h.type("{{duration}}")
+        #expect(h.preview.contains("&status=ANSWER&d=150 HTTP/1.1"))
+        h.press(.ctrl("w"))
+        #expect(h.preview.contains("&d= HTTP/1.1") || h.state.compose.preview.error != nil)
+    }
+
+    @Test func renamingStatusToMessageStatusAndSavingWritesTheFileAtomically() throws {
+        let folder = webhooksFolder(broken: false)
+        var h = composeHarness(folder: folder)
+        h.editorRow(6) // body key "status"
+        h.press(.char("r"), .ctrl("u"))
+        h.type("message_status")
+        h.press(.enter)
+        #expect(h.preview.contains(#""message_status":"ANSWER""#))
+        #expect(h.text.contains("● unsaved"))
+        h.press(.char("s"))
+        let saved = try Webhook(file: Array(FileManager.default.contents(atPath: folder + "/7.json")!), path: "7.json")
+        #expect(saved.body.map(\.name) == ["to", "message_status"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["7.json"])
+        #expect(h.text.contains("saved crm to 7.json"))
+        #expect(!String(decoding: FileManager.default.contents(atPath: folder + "/7.json")!, as: UTF8.self).contains("s3cr3t"))
+    }
+
+    @Test func newDuplicateAndDeleteWithConfirmation() throws {
+        let folder = webhooksFolder(broken: false)
+        var h = composeHarness(folder: folder)
+        h.press(.char("n"))
+        #expect(h.state.compose.draft?.webhook.id == 8)
+        h.press(.char("s"))
+        #expect(FileManager.default.fileExists(atPath: folder + "/8.json"))
+        h.press(.char("Y"), .char("s"))
+        #expect(FileManager.default.fileExists(atPath: folder + "/9.json"))
+        h.press(.char("X"))
+        #expect(h.text.contains("Delete webhook 8 copy (9.json)? y deletes"))
+        h.press(.char("n"))
+        #expect(FileManager.default.fileExists(atPath: folder + "/9.json"))
+        h.press(.char("X"), .char("y"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/9.json"))
+        #expect(h.state.compose.entries.map(\.id) == [7, 8])
+    }
+
+    @Test func aBrokenFileIsListedWithItsLineAndNeverOpenedForEditing() {
+        var h = composeHarness()
+        h.press(.tab, .tab) // editor → preview → list
+        h.press(.char("j"), .enter)
+        #expect(h.text.contains("✗ 9.json broken"))
+        #expect(h.text.contains("line 2: unknown method \"DELETE\""))
+        #expect(h.state.compose.draft == nil)
+        h.press(.char("s"))
+        #expect(h.state.message?.isError == true)
+    }
+
+    @Test func aFileChangedOnDiskUnderUnsavedChangesIsNoticedAndSavingAsksFirst() throws {
+        let folder = webhooksFolder(broken: false)
+        var h = composeHarness(folder: folder)
+        h.editorRow(0)
+        h.press(.enter)
+        h.type(" mine")
+        h.press(.enter)
+        let byHand = crmFile.replacingOccurrences(of: "\"crm\"", with: "\"crm by hand\"")
+        try byHand.write(toFile: folder + "/7.json", atomically: true, encoding: .utf8)
+        h.send(.webhooksLoaded(WebhookFolder(path: folder).load()))
+        #expect(h.text.contains("changed on disk"))
+        h.press(.char("s"))
+        #expect(h.text.contains("7.json changed on disk since it was read. y overwrites it"))
+        h.press(.char("n"))
+        #expect(try String(contentsOfFile: folder + "/7.json", encoding: .utf8) == byHand)
+        h.press(.char("s"), .char("y"))
+        #expect(try String(contentsOfFile: folder + "/7.json", encoding: .utf8).contains("\"crm mine\""))
+    }
+
+    @Test func anUnchangedDraftTakesInAHandEditAtOnce() throws {
+        let folder = webhooksFolder(broken: false)
+        var h = composeHarness(folder: folder)
+        try crmFile.replacingOccurrences(of: "\"crm\"", with: "\"renamed\"").write(toFile: folder + "/7.json", atomically: true, encoding: .utf8)
+        h.send(.webhooksLoaded(WebhookFolder(path: folder).load()))
+        #expect(h.state.compose.draft?.webhook.name == "renamed")
+        #expect(h.text.contains("7.json changed on disk: reloaded"))
+    }
+
+    @Test func thePaletteShowsTheCallsValuesAndInsertsAtTheCursor() {
+        var h = composeHarness()
+        h.editorRow(1)
+        h.press(.enter, .home)
+        h.press(.ctrl("p"))
+        #expect(h.text.contains("{{bridge}}"))
+        #expect(h.text.contains("918068280000"))
+        h.press(.char("j"), .enter) // webhook_id, then bridge
+        #expect(h.state.compose.draft?.webhook.url.hasPrefix("{{bridge}}https://") == true)
+    }
+
+    @Test func headersAreAddedRemovedAndReordered() {
+        var h = composeHarness()
+        h.press(.char("A"))
+        h.type("X-Call")
+        h.press(.tab)
+        h.type("{{mid}}")
+        h.press(.enter)
+        #expect(h.preview.contains("X-Call: 5786-9668-00020"))
+        h.press(.char("K"))
+        #expect(h.state.compose.draft?.webhook.headers.map(\.name) == ["X-Call", "Authorization"])
+        h.press(.char("d"))
+        #expect(h.state.compose.draft?.webhook.headers.map(\.name) == ["Authorization"])
+        h.press(.char("u"))
+        #expect(h.state.compose.draft?.webhook.headers.map(\.name) == ["X-Call", "Authorization"])
+    }
+
+    @Test func methodAndFormatCycleAndGetMovesBodyKeysToTheQuery() {
+        var h = composeHarness()
+        h.editorRow(2)
+        h.press(.char(" "), .char(" ")) // POST → PUT → GET
+        #expect(h.preview.contains("GET /ack?call_id=5786-9668-00020&status=ANSWER&to=919876500020&status=ANSWER HTTP/1.1"))
+        h.editorRow(3)
+        h.press(.right)
+        h.editorRow(2)
+        h.press(.left)
+        #expect(h.state.compose.draft?.webhook.method == .PUT)
+        #expect(h.preview.contains("to=919876500020&status=ANSWER"))
+        #expect(h.preview.contains("Content-Type: application/x-www-form-urlencoded"))
+    }
+
+    @Test func aTestIsSentOnlyWhenTheTemplateRendersAndTheVerdictIsShown() {
+        var h = composeHarness()
+        h.press(.char("t"))
+        guard case let .sendTest(request, webhook, toSelf) = h.effects.last else {
+            Issue.record("no send effect")
+            return
+        }
+        #expect(!toSelf && webhook.id == 7 && request.headers.contains(NameValue("Authorization", "Bearer s3cr3t")))
+        #expect(h.text.contains("sending a test…"))
+        h.send(.testSent(SendVerdict(status: 500, millis: 12, reply: "{\"error\":\"nope\"}"), toSelf: false))
+        #expect(h.text.contains("✗ test → 500 in 12 ms: not delivered: the provider counts only 200 and 202"))
+        #expect(h.text.contains("reply: {\"error\":\"nope\"}"))
+        h.send(.testSent(SendVerdict(status: nil, millis: 3001, failure: "connect timeout"), toSelf: false))
+        #expect(h.text.contains("no answer after 3001 ms (connect timeout)"))
+        h.editorRow(1)
+        h.press(.enter, .end)
+        h.type("{{")
+        h.press(.enter)
+        let sends = h.effects.count
+        h.press(.char("T"))
+        #expect(h.effects.count == sends)
+        #expect(h.state.message?.text.hasPrefix("cannot send: url, column") == true)
+    }
+
+    @Test func anUnsetSecretNamesTheVariableToExport() {
+        var h = Harness(mixedRecorder(), webhooks: webhooksFolder())
+        h.press(.char("c"))
+        #expect(h.text.contains("secret %token% is not set: export CALLDASH_SECRET_TOKEN"))
+    }
+
+    @Test func escapeSequencesPastedIntoAFieldAreShownAsSymbols() {
+        var h = composeHarness()
+        h.editorRow(0)
+        h.press(.enter, .paste("\u{1B}[2J\u{1B}]52;c;x\u{07}"))
+        #expect(h.state.compose.draft?.webhook.name.hasSuffix("\u{1B}[2J\u{1B}]52;c;x\u{07}") == true)
+        #expect(!h.text.contains("\u{1B}"))
+        #expect(h.text.contains("␛[2J␛]52;c;x␇"))
+    }
+
+    @Test func aLongUrlScrollsSidewaysToKeepTheCursorInView() {
+        var h = composeHarness(width: 80, height: 24)
+        h.editorRow(1)
+        h.press(.enter, .end)
+        h.type("&tail=" + String(repeating: "x", count: 80) + "END")
+        #expect(h.text.contains("xxxEND"))
+        #expect(!h.text.contains("https://crm.example/ack?call_id"))
+        h.press(.home)
+        #expect(h.text.contains("https://crm.example/ack?call_id"))
+    }
+
+    @Test func escGoesBackToCallsAndCComesBackToTheSameDraft() {
+        var h = composeHarness()
+        h.editorRow(0)
+        h.press(.enter)
+        h.type("!")
+        h.press(.enter, .escape)
+        #expect(h.state.screen == .calls)
+        h.press(.char("c"))
+        #expect(h.state.compose.draft?.webhook.name == "crm!")
+    }
+
+    @Test func quittingWithUnsavedChangesAsksFirst() {
+        var h = composeHarness()
+        h.editorRow(0)
+        h.press(.enter)
+        h.type("!")
+        h.press(.enter, .char("q"))
+        #expect(!h.effects.contains(.quit))
+        #expect(h.text.contains("y quits anyway"))
+        h.press(.char("y"))
+        #expect(h.effects.last == .quit)
+    }
+}
+
+@Suite("The line editor")
+struct LineEditorTests {
+    func edit(_ text: String, _ keys: Key...) -> LineEditor {
+        var e = LineEditor(text)
+        for k in keys { _ = e.handle(k) }
+        return e
+    }
+
+    @Test func readlineKeysMoveAndDelete() {
+        #expect(edit("hello world", .ctrl("a"), .char(">")).text == ">hello world")
+        #expect(edit("hello world", .ctrl("w")).text == "hello ")
+        #expect(edit("hello world", .ctrl("a"), .alt("f"), .ctrl("k")).text == "hello")
+        #expect(edit("hello world", .alt("b"), .ctrl("u")).text == "world")
+        #expect(edit("hello world", .home, .delete, .end, .backspace).text == "ello worl")
+        #expect(edit("a{{status}}b", .wordLeft, .wordLeft).cursor == 3)
+    }
+
+    @Test func undoStepsBackAWholeRunOfTypingAtATime() {
+        var e = edit("x", .char("a"), .char("b"), .char("c"), .left, .char("d"))
+        #expect(e.text == "xabdc")
+        _ = e.handle(.ctrl("z"))
+        #expect(e.text == "xabc")
+        _ = e.handle(.ctrl("z"))
+        #expect(e.text == "x")
+    }
+
+    @Test func wideCharactersAndEmojiAreOneStepEach() {
+        let e = edit("漢字👍🏽é", .left, .left, .backspace)
+        #expect(e.text == "漢👍🏽é")
+        #expect(e.cursor == 1)
+    }
+
+    @Test func aPasteIsInsertedWholeAndUndoneInOneStep() {
+        var e = edit("ab", .left, .paste("{{to}}"))
+        #expect(e.text == "a{{to}}b" && e.cursor == 7)
+        _ = e.handle(.ctrl("z"))
+        #expect(e.text == "ab")
+    }
+}
+
+@Suite("Input decoding: bracketed paste and Alt")
+struct InputDecoderTests {
+    @Test func aPasteBecomesOneKeyEvenAcrossReads() {
+        var d = InputDecoder()
+        let start: [Key] = [.escape, .char("["), .char("2"), .char("0"), .char("0"), .char("~")]
+        #expect(d.decode(start + [.char("q"), .enter, .char("x"), .escape, .char("[")]) == [])
+        #expect(d.decode([.char("2"), .char("0"), .char("1"), .char("~"), .char("j")]) == [.paste("q\nx"), .char("j")])
+    }
+
+    @Test func escThenALetterInOneReadIsAlt() {
+        var d = InputDecoder()
+        #expect(d.decode([.escape, .char("b")]) == [.alt("b")])
+        #expect(d.decode([.escape]) == [.escape])
+        #expect(d.decode([.escape, .escape]) == [.escape, .escape])
+    }
+}
