@@ -40,7 +40,7 @@ extension AppState {
             return [.quit]
         case .char("?"):
             showHelp = true
-            helpScroll = 0
+            helpScroll = KeyHelp.line(ofSection: "Compose")
         case .escape:
             screen = .calls
         case .tab: compose.focus = [.list: .editor, .editor: .preview, .preview: .list][compose.focus]!

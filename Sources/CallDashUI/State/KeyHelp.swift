@@ -62,6 +62,12 @@ public enum KeyHelp {
         ]),
     ]
 
+    /// The overlay line a section's title is on (sections are separated by a blank line).
+    static func line(ofSection title: String) -> Int {
+        let before = sections.prefix { $0.title != title }
+        return before.reduce(0) { $0 + 1 + $1.entries.count } + before.count
+    }
+
     /// (key, label) pairs for the bottom bar, most important first.
     public static var bar: [(String, String)] {
         let order = ["quit", "help", "search", "detail", "compose", "status", "rejected", "sort", "follow", "copy", "export", "theme"]
