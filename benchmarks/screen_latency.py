@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Time from an HTTP delivery to its row on the dashboard's screen, and from a key press to the
-screen answering it, in a real terminal (tmux), idle and while wrk loads the receiver.
+"""Time from an HTTP delivery to its row on the dashboard's screen, from a key press to the
+screen answering it, and from a keystroke in the Compose editor to the redrawn preview, in a
+real terminal (tmux), idle and while wrk loads the receiver.
 
 Every figure sits next to its baseline from the same run: the cost of one `tmux capture-pane`,
 which bounds how finely the screen can be watched.
@@ -13,10 +14,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("bin_dir")
     ap.add_argument("--samples", type=int, default=30)
-    ap.add_argument("--load-seconds", type=int, default=20)
+    ap.add_argument("--load-seconds", type=int, default=30)
     ap.add_argument("--conns", type=int, default=8)
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="calldash-screen-")
+    # A compose webhook whose URL ends in "&v=": each probe keystroke lands in the preview's request line.
+    os.makedirs(f"{tmp}/calldash/webhooks")
+    with open(f"{tmp}/calldash/webhooks/7.json", "w") as f:
+        json.dump({"id": 7, "name": "probe", "method": "POST", "format": "json", "url": "http://127.0.0.1:9/hook?s={{status}}&v=",
+                   "headers": [], "body": [{"key": "message_status", "value": "{{status}}"}]}, f)
     sock = "calldash-bench-" + uuid.uuid4().hex[:8]
     tmux = lambda *args, **kw: subprocess.run(["tmux", "-L", sock, *args], capture_output=True, text=True, **kw)
     cmd = f"{a.bin_dir}/calldash watch {os.environ.get('WATCH_ARGS', '')} --port 0 --journal {tmp}/journal.jsonl --log {tmp}/calldash.log"
@@ -75,6 +81,24 @@ def main():
                 out.append((t1 - t0) if t1 else float("inf"))
             return out
 
+        def compose_latency(n):
+            """Opens Compose, types into the URL and waits for the preview; back to Calls after."""
+            tmux("send-keys", "-t", "b", "c")
+            if until(lambda s: "probe · 7.json" in s) is None:
+                raise SystemExit("the Compose screen did not open")
+            tmux("send-keys", "-t", "b", "j", "Enter", "End")
+            time.sleep(0.2)
+            out = []
+            for _ in range(n):
+                for key, shown in (("x", "&v=x HTTP/1.1"), ("BSpace", "&v= HTTP/1.1")):
+                    time.sleep(random.uniform(0.05, 0.15))
+                    t0 = time.perf_counter(); tmux("send-keys", "-t", "b", key)
+                    t1 = until(lambda s: shown in s)
+                    out.append((t1 - t0) if t1 else float("inf"))
+            tmux("send-keys", "-t", "b", "Enter"); time.sleep(0.1)
+            tmux("send-keys", "-t", "b", "Escape"); time.sleep(0.2)
+            return out
+
         def report(name, xs, base):
             if os.environ.get("SCREEN_LATENCY_SAMPLES"): print("   ", [round(x * 1000, 1) for x in xs])
             xs = sorted(xs)
@@ -91,6 +115,7 @@ def main():
         base = capture_cost()
         report("idle: delivery posted -> row on screen", delivery_latency(a.samples), base)
         report("idle: key pressed -> screen answers", key_latency(a.samples // 2), base)
+        report("idle: Compose keystroke -> preview redrawn", compose_latency(a.samples // 2), base)
 
         wrk = shutil.which("wrk")
         if not wrk:
@@ -102,6 +127,7 @@ def main():
         base = capture_cost()
         report("under load: delivery posted -> row on screen", delivery_latency(a.samples), base)
         report("under load: key pressed -> screen answers", key_latency(a.samples // 2), base)
+        report("under load: Compose keystroke -> preview redrawn", compose_latency(a.samples // 2), base)
         out = load.communicate()[0]
         m = re.search(r"rps=(\d+)", out)
         print(f"  load: wrk, {a.conns} connections, {a.load_seconds} s: {m.group(1) if m else '?'} deliveries/s taken by the receiver")

@@ -81,7 +81,53 @@ struct UIBench: ParsableCommand {
             results.append("search_\(key)_ms=\(Self.ms(whole)) search_\(key)_key_ms=\(Self.ms(worst))")
         }
         measure("sort by duration", "sort_duration", { [.key(.char("s"))] }, reset: [.key(.char("s")), .key(.char("s"))])
+        results.append(Self.compose(big))
         print("RESULT detail_1mib_ms=\(Self.ms(detail)) frame_ms=\(Self.ms(bigFrame.median)) frame_small_ms=\(Self.ms(smallFrame.median)) scan_ms=\(Self.ms(scan)) \(results.joined(separator: " "))")
+    }
+
+    /// The Compose preview: what one keystroke in the editor redoes (parse every template, render
+    /// for the call, lay out the wire text), for a webhook with 50 body keys and a 1 KiB URL,
+    /// against the provider's two-key example; then a whole Compose frame with that preview.
+    static func compose(_ r: Recorder) -> String {
+        let values = TemplateValues(try! r.record(for: r.store.snapshot()[0]))
+        let secrets = SecretSource(environment: ["CALLDASH_SECRET_TOKEN": "t0k3n"])
+        let small = Webhook(
+            id: 7, name: "crm", method: .POST, format: .json, url: "https://crm.example/ack?call_id={{id}}&status={{status}}",
+            headers: [NameValue("Authorization", "Bearer %token%")], body: [NameValue("to", "{{to}}"), NameValue("message_status", "{{status}}")])
+        var url = "https://crm.example/calls/{{mid}}?status={{status}}"
+        var n = 0
+        while url.utf8.count < 1024 {
+            let v = Template.variableNames[n % Template.variableNames.count]
+            url += "&p\(n)={{\(v)}}"
+            n += 1
+        }
+        var big = small
+        big.url = url
+        big.body = (0..<50).map { NameValue("key_\($0)", "value \($0): {{\(Template.variableNames[$0 % Template.variableNames.count])}}") }
+        let runs = 2_000
+        func time(_ w: Webhook) -> (median: Double, p99: Double) {
+            var times: [Double] = []
+            for _ in 0..<runs {
+                let t = ContinuousClock.now
+                let p = ComposePreview(w, values: values, secrets: secrets)
+                times.append((ContinuousClock.now - t).seconds)
+                precondition(p.error == nil)
+            }
+            times.sort()
+            return (times[runs / 2], times[runs * 99 / 100])
+        }
+        let bigTime = time(big), smallTime = time(small)
+        print("compose preview re-rendered per keystroke (parse, render, lay out), median of \(runs):")
+        print("  50 body keys and a \(big.url.utf8.count)-byte URL: \(ms(bigTime.median)) ms (p99 \(ms(bigTime.p99)) ms); the 2-key example: \(ms(smallTime.median)) ms; ratio \(String(format: "%.1f", bigTime.median / smallTime.median))x")
+        var s = state(r)
+        s.compose = ComposeState(folder: "/tmp/calldash-bench/webhooks", secrets: secrets)
+        s.compose.draft = Draft(webhook: big, file: "/tmp/calldash-bench/webhooks/7.json")
+        s.screen = .compose
+        s.refreshPreview()
+        var buffer = CellBuffer(width: s.width, height: s.height)
+        let frame = median(200) { ComposeScreen.render(s, into: &buffer) }
+        print("  Compose frame 120x40 with that preview into the cell buffer: \(ms(frame)) ms")
+        return "compose_preview_ms=\(ms(bigTime.median)) compose_preview_small_ms=\(ms(smallTime.median)) compose_frame_ms=\(ms(frame))"
     }
 
     static func recorder(path: String, count: Int) throws -> Recorder {

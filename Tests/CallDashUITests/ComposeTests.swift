@@ -262,6 +262,26 @@ struct ComposeUpdateTests {
         #expect(h.state.compose.draft?.webhook.name == "crm!")
     }
 
+    @Test func aClickPicksAWebhookOrAnEditorRowAndLeavesTheCallsListAlone() {
+        var h = composeHarness()
+        let cursor = h.state.cursor
+        let y = h.screen.lines.firstIndex { $0.contains("9.json broken") }!
+        h.send(.mouse(MouseEvent(.click, x: 2, y: y)))
+        #expect(h.state.compose.focus == .list && h.state.compose.listCursor == 1)
+        let urlY = h.screen.lines.firstIndex { $0.contains("URL      https://") }!
+        h.send(.mouse(MouseEvent(.click, x: 40, y: urlY)))
+        #expect(h.state.compose.focus == .editor && h.state.compose.currentRow == .url)
+        #expect(h.state.cursor == cursor)
+    }
+
+    @Test func escapeResumesFollowingTheNewestCall() {
+        var h = composeHarness()
+        h.arrive([report(30, second: 30)])
+        #expect(h.state.detail.record?.fields[.mid] == "5786-9668-00020")
+        h.press(.escape)
+        #expect(h.state.follow && h.state.detail.record?.fields[.mid] == "5786-9668-00030")
+    }
+
     @Test func quittingWithUnsavedChangesAsksFirst() {
         var h = composeHarness()
         h.editorRow(0)

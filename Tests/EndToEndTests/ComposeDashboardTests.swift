@@ -22,7 +22,8 @@ struct ComposeDashboardTests {
     @Test("typing into the URL changes the preview, a typo is pointed at, and a call sent to itself comes back mapped")
     func composeRoundTrip() async throws {
         let hooks = try folder(with: Self.crm)
-        let t = try TmuxSession(["watch", "--port", "0", "--no-journal", "--webhooks", hooks], environment: ["CALLDASH_SECRET_TOKEN": "tok-123"])
+        let journal = hooks + "/../journal.jsonl"
+        let t = try TmuxSession(["watch", "--port", "0", "--journal", journal, "--webhooks", hooks], environment: ["CALLDASH_SECRET_TOKEN": "tok-123"])
         let port = try #require(t.port(), "\(t.screen)")
         #expect(try await DashboardTests().post(port, DashboardTests().report(mid: "MID-R1", status: "BUSY")) == 200)
         #expect(t.waitFor { $0.contains("MID-R1") }, "\(t.screen)")
@@ -50,6 +51,11 @@ struct ComposeDashboardTests {
         // The renamed key filled the status: the BUSY filter shows both calls.
         try t.press("3")
         #expect(t.waitFor { $0.contains("2 of 2") && $0.contains("BUSY ·") }, "\(t.screen)")
+
+        // The call sent to itself carried the secret; the journal keeps it masked.
+        let journaled = try String(contentsOfFile: journal, encoding: .utf8)
+        #expect(journaled.contains("message_status") && journaled.contains(#""webhook":7"#))
+        #expect(!journaled.contains("tok-123"))
 
         try t.press("c", "s")
         #expect(t.waitFor { $0.contains("saved crm to 7.json") }, "\(t.screen)")

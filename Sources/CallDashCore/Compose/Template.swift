@@ -15,63 +15,78 @@ public struct Template: Equatable, Sendable {
     public static let variableNames: [String] = ReportField.allCases.map(\.rawValue) + ["id"]
 
     /// Parses `source`; `field` names it in errors ("url", "header Authorization", …).
+    /// The markers are ASCII, so the scan runs over UTF-8 bytes (the preview reparses on every
+    /// keystroke); columns are counted in characters, as the editor shows them.
     public init(_ source: String, field: String) throws(TemplateError) {
         self.field = field
-        var parts: [Part] = []
-        let chars = Array(source)
-        var text = ""
-        var i = 0
-        func fail(_ column: Int, _ problem: String, _ suggestion: String? = nil) -> TemplateError {
-            TemplateError(field: field, column: column, problem: problem, suggestion: suggestion)
+        let bytes = Array(source.utf8)
+        let n = bytes.count
+        func text(_ r: Range<Int>) -> String { String(decoding: bytes[r], as: UTF8.self) }
+        // Positions only move forward, so characters are counted once, from the last one asked.
+        var counted = (byte: 0, characters: 0)
+        func column(_ i: Int) -> Int {
+            counted = (i, counted.characters + text(counted.byte..<i).count)
+            return counted.characters + 1
         }
-        while i < chars.count {
-            let c = chars[i]
-            if c == "{", i + 1 < chars.count, chars[i + 1] == "{" {
-                let start = i
+        func fail(_ i: Int, _ problem: String, _ suggestion: String? = nil) -> TemplateError {
+            TemplateError(field: field, column: column(i), problem: problem, suggestion: suggestion)
+        }
+        let open = UInt8(ascii: "{"), close = UInt8(ascii: "}"), percent = UInt8(ascii: "%")
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        var parts: [Part] = []
+        var textStart = 0
+        var i = 0
+        func flush(upTo end: Int) { if end > textStart { parts.append(.text(text(textStart..<end))) } }
+        while i < n {
+            let c = bytes[i]
+            if c == open, i + 1 < n, bytes[i + 1] == open {
                 var j = i + 2
-                while j + 1 < chars.count, !(chars[j] == "}" && chars[j + 1] == "}") { j += 1 }
-                guard j + 1 < chars.count else { throw fail(start + 1, "{{ is not closed with }}") }
-                let name = String(chars[(i + 2)..<j]).trimmed
-                guard !name.isEmpty else { throw fail(start + 1, "empty variable name in {{}}") }
+                while j + 1 < n, !(bytes[j] == close && bytes[j + 1] == close) { j += 1 }
+                guard j + 1 < n else { throw fail(i, "{{ is not closed with }}") }
+                let name = text((i + 2)..<j).trimmed
+                guard !name.isEmpty else { throw fail(i, "empty variable name in {{}}") }
                 guard Self.variableNames.contains(name) else {
-                    throw fail(start + 3, "unknown variable {{\(name)}}", Suggestion.nearest(to: name, among: Self.variableNames))
+                    throw fail(i + 2, "unknown variable {{\(name)}}", Suggestion.nearest(to: name, among: Self.variableNames))
                 }
-                if !text.isEmpty { parts.append(.text(text)); text = "" }
-                parts.append(.variable(name, column: start + 1))
+                flush(upTo: i)
+                parts.append(.variable(name, column: column(i)))
                 i = j + 2
-            } else if c == "%", i + 1 < chars.count, Self.isNameStart(chars[i + 1]) {
+                textStart = i
+            } else if c == percent, i + 1 < n, Self.isNameStart(bytes[i + 1]) {
                 var j = i + 1
-                while j < chars.count, Self.isNameChar(chars[j]) { j += 1 }
-                let name = String(chars[(i + 1)..<j])
-                if j < chars.count, chars[j] == "%" {
-                    if !text.isEmpty { parts.append(.text(text)); text = "" }
-                    parts.append(.secret(name, column: i + 1))
+                while j < n, Self.isNameChar(bytes[j]) { j += 1 }
+                let name = text((i + 1)..<j)
+                if j < n, bytes[j] == percent {
+                    flush(upTo: i)
+                    parts.append(.secret(name, column: column(i)))
                     i = j + 1
+                    textStart = i
                     continue
                 }
                 // `%name` running into the end, a space or another `%` later in the same word is
                 // a secret written wrong; anything else (`%20`, `50%`) is plain text.
-                if j == chars.count || chars[j].isWhitespace {
-                    throw fail(i + 1, "secret %\(name) is not closed: write %\(name)%")
+                if j == n || isSpace(bytes[j]) {
+                    throw fail(i, "secret %\(name) is not closed: write %\(name)%")
                 }
                 var k = j
-                while k < chars.count, !chars[k].isWhitespace, chars[k] != "%" { k += 1 }
-                if k < chars.count, chars[k] == "%" {
-                    throw fail(i + 1, "bad secret name \"\(String(chars[(i + 1)..<k]))\": use letters, digits and _")
+                while k < n, !isSpace(bytes[k]), bytes[k] != percent { k += 1 }
+                if k < n, bytes[k] == percent {
+                    throw fail(i, "bad secret name \"\(text((i + 1)..<k))\": use letters, digits and _")
                 }
-                text.append(c)
                 i += 1
             } else {
-                text.append(c)
                 i += 1
             }
         }
-        if !text.isEmpty { parts.append(.text(text)) }
+        flush(upTo: n)
         self.parts = parts
     }
 
-    public static func isNameStart(_ c: Character) -> Bool { c == "_" || (c.isASCII && c.isLetter) }
-    public static func isNameChar(_ c: Character) -> Bool { isNameStart(c) || (c.isASCII && c.isNumber) }
+    static func isNameStart(_ b: UInt8) -> Bool { b == UInt8(ascii: "_") || (b | 0x20 >= UInt8(ascii: "a") && b | 0x20 <= UInt8(ascii: "z")) }
+    static func isNameChar(_ b: UInt8) -> Bool { isNameStart(b) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) }
+
+    /// Whether `c` may be part of a `%secret%` name (the editor colours secrets with it).
+    public static func isNameChar(_ c: Character) -> Bool { c.asciiValue.map(isNameChar) ?? false }
 
     /// The secrets this template needs.
     public var secretNames: [String] {

@@ -1,17 +1,18 @@
-/// Masks secrets (the receiver's `--token`) wherever a request could carry them, so they never
+/// Masks secrets (the receiver's `--token`, compose `%secrets%`) wherever a request could carry them, so they never
 /// reach the journal, `serve`'s output or the API.
 public struct SecretRedactor: Sendable {
     public static let mask = "***"
     private let secrets: [String]
+    /// Credentials in Authorization headers are masked even when no secret is matched in them.
+    private let masksAuthorization: Bool
 
-    public init(secrets: [String]) {
+    public init(secrets: [String], maskingAuthorization: Bool = false) {
         self.secrets = secrets.filter { !$0.isEmpty }
+        masksAuthorization = maskingAuthorization || !self.secrets.isEmpty
     }
 
-    public var isEmpty: Bool { secrets.isEmpty }
-
     public func redact(_ r: inout DeliveryRecord) {
-        guard !secrets.isEmpty else { return }
+        guard masksAuthorization else { return }
         for i in r.headers.indices {
             if r.headers[i].name.lowercased() == "authorization" {
                 // Mask the credential even when it is wrong: it may be a near miss of the real one.

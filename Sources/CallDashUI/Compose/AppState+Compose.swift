@@ -7,7 +7,7 @@ extension AppState {
     public var composeValues: TemplateValues { detail.record.map(TemplateValues.init) ?? .sample }
 
     /// Re-renders the preview: on every keystroke that changes the draft, and when the call changes.
-    mutating func refreshPreview() {
+    public mutating func refreshPreview() {
         guard let w = compose.draft?.webhook else {
             compose.preview = ComposePreview()
             return
@@ -17,7 +17,8 @@ extension AppState {
 
     mutating func openCompose() -> [Effect] {
         screen = .compose
-        // The preview stays on the call chosen, not on each new arrival.
+        // The preview stays on the call chosen, not on each new arrival; Esc resumes following.
+        compose.resumeFollow = follow
         follow = false
         if compose.draft == nil, let i = compose.entries.indices.first(where: { compose.entries[$0].id != nil }) {
             compose.listCursor = i
@@ -43,6 +44,7 @@ extension AppState {
             helpScroll = KeyHelp.line(ofSection: "Compose")
         case .escape:
             screen = .calls
+            if compose.resumeFollow { return move(to: headRow) }
         case .tab: compose.focus = [.list: .editor, .editor: .preview, .preview: .list][compose.focus]!
         case .backTab: compose.focus = [.list: .preview, .editor: .list, .preview: .editor][compose.focus]!
         case .char("s"), .ctrl("s"): return save(overwrite: false)
@@ -382,6 +384,29 @@ extension AppState {
             refreshPreview()
         }
         return []
+    }
+
+    // MARK: the mouse
+
+    /// A click picks a webhook or an editor row; the wheel scrolls the list, editor or preview.
+    mutating func composeMouse(_ m: MouseEvent) {
+        let l = composeLayout
+        let wheel = m.kind == .wheelUp ? -3 : m.kind == .wheelDown ? 3 : 0
+        if l.list.contains(x: m.x, y: m.y) {
+            compose.focus = .list
+            let n = wheel != 0 ? compose.listCursor + wheel : max(0, compose.listCursor - l.list.height + 2) + m.y - l.list.y - 1
+            if compose.entries.indices.contains(n) { compose.listCursor = n }
+        } else if l.editor.contains(x: m.x, y: m.y) {
+            compose.focus = .editor
+            let lines = compose.draft.map { ComposeEditorView.editorLines(self, $0.webhook) } ?? []
+            let cursorLine = lines.firstIndex { $0.row == compose.row } ?? 0
+            let top = max(0, cursorLine - (l.editor.height - 1) + 2)
+            let target = wheel != 0 ? compose.row + wheel / 3 : lines[safe: top + m.y - l.editor.y - 1]?.row
+            if let target, compose.rows.indices.contains(target) { compose.row = target }
+        } else if l.preview.contains(x: m.x, y: m.y) {
+            compose.focus = .preview
+            compose.previewScroll = max(0, compose.previewScroll + wheel)
+        }
     }
 
     // MARK: the palette and the preview

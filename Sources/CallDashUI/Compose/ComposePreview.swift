@@ -58,25 +58,25 @@ public struct ComposePreview: Sendable {
         return out
     }
 
-    /// A compact JSON object's tokens: keys, string values and punctuation.
+    /// A compact JSON object's tokens: keys, string values and punctuation. Quotes and
+    /// backslashes are ASCII, so the scan steps through UTF-8 (the preview redoes it per keystroke).
     static func jsonSpans(_ s: String) -> [(String, ThemeRole)] {
         var out: [(String, ThemeRole)] = []
-        var i = s.startIndex
-        while i < s.endIndex {
-            if s[i] == "\"" {
-                var j = s.index(after: i)
-                while j < s.endIndex, s[j] != "\"" {
-                    let next = s.index(after: j)
-                    j = s[j] == "\\" && next < s.endIndex ? s.index(after: next) : next
+        let u = s.utf8
+        var i = u.startIndex
+        while i < u.endIndex {
+            var j = u.index(after: i)
+            if u[i] == UInt8(ascii: "\"") {
+                while j < u.endIndex, u[j] != UInt8(ascii: "\"") {
+                    j = u.index(after: u[j] == UInt8(ascii: "\\") && u.index(after: j) < u.endIndex ? u.index(after: j) : j)
                 }
-                let end = j < s.endIndex ? s.index(after: j) : j
-                let isKey = end < s.endIndex && s[end] == ":"
-                out.append((String(s[i..<end]), isKey ? .jsonKey : .jsonString))
-                i = end
+                if j < u.endIndex { j = u.index(after: j) }
+                out.append((String(s[i..<j]), j < u.endIndex && u[j] == UInt8(ascii: ":") ? .jsonKey : .jsonString))
             } else {
-                out.append((String(s[i]), .jsonPunctuation))
-                i = s.index(after: i)
+                while j < u.endIndex, u[j] != UInt8(ascii: "\"") { j = u.index(after: j) }
+                out.append((String(s[i..<j]), .jsonPunctuation))
             }
+            i = j
         }
         return out
     }

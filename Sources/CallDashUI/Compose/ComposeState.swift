@@ -41,6 +41,13 @@ public struct Draft: Equatable, Sendable {
     public var changedOnDisk = false
 
     public var isDirty: Bool { webhook != saved }
+
+    public init(webhook: Webhook, file: String, stamp: FileStamp? = nil, saved: Webhook? = nil) {
+        self.webhook = webhook
+        self.file = file
+        self.stamp = stamp
+        self.saved = saved
+    }
 }
 
 /// A question on the bottom bar, answered with y (anything else cancels).
@@ -90,6 +97,8 @@ public struct ComposeState: Sendable {
     public var previewScroll = 0
     public var test: TestSend?
     public var secrets: SecretSource
+    /// Whether the Calls list was following new calls when Compose opened.
+    public var resumeFollow = false
 
     public init(folder: String, secrets: SecretSource) {
         self.folder = folder

@@ -145,7 +145,12 @@ extension AppState {
     // MARK: mouse
 
     mutating func handle(_ m: MouseEvent) -> [Effect] {
-        guard !showHelp else { return [] }
+        guard !showHelp, compose.palette == nil, compose.confirm == nil else { return [] }
+        if screen == .compose {
+            compose.editor = nil
+            composeMouse(m)
+            return []
+        }
         let l = layout
         let inList = l.list.contains(x: m.x, y: m.y)
         let inDetail = l.detail.contains(x: m.x, y: m.y)
