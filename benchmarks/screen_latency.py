@@ -86,7 +86,7 @@ def main():
             tmux("send-keys", "-t", "b", "c")
             if until(lambda s: "probe · 7.json" in s) is None:
                 raise SystemExit("the Compose screen did not open")
-            tmux("send-keys", "-t", "b", "j", "Enter", "End")
+            tmux("send-keys", "-t", "b", "g", "j", "Enter", "End")
             time.sleep(0.2)
             out = []
             for _ in range(n):
