@@ -63,14 +63,7 @@ enum PaletteOverlay {
         let h = min(screen.height - 2, items.count + 4)
         let box = Rect(x: screen.x + (screen.width - w) / 2, y: screen.y + (screen.height - h) / 2, width: w, height: h)
         guard box.width > 10, box.height > 4 else { return }
-        b.fill(box, t[.overlayText])
-        b.put("┌" + String(repeating: "─", count: box.width - 2) + "┐", x: box.x, y: box.y, t[.overlayTitle])
-        b.put("└" + String(repeating: "─", count: box.width - 2) + "┘", x: box.x, y: box.maxY - 1, t[.overlayTitle])
-        for y in (box.y + 1)..<(box.maxY - 1) {
-            b.put("│", x: box.x, y: y, t[.overlayTitle])
-            b.put("│", x: box.maxX - 1, y: y, t[.overlayTitle])
-        }
-        b.put(" Variables · \(ComposeScreen.callLabel(s)) ", x: box.x + 2, y: box.y, maxWidth: box.width - 4, t[.overlayTitle], ellipsis: true)
+        HelpOverlay.frame(box, title: " Variables · \(ComposeScreen.callLabel(s)) ", t, into: &b)
         b.putRight(" Enter inserts · Esc closes ", endX: box.maxX - 1, y: box.maxY - 1, maxWidth: box.width - 2, t[.overlayKey])
         let rows = box.height - 3
         let cursor = s.compose.palette ?? 0

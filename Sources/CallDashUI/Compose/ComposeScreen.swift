@@ -58,13 +58,7 @@ public enum ComposeScreen {
             keys = [("Esc", "calls"), ("?", "help"), ("Enter", "edit"), ("r", "rename key"), ("s", "save"), ("t", "test"), ("T", "to itself"), ("p", "variables"),
                     ("n", "new"), ("a A", "body key/header"), ("u", "undo"), ("Tab", "pane")]
         }
-        var x = area.x + 1
-        for (key, label) in keys {
-            let need = TextWidth.of(key) + TextWidth.of(label) + 3
-            guard x + need <= area.maxX else { break }
-            x += b.put(key, x: x, y: area.y, t[.barKey])
-            x += b.put(" " + label + "  ", x: x, y: area.y, t[.barText])
-        }
+        FooterView.keys(keys, x: area.x + 1, y: area.y, endX: area.maxX, t, into: &b)
     }
 
     /// A pane's title rule: "─ title ─────── right ─".

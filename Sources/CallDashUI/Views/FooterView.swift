@@ -15,15 +15,20 @@ enum FooterView {
         } else if let m = s.message {
             b.put(" " + m.text + " ", x: area.x, y: area.y, maxWidth: room, m.isError ? t[.barError] : t[.barMessage], ellipsis: true)
         } else {
-            var x = area.x + 1
-            for (key, label) in KeyHelp.bar {
-                let need = TextWidth.of(key) + TextWidth.of(label) + 3
-                guard x + need <= area.x + room else { break }
-                x += b.put(key, x: x, y: area.y, t[.barKey])
-                x += b.put(" " + label + "  ", x: x, y: area.y, t[.barText])
-            }
+            keys(KeyHelp.bar, x: area.x + 1, y: area.y, endX: area.x + room, t, into: &b)
         }
         b.put(counts, x: area.maxX - countsWidth, y: area.y, t[.barText])
+    }
+
+    /// As many key hints as fit before `endX`, most important first.
+    static func keys(_ pairs: [(String, String)], x start: Int, y: Int, endX: Int, _ t: Theme, into b: inout CellBuffer) {
+        var x = start
+        for (key, label) in pairs {
+            let need = TextWidth.of(key) + TextWidth.of(label) + 3
+            guard x + need <= endX else { break }
+            x += b.put(key, x: x, y: y, t[.barKey])
+            x += b.put(" " + label + "  ", x: x, y: y, t[.barText])
+        }
     }
 
     /// "following · sort time ↓ · /text · ANSWER BUSY · 12 of 3,456 " — what the list shows, and why.

@@ -15,14 +15,7 @@ enum HelpOverlay {
         let h = min(screen.height - 2, lines.count + 4)
         let box = Rect(x: screen.x + (screen.width - w) / 2, y: screen.y + (screen.height - h) / 2, width: w, height: h)
         guard box.width > 4, box.height > 3 else { return }
-        b.fill(box, t[.overlayText])
-        b.put("┌" + String(repeating: "─", count: box.width - 2) + "┐", x: box.x, y: box.y, t[.overlayTitle])
-        b.put("└" + String(repeating: "─", count: box.width - 2) + "┘", x: box.x, y: box.maxY - 1, t[.overlayTitle])
-        for y in (box.y + 1)..<(box.maxY - 1) {
-            b.put("│", x: box.x, y: y, t[.overlayTitle])
-            b.put("│", x: box.maxX - 1, y: y, t[.overlayTitle])
-        }
-        b.put(" Keys ", x: box.x + 2, y: box.y, t[.overlayTitle])
+        frame(box, title: " Keys ", t, into: &b)
         let inner = Rect(x: box.x + 2, y: box.y + 2, width: box.width - 4, height: box.height - 4)
         let top = min(scroll, max(0, lines.count - inner.height))
         let more = lines.count > inner.height
@@ -34,5 +27,17 @@ enum HelpOverlay {
         for (n, line) in lines.dropFirst(top).prefix(inner.height).enumerated() {
             DetailView.draw(line, t, x: inner.x, y: inner.y + n, width: inner.width, skip: 0, into: &b)
         }
+    }
+
+    /// A bordered box on the overlay colours, blanked, with its title on the top edge.
+    static func frame(_ box: Rect, title: String, _ t: Theme, into b: inout CellBuffer) {
+        b.fill(box, t[.overlayText])
+        b.put("┌" + String(repeating: "─", count: box.width - 2) + "┐", x: box.x, y: box.y, t[.overlayTitle])
+        b.put("└" + String(repeating: "─", count: box.width - 2) + "┘", x: box.x, y: box.maxY - 1, t[.overlayTitle])
+        for y in (box.y + 1)..<(box.maxY - 1) {
+            b.put("│", x: box.x, y: y, t[.overlayTitle])
+            b.put("│", x: box.maxX - 1, y: y, t[.overlayTitle])
+        }
+        b.put(title, x: box.x + 2, y: box.y, maxWidth: box.width - 4, t[.overlayTitle], ellipsis: true)
     }
 }
