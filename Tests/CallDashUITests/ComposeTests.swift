@@ -282,6 +282,17 @@ struct ComposeUpdateTests {
         #expect(h.state.follow && h.state.detail.record?.fields[.mid] == "5786-9668-00030")
     }
 
+    @Test func anotherCallIsPickedFromAShortListAndThePreviewFollowsIt() {
+        var h = composeHarness()
+        h.press(.char("C"))
+        #expect(h.text.contains("Preview with which call?"))
+        #expect(h.text.contains("#20  10:00:19  ANSWER"))
+        h.press(.char("j"), .enter)
+        #expect(h.state.compose.callPicker == nil)
+        #expect(h.text.contains("preview for call #20 ANSWER"))
+        #expect(h.preview.contains("call_id=5786-9668-00019&status=ANSWER"))
+    }
+
     @Test func quittingWithUnsavedChangesAsksFirst() {
         var h = composeHarness()
         h.editorRow(0)

@@ -53,28 +53,3 @@ enum ComposePreviewView {
         }
     }
 }
-
-/// The variables with the selected call's values; Enter puts the one under the cursor into the text.
-enum PaletteOverlay {
-    static func render(_ s: AppState, _ t: Theme, in screen: Rect, into b: inout CellBuffer) {
-        let items = ComposeState.palette(s.composeValues)
-        let nameWidth = items.map { $0.name.count + 4 }.max() ?? 0
-        let w = min(screen.width - 4, max(40, nameWidth + 34))
-        let h = min(screen.height - 2, items.count + 4)
-        let box = Rect(x: screen.x + (screen.width - w) / 2, y: screen.y + (screen.height - h) / 2, width: w, height: h)
-        guard box.width > 10, box.height > 4 else { return }
-        HelpOverlay.frame(box, title: " Variables · \(ComposeScreen.callLabel(s)) ", t, into: &b)
-        b.putRight(" Enter inserts · Esc closes ", endX: box.maxX - 1, y: box.maxY - 1, maxWidth: box.width - 2, t[.overlayKey])
-        let rows = box.height - 3
-        let cursor = s.compose.palette ?? 0
-        let top = max(0, cursor - rows + 1)
-        for (n, item) in items.enumerated().dropFirst(top).prefix(rows) {
-            let y = box.y + 2 + n - top
-            let style = n == cursor ? t[.listCursor] : t[.overlayKey]
-            if n == cursor { b.fill(Rect(x: box.x + 1, y: y, width: box.width - 2, height: 1), style) }
-            let x = box.x + 2 + b.put("{{\(item.name)}}", x: box.x + 2, y: y, style)
-            let value = item.value.map { $0.isEmpty ? "(empty)" : $0 } ?? "(not in this call: renders empty)"
-            b.put(value, x: max(x + 1, box.x + 2 + nameWidth), y: y, maxWidth: box.maxX - 2 - max(x + 1, box.x + 2 + nameWidth), n == cursor ? style : t[.overlayText], ellipsis: true)
-        }
-    }
-}

@@ -92,6 +92,8 @@ public struct ComposeState: Sendable {
     public var undo: [Webhook] = []
     /// The palette's cursor while it is open.
     public var palette: Int?
+    /// The row (in the Calls list's order) under the cursor of the call picker, while it is open.
+    public var callPicker: Int?
     public var confirm: ComposeConfirm?
     public var preview = ComposePreview()
     public var previewScroll = 0

@@ -145,7 +145,7 @@ extension AppState {
     // MARK: mouse
 
     mutating func handle(_ m: MouseEvent) -> [Effect] {
-        guard !showHelp, compose.palette == nil, compose.confirm == nil else { return [] }
+        guard !showHelp, compose.palette == nil, compose.callPicker == nil, compose.confirm == nil else { return [] }
         if screen == .compose {
             compose.editor = nil
             composeMouse(m)

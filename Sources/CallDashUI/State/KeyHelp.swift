@@ -50,7 +50,7 @@ public enum KeyHelp {
             Entry(keys: "s ^S", action: "save (asks first if the file changed on disk)", bar: nil),
             Entry(keys: "n Y X", action: "new / duplicate / delete (asks first)", bar: nil),
             Entry(keys: "t T", action: "send a test to the URL / send to itself", bar: nil),
-            Entry(keys: "[ ]", action: "preview with the previous / next call", bar: nil),
+            Entry(keys: "C [ ]", action: "preview with a call picked from a list / the previous / next", bar: nil),
             Entry(keys: "u R", action: "undo a change / reload the file from disk", bar: nil),
         ]),
         ("Typing a line", [

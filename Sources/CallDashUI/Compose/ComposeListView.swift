@@ -1,0 +1,35 @@
+import CallDashCore
+
+/// The webhooks in the folder, broken files marked, the open one flagged when unsaved.
+enum ComposeListView {
+    static func render(_ s: AppState, _ t: Theme, in area: Rect, into b: inout CellBuffer) {
+        guard !area.isEmpty else { return }
+        let c = s.compose
+        ComposeScreen.rule(" webhooks ", right: "\(c.entries.count) ", focused: c.focus == .list, t, Rect(x: area.x, y: area.y, width: area.width, height: 1), &b)
+        for y in (area.y + 1)..<area.maxY { b.put("│", x: area.maxX - 1, y: y, t[.border]) }
+        let rows = area.height - 1
+        if c.entries.isEmpty {
+            b.put("none yet", x: area.x + 1, y: area.y + 1, maxWidth: area.width - 2, t[.listDim])
+            b.put("n creates one", x: area.x + 1, y: area.y + 2, maxWidth: area.width - 2, t[.listDim])
+            return
+        }
+        let top = max(0, c.listCursor - rows + 1)
+        for (n, e) in c.entries.enumerated().dropFirst(top).prefix(rows) {
+            let y = area.y + 1 + n - top
+            let isCursor = n == c.listCursor
+            let open = c.draft?.file == e.path
+            var style = isCursor ? (c.focus == .list ? t[.listCursor] : t[.listCursorUnfocused]) : t[.listRow]
+            let text: String
+            switch e.content {
+            case let .success(w):
+                let mark = open && c.draft?.isDirty == true ? "●" : open ? "›" : " "
+                text = "\(mark)\(w.id) \(w.name)"
+            case .failure:
+                text = "✗ \(s.shortName(e.path)) broken"
+                if !isCursor { style = t[.detailError] }
+            }
+            b.fill(Rect(x: area.x, y: y, width: area.width - 1, height: 1), style)
+            b.put(text, x: area.x, y: y, maxWidth: area.width - 1, style, ellipsis: true)
+        }
+    }
+}
