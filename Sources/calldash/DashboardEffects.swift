@@ -46,11 +46,14 @@ struct DashboardEffects: Sendable {
                 try webhooks.folder.save(webhook, to: file, expected: overwrite ? WebhookFolder.stamp(of: file) : expected)
             }
             logger.info("save \(file): \(result.map { _ in "ok" })")
+            if case .success = result { webhooks.registry.forgetDraft(id: webhook.id) }
             dashboard.post(.webhookSaved(file: file, webhook, result))
             perform(.reloadWebhooks)
         case let .deleteWebhook(file, expected):
             var failure: WebhookFolder.Failure?
+            let id = webhooks.entries.first { $0.path == file }?.id
             do { try webhooks.folder.delete(file, expected: expected) } catch { failure = error }
+            if failure == nil, let id { webhooks.registry.forgetDraft(id: id) }
             dashboard.post(.webhookDeleted(file: file, failure: failure))
             perform(.reloadWebhooks)
         case let .sendTest(request, webhook, toSelf):

@@ -68,6 +68,9 @@ struct WebhookMappingTests {
         registry.include(draft: draft)
         let p = try DeliveryParser(webhooks: registry).parse(path: "/ack/1", query: [], contentType: nil, body: Array(#"{"state":"FAILED"}"#.utf8))
         #expect(p.webhook == 7 && p.fields[.status] == "FAILED")
+        registry.forgetDraft(id: 7)
+        let q = try DeliveryParser(webhooks: registry).parse(path: "/ack/1", query: [], contentType: nil, body: Array(#"{"state":"FAILED"}"#.utf8))
+        #expect(q.webhook == nil)
     }
 }
 

@@ -20,7 +20,9 @@ final class CalldashProcess: Sendable {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: calldashBinary)
         p.arguments = arguments
-        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        // The user's own webhooks folder must not change what a test sees.
+        let isolated = ["XDG_CONFIG_HOME": NSTemporaryDirectory() + "calldash-tests-no-config"]
+        p.environment = ProcessInfo.processInfo.environment.merging(isolated) { $1 }.merging(environment) { $1 }
         let stdout = Pipe(), stderr = Pipe()
         p.standardOutput = stdout
         p.standardError = stderr

@@ -81,6 +81,38 @@ struct PushWebhookTests {
         #expect(line.contains(#""content_type":"application/x-www-form-urlencoded""#), "\(line)")
     }
 
+    @Test("serve --webhooks maps compose payloads back to the standard fields, names broken files, and picks up new ones")
+    func serveMapsBack() throws {
+        let dir = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+        { "id": 3, "name": "crm", "method": "PUT", "format": "form",
+          "url": "https://crm.example/hooks/{{id}}?status={{status}}",
+          "body": [ { "key": "message_status", "value": "{{status}}" }, { "key": "callee", "value": "{{to}}" } ] }
+        """.write(toFile: dir + "/3.json", atomically: true, encoding: .utf8)
+        try "{\"url\": \"x\",\n \"format\": \"xml\"}".write(toFile: dir + "/4.json", atomically: true, encoding: .utf8)
+        try #"{"mid":"W-1","status":"NO ANSWER","to":"0919"}"#.write(toFile: dir + "/r.json", atomically: true, encoding: .utf8)
+        let serve = try CalldashProcess(["serve", "--port", "0", "--no-journal", "--webhooks", dir])
+        let port = try #require(serve.listeningPort())
+        #expect(serve.stderr.contains("webhook file not used: \(dir)/4.json:2: unknown format \"xml\": use json, form or multipart"), "\(serve.stderr)")
+        let push = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)", "--webhook", "3", "--webhooks", dir, "--report", dir + "/r.json"])
+        #expect(push.code == 0, "\(push.stderr)")
+        #expect(serve.wait { $0.stdout.contains("\"seq\":1") })
+        #expect(serve.stdout.contains(#""fields":{"to":"0919","mid":"W-1","status":"NO ANSWER"},"extra":{}"#), "\(serve.stdout)")
+        #expect(serve.stdout.contains(#""webhook":3}"#))
+
+        // A webhook saved while serving is used from the next second on.
+        try """
+        { "id": 5, "name": "ops", "method": "POST", "format": "json", "url": "http://ops.example/in", "body": [ { "key": "state", "value": "{{status}}" } ] }
+        """.write(toFile: dir + "/5.json", atomically: true, encoding: .utf8)
+        #expect(waitUntil(seconds: 10) {
+            _ = try? runCalldash(["push", "--to", "http://127.0.0.1:\(port)", "--webhook", "5", "--webhooks", dir, "--report", dir + "/r.json"])
+            return serve.stdout.contains(#""fields":{"status":"NO ANSWER"},"extra":{},"#) && serve.stdout.contains(#""webhook":5}"#)
+        }, "\(serve.stdout)")
+        serve.signal(SIGTERM)
+        #expect(serve.exitCode() == 0)
+    }
+
     @Test("a report the webhook cannot render is counted as failed, with the reason")
     func unrenderable() throws {
         let dir = temporaryFolder()

@@ -31,4 +31,9 @@ public final class WebhookRegistry: Sendable {
     public func include(draft: Webhook) {
         state.withLock { $0.drafts[draft.id] = draft; $0.rebuild() }
     }
+
+    /// Its file now holds what counts (it was saved or deleted): the draft steps aside.
+    public func forgetDraft(id: Int) {
+        state.withLock { $0.drafts[id] = nil; $0.rebuild() }
+    }
 }
