@@ -144,8 +144,7 @@ extension AppState {
         } else if l.editor.contains(x: m.x, y: m.y) {
             compose.focus = .editor
             let lines = compose.draft.map { ComposeEditorView.editorLines(self, $0.webhook) } ?? []
-            let cursorLine = lines.firstIndex { $0.row == compose.row } ?? 0
-            let top = max(0, cursorLine - (l.editor.height - 1) + 2)
+            let top = ComposeEditorView.firstLine(lines, row: compose.row, height: l.editor.height - 1)
             let target = wheel != 0 ? compose.row + wheel / 3 : lines[safe: top + m.y - l.editor.y - 1]?.row
             if let target, compose.rows.indices.contains(target) { compose.row = target }
         } else if l.preview.contains(x: m.x, y: m.y) {

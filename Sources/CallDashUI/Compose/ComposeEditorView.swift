@@ -27,11 +27,17 @@ enum ComposeEditorView {
                            focused: c.focus == .editor, t, Rect(x: area.x, y: area.y, width: area.width, height: 1), &b)
         let lines = editorLines(s, d.webhook)
         let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
-        let cursorLine = lines.firstIndex { $0.row == c.row } ?? 0
-        let top = max(0, cursorLine - body.height + 2)
+        let top = firstLine(lines, row: c.row, height: body.height)
         for (n, line) in lines.dropFirst(top).prefix(body.height).enumerated() {
             draw(line, s, t, y: body.y + n, area: body, into: &b)
         }
+    }
+
+    /// The first line shown: the cursor's row stays in view with a line of context below it
+    /// while the lines do not all fit.
+    static func firstLine(_ lines: [Line], row: Int, height: Int) -> Int {
+        let cursorLine = lines.firstIndex { $0.row == row } ?? 0
+        return max(0, min(cursorLine - height + 2, lines.count - height))
     }
 
     /// An editor line: a section title, or a row with its label.

@@ -23,7 +23,7 @@ public struct ComposeLayout: Equatable, Sendable {
             // The editor takes what its rows need (plus its title and two section lines), up to
             // a little over half, so the preview always keeps room.
             let need = editorRows + 3
-            (editor, preview) = editor.splitTop(min(need, max(6, main.height * 11 / 20)))
+            (editor, preview) = editor.splitTop(min(max(need, 6), max(6, main.height * 11 / 20)))
         }
     }
 }

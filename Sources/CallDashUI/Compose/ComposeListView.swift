@@ -7,11 +7,15 @@ enum ComposeListView {
         let c = s.compose
         ComposeScreen.rule(" webhooks ", right: "\(c.entries.count) ", focused: c.focus == .list, t, Rect(x: area.x, y: area.y, width: area.width, height: 1), &b)
         for y in (area.y + 1)..<area.maxY { b.put("│", x: area.maxX - 1, y: y, t[.border]) }
-        let rows = area.height - 1
-        if c.entries.isEmpty {
+        // A new webhook not saved yet has no file to list: it shows below the files.
+        let unsaved = c.draft.flatMap { d in c.entries.contains { $0.path == d.file } ? nil : d }
+        let rows = area.height - 1 - (unsaved == nil ? 0 : 1)
+        if let d = unsaved {
+            let y = area.y + 1 + min(c.entries.count, rows)
+            b.put("●\(d.webhook.id) \(d.webhook.name) (new)", x: area.x, y: y, maxWidth: area.width - 1, t[.detailWarning], ellipsis: true)
+        } else if c.entries.isEmpty {
             b.put("none yet", x: area.x + 1, y: area.y + 1, maxWidth: area.width - 2, t[.listDim])
             b.put("n creates one", x: area.x + 1, y: area.y + 2, maxWidth: area.width - 2, t[.listDim])
-            return
         }
         let top = max(0, c.listCursor - rows + 1)
         for (n, e) in c.entries.enumerated().dropFirst(top).prefix(rows) {

@@ -20,7 +20,8 @@ enum PaletteOverlay {
             if n == cursor { b.fill(Rect(x: box.x + 1, y: y, width: box.width - 2, height: 1), style) }
             let x = box.x + 2 + b.put("{{\(item.name)}}", x: box.x + 2, y: y, style)
             let value = item.value.map { $0.isEmpty ? "(empty)" : $0 } ?? "(not in this call: renders empty)"
-            b.put(value, x: max(x + 1, box.x + 2 + nameWidth), y: y, maxWidth: box.maxX - 2 - max(x + 1, box.x + 2 + nameWidth), n == cursor ? style : t[.overlayText], ellipsis: true)
+            let vx = max(x, box.x + 2 + nameWidth) + 1
+            b.put(value, x: vx, y: y, maxWidth: box.maxX - 2 - vx, n == cursor ? style : t[.overlayText], ellipsis: true)
         }
     }
 }
