@@ -100,6 +100,16 @@ struct WebhookFolderTests {
         #expect(WebhookFolder.nextID(after: entries) == 10)
     }
 
+    @Test func aSecondFileForTheSameIdIsListedAsBroken() throws {
+        let dir = temporaryDirectory()
+        let folder = WebhookFolder(path: dir)
+        try folder.save(hook, to: folder.file(for: 3), expected: nil)
+        try folder.save(hook, to: dir + "/ops-copy.json", expected: nil)
+        let entries = folder.load()
+        #expect(entries.map { (try? $0.content.get()) != nil } == [true, false])
+        if case let .failure(e) = entries[1].content { #expect(e.problem == "id 3 is already used by 3.json") }
+    }
+
     @Test func aFileChangedOnDiskIsNotOverwritten() throws {
         let dir = temporaryDirectory()
         let folder = WebhookFolder(path: dir)

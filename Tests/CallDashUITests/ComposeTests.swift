@@ -293,6 +293,16 @@ struct ComposeUpdateTests {
         #expect(h.preview.contains("call_id=5786-9668-00019&status=ANSWER"))
     }
 
+    @Test func escFollowedAtOnceByAKeyEndsTheLineAndRunsTheKey() {
+        var h = composeHarness(folder: webhooksFolder(broken: false))
+        h.editorRow(0)
+        h.press(.enter)
+        h.type("!")
+        h.press(.alt("s"))
+        #expect(h.state.compose.editor == nil)
+        #expect(h.text.contains("saved crm! to 7.json"))
+    }
+
     @Test func quittingWithUnsavedChangesAsksFirst() {
         var h = composeHarness()
         h.editorRow(0)

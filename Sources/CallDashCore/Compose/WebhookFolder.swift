@@ -55,7 +55,18 @@ public struct WebhookFolder: Sendable {
             guard name.hasSuffix(".json"), !name.hasPrefix(".") else { continue }
             if let entry = entry(file: path + "/" + name) { entries.append(entry) }
         }
-        return entries.sorted { ($0.id ?? .max, $0.path) < ($1.id ?? .max, $1.path) }
+        entries.sort { ($0.id ?? .max, $0.path) < ($1.id ?? .max, $1.path) }
+        // Two files for one id would make mapping back a guess: the first keeps it.
+        var owners: [Int: String] = [:]
+        for i in entries.indices {
+            guard case let .success(w) = entries[i].content else { continue }
+            if let owner = owners[w.id] {
+                entries[i].content = .failure(WebhookFileError(file: entries[i].path, line: 1, problem: "id \(w.id) is already used by \(Entry.fileName(owner))"))
+            } else {
+                owners[w.id] = entries[i].path
+            }
+        }
+        return entries
     }
 
     /// Reads one file; nil when it vanished.

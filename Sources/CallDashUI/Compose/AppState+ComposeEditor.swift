@@ -124,7 +124,11 @@ extension AppState {
             compose.editor = nil
             return save(overwrite: false)
         default:
-            guard compose.editor!.handle(key) else { return [] }
+            guard compose.editor!.handle(key) else {
+                // Esc and a key at once that is no editing key: the Esc ends the line, the key counts.
+                if case let .alt(c) = key { return editKey(.escape) + composeKey(.char(c)) }
+                return []
+            }
             compose.setText(compose.editor!.text, of: r, key: compose.editingKey)
             refreshPreview()
         }
