@@ -56,10 +56,9 @@ extension AppState {
         case .char("t"): return sendTest(toSelf: false)
         case .char("T"): return sendTest(toSelf: true)
         case .char("["), .char("]"):
-            // Another call for the preview: the previous or next one in the Calls list.
-            let effects = move(to: cursor + (key == .char("]") ? 1 : -1))
-            refreshPreview()
-            return effects
+            // Another call for the preview: the previous or next one in the Calls list (the
+            // preview is redrawn when its record has been read).
+            return move(to: cursor + (key == .char("]") ? 1 : -1))
         case .char("u"), .ctrl("z"):
             guard let last = compose.undo.popLast() else { say("nothing to undo"); return [] }
             compose.draft?.webhook = last

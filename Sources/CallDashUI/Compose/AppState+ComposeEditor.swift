@@ -197,9 +197,7 @@ extension AppState {
         case .escape, .char("C"): compose.callPicker = nil
         case .enter:
             compose.callPicker = nil
-            let effects = move(to: row)
-            refreshPreview()
-            return effects
+            return move(to: row)
         default: break
         }
         return []
