@@ -52,6 +52,7 @@ public final class Dashboard: Sendable {
         _ = state.update(.resize(width: screen.width, height: screen.height))
         var seenVersion: UInt64 = 0
         var lastFrame: Int64 = 0
+        var lastStore: Int64 = 0
         var lastTick = Self.monotonicMillis()
         var dirty = true
         var decoder = InputDecoder()
@@ -80,8 +81,9 @@ public final class Dashboard: Sendable {
         while !stopping.load(ordering: .acquiring) {
             let now = Self.monotonicMillis()
             let untilFrame = dirty ? max(0, lastFrame + Self.frameMillis - now) : 1000
+            let untilStore = store.version != seenVersion ? max(0, (state.showsStore ? lastFrame : lastStore) + Self.frameMillis - now) : 1000
             let untilTick = max(0, lastTick + 1000 - now)
-            _ = poll(&fds, 2, Int32(min(untilFrame, untilTick)))
+            _ = poll(&fds, 2, Int32(min(untilFrame, untilStore, untilTick)))
             if fds[1].revents != 0 { wake.drain() }
 
             var running = true
@@ -112,25 +114,27 @@ public final class Dashboard: Sendable {
                 lastTick = t
                 _ = handle(.tick(now: .now()))
             }
-            // Take in new reports at most once a frame, just before drawing it.
-            if t - lastFrame >= Self.frameMillis {
-                if store.version != seenVersion {
-                    let snap = store.snapshot()
-                    seenVersion = snap.version
-                    _ = handle(.storeChanged(snap, now: .now()))
+            // Take in new reports at most once a frame: just before drawing it on the Calls screen,
+            // on a clock of their own on a screen that does not show them.
+            if store.version != seenVersion, t - (state.showsStore ? lastFrame : lastStore) >= Self.frameMillis {
+                lastStore = t
+                let snap = store.snapshot()
+                seenVersion = snap.version
+                let wasDirty = dirty
+                _ = handle(.storeChanged(snap, now: .now()))
+                // A screen that shows nothing of the store (Compose) is not redrawn for new
+                // reports, so under load its keystrokes are drawn at once, not in the next slot.
+                if !state.showsStore { dirty = wasDirty }
+            }
+            if dirty, t - lastFrame >= Self.frameMillis {
+                guard handle(.frame) else { break }
+                if frame.width != state.width || frame.height != state.height {
+                    frame = CellBuffer(width: state.width, height: state.height)
                 }
-                if dirty {
-                    guard handle(.frame) else { break }
-                    if frame.width != state.width || frame.height != state.height {
-                        frame = CellBuffer(width: state.width, height: state.height)
-                    }
-                    AppScreen.render(state, into: &frame)
-                    backend.present(frame)
-                    lastFrame = Self.monotonicMillis()
-                    dirty = false
-                }
-            } else if store.version != seenVersion {
-                dirty = true
+                AppScreen.render(state, into: &frame)
+                backend.present(frame)
+                lastFrame = Self.monotonicMillis()
+                dirty = false
             }
         }
     }

@@ -76,6 +76,8 @@ public struct AppState: Sendable {
     }
 
     public var theme: Theme { themes[themeIndex % themes.count] }
+    /// Whether the screen up shows the store, so that new reports need a new frame.
+    public var showsStore: Bool { screen == .calls }
     public var layout: CallsLayout { CallsLayout(width: width, height: height, detailOpen: detailOpen) }
     public var filter: CallFilter { visible.filter }
     /// The search text as typed so far, applied or not.
