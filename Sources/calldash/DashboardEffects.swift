@@ -39,11 +39,10 @@ struct DashboardEffects: Sendable {
             let snapshot = recorder.store.snapshot()
             DispatchQueue.global().async { export(format, seqs, snapshot) }
         case .reloadWebhooks:
-            webhooks.reload()
-            dashboard.post(.webhooksLoaded(webhooks.entries))
+            webhooks.reload() // a change reaches the dashboard through the watcher's listener
         case let .saveWebhook(webhook, file, expected, overwrite):
             let result = Result { () throws(WebhookFolder.Failure) in
-                try webhooks.folder.save(webhook, to: file, expected: overwrite ? WebhookFolder.stamp(of: file) : expected)
+                try webhooks.folder.save(webhook, to: file, expected: expected, overwriting: overwrite)
             }
             logger.info("save \(file): \(result.map { _ in "ok" })")
             if case .success = result { webhooks.registry.forgetDraft(id: webhook.id) }

@@ -33,8 +33,7 @@ struct Push: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Send each report as this compose webhook renders it (its id, or a .json file); --to then gives scheme, host and port.", valueName: "id|file"))
     var webhook: String?
 
-    @Option(help: ArgumentHelp("Folder of webhook files.", valueName: "dir"))
-    var webhooks: String?
+    @OptionGroup var folder: WebhooksOption
 
     @Flag(help: "Print the summary as JSON.")
     var json = false
@@ -66,11 +65,11 @@ struct Push: AsyncParsableCommand {
         var plan = PushPlan(url: to, count: total, rate: rate, attempts: attempts, concurrency: concurrency)
         if let webhook {
             do {
-                plan.webhook = try CompiledWebhook(WebhookFiles.load(webhook, folder: webhooks))
+                plan.webhook = try CompiledWebhook(folder.load(webhook))
             } catch let error as TemplateError {
                 throw Failure(error.description)
             }
-            plan.secrets = SecretSource(environment: ProcessInfo.processInfo.environment)
+            plan.secrets = .process
         }
         let pusher = Pusher()
         let verbose = !quiet && !json

@@ -38,8 +38,8 @@ struct ReceiverOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Seconds a request may take to arrive whole before it is answered 408.", valueName: "seconds"))
     var requestTimeout = 30
 
-    @Option(help: ArgumentHelp("Compose webhooks folder: payloads they produce are mapped back to the standard fields.", valueName: "dir"))
-    var webhooks: String?
+    /// Payloads the folder's webhooks produce are mapped back to the standard fields.
+    @OptionGroup var webhooks: WebhooksOption
 
     @Option(help: "Event-loop threads (default: one per core; watch leaves one core to the dashboard).")
     var threads: Int?
@@ -58,8 +58,6 @@ struct ReceiverOptions: ParsableArguments {
     }
 
     var journalPath: String? { noJournal ? nil : (journal ?? Paths.defaultJournal) }
-
-    var webhooksPath: String { webhooks ?? Paths.defaultWebhooks }
 
     /// Where this machine reaches the receiver (a wildcard address means loopback).
     func localURL(port: Int) -> String {

@@ -1,4 +1,3 @@
-import Foundation
 import CallDashCore
 import CallDashReceiver
 import Logging
@@ -22,25 +21,20 @@ struct ReceiverSession {
             replay = try JournalReplay.replay(path: path, into: store, warn: warn)
             journal = try Journal(path: path, fsync: options.fsync)
         }
-        let secrets = composeSecrets()
+        // A request rendered with `%secrets%` and sent here ("send to itself", `push --webhook`)
+        // must not put them in the journal. Values under six characters are only masked in
+        // Authorization headers: masking them everywhere would mangle ordinary fields.
+        let secrets = SecretSource.process.values
         let recorder = Recorder(
             store: store, journal: journal, lastSeq: replay.lastSeq,
             redactor: SecretRedactor(secrets: (options.token.map { [$0] } ?? []) + secrets.filter { $0.count >= 6 }, maskingAuthorization: !secrets.isEmpty))
-        let webhooks = WebhookWatcher(path: options.webhooksPath)
+        let webhooks = WebhookWatcher(path: options.webhooks.path)
         for problem in webhooks.reload() { warn("webhook file not used: \(problem)") }
         let configuration = options.configuration(sparingACore: sparingACore, webhooks: webhooks.registry)
         let receiver = Receiver(configuration: configuration, recorder: recorder, logger: logger)
         let port = try await receiver.start()
         let watching = Task { await webhooks.watch() }
         return ReceiverSession(recorder: recorder, receiver: receiver, port: port, replay: replay, webhooks: webhooks, watching: watching)
-    }
-
-    /// The values of `%secrets%` (`CALLDASH_SECRET_*`): a request rendered with them and sent to
-    /// this receiver ("send to itself", `push --webhook`) must not put them in the journal. Values
-    /// under six characters are left out, since masking them everywhere would mangle ordinary
-    /// fields; Authorization headers are masked whenever a secret is set.
-    static func composeSecrets() -> [String] {
-        ProcessInfo.processInfo.environment.filter { $0.key.hasPrefix("CALLDASH_SECRET_") && !$0.value.isEmpty }.map(\.value)
     }
 
     /// Stops listening and makes sure the journal is on disk.

@@ -13,8 +13,7 @@ struct Render: ParsableCommand {
     @Option(help: ArgumentHelp("The call to render for: a report as JSON (default: a sample call).", valueName: "file"))
     var report: String?
 
-    @Option(help: ArgumentHelp("Folder of webhook files.", valueName: "dir"))
-    var webhooks: String?
+    @OptionGroup var folder: WebhooksOption
 
     @Flag(help: "Print a curl command instead of raw HTTP.")
     var curl = false
@@ -23,11 +22,11 @@ struct Render: ParsableCommand {
     var reveal = false
 
     func run() throws {
-        let hook = try WebhookFiles.load(webhook, folder: webhooks)
+        let hook = try folder.load(webhook)
         let values = try callValues()
         let request: RenderedRequest
         do {
-            request = try hook.render(values, secrets: SecretSource(environment: ProcessInfo.processInfo.environment))
+            request = try hook.render(values, secrets: .process)
         } catch {
             throw Failure(error.description)
         }

@@ -82,9 +82,10 @@ struct Watch: AsyncParsableCommand {
         var state = AppState(
             listen: listen, journal: journal, width: 80, height: 24, snapshot: store.snapshot(), themes: themes,
             now: .now(), utcOffset: TimeZone.current.secondsFromGMT(),
-            compose: ComposeState(folder: receiver.webhooksPath, secrets: SecretSource(environment: ProcessInfo.processInfo.environment)))
-        _ = state.update(.webhooksLoaded(session.webhooks.entries))
+            compose: ComposeState(folder: receiver.webhooks.path, secrets: .process))
+        // Listen first, then take what was read: a change in between arrives as an event.
         session.webhooks.onChange { dashboard.post(.webhooksLoaded($0)) }
+        _ = state.update(.webhooksLoaded(session.webhooks.entries))
         state.themeIndex = themeIndex
         if let first = problems.first {
             _ = state.update(.message(problems.count > 1 ? "\(first) (+\(problems.count - 1) more in the log)" : first, isError: true))

@@ -48,7 +48,7 @@ struct TemplateTests {
 
     @Test func aHeaderValueWithALineBreakIsRefused() {
         let values = TemplateValues(fields: ReportFields([.status: "ANSWER\r\nX-Evil: 1"]))
-        #expect(throws: TemplateError(field: "header X-Status", column: 1, problem: "{{status}} holds a line break, which a header cannot carry")) {
+        #expect(throws: TemplateError(field: "header X-Status", column: 1, problem: "{{status}} holds a line break, which a header cannot carry", isAboutValues: true)) {
             try Template("{{status}}", field: "header X-Status").render(values, secrets: secrets, context: .header)
         }
     }
@@ -61,7 +61,7 @@ struct TemplateTests {
     }
 
     @Test func anUnsetSecretNamesTheVariableToSet() {
-        #expect(throws: TemplateError(field: "header Authorization", column: 8, problem: "secret %api_key% is not set: export CALLDASH_SECRET_API_KEY")) {
+        #expect(throws: TemplateError(field: "header Authorization", column: 8, problem: "secret %api_key% is not set: export CALLDASH_SECRET_API_KEY", isAboutValues: true)) {
             try render("Bearer %api_key%", .header, field: "header Authorization")
         }
     }

@@ -100,6 +100,14 @@ struct WebhookFolderTests {
         #expect(WebhookFolder.nextID(after: entries) == 10)
     }
 
+    @Test func aFileWrittenByHandWithoutAnIdIsTheWebhookItsNameSays() throws {
+        let dir = temporaryDirectory()
+        try #"{"url": "http://h/x", "body": [{"key": "s", "value": "{{status}}"}]}"#.write(toFile: dir + "/12.json", atomically: true, encoding: .utf8)
+        let entries = WebhookFolder(path: dir).load()
+        #expect(try entries.map { try $0.content.get().id } == [12])
+        #expect(WebhookFolder.nextID(after: entries) == 13)
+    }
+
     @Test func aSecondFileForTheSameIdIsListedAsBroken() throws {
         let dir = temporaryDirectory()
         let folder = WebhookFolder(path: dir)
@@ -122,8 +130,8 @@ struct WebhookFolderTests {
         #expect(throws: WebhookFolder.Failure.self) { try folder.save(mine, to: file, expected: stamp) }
         #expect(try String(contentsOfFile: file, encoding: .utf8) == handEdit)
         #expect(throws: WebhookFolder.Failure.self) { try folder.delete(file, expected: stamp) }
-        let fresh = try #require(folder.entry(file: file))
+        let fresh = try #require(WebhookFolder.entry(file: file))
         try folder.save(mine, to: file, expected: fresh.stamp)
-        #expect(try folder.entry(file: file)?.content.get().name == "mine")
+        #expect(try WebhookFolder.entry(file: file)?.content.get().name == "mine")
     }
 }

@@ -48,10 +48,26 @@ struct CallsUpdateTests {
         for c in "busy" { _ = h.state.update(.key(.char(c))) }
         #expect(h.state.searchText == "busy")
         #expect(h.state.visible.count == 21, "not filtered before the frame")
-        #expect(h.text.contains("/  busy█"))
+        // The text typed, and the cursor drawn just after it.
+        let bar = h.screen.lines.last!
+        #expect(bar.hasPrefix(" /  busy "))
+        #expect(h.screen[8, h.state.height - 1].style == h.state.theme[.editorCursor])
+        #expect(h.screen[7, h.state.height - 1].style != h.state.theme[.editorCursor])
         h.send(.frame)
         #expect(h.state.visible.count == 2)
         #expect(h.text.contains("2 of 21"))
+    }
+
+    @Test func theSearchIsEditedWithTheLineEditorsKeys() {
+        var h = Harness(mixedRecorder())
+        h.press(.char("/"))
+        h.type("xbusy")
+        h.press(.home, .delete, .enter)
+        #expect(h.state.filter.text == "busy" && h.state.visible.count == 2)
+        h.press(.char("/"), .alt("b"), .char("x"), .enter)
+        #expect(h.state.filter.text == "xbusy" && h.state.visible.count == 0)
+        h.press(.char("/"), .ctrl("u"), .enter)
+        #expect(h.state.filter.text == "" && h.state.visible.count == 21)
     }
 
     @Test func searchMatchesPhoneNumbersAndMids() {

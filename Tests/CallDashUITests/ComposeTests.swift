@@ -225,10 +225,50 @@ struct ComposeUpdateTests {
         #expect(h.state.message?.text.hasPrefix("cannot send: url, column") == true)
     }
 
-    @Test func anUnsetSecretNamesTheVariableToExport() {
-        var h = Harness(mixedRecorder(), webhooks: webhooksFolder())
+    @Test func anUnsetSecretNamesTheVariableToExportAndDoesNotStopASave() {
+        let folder = webhooksFolder(broken: false)
+        var h = Harness(mixedRecorder(), webhooks: folder)
         h.press(.char("c"))
         #expect(h.text.contains("secret %token% is not set: export CALLDASH_SECRET_TOKEN"))
+        #expect(h.text.contains("the webhook can still be saved"))
+        h.editorRow(0)
+        h.press(.enter)
+        h.type("!")
+        h.press(.enter, .char("s"))
+        #expect(h.text.contains("saved crm! to 7.json"))
+    }
+
+    @Test func aSecretWrittenWrongIsAMistakeThatIsNotSaved() {
+        let folder = webhooksFolder(broken: false)
+        var h = composeHarness(folder: folder)
+        h.editorRow(4) // the Authorization header
+        h.press(.enter, .end, .backspace)
+        h.press(.enter, .char("s"))
+        #expect(h.text.contains("secret %token is not closed: write %token%"))
+        #expect(h.state.message?.text.hasPrefix("not saved: header Authorization, column 8") == true)
+        #expect(try! String(contentsOfFile: folder + "/7.json", encoding: .utf8).contains("Bearer %token%"))
+    }
+
+    @Test func xDeletesABrokenFileUnderTheListCursor() {
+        let folder = webhooksFolder()
+        var h = composeHarness(folder: folder)
+        h.press(.tab, .tab, .char("j"), .enter)
+        #expect(h.state.compose.draft == nil)
+        h.press(.char("X"))
+        #expect(h.text.contains("Delete 9.json? y deletes"))
+        h.press(.char("y"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/9.json"))
+    }
+
+    @Test func aNewHeaderGoesFromItsNameToItsValueOnEnter() {
+        var h = composeHarness()
+        h.press(.char("A"))
+        h.type("X-Call")
+        h.press(.enter)
+        h.type("{{mid}}")
+        h.press(.enter)
+        #expect(h.state.compose.draft?.webhook.headers.last == NameValue("X-Call", "{{mid}}"))
+        #expect(h.state.compose.editor == nil)
     }
 
     @Test func escapeSequencesPastedIntoAFieldAreShownAsSymbols() {

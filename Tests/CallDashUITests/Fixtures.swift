@@ -94,7 +94,7 @@ struct Harness {
         case .reloadWebhooks:
             return [.webhooksLoaded(folder.load())]
         case let .saveWebhook(w, file, expected, overwrite):
-            let result = Result { () throws(WebhookFolder.Failure) in try folder.save(w, to: file, expected: overwrite ? WebhookFolder.stamp(of: file) : expected) }
+            let result = Result { () throws(WebhookFolder.Failure) in try folder.save(w, to: file, expected: expected, overwriting: overwrite) }
             return [.webhookSaved(file: file, w, result), .webhooksLoaded(folder.load())]
         case let .deleteWebhook(file, expected):
             var failure: WebhookFolder.Failure?

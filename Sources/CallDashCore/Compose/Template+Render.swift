@@ -43,10 +43,15 @@ public struct SecretSource: Sendable {
 
     public init(environment: [String: String]) { self.environment = environment }
 
+    static let prefix = "CALLDASH_SECRET_"
+
     /// The environment variable that holds secret `name`.
-    public static func variable(for name: String) -> String { "CALLDASH_SECRET_" + name.uppercased() }
+    public static func variable(for name: String) -> String { prefix + name.uppercased() }
 
     public func value(of name: String) -> String? { environment[Self.variable(for: name)] }
+
+    /// Every secret's value that is set (what must be kept out of the journal).
+    public var values: [String] { environment.filter { $0.key.hasPrefix(Self.prefix) && !$0.value.isEmpty }.map(\.value) }
 
     /// What the preview, logs and files show instead of a secret's value.
     public static let mask = "••••••"
@@ -76,19 +81,19 @@ extension Template {
                 out.masked += literal
                 if context == .urlPath, t.contains("?") { context = .urlQuery }
             case let .variable(name, column):
-                let value = values.value(of: name) ?? ""
-                if values.value(of: name) == nil { out.emptyVariables.append(name) }
-                guard let escaped = context.escape(value) else {
-                    throw TemplateError(field: field, column: column, problem: "{{\(name)}} holds a line break, which a header cannot carry")
+                let value = values.value(of: name)
+                if value == nil { out.emptyVariables.append(name) }
+                guard let escaped = context.escape(value ?? "") else {
+                    throw TemplateError(field: field, column: column, problem: "{{\(name)}} holds a line break, which a header cannot carry", isAboutValues: true)
                 }
                 out.text += escaped
                 out.masked += escaped
             case let .secret(name, column):
                 guard let value = secrets.value(of: name) else {
-                    throw TemplateError(field: field, column: column, problem: "secret %\(name)% is not set: export \(SecretSource.variable(for: name))")
+                    throw TemplateError(field: field, column: column, problem: "secret %\(name)% is not set: export \(SecretSource.variable(for: name))", isAboutValues: true)
                 }
                 guard let escaped = context.escape(value) else {
-                    throw TemplateError(field: field, column: column, problem: "secret %\(name)% holds a line break, which a header cannot carry")
+                    throw TemplateError(field: field, column: column, problem: "secret %\(name)% holds a line break, which a header cannot carry", isAboutValues: true)
                 }
                 out.text += escaped
                 out.masked += SecretSource.mask

@@ -40,7 +40,8 @@ extension Webhook {
             }
         }
         guard let url else { throw fail(0, "no \"url\"") }
-        self.init(id: id ?? 0, name: name ?? "", method: method ?? .POST, format: format ?? .json, url: url, headers: headers, body: body)
+        // A file written by hand without an id is the webhook its name says (7.json: 7).
+        self.init(id: id ?? WebhookFolder.namedID(path) ?? 0, name: name ?? "", method: method ?? .POST, format: format ?? .json, url: url, headers: headers, body: body)
     }
 
     /// `[{"name": …, "value": …}, …]` (or "key" for body entries).

@@ -29,11 +29,15 @@ public struct WebhookFolder: Sendable {
         /// The id the file is known by: its content's, else the number in its name.
         public var id: Int? {
             if case let .success(w) = content { return w.id }
-            return Int(Self.fileName(path).dropLast(5))
+            return WebhookFolder.namedID(path)
         }
-
-        static func fileName(_ path: String) -> Substring { path.split(separator: "/").last ?? "" }
     }
+
+    /// "7.json" for ".../webhooks/7.json": how messages name a webhook file.
+    public static func fileName(_ path: String) -> String { String(path.split(separator: "/").last ?? "") }
+
+    /// The id a file's name gives (7 for "7.json"), if it is a number.
+    static func namedID(_ path: String) -> Int? { Int(fileName(path).dropLast(".json".count)) }
 
     /// A save or delete that did not happen, and why.
     public struct Failure: Error, Equatable, Sendable, CustomStringConvertible {
@@ -47,21 +51,14 @@ public struct WebhookFolder: Sendable {
 
     /// Every `.json` file, by id (broken files too, so they can be listed); a missing folder is empty.
     public func load() -> [Entry] {
-        guard let dir = opendir(path) else { return [] }
-        defer { closedir(dir) }
-        var entries: [Entry] = []
-        while let e = readdir(dir) {
-            let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard name.hasSuffix(".json"), !name.hasPrefix(".") else { continue }
-            if let entry = entry(file: path + "/" + name) { entries.append(entry) }
-        }
+        var entries = files().compactMap(Self.entry(file:))
         entries.sort { ($0.id ?? .max, $0.path) < ($1.id ?? .max, $1.path) }
         // Two files for one id would make mapping back a guess: the first keeps it.
         var owners: [Int: String] = [:]
         for i in entries.indices {
             guard case let .success(w) = entries[i].content else { continue }
             if let owner = owners[w.id] {
-                entries[i].content = .failure(WebhookFileError(file: entries[i].path, line: 1, problem: "id \(w.id) is already used by \(Entry.fileName(owner))"))
+                entries[i].content = .failure(WebhookFileError(file: entries[i].path, line: 1, problem: "id \(w.id) is already used by \(Self.fileName(owner))"))
             } else {
                 owners[w.id] = entries[i].path
             }
@@ -69,14 +66,31 @@ public struct WebhookFolder: Sendable {
         return entries
     }
 
+    /// Each file's stamp, without reading the files: enough to tell whether anything changed.
+    public func stamps() -> [String: FileStamp] {
+        Dictionary(uniqueKeysWithValues: files().compactMap { f in Self.stamp(of: f).map { (f, $0) } })
+    }
+
+    /// The paths of the `.json` files (not the temporary files of a save in progress).
+    private func files() -> [String] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var out: [String] = []
+        while let e = readdir(dir) {
+            let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name.hasSuffix(".json"), !name.hasPrefix(".") { out.append(path + "/" + name) }
+        }
+        return out
+    }
+
     /// Reads one file; nil when it vanished.
-    public func entry(file: String) -> Entry? {
+    public static func entry(file: String) -> Entry? {
         guard let (bytes, stamp) = Self.contents(of: file) else { return nil }
         var content: Result<Webhook, WebhookFileError>
         do { content = .success(try Webhook(file: bytes, path: file)) } catch { content = .failure(error) }
         // The name says which id the file is for; a copy renamed by hand but not edited would
         // otherwise shadow the webhook it came from.
-        if case let .success(w) = content, let named = Int(Entry.fileName(file).dropLast(5)), named != w.id {
+        if case let .success(w) = content, let named = namedID(file), named != w.id {
             content = .failure(WebhookFileError(file: file, line: 1, problem: "the file holds id \(w.id) but is named \(named).json"))
         }
         return Entry(path: file, stamp: stamp, content: content)
@@ -89,12 +103,13 @@ public struct WebhookFolder: Sendable {
 
     /// Writes `webhook` to `file` through a temporary file and a rename, so a reader never sees
     /// half a file. `expected` is the stamp the file had when it was read (nil: it must not
-    /// exist); if the file changed since, nothing is written.
+    /// exist); if the file changed since, nothing is written, unless `overwriting` (the user
+    /// was asked).
     @discardableResult
-    public func save(_ webhook: Webhook, to file: String, expected: FileStamp?) throws(Failure) -> FileStamp {
+    public func save(_ webhook: Webhook, to file: String, expected: FileStamp?, overwriting: Bool = false) throws(Failure) -> FileStamp {
         do { try Journal.makeParentDirectory(of: file) } catch { throw Failure(description: error.description) }
-        guard Self.stamp(of: file) == expected else { throw changed(file, expected: expected) }
-        let temp = path + "/.\(Entry.fileName(file)).\(getpid()).tmp"
+        guard overwriting || Self.stamp(of: file) == expected else { throw changed(file, expected: expected) }
+        let temp = path + "/.\(Self.fileName(file)).\(getpid()).tmp"
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Failure(description: "cannot write \(temp): \(String(cString: strerror(errno)))") }
         let code = FileDescriptorOutput.writeAll(fd, Array(webhook.fileText.utf8))

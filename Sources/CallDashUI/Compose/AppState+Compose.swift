@@ -52,7 +52,7 @@ extension AppState {
         case .char("n"): return guarded(.new)
         case .char("Y"): return guarded(.duplicate)
         case .char("R"): return guarded(.reload)
-        case .char("X"): askDelete(draftFile: true)
+        case .char("X"): askDelete(compose.draft?.file ?? compose.entries[safe: compose.listCursor]?.path)
         case .char("t"): return sendTest(toSelf: false)
         case .char("T"): return sendTest(toSelf: true)
         case .char("["), .char("]"):
@@ -88,7 +88,7 @@ extension AppState {
         case .enter, .char("l"), .right:
             guard compose.entries.indices.contains(compose.listCursor) else { return [] }
             return guarded(.open(compose.listCursor))
-        case .char("d"): askDelete(draftFile: false)
+        case .char("d"): askDelete(compose.entries[safe: compose.listCursor]?.path)
         default: break
         }
         return []
@@ -130,7 +130,7 @@ extension AppState {
         case .reload:
             if let d = compose.draft, let i = compose.entries.firstIndex(where: { $0.path == d.file }) {
                 open(entry: i)
-                say("reloaded \(shortName(d.file)) from disk")
+                say("reloaded \(WebhookFolder.fileName(d.file)) from disk")
             }
             return [.reloadWebhooks]
         }
@@ -157,13 +157,13 @@ extension AppState {
         start(Draft(webhook: w, file: e.path, stamp: e.stamp, saved: w))
     }
 
-    mutating func askDelete(draftFile: Bool) {
-        let file = draftFile ? compose.draft?.file : compose.entries[safe: compose.listCursor]?.path
+    /// Asks before deleting `file`: the open webhook's (X), else the one under the list cursor.
+    mutating func askDelete(_ file: String?) {
         guard let file, let entry = compose.entries.first(where: { $0.path == file }) else {
-            say(draftFile && compose.draft != nil ? "this webhook is not saved: there is no file to delete" : "no webhook selected", isError: true)
+            say(file == nil ? "no webhook selected" : "this webhook is not saved: there is no file to delete", isError: true)
             return
         }
-        let name = (try? entry.content.get().name) ?? shortName(file)
+        let name = try? entry.content.get().name
         compose.confirm = .delete(file: file, stamp: entry.stamp, name: name)
     }
 

@@ -17,19 +17,18 @@ extension AppState {
         case .enter, .char("i"), .char("e"):
             if r == .method || r == .format { cycle(r, by: 1) } else { beginEdit(key: false) }
         case .char("r"):
-            switch r {
-            case .header, .body: beginEdit(key: true)
-            default: say("r renames a header or a body key; Enter edits this row", isError: true)
-            }
+            if r.isEntry { beginEdit(key: true) } else { say("r renames a header or a body key; Enter edits this row", isError: true) }
         case .char("a"), .char("A"):
             remember()
+            let added: EditorRow
             if key == .char("a") {
                 compose.draft!.webhook.body.append(NameValue("", ""))
-                compose.row = compose.rows.count - 1
+                added = .body(compose.draft!.webhook.body.count - 1)
             } else {
                 compose.draft!.webhook.headers.append(NameValue("", ""))
-                compose.row = 4 + compose.draft!.webhook.headers.count - 1
+                added = .header(compose.draft!.webhook.headers.count - 1)
             }
+            compose.row = compose.rows.firstIndex(of: added)!
             beginEdit(key: true, remembered: true)
         case .char("d"), .delete:
             switch r {
@@ -53,14 +52,13 @@ extension AppState {
     }
 
     mutating func cycle(_ r: EditorRow, by step: Int) {
-        remember()
-        if r == .method {
-            let all = Webhook.Method.allCases
-            compose.draft!.webhook.method = all[(all.firstIndex(of: compose.draft!.webhook.method)! + step + all.count) % all.count]
-        } else {
-            let all = Webhook.Format.allCases
-            compose.draft!.webhook.format = all[(all.firstIndex(of: compose.draft!.webhook.format)! + step + all.count) % all.count]
+        func next<T: CaseIterable & Equatable>(_ v: T) -> T where T.AllCases == [T] {
+            let all = T.allCases
+            return all[(all.firstIndex(of: v)! + step + all.count) % all.count]
         }
+        remember()
+        if r == .method { compose.draft!.webhook.method = next(compose.draft!.webhook.method) }
+        else { compose.draft!.webhook.format = next(compose.draft!.webhook.format) }
         refreshPreview()
     }
 
@@ -104,17 +102,14 @@ extension AppState {
         switch key {
         case .enter, .escape:
             compose.editor = nil
-            if compose.editingKey, case .body = r, compose.text(of: r, key: false) == "" {
-                // A new key was named: go on to its value, as a form would.
+            if key == .enter, compose.editingKey, compose.text(of: r, key: false) == "" {
+                // A key was named and has no value yet: go on to the value, as a form would.
                 beginEdit(key: false, remembered: true)
             }
         case .tab, .backTab:
-            switch r {
-            case .header, .body:
-                compose.editor = nil
-                beginEdit(key: !compose.editingKey, remembered: true)
-            default: break
-            }
+            guard r.isEntry else { break }
+            compose.editor = nil
+            beginEdit(key: !compose.editingKey, remembered: true)
         case .up, .down:
             compose.editor = nil
             compose.row = min(max(0, compose.row + (key == .down ? 1 : -1)), compose.rows.count - 1)
@@ -143,17 +138,17 @@ extension AppState {
         let wheel = m.kind == .wheelUp ? -3 : m.kind == .wheelDown ? 3 : 0
         if l.list.contains(x: m.x, y: m.y) {
             compose.focus = .list
-            let n = wheel != 0 ? compose.listCursor + wheel : max(0, compose.listCursor - l.list.height + 2) + m.y - l.list.y - 1
+            let n = wheel != 0 ? compose.listCursor + wheel : ComposeListView.firstRow(compose, height: l.list.height) + m.y - l.list.y - 1
             if compose.entries.indices.contains(n) { compose.listCursor = n }
         } else if l.editor.contains(x: m.x, y: m.y) {
             compose.focus = .editor
-            let lines = compose.draft.map { ComposeEditorView.editorLines(self, $0.webhook) } ?? []
-            let top = ComposeEditorView.firstLine(lines, row: compose.row, height: l.editor.height - 1)
-            let target = wheel != 0 ? compose.row + wheel / 3 : lines[safe: top + m.y - l.editor.y - 1]?.row
+            let lines = compose.draft.map { ComposeEditorView.editorLines($0.webhook) } ?? []
+            let top = ComposeEditorView.firstLine(lines, row: compose.currentRow, height: l.editor.height - 1)
+            let target = wheel != 0 ? compose.row + wheel / 3 : lines[safe: top + m.y - l.editor.y - 1]?.row.flatMap(compose.rows.firstIndex)
             if let target, compose.rows.indices.contains(target) { compose.row = target }
         } else if l.preview.contains(x: m.x, y: m.y) {
             compose.focus = .preview
-            compose.previewScroll = max(0, compose.previewScroll + wheel)
+            scrollPreview(by: wheel)
         }
     }
 
@@ -205,12 +200,19 @@ extension AppState {
 
     mutating func previewKey(_ key: Key) {
         switch key {
-        case .char("j"), .down: compose.previewScroll += 1
-        case .char("k"), .up: compose.previewScroll = max(0, compose.previewScroll - 1)
-        case .pageDown, .char(" "): compose.previewScroll += 10
-        case .pageUp: compose.previewScroll = max(0, compose.previewScroll - 10)
+        case .char("j"), .down: scrollPreview(by: 1)
+        case .char("k"), .up: scrollPreview(by: -1)
+        case .pageDown, .char(" "): scrollPreview(by: 10)
+        case .pageUp: scrollPreview(by: -10)
         case .char("g"), .home: compose.previewScroll = 0
         default: break
         }
+    }
+
+    /// Scrolls the request pane, stopping where its last line is at the bottom.
+    mutating func scrollPreview(by n: Int) {
+        let area = ComposePreviewView.text(composeLayout.preview)
+        let last = max(0, ComposePreviewView.content(self, width: area.width).count - area.height)
+        compose.previewScroll = min(max(0, compose.previewScroll + n), last)
     }
 }

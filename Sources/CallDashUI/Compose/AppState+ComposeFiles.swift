@@ -7,8 +7,8 @@ extension AppState {
 
     mutating func save(overwrite: Bool) -> [Effect] {
         guard let d = compose.draft else { say("nothing to save: open a webhook or n for a new one", isError: true); return [] }
-        if let e = compose.preview.error, !e.problem.hasPrefix("secret") {
-            // Secrets are not needed to save; every other mistake would be saved into the file.
+        if let e = compose.preview.error, !e.isAboutValues {
+            // A mistake in the template would be saved into the file; a secret not set here would not.
             say("not saved: \(e.description)", isError: true)
             return []
         }
@@ -44,7 +44,7 @@ extension AppState {
                     compose.draft?.saved = webhook
                     compose.draft?.changedOnDisk = false
                 }
-                say("saved \(webhook.name) to \(shortName(file))")
+                say("saved \(webhook.name) to \(WebhookFolder.fileName(file))")
             case let .failure(f):
                 if f.changedOnDisk, compose.draft?.file == file { compose.draft?.changedOnDisk = true }
                 say("not saved: \(f.description)", isError: true)
@@ -54,7 +54,7 @@ extension AppState {
                 say("not deleted: \(failure.description)", isError: true)
             } else {
                 if compose.draft?.file == file { compose.draft = nil; refreshPreview() }
-                say("deleted \(shortName(file))")
+                say("deleted \(WebhookFolder.fileName(file))")
             }
         case let .testSent(verdict, toSelf):
             compose.test = .done(verdict, toSelf: toSelf)
@@ -69,16 +69,19 @@ extension AppState {
         guard let d = compose.draft, d.saved != nil else { return }
         let entry = compose.entries.first { $0.path == d.file }
         guard entry?.stamp != d.stamp else { return }
+        if let entry, case let .success(w) = entry.content, w == d.webhook {
+            // The file holds what the editor holds (our own save, read before its answer came).
+            compose.draft = Draft(webhook: w, file: d.file, stamp: entry.stamp, saved: w)
+            return
+        }
         if !d.isDirty, let entry, case let .success(w) = entry.content {
             compose.draft = Draft(webhook: w, file: d.file, stamp: entry.stamp, saved: w)
             clampRow()
             refreshPreview()
-            say("\(shortName(d.file)) changed on disk: reloaded")
+            say("\(WebhookFolder.fileName(d.file)) changed on disk: reloaded")
         } else if !d.changedOnDisk {
             compose.draft?.changedOnDisk = true
-            say("\(shortName(d.file)) \(entry == nil ? "was deleted" : "changed") on disk: R reloads it, s asks before overwriting", isError: true)
+            say("\(WebhookFolder.fileName(d.file)) \(entry == nil ? "was deleted" : "changed") on disk: R reloads it, s asks before overwriting", isError: true)
         }
     }
-
-    func shortName(_ file: String) -> String { String(file.split(separator: "/").last ?? "") }
 }

@@ -9,7 +9,20 @@ enum ComposePreviewView {
         b.fill(area, t[.detailValue])
         let bytes = c.preview.request.map { "\($0.body.count) B body " } ?? ""
         ComposeScreen.rule(" request ", right: bytes, focused: c.focus == .preview, t, Rect(x: area.x, y: area.y, width: area.width, height: 1), &b)
-        let width = area.width - 2
+        let body = text(area)
+        let lines = content(s, width: body.width)
+        let top = min(c.previewScroll, max(0, lines.count - body.height))
+        for (n, line) in lines.dropFirst(top).prefix(body.height).enumerated() {
+            DetailView.draw(line, t, x: body.x, y: body.y + n, width: body.width, skip: 0, into: &b)
+        }
+    }
+
+    /// Where the text goes: below the title rule, a cell in from each side.
+    static func text(_ area: Rect) -> Rect { Rect(x: area.x + 1, y: area.y + 1, width: area.width - 2, height: area.height - 1) }
+
+    /// Every line the pane can show, wrapped to `width`: the request, then the notes under it.
+    static func content(_ s: AppState, width: Int) -> [StyledLine] {
+        let c = s.compose
         var lines = c.preview.lines.flatMap { $0.wrapped(width) }
         var notes: [StyledLine] = []
         if let e = c.preview.error {
@@ -17,7 +30,7 @@ enum ComposePreviewView {
             if let suggestion = e.suggestion {
                 notes.append(StyledLine([("  did you mean ", .detailLabel), (e.problem.contains("{{") ? "{{\(suggestion)}}" : suggestion, .editorVariable), ("?", .detailLabel)]))
             }
-            notes.append(StyledLine([("Nothing is sent while the template has a mistake.", .listDim)]))
+            notes.append(StyledLine([(e.isAboutValues ? "Nothing is sent until this is fixed; the webhook can still be saved." : "Nothing is sent or saved while the template has this mistake.", .listDim)]))
         } else if c.draft == nil {
             notes.append(StyledLine([("The request appears here as you type.", .listDim)]))
         }
@@ -25,12 +38,7 @@ enum ComposePreviewView {
             notes.append(StyledLine([("○ empty for this call: ", .detailWarning), (c.preview.empty.map { "{{\($0)}}" }.joined(separator: " "), .editorVariable)]))
         }
         if let test = c.test { notes += verdict(test) }
-        lines += [StyledLine()] + notes.flatMap { $0.wrapped(width) }
-        let body = Rect(x: area.x + 1, y: area.y + 1, width: width, height: area.height - 1)
-        let top = min(c.previewScroll, max(0, lines.count - body.height))
-        for (n, line) in lines.dropFirst(top).prefix(body.height).enumerated() {
-            DetailView.draw(line, t, x: body.x, y: body.y + n, width: body.width, skip: 0, into: &b)
-        }
+        return lines + [StyledLine()] + notes.flatMap { $0.wrapped(width) }
     }
 
     static func verdict(_ test: TestSend) -> [StyledLine] {

@@ -17,6 +17,14 @@ public enum EditorRow: Equatable, Sendable {
         [.name, .url, .method, .format] + w.headers.indices.map(EditorRow.header) + w.body.indices.map(EditorRow.body)
     }
 
+    /// A header or a body key: a key and a value on one line.
+    var isEntry: Bool {
+        switch self {
+        case .header, .body: true
+        case .name, .url, .method, .format: false
+        }
+    }
+
     /// How template errors name the row ("url", "header Authorization", "body key to").
     func errorField(in w: Webhook) -> String? {
         switch self {
@@ -52,7 +60,8 @@ public struct Draft: Equatable, Sendable {
 
 /// A question on the bottom bar, answered with y (anything else cancels).
 public enum ComposeConfirm: Equatable, Sendable {
-    case delete(file: String, stamp: FileStamp, name: String)
+    /// `name` is the webhook's, nil for a file that cannot be read.
+    case delete(file: String, stamp: FileStamp, name: String?)
     /// Unsaved changes would be lost by `then`.
     case discard(then: ComposeAction)
     /// Saving would overwrite a file changed on disk.

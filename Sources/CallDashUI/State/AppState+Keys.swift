@@ -14,7 +14,7 @@ extension AppState {
             }
             return []
         }
-        if case let .alt(c) = key, screen == .calls || compose.editor == nil {
+        if case let .alt(c) = key, !(screen == .calls ? searching : compose.editor != nil) {
             // Esc and a key typed at once: outside a line editor both count.
             return handle(.escape) + handle(.char(c))
         }
@@ -24,36 +24,29 @@ extension AppState {
         return listKey(key)
     }
 
-    /// Typing edits the search text; the list is filtered once per frame (`.frame`), so keys
-    /// typed faster than a search of the whole store cost one search, not one each.
+    /// Typing edits the search text (with the line editor Compose uses); the list is filtered
+    /// once per frame (`.frame`), so keys typed faster than a search of the whole store cost one
+    /// search, not one each.
     private mutating func searchKey(_ key: Key) -> [Effect] {
         var f = pendingFilter ?? filter
         switch key {
         case .enter:
-            searching = false
+            search = nil
             return applyPending()
         case .escape:
-            searching = false
+            search = nil
             f.text = ""
             pendingFilter = nil
             return apply(f)
-        case .backspace:
-            guard !f.text.isEmpty else { return [] }
-            f.text.removeLast()
-        case .ctrl("u"):
-            f.text = ""
-        case .ctrl("w"):
-            while f.text.last == " " { f.text.removeLast() }
-            while let c = f.text.last, c != " " { f.text.removeLast() }
-        case let .char(c):
-            f.text.append(c)
-        case let .paste(text):
-            f.text += text.filter { !$0.isNewline }
         case .up, .down, .pageUp, .pageDown:
             return applyPending() + listKey(key)
+        case let .paste(text):
+            search!.insert(text.filter { !$0.isNewline })
         default:
-            return []
+            guard search!.handle(key) else { return [] }
         }
+        guard search!.text != f.text else { return [] }
+        f.text = search!.text
         pendingFilter = f
         return []
     }
@@ -117,7 +110,7 @@ extension AppState {
             detailOpen = false
             focus = .list
         case .char("/"):
-            searching = true
+            search = LineEditor(filter.text)
         case .char("c"):
             return openCompose()
         case let .char(c) where ("1"..."9").contains(c):

@@ -32,8 +32,8 @@ public struct AppState: Sendable {
     public var checks: [UInt64: URLCheck] = [:]
     public var checking: Set<UInt64> = []
 
-    /// Typing a search: keys go to the search text until Enter or Esc.
-    public var searching = false
+    /// The search being typed: keys go to it until Enter or Esc.
+    public var search: LineEditor?
     /// A search typed but not yet applied to the list (it is, on the next `.frame`).
     public var pendingFilter: CallFilter?
     public var showHelp = false
@@ -80,6 +80,7 @@ public struct AppState: Sendable {
     public var showsStore: Bool { screen == .calls }
     public var layout: CallsLayout { CallsLayout(width: width, height: height, detailOpen: detailOpen) }
     public var filter: CallFilter { visible.filter }
+    public var searching: Bool { search != nil }
     /// The search text as typed so far, applied or not.
     public var searchText: String { (pendingFilter ?? filter).text }
 

@@ -8,10 +8,9 @@ enum FooterView {
         let counts = countsText(s)
         let countsWidth = TextWidth.of(counts)
         let room = area.width - countsWidth - 1
-        if s.searching {
-            var x = area.x + b.put(" / ", x: area.x, y: area.y, t[.searchPrompt])
-            x += b.put(" " + s.searchText, x: x, y: area.y, maxWidth: room - (x - area.x) - 1, t[.barText])
-            b.put("█", x: x, y: area.y, maxWidth: max(0, room - (x - area.x)), t[.barKey])
+        if let search = s.search {
+            let x = area.x + b.put(" / ", x: area.x, y: area.y, t[.searchPrompt]) + 1
+            TextField.draw(search.text, editor: search, x: x, y: area.y, width: room - (x - area.x), t, on: .barText, into: &b)
         } else if let m = s.message {
             b.put(" " + m.text + " ", x: area.x, y: area.y, maxWidth: room, m.isError ? t[.barError] : t[.barMessage], ellipsis: true)
         } else {
