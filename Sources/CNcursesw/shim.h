@@ -27,7 +27,6 @@ static inline attr_t cd_a_reverse(void) { return A_REVERSE; }
 static inline mmask_t cd_mouse_mask(void) { return ALL_MOUSE_EVENTS | REPORT_MOUSE_POSITION; }
 static inline mmask_t cd_button1_pressed(void) { return BUTTON1_PRESSED; }
 static inline mmask_t cd_button1_clicked(void) { return BUTTON1_CLICKED; }
-static inline mmask_t cd_button1_released(void) { return BUTTON1_RELEASED; }
 static inline mmask_t cd_button4_pressed(void) { return BUTTON4_PRESSED; }
 static inline mmask_t cd_button5_pressed(void) { return BUTTON5_PRESSED; }
 

@@ -44,8 +44,13 @@ struct DashboardEffects: Sendable {
             let result = Result { () throws(WebhookFolder.Failure) in
                 try webhooks.folder.save(webhook, to: file, expected: expected, overwriting: overwrite)
             }
-            logger.info("save \(file): \(result.map { _ in "ok" })")
-            if case .success = result { webhooks.registry.forgetDraft(id: webhook.id) }
+            switch result {
+            case .success:
+                logger.info("saved webhook \(webhook.id) to \(file)")
+                webhooks.registry.forgetDraft(id: webhook.id)
+            case let .failure(f):
+                logger.warning("webhook \(webhook.id) not saved: \(f.description)")
+            }
             dashboard.post(.webhookSaved(file: file, webhook, result))
             perform(.reloadWebhooks)
         case let .deleteWebhook(file, expected):

@@ -87,9 +87,4 @@ public struct Template: Equatable, Sendable {
 
     /// Whether `c` may be part of a `%secret%` name (the editor colours secrets with it).
     public static func isNameChar(_ c: Character) -> Bool { c.asciiValue.map(isNameChar) ?? false }
-
-    /// The secrets this template needs.
-    public var secretNames: [String] {
-        parts.compactMap { if case let .secret(n, _) = $0 { n } else { nil } }
-    }
 }

@@ -22,8 +22,6 @@ public struct WebhookMapping: Sendable {
 
     public var isEmpty: Bool { entries.isEmpty }
 
-    public var ids: [Int] { entries.map(\.id) }
-
     /// The webhook's id and the fields and extras its keys map to; nil when no webhook claims it.
     /// `pairs` are the delivery's merged query and body fields, `path` its raw request path.
     public func map(path: String, pairs: [NameValue]) -> (webhook: Int, fields: ReportFields, extra: [NameValue])? {
@@ -57,9 +55,9 @@ public struct WebhookMapping: Sendable {
            let entry = entries.first(where: { $0.id == given }) {
             return entry
         }
+        let names = Set(pairs.map(\.name))
         return entries.first { entry in
             guard !entry.bodyKeys.isEmpty, let pattern = entry.path, Self.match(pattern, path[...]) != nil else { return false }
-            let names = Set(pairs.map(\.name))
             return entry.bodyKeys.allSatisfy(names.contains)
         }
     }

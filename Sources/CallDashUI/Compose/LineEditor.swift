@@ -78,8 +78,6 @@ public struct LineEditor: Equatable, Sendable {
         lastWasTyping = false
     }
 
-    public var canUndo: Bool { !undoStack.isEmpty }
-
     private mutating func remember(typing: Bool) {
         if !(typing && lastWasTyping) { undoStack.append(Snapshot(chars: chars, cursor: cursor)) }
         lastWasTyping = typing
