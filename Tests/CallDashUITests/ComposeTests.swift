@@ -356,6 +356,18 @@ struct ComposeUpdateTests {
     }
 }
 
+@Suite("Wrapping the preview and its notes")
+struct WrapTests {
+    @Test func sentencesBreakBetweenWordsAndWireTextAnywhere() {
+        let note = StyledLine([("✗ secret %token% is not set: export CALLDASH_SECRET_TOKEN", .detailError)])
+        #expect(note.wrapped(40, atWords: true).map(\.text) == ["✗ secret %token% is not set: export", "CALLDASH_SECRET_TOKEN"])
+        #expect(note.wrapped(40).map(\.text) == ["✗ secret %token% is not set: export CALL", "DASH_SECRET_TOKEN"])
+        // A word longer than a whole line fills the rest of the line it starts on.
+        let long = StyledLine([("a " + String(repeating: "x", count: 12), .detailValue)])
+        #expect(long.wrapped(8, atWords: true).map(\.text) == ["a xxxxxx", "xxxxxx"])
+    }
+}
+
 @Suite("The line editor")
 struct LineEditorTests {
     func edit(_ text: String, _ keys: Key...) -> LineEditor {

@@ -17,7 +17,7 @@ enum ComposeEditorView {
             } else {
                 lines = [StyledLine([("No webhook open. Enter opens the one under the cursor, n creates a new one.", .detailLabel)])]
             }
-            for (n, line) in lines.flatMap({ $0.wrapped(area.width - 2) }).prefix(area.height - 1).enumerated() {
+            for (n, line) in lines.flatMap({ $0.wrapped(area.width - 2, atWords: true) }).prefix(area.height - 1).enumerated() {
                 DetailView.draw(line, t, x: area.x + 1, y: area.y + 1 + n, width: area.width - 2, skip: 0, into: &b)
             }
             return

@@ -38,7 +38,7 @@ enum ComposePreviewView {
             notes.append(StyledLine([("○ empty for this call: ", .detailWarning), (c.preview.empty.map { "{{\($0)}}" }.joined(separator: " "), .editorVariable)]))
         }
         if let test = c.test { notes += verdict(test) }
-        return lines + [StyledLine()] + notes.flatMap { $0.wrapped(width) }
+        return lines + [StyledLine()] + notes.flatMap { $0.wrapped(width, atWords: true) }
     }
 
     static func verdict(_ test: TestSend) -> [StyledLine] {

@@ -31,7 +31,7 @@ public enum ComposeScreen {
     }
 
     static func callLabel(_ s: AppState) -> String {
-        guard let r = s.detail.record else { return "the provider's sample call" }
+        guard let r = s.detail.record else { return "the sample call" }
         return "call #\(r.seq)" + (r.fields[.status].map { " " + $0 } ?? "")
     }
 
