@@ -1,64 +1,66 @@
 import CallDashCore
-import Dispatch
 import NIOCore
 import NIOHTTP1
 
-/// The `/_calldash/` endpoints: health, reports, stream and metrics.
+/// The `/_calldash/` endpoints: health, reports, stream and metrics. Each request becomes an
+/// `APIResponse` value; the connection's handler writes it.
 struct ReceiverAPI {
     let shared: ReceiverContext
-    let handler: ReceiverHandler
 
     static let maxLimit = 10_000
     static let defaultLimit = 1_000
 
-    func handle(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, path: String, rawQuery: String?) {
+    func handle(_ head: HTTPRequestHead, path: String, rawQuery: String?, on loop: EventLoop, allocator: ByteBufferAllocator) -> APIResponse {
         shared.metrics.apiRequest()
-        let keepAlive = head.isKeepAlive
-        func fail(_ status: Int, _ reason: String) {
-            handler.respondError(context, head, status: status, reason: reason, seq: nil, keepAlive: keepAlive)
-        }
+        if let problem = shared.hostProblem(head.headers) { return .error(status: 403, reason: problem) }
         if path != "/_calldash/health", let problem = shared.authorizationProblem(head.headers) {
-            return fail(401, problem)
+            return .error(status: 401, reason: problem)
         }
         guard head.method == .GET || head.method == .HEAD else {
-            return fail(405, "\(path) answers GET only")
+            return .error(status: 405, reason: "\(path) answers GET only")
         }
         let params: [NameValue]
         do throws(Rejection) {
             params = try FormURLEncoding.decode(rawQuery ?? "", what: "query string")
         } catch {
-            return fail(400, error.reason)
+            return .error(status: 400, reason: error.reason)
         }
         switch path {
         case "/_calldash/health":
             let c = shared.recorder.store.counts
             let stored = c.storedByStatus.reduce(0, +)
-            json(context, head, "{\"status\":\"ok\",\"received\":\(c.received),\"accepted\":\(c.accepted),\"rejected\":\(c.rejected),\"stored\":\(stored)}")
+            var w = JSONWriter(capacity: 160)
+            w.raw("{\"status\":\"ok\",\"received\":\(c.received),\"accepted\":\(c.accepted),\"rejected\":\(c.rejected),\"stored\":\(stored)")
+            if let problem = shared.recorder.journalProblem {
+                w.raw(",\"journal_problem\":")
+                w.string(problem)
+            }
+            w.raw("}")
+            return .json(String(decoding: w.bytes, as: UTF8.self), allocator: allocator)
         case "/_calldash/reports":
             do throws(Rejection) {
-                try reports(context, head, params)
+                return try reports(params, on: loop, allocator: allocator)
             } catch {
-                fail(error.status, error.reason)
+                return .error(status: error.status, reason: error.reason)
             }
         case "/_calldash/stream":
             let lastEventID = head.headers.first(name: "last-event-id").flatMap { UInt64($0) }
             let after = params.last { $0.name == "after" }.flatMap { UInt64($0.value) } ?? lastEventID
-            handler.startStream(context, head, after: after)
+            return .stream(after: after)
         case "/_calldash/metrics":
             let store = shared.recorder.store
             let text = shared.metrics.prometheusText(
-                store: store.counts, storedCount: store.snapshot().count,
-                journalBytes: shared.recorder.journal?.size, subscribers: shared.recorder.subscriberCount)
-            var body = context.channel.allocator.buffer(capacity: text.utf8.count)
+                store: store.counts, storedCount: store.snapshot().count, journalBytes: shared.recorder.journal?.size)
+            var body = allocator.buffer(capacity: text.utf8.count)
             body.writeString(text)
-            handler.respond(context, head, status: 200, body: body, contentType: "text/plain; version=0.0.4; charset=utf-8", keepAlive: keepAlive)
+            return .bytes(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: body)
         default:
-            fail(404, "no endpoint \(path) (there are /_calldash/health, /reports, /stream and /metrics)")
+            return .error(status: 404, reason: "no endpoint \(path) (there are /_calldash/health, /reports, /stream and /metrics)")
         }
     }
 
     /// `GET /_calldash/reports`: the stored records in ascending seq, filtered and paged.
-    private func reports(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ params: [NameValue]) throws(Rejection) {
+    private func reports(_ params: [NameValue], on loop: EventLoop, allocator: ByteBufferAllocator) throws(Rejection) -> APIResponse {
         var statuses: Set<String> = []
         var outcome: Outcome?
         var text: String?
@@ -75,46 +77,33 @@ struct ReceiverAPI {
                 guard let a = UInt64(p.value) else { throw Rejection(400, "after must be a seq (a whole number)") }
                 after = a
             case "limit":
-                guard let l = Int(p.value), (1...Self.maxLimit).contains(l) else {
-                    throw Rejection(400, "limit must be a whole number from 1 to \(Self.maxLimit)")
-                }
-                limit = l
+                // A larger limit is capped, not refused: a client asking for "everything" gets a page.
+                guard let l = Int(p.value), l >= 1 else { throw Rejection(400, "limit must be a whole number of at least 1") }
+                limit = min(l, Self.maxLimit)
             default:
                 throw Rejection(400, "unknown parameter \(p.name) (use status, q, outcome, after, limit)")
             }
         }
         let query = ReportQuery(statuses: statuses, outcome: outcome, text: text)
-        // A text search may read the whole journal: do it off the event loop, which keeps
-        // taking deliveries meanwhile, and answer on it when done.
+        // Reading records back may read the journal: do it off the event loop, which keeps taking
+        // deliveries meanwhile. Searches have a queue of their own, so they never hold up a page.
         let recorder = shared.recorder
-        let allocator = context.channel.allocator
-        let loop = context.eventLoop
-        let slot = handler.slot
-        let bound = NIOLoopBound((handler, context), eventLoop: loop)
-        DispatchQueue.global().async { [after, limit] in
-            let result = Result { () throws(JournalError) in try recorder.lines(matching: query, after: after, limit: limit) }
-            var body = allocator.buffer(capacity: 4096)
-            if case .success(let lines) = result {
-                body.writeString("[")
-                for (k, line) in lines.enumerated() {
-                    if k > 0 { body.writeString(",\n") }
-                    body.writeBytes(line)
-                }
-                body.writeString("]\n")
+        let logger = shared.logger
+        let promise = loop.makePromise(of: APIResponse.self)
+        (query.needsFullRecord ? shared.searchWork : shared.slowWork).async { [after, limit] in
+            let found = recorder.lines(matching: query, after: after, limit: limit)
+            var body = allocator.buffer(capacity: found.lines.reduce(4) { $0 + $1.count + 2 })
+            body.writeString("[")
+            for (k, line) in found.lines.enumerated() {
+                if k > 0 { body.writeString(",\n") }
+                body.writeBytes(line)
             }
-            loop.execute {
-                let (handler, context) = bound.value
-                switch result {
-                case .success: handler.respond(context, head, status: 200, body: body, keepAlive: head.isKeepAlive, slot: slot)
-                case .failure(let e): handler.respondError(context, head, status: 500, reason: e.description, seq: nil, keepAlive: head.isKeepAlive, slot: slot)
-                }
+            body.writeString("]\n")
+            if !found.unreadable.isEmpty {
+                logger.error("records that cannot be read back were left out of /_calldash/reports", metadata: ["seqs": "\(found.unreadable.prefix(20))"])
             }
+            promise.succeed(.bytes(status: 200, contentType: "application/json", body: body))
         }
-    }
-
-    private func json(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ text: String) {
-        var body = context.channel.allocator.buffer(capacity: text.utf8.count)
-        body.writeString(text)
-        handler.respond(context, head, status: 200, body: body, keepAlive: head.isKeepAlive)
+        return .later(promise.futureResult)
     }
 }

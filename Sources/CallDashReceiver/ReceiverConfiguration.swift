@@ -19,13 +19,18 @@ public struct ReceiverConfiguration: Sendable {
     public var threads: Int
     /// Compose webhooks that payloads are mapped back through (`--webhooks`).
     public var webhooks: WebhookRegistry?
+    /// Host names besides the listen address and `localhost` that the API answers without a
+    /// token (`--allow-host`).
+    public var allowedHosts: [String]
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, respondCode: Int = 200, token: String? = nil,
         limits: DeliveryLimits = DeliveryLimits(), idleTimeout: TimeAmount = .seconds(60),
-        requestTimeout: TimeAmount = .seconds(30), threads: Int = System.coreCount, webhooks: WebhookRegistry? = nil
+        requestTimeout: TimeAmount = .seconds(30), threads: Int = System.coreCount, webhooks: WebhookRegistry? = nil,
+        allowedHosts: [String] = []
     ) {
         self.webhooks = webhooks
+        self.allowedHosts = allowedHosts
         self.host = host
         self.port = port
         self.respondCode = respondCode

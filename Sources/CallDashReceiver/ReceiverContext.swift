@@ -1,4 +1,5 @@
 import CallDashCore
+import Dispatch
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -12,6 +13,12 @@ final class ReceiverContext: Sendable {
     let logger: Logger
     /// `Bearer <token>`, precomputed for the per-request comparison.
     let expectedAuthorization: String?
+    /// Where reading records back runs (pages, a stream's backlog): off the event loops.
+    let slowWork = DispatchQueue(label: "calldash.api", attributes: .concurrent)
+    /// Text searches, one at a time: however many are asked for, pages and ingest go on.
+    let searchWork = DispatchQueue(label: "calldash.search")
+    /// Host names the API answers to without a token (see `hostProblem`), lower-cased.
+    private let allowedHosts: Set<String>
 
     init(configuration: ReceiverConfiguration, recorder: Recorder, logger: Logger) {
         self.configuration = configuration
@@ -19,6 +26,33 @@ final class ReceiverContext: Sendable {
         self.logger = logger
         parser = DeliveryParser(limits: configuration.limits, multipart: MultipartKitFieldDecoder(), webhooks: configuration.webhooks)
         expectedAuthorization = configuration.token.map { "Bearer \($0)" }
+        allowedHosts = Set((["localhost", configuration.host] + configuration.allowedHosts).map { $0.lowercased() })
+    }
+
+    /// nil when an API request may be answered; otherwise why not. Without a token, the API
+    /// answers only requests addressed to this machine by an address, `localhost`, the listen
+    /// name or an `--allow-host` name, so a web page whose DNS name is rebound to 127.0.0.1
+    /// cannot read the reports (the port is not compared: an SSH tunnel changes it).
+    func hostProblem(_ headers: HTTPHeaders) -> String? {
+        guard expectedAuthorization == nil, let host = headers.first(name: "host") else { return nil }
+        let name = Self.hostName(host)
+        if allowedHosts.contains(name) || Self.isAddress(name) { return nil }
+        return "the API does not answer requests for host \(name) without --token (add --allow-host \(name) if it is yours)"
+    }
+
+    /// The name part of a Host header: no port, no brackets, lower-cased.
+    static func hostName(_ host: String) -> String {
+        var h = Substring(host.lowercased())
+        if h.hasPrefix("["), let close = h.firstIndex(of: "]") { return String(h[h.index(after: h.startIndex)..<close]) }
+        if let colon = h.lastIndex(of: ":") { h = h[..<colon] }
+        return String(h)
+    }
+
+    /// An IPv4 or IPv6 literal: such a Host cannot come from a rebound DNS name.
+    static func isAddress(_ name: String) -> Bool {
+        if name.contains(":") { return name.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." } }
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { p in !p.isEmpty && p.count <= 3 && p.allSatisfy(\.isNumber) && Int(p)! <= 255 }
     }
 
     /// nil when the request may pass; otherwise why not.
@@ -26,7 +60,9 @@ final class ReceiverContext: Sendable {
         guard let expected = expectedAuthorization else { return nil }
         let given = headers["authorization"]
         if given.isEmpty { return "missing bearer token (send Authorization: Bearer <token>)" }
-        return given.contains(where: { Self.constantTimeEquals($0, expected) }) ? nil : "wrong bearer token"
+        // One credential per request: many Authorization headers must not be many guesses.
+        guard given.count == 1 else { return "more than one Authorization header" }
+        return Self.constantTimeEquals(given[0], expected) ? nil : "wrong bearer token"
     }
 
     /// Compares without an early exit, so timing does not reveal how much of a token was right.

@@ -1,34 +1,36 @@
 import CallDashCore
+import DequeModule
 import Logging
 import NIOCore
 import NIOHTTP1
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// One connection's HTTP/1.1 requests: deliveries on any path, the `/_calldash/` API on its own.
 ///
 /// The only handler after NIO's request decoder: it answers with bytes, keeps pipelined answers
-/// in order and runs the timeouts itself, which is what lets ingest keep up with a bare NIO
-/// server (README, "Benchmarks").
-final class ReceiverHandler: ChannelInboundHandler {
+/// in order and runs the timeouts itself (on the event loop's clock, so tests drive them), which
+/// is what lets ingest keep up with a bare NIO server (README, "Benchmarks"). It reads no further
+/// while an answer is being prepared or the peer is not taking answers in, so a client that
+/// pipelines requests and never reads costs one answer of memory, not one per request.
+final class ReceiverHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private enum State {
         case idle
         case receiving(head: HTTPRequestHead, body: ByteBuffer?, bytes: Int)
+        /// The body is over the limit: keep its first bytes for the record, then answer 413.
+        case oversize(head: HTTPRequestHead, body: ByteBuffer?, bytes: Int, reason: String)
         /// Answered early (413, 408); the rest of the request is ignored and the connection closes.
         case discarding
-        case streaming(subscription: Int, heartbeat: RepeatedTask)
+        case streaming(EventStream)
     }
 
     private var state = State.idle
     /// When the current request must have arrived whole.
     private var deadline = NIODeadline.distantFuture
     /// When the peer last sent anything; the connection's watchdog closes silent ones.
-    private var lastRead = NIODeadline.now()
+    private var lastRead = NIODeadline.uptimeNanoseconds(0)
     /// One timer per connection (not per request) enforces both limits.
     private var watchdog: RepeatedTask?
     /// The peer as "ip:port", worked out once per connection.
@@ -37,39 +39,82 @@ final class ReceiverHandler: ChannelInboundHandler {
     private let batch: ReplyBatch
     private var responses = ResponseQueue()
     /// The answer slot of the request being read.
-    private(set) var slot = 0
+    private var slot = 0
     /// Set once an answer that closes the connection has been written.
     private var closing = false
+    /// Request parts read while the handler waits (an API answer under way, or the peer not
+    /// reading): handled in order once it may go on.
+    private var parked: Deque<HTTPServerRequestPart> = []
+    /// An API answer is being prepared off the event loop.
+    private var answering = false
+    /// The peer is not taking answers in fast enough (the channel is not writable).
+    private var backedUp = false
+    /// NIO asked to read while the handler waits; the read happens when it goes on.
+    private var readHeld = false
+    /// The peer sent its last byte (half-close); the connection closes once every answer is out.
+    private var inputClosed = false
 
-    init(shared: ReceiverContext, batch: ReplyBatch) {
+    /// The start of the latest read, for requests the decoder refuses (an unknown method).
+    private let sniffer: RequestStartSniffer?
+
+    init(shared: ReceiverContext, batch: ReplyBatch, sniffer: RequestStartSniffer? = nil) {
         self.shared = shared
         self.batch = batch
+        self.sniffer = sniffer
     }
+
+    private var waiting: Bool { answering || backedUp }
 
     // MARK: - Reading
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        lastRead = .now()
-        switch unwrapInboundIn(data) {
+        lastRead = context.eventLoop.now
+        let part = unwrapInboundIn(data)
+        if waiting || !parked.isEmpty {
+            parked.append(part)
+            return
+        }
+        handle(context, part)
+    }
+
+    private func handle(_ context: ChannelHandlerContext, _ part: HTTPServerRequestPart) {
+        switch part {
         case .head(let head):
             begin(context, head)
         case .body(var chunk):
-            guard case .receiving(let head, var body, let bytes) = state else { return }
-            if lastRead > deadline { return timedOut(context) }
-            let total = bytes + chunk.readableBytes
-            if total > shared.configuration.limits.maxBodyBytes {
-                rejectEarly(context, head, body: body, status: 413,
-                            reason: "body exceeds the \(shared.configuration.limits.maxBodyBytes)-byte limit (\(total) bytes received so far)")
+            switch state {
+            case .receiving(let head, var body, let bytes):
+                if lastRead > deadline { return timedOut(context) }
+                let total = bytes + chunk.readableBytes
+                let limit = shared.configuration.limits.maxBodyBytes
+                state = .idle  // drop the enum's reference so the buffer is appended in place
+                if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
+                if total > limit {
+                    return rejectEarly(context, head, body: body, status: 413, reason: "body exceeds the \(limit)-byte limit (\(total) bytes received so far)")
+                }
+                state = .receiving(head: head, body: body, bytes: total)
+            case .oversize(let head, var body, let bytes, let reason):
+                if lastRead > deadline { return timedOut(context) }
+                state = .idle
+                let keep = min(chunk.readableBytes, max(0, Self.keptOfOversize - (body?.readableBytes ?? 0)))
+                if var kept = chunk.readSlice(length: keep) {
+                    if body == nil { body = kept } else { body!.writeBuffer(&kept) }
+                }
+                if (body?.readableBytes ?? 0) >= Self.keptOfOversize {
+                    return rejectEarly(context, head, body: body, status: 413, reason: reason)
+                }
+                state = .oversize(head: head, body: body, bytes: bytes + keep, reason: reason)
+            default:
                 return
             }
-            state = .idle // drop the enum's reference so the buffer is appended in place
-            if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
-            state = .receiving(head: head, body: body, bytes: total)
         case .end:
             switch state {
             case let .receiving(head, body, _):
                 state = .idle
                 finish(context, head, body)
+            case let .oversize(head, body, _, reason):
+                rejectEarly(context, head, body: body, status: 413, reason: reason)
+                state = .idle
             case .discarding:
                 state = .idle
             default:
@@ -78,26 +123,48 @@ final class ReceiverHandler: ChannelInboundHandler {
         }
     }
 
+    /// What a record keeps of a body that is over the limit, and how long it waits for it.
+    static let keptOfOversize = 64 << 10
+    static let oversizeWait = TimeAmount.milliseconds(250)
+
     private func begin(_ context: ChannelHandlerContext, _ head: HTTPRequestHead) {
         state = .receiving(head: head, body: nil, bytes: 0)
         slot = responses.reserve()
+        deadline = lastRead + shared.configuration.requestTimeout
         let limit = shared.configuration.limits.maxBodyBytes
+        let expectsContinue = head.headers.first(name: "expect")?.lowercased() == "100-continue"
         if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > limit {
-            rejectEarly(context, head, body: nil, status: 413,
-                        reason: "body of \(length) bytes exceeds the \(limit)-byte limit")
+            let reason = "body of \(length) bytes exceeds the \(limit)-byte limit"
+            // A client waiting for 100 Continue sends nothing more: answer now. Otherwise keep
+            // the start of the body, so the record shows what was sent.
+            if expectsContinue || Self.isAPI(Self.split(head.uri).0) {
+                return rejectEarly(context, head, body: nil, status: 413, reason: reason)
+            }
+            state = .oversize(head: head, body: nil, bytes: 0, reason: reason)
+            // A client that waits for an answer before sending more gets it soon anyway.
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            context.eventLoop.scheduleTask(in: Self.oversizeWait) {
+                let (handler, context) = bound.value
+                if case let .oversize(head, body, _, reason) = handler.state {
+                    handler.rejectEarly(context, head, body: body, status: 413, reason: reason)
+                }
+            }
             return
         }
-        if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
+        if expectsContinue {
             var interim = context.channel.allocator.buffer(capacity: 32)
             interim.writeString("HTTP/\(head.version.major).\(head.version.minor) 100 Continue\r\n\r\n")
             context.writeAndFlush(wrapOutboundOut(interim), promise: nil)
         }
-        deadline = lastRead + shared.configuration.requestTimeout
     }
 
     private func timedOut(_ context: ChannelHandlerContext) {
-        guard case let .receiving(head, body, _) = state else { return }
-        rejectEarly(context, head, body: body, status: 408, reason: "request body did not arrive within the time limit")
+        switch state {
+        case let .receiving(head, body, _), let .oversize(head, body, _, _):
+            rejectEarly(context, head, body: body, status: 408, reason: "request body did not arrive within the time limit")
+        default:
+            break
+        }
     }
 
     /// Answers before the request has fully arrived, records it as rejected with what did arrive, and closes.
@@ -105,17 +172,15 @@ final class ReceiverHandler: ChannelInboundHandler {
         state = .discarding
         let (path, rawQuery) = Self.split(head.uri)
         if Self.isAPI(path) {
-            respondError(context, head, status: status, reason: reason, seq: nil, keepAlive: false)
-            return
+            return respondError(context, head, status: status, reason: reason, seq: nil, keepAlive: false)
         }
         var record = baseRecord(context, head, path: path, body: body)
         record.query = (try? FormURLEncoding.decode(rawQuery ?? "", what: "query")) ?? []
         record.outcome = .rejected
         record.responseCode = status
         record.error = reason
-        let seq = try? shared.recorder.record(record).record.seq
-        shared.metrics.delivery(code: status, bodyBytes: body?.readableBytes ?? 0)
-        respondError(context, head, status: status, reason: reason, seq: seq, keepAlive: false)
+        if shared.authorizationProblem(head.headers) != nil { record.raw = [] }
+        reply(context, head, record, keepAlive: false)
     }
 
     // MARK: - Deliveries
@@ -123,8 +188,8 @@ final class ReceiverHandler: ChannelInboundHandler {
     private func finish(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ body: ByteBuffer?) {
         let (path, rawQuery) = Self.split(head.uri)
         if Self.isAPI(path) {
-            ReceiverAPI(shared: shared, handler: self).handle(context, head, path: path, rawQuery: rawQuery)
-            return
+            let api = ReceiverAPI(shared: shared)
+            return answer(context, head, api.handle(head, path: path, rawQuery: rawQuery, on: context.eventLoop, allocator: context.channel.allocator))
         }
         var record = baseRecord(context, head, path: path, body: body)
         do throws(Rejection) {
@@ -137,11 +202,16 @@ final class ReceiverHandler: ChannelInboundHandler {
                 do throws(Rejection) {
                     record.query = try FormURLEncoding.decode(rawQuery, what: "query string")
                 } catch {
-                    record.path = head.uri // keep the undecodable query visible
+                    record.path = head.uri  // keep the undecodable query visible
                     throw error
                 }
             }
-            if let problem = shared.authorizationProblem(head.headers) { throw Rejection(401, problem) }
+            if let problem = shared.authorizationProblem(head.headers) {
+                // Headers and size only: a client without the token must not be able to fill the disk.
+                record.error = nil
+                record.raw = []
+                throw Rejection(401, "\(problem) (\(body?.readableBytes ?? 0)-byte body not kept)")
+            }
             let parsed = try shared.parser.parse(path: record.path, query: record.query, contentType: record.contentType, body: record.raw)
             record.fields = parsed.fields
             record.extra = parsed.extra
@@ -152,24 +222,30 @@ final class ReceiverHandler: ChannelInboundHandler {
             record.responseCode = error.status
             record.error = error.reason
         }
-        shared.metrics.delivery(code: record.responseCode, bodyBytes: record.raw.count)
-        let (accepted, code, reason) = (record.outcome == .accepted, record.responseCode, record.error ?? "rejected")
-        let recorded = shared.recorder.recordBuffered(record)
-        let seq = recorded.record.seq
+        reply(context, head, record, keepAlive: head.isKeepAlive)
+    }
+
+    /// Records the delivery and answers once its journal line is written: its own code, or 503
+    /// when the journal could not take it (it is then kept as rejected, never as accepted).
+    private func reply(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ record: DeliveryRecord, keepAlive: Bool) {
+        let (accepted, code, reason, bytes) = (record.outcome == .accepted, record.responseCode, record.error ?? "rejected", record.raw.count)
+        let seq = shared.recorder.recordBuffered(record).record.seq
         let slot = self.slot
-        batch.add(journalEnd: recorded.journalEnd) { [self] journaled in
-            guard journaled else {
-                shared.logger.error("journal write failed", metadata: ["seq": "\(seq)"])
-                return respondError(context, head, status: 503, reason: "could not write the delivery to the journal", seq: seq, keepAlive: head.isKeepAlive, slot: slot)
-            }
-            if accepted {
+        batch.add(seq: seq) { [self] outcome in
+            switch outcome {
+            case .notJournaled(let why):
+                shared.metrics.delivery(code: 503, bodyBytes: bytes)
+                respondError(context, head, status: 503, reason: why, seq: seq, keepAlive: keepAlive, slot: slot)
+            case .journaled where accepted:
+                shared.metrics.delivery(code: code, bodyBytes: bytes)
                 var body = context.channel.allocator.buffer(capacity: 32)
                 body.writeString("{\"ok\":true,\"seq\":")
                 body.writeString(String(seq))
                 body.writeString("}")
-                respond(context, head, status: code, body: body, keepAlive: head.isKeepAlive, slot: slot)
-            } else {
-                respondError(context, head, status: code, reason: reason, seq: seq, keepAlive: head.isKeepAlive, slot: slot)
+                respond(context, head, status: code, body: body, keepAlive: keepAlive, slot: slot)
+            case .journaled:
+                shared.metrics.delivery(code: code, bodyBytes: bytes)
+                respondError(context, head, status: code, reason: reason, seq: seq, keepAlive: keepAlive, slot: slot)
             }
         }
     }
@@ -185,9 +261,40 @@ final class ReceiverHandler: ChannelInboundHandler {
 
     // MARK: - Answering
 
+    /// Writes an API answer now, or once it has been prepared.
+    private func answer(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ response: APIResponse) {
+        switch response {
+        case let .bytes(status, contentType, body):
+            respond(context, head, status: status, body: body, contentType: contentType, keepAlive: head.isKeepAlive)
+        case let .error(status, reason):
+            respondError(context, head, status: status, reason: reason, seq: nil, keepAlive: head.isKeepAlive)
+        case .later(let future):
+            answering = true
+            let slot = self.slot
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            future.whenSuccess { response in
+                let (handler, context) = bound.value
+                handler.answering = false
+                switch response {
+                case let .bytes(status, contentType, body):
+                    handler.respond(context, head, status: status, body: body, contentType: contentType, keepAlive: head.isKeepAlive, slot: slot)
+                case let .error(status, reason):
+                    handler.respondError(context, head, status: status, reason: reason, seq: nil, keepAlive: head.isKeepAlive, slot: slot)
+                case .later, .stream:
+                    preconditionFailure("an API answer prepared later is bytes or an error")
+                }
+                handler.goOn(context)
+            }
+        case .stream(let after):
+            startStream(context, head, after: after)
+        }
+    }
+
     /// Answers the request in `slot` (the current one by default), in request order.
-    func respond(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, status: Int, body: ByteBuffer,
-                 contentType: String = "application/json", keepAlive: Bool, slot: Int? = nil) {
+    private func respond(
+        _ context: ChannelHandlerContext, _ head: HTTPRequestHead, status: Int, body: ByteBuffer,
+        contentType: String = "application/json", keepAlive: Bool, slot: Int? = nil
+    ) {
         let bytes = HTTPWire.response(
             version: head.version, status: status, contentType: contentType, body: head.method == .HEAD ? nil : body,
             keepAlive: keepAlive, allocator: context.channel.allocator,
@@ -195,16 +302,11 @@ final class ReceiverHandler: ChannelInboundHandler {
         deliver(context, slot ?? self.slot, ResponseQueue.Response(bytes: bytes, close: !keepAlive))
     }
 
-    func respondError(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, status: Int, reason: String, seq: UInt64?,
-                      keepAlive: Bool, slot: Int? = nil) {
-        var w = JSONWriter(capacity: 64 + reason.utf8.count)
-        w.raw("{\"ok\":false,\"error\":")
-        w.string(reason)
-        if let seq { w.raw(",\"seq\":"); w.int(seq) }
-        w.raw("}")
-        var body = context.channel.allocator.buffer(capacity: w.count)
-        body.writeBytes(w.bytes)
-        respond(context, head, status: status, body: body, keepAlive: keepAlive, slot: slot)
+    private func respondError(
+        _ context: ChannelHandlerContext, _ head: HTTPRequestHead, status: Int, reason: String, seq: UInt64?,
+        keepAlive: Bool, slot: Int? = nil
+    ) {
+        respond(context, head, status: status, body: APIResponse.errorBody(reason, seq: seq, allocator: context.channel.allocator), keepAlive: keepAlive, slot: slot)
     }
 
     /// Writes every answer that is now due, and closes after one that says so.
@@ -214,68 +316,185 @@ final class ReceiverHandler: ChannelInboundHandler {
         guard !ready.isEmpty else { return }
         for r in ready {
             context.write(wrapOutboundOut(r.bytes), promise: nil)
-            if r.close {
-                closing = true
-                let channel = context.channel
-                context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { _ in channel.close(promise: nil) }
-                return
-            }
+            if r.close { return close(context) }
         }
         context.flush()
+        if inputClosed, responses.isEmpty, parked.isEmpty, case .idle = state { close(context) }
+    }
+
+    private func close(_ context: ChannelHandlerContext) {
+        closing = true
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    /// Handles parked parts, and reads again, once nothing makes the connection wait.
+    private func goOn(_ context: ChannelHandlerContext) {
+        while !waiting, !closing, let part = parked.popFirst() { handle(context, part) }
+        if !waiting, readHeld {
+            readHeld = false
+            context.read()
+        }
+        if inputClosed, !closing, responses.isEmpty, parked.isEmpty, case .idle = state { close(context) }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if waiting, !isStreaming {
+            readHeld = true
+        } else {
+            context.read()
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        backedUp = !context.channel.isWritable
+        if case .streaming(let stream) = state {
+            if !backedUp { pump(context, stream) }
+        } else if !backedUp {
+            goOn(context)
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    private var isStreaming: Bool {
+        if case .streaming = state { return true }
+        return false
     }
 
     // MARK: - Streaming (server-sent events)
 
+    /// One `/_calldash/stream` connection: its bounded queue and where it stands.
+    private final class EventStream {
+        let feed: DeliveryFeed
+        var subscription: Int?
+        var heartbeat: RepeatedTask?
+        /// The backlog of a resuming client is written before any live event.
+        var backlogDone: Bool
+        /// The seq of the last event written (what a client resumes from).
+        var lastSent: UInt64
+
+        init(feed: DeliveryFeed, backlogDone: Bool, lastSent: UInt64) {
+            self.feed = feed
+            self.backlogDone = backlogDone
+            self.lastSent = lastSent
+        }
+    }
+
+    /// Most events queued for one stream client before it counts as too slow and is cut off
+    /// (with an `overflow` event naming the last seq it got, so it can resume).
+    static let streamQueueLimit = 4096
+
     /// Switches the connection to an event stream: the head now, then one event per delivery.
-    func startStream(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, after: UInt64?) {
+    private func startStream(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, after: UInt64?) {
         // The stream is the connection's last answer: no length, it ends when the connection does.
         var hello = HTTPWire.response(
             version: head.version, status: 200, contentType: "text/event-stream", body: nil, keepAlive: false,
             allocator: context.channel.allocator, extraHeaders: [("cache-control", "no-cache")])
         hello.writeString(": connected\n\n")
-        let channel = context.channel
         deliver(context, slot, ResponseQueue.Response(bytes: hello, close: false))
-        let id = shared.recorder.subscribe(after: after) { recorded in
-            guard channel.isWritable else {
-                // A reader this far behind reconnects with Last-Event-ID rather than stall us.
-                channel.close(promise: nil)
-                return
+        let loop = context.eventLoop
+        let bound = NIOLoopBound((self, context), eventLoop: loop)
+        let feed = DeliveryFeed(maxDeliveries: Self.streamQueueLimit, whenFull: .stop) {
+            loop.execute {
+                let (handler, context) = bound.value
+                if case .streaming(let stream) = handler.state { handler.pump(context, stream) }
             }
-            var event = channel.allocator.buffer(capacity: recorded.line.count + 48)
-            event.writeString("id: \(recorded.record.seq)\nevent: delivery\ndata: ")
-            event.writeBytes(recorded.line)
-            event.writeString("\n\n")
-            channel.writeAndFlush(event, promise: nil)
         }
-        let heartbeat = context.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(15), delay: .seconds(15)) { _ in
-            var ping = channel.allocator.buffer(capacity: 16)
+        let recorder = shared.recorder
+        let (id, through) = recorder.subscribe(feed)
+        let stream = EventStream(feed: feed, backlogDone: after == nil, lastSent: after ?? through)
+        stream.subscription = id
+        stream.heartbeat = loop.scheduleRepeatedTask(initialDelay: .seconds(15), delay: .seconds(15)) { _ in
+            let (handler, context) = bound.value
+            guard handler.isStreaming, !handler.backedUp else { return }
+            var ping = context.channel.allocator.buffer(capacity: 16)
             ping.writeString(": keep-alive\n\n")
-            channel.writeAndFlush(ping, promise: nil)
+            context.writeAndFlush(handler.wrapOutboundOut(ping), promise: nil)
         }
-        state = .streaming(subscription: id, heartbeat: heartbeat)
+        state = .streaming(stream)
+        shared.metrics.streamOpened()
+        guard let after else { return }
+        // Read the backlog off the event loop and without the ingest lock; live events wait
+        // in the feed meanwhile.
+        shared.slowWork.async {
+            let backlog = recorder.backlog(after: after, through: through, limit: Self.streamBacklog)
+            loop.execute {
+                let (handler, context) = bound.value
+                guard case .streaming(let stream) = handler.state else { return }
+                var out = context.channel.allocator.buffer(capacity: 4096)
+                if let resumesAt = backlog.resumesAt {
+                    out.writeString("event: gap\ndata: {\"after\":\(after),\"next\":\(resumesAt),\"reports\":\"/_calldash/reports?after=\(after)\"}\n\n")
+                }
+                for seq in backlog.unreadable {
+                    out.writeString("event: unreadable\ndata: {\"seq\":\(seq)}\n\n")
+                }
+                for r in backlog.deliveries { Self.writeEvent(r, into: &out) }
+                stream.lastSent = through
+                context.writeAndFlush(handler.wrapOutboundOut(out), promise: nil)
+                stream.backlogDone = true
+                handler.pump(context, stream)
+            }
+        }
+    }
+
+    /// Most backlog events sent to a resuming client; older ones are announced by a gap.
+    static let streamBacklog = 1_000
+
+    private static func writeEvent(_ r: Recorded, into out: inout ByteBuffer) {
+        out.writeString("id: \(r.record.seq)\nevent: delivery\ndata: ")
+        out.writeBytes(r.line)
+        out.writeString("\n\n")
+    }
+
+    /// Writes queued events while the client takes them in; cuts off a client whose queue overflowed.
+    private func pump(_ context: ChannelHandlerContext, _ stream: EventStream) {
+        guard stream.backlogDone, !closing else { return }
+        var wrote = false
+        while context.channel.isWritable {
+            let batch = stream.feed.take(limit: 64)
+            if !batch.deliveries.isEmpty {
+                var out = context.channel.allocator.buffer(capacity: batch.deliveries.reduce(0) { $0 + $1.line.count + 48 })
+                for r in batch.deliveries where r.record.seq > stream.lastSent {
+                    Self.writeEvent(r, into: &out)
+                    stream.lastSent = r.record.seq
+                }
+                context.write(wrapOutboundOut(out), promise: nil)
+                wrote = true
+            }
+            if batch.ended {
+                var out = context.channel.allocator.buffer(capacity: 96)
+                out.writeString("event: overflow\ndata: {\"last_seq\":\(stream.lastSent),\"reason\":\"this client fell more than \(Self.streamQueueLimit) events behind; reconnect with Last-Event-ID: \(stream.lastSent)\"}\n\n")
+                context.write(wrapOutboundOut(out), promise: nil)
+                shared.metrics.streamDropped()
+                return close(context)
+            }
+            if batch.deliveries.isEmpty { break }
+        }
+        if wrote { context.flush() }
     }
 
     // MARK: - Connection events
 
     func channelActive(context: ChannelHandlerContext) {
+        lastRead = context.eventLoop.now
         let configuration = shared.configuration
         let period = TimeAmount.nanoseconds(
             min(max(min(configuration.idleTimeout, configuration.requestTimeout).nanoseconds / 4, 50_000_000), 5_000_000_000))
-        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let ctx = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         watchdog = context.eventLoop.scheduleRepeatedTask(initialDelay: period, delay: period) { _ in
-            handler.value.check(ctx.value)
+            let (handler, context) = bound.value
+            handler.check(context)
         }
         context.fireChannelActive()
     }
 
     /// Closes a connection that has been silent too long; answers 408 to a request that is late.
     private func check(_ context: ChannelHandlerContext) {
-        let now = NIODeadline.now()
+        let now = context.eventLoop.now
         switch state {
         case .idle:
-            if now - lastRead > shared.configuration.idleTimeout { context.close(promise: nil) }
-        case .receiving:
+            if now - lastRead > shared.configuration.idleTimeout, !answering, parked.isEmpty { context.close(promise: nil) }
+        case .receiving, .oversize:
             if now > deadline || now - lastRead > shared.configuration.idleTimeout { timedOut(context) }
         case .discarding, .streaming:
             break
@@ -284,26 +503,66 @@ final class ReceiverHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         watchdog?.cancel()
-        if case let .streaming(id, heartbeat) = state {
-            heartbeat.cancel()
-            shared.recorder.unsubscribe(id)
+        if case .streaming(let stream) = state {
+            stream.heartbeat?.cancel()
+            if let id = stream.subscription { shared.recorder.unsubscribe(id) }
+            shared.metrics.streamClosed()
         }
         state = .idle
+        parked.removeAll()
         context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            // The client half-closed after its requests: answer them, then close.
+            inputClosed = true
+            if !closing, responses.isEmpty, parked.isEmpty, !answering, !isStreaming, case .idle = state { close(context) }
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         shared.logger.debug("connection error", metadata: ["error": "\(error)"])
-        if error is HTTPParserError, case .idle = state {
+        guard let parserError = error as? HTTPParserError else { return context.close(promise: nil) }
+        switch state {
+        case let .receiving(head, body, _), let .oversize(head, body, _, _):
+            // The head was fine but the body is not HTTP (a malformed chunk): record what came.
+            rejectEarly(context, head, body: body, status: 400, reason: "malformed request body (\(Self.describe(parserError)))")
+        case .idle where parserError == .invalidMethod && sniffer?.methodToken != nil:
+            let method = sniffer?.methodToken ?? ""
+            var record = DeliveryRecord(receivedAt: .now(), method: method, path: "", remote: remoteDescription(context))
+            record.outcome = .rejected
+            record.responseCode = 405
+            record.error = "method \(method) is not a delivery (use GET, POST, PUT or PATCH)"
+            let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
+            slot = responses.reserve()
+            state = .discarding
+            reply(context, head, record, keepAlive: false)
+        case .idle:
             // Not HTTP at all: say so and hang up (nothing parseable to record).
-            var body = context.channel.allocator.buffer(capacity: 64)
-            body.writeString("{\"ok\":false,\"error\":\"malformed HTTP request\"}")
-            let bytes = HTTPWire.response(version: .http1_1, status: 400, contentType: "application/json", body: body,
-                                          keepAlive: false, allocator: context.channel.allocator)
+            let body = APIResponse.errorBody("malformed HTTP request (\(Self.describe(parserError)))", seq: nil, allocator: context.channel.allocator)
+            let bytes = HTTPWire.response(
+                version: .http1_1, status: 400, contentType: "application/json", body: body,
+                keepAlive: false, allocator: context.channel.allocator)
             deliver(context, responses.reserve(), ResponseQueue.Response(bytes: bytes, close: true))
-            return
+        case .discarding, .streaming:
+            context.close(promise: nil)
         }
-        context.close(promise: nil)
+    }
+
+    private static func describe(_ e: HTTPParserError) -> String {
+        switch e {
+        case .invalidChunkSize: "invalid chunk size"
+        case .invalidContentLength, .unexpectedContentLength: "invalid content-length"
+        case .headerOverflow: "headers too large"
+        case .invalidMethod: "unknown method"
+        case .invalidVersion: "unknown HTTP version"
+        case .invalidURL, .invalidPath, .invalidQueryString, .invalidFragment: "invalid request target"
+        case .invalidHeaderToken, .invalidCharactersUsed, .lfExpected, .invalidConstant: "invalid characters"
+        default: "\(e)"
+        }
     }
 
     // MARK: - Helpers

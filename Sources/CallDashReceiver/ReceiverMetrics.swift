@@ -8,6 +8,8 @@ final class ReceiverMetrics: Sendable {
         var responsesByCode = [UInt64](repeating: 0, count: 600)
         var bodyBytes: UInt64 = 0
         var apiRequests: UInt64 = 0
+        var streams = 0
+        var streamsDropped: UInt64 = 0
     }
 
     private let counts = Mutex(Counts())
@@ -23,8 +25,12 @@ final class ReceiverMetrics: Sendable {
         counts.withLock { $0.apiRequests += 1 }
     }
 
+    func streamOpened() { counts.withLock { $0.streams += 1 } }
+    func streamClosed() { counts.withLock { $0.streams -= 1 } }
+    func streamDropped() { counts.withLock { $0.streamsDropped += 1 } }
+
     /// The Prometheus text exposition format (version 0.0.4).
-    func prometheusText(store: StoreCounts, storedCount: Int, journalBytes: UInt64?, subscribers: Int) -> String {
+    func prometheusText(store: StoreCounts, storedCount: Int, journalBytes: UInt64?) -> String {
         let c = counts.withLock { $0 }
         var out = ""
         func metric(_ name: String, _ type: String, _ help: String, _ samples: [(String, String)]) {
@@ -46,7 +52,8 @@ final class ReceiverMetrics: Sendable {
         if let journalBytes {
             metric("calldash_journal_bytes", "gauge", "Size of the journal file.", [("", String(journalBytes))])
         }
-        metric("calldash_stream_subscribers", "gauge", "Open /_calldash/stream connections.", [("", String(subscribers))])
+        metric("calldash_stream_subscribers", "gauge", "Open /_calldash/stream connections.", [("", String(c.streams))])
+        metric("calldash_stream_subscribers_dropped_total", "counter", "Stream clients cut off for falling too far behind.", [("", String(c.streamsDropped))])
         return out
     }
 }

@@ -8,22 +8,20 @@ import NIOCore
 /// delivery the journal does not hold. Lives on, and is touched only from, its event loop.
 final class ReplyBatch {
     private let loop: EventLoop
-    private let journal: Journal?
-    private var replies: [(Bool) -> Void] = []
-    private var end: UInt64 = 0
+    private let recorder: Recorder
+    private var replies: [(seq: UInt64, reply: (JournalOutcome) -> Void)] = []
     private var scheduled = false
 
-    init(loop: EventLoop, journal: Journal?) {
+    init(loop: EventLoop, recorder: Recorder) {
         self.loop = loop
-        self.journal = journal
+        self.recorder = recorder
     }
 
-    /// Queues `reply` to run, with true when the journal has the delivery and false when
-    /// writing it failed, after this pass of the loop.
-    func add(journalEnd: UInt64?, _ reply: @escaping (Bool) -> Void) {
-        guard let journalEnd, journal != nil else { return reply(true) }
-        replies.append(reply)
-        end = max(end, journalEnd)
+    /// Queues `reply` to run after this pass of the loop, with whether the delivery `seq` is in
+    /// the journal (at once when there is no journal).
+    func add(seq: UInt64, _ reply: @escaping (JournalOutcome) -> Void) {
+        guard recorder.journal != nil else { return reply(.journaled) }
+        replies.append((seq, reply))
         guard !scheduled else { return }
         scheduled = true
         let bound = NIOLoopBound(self, eventLoop: loop)
@@ -31,19 +29,18 @@ final class ReplyBatch {
     }
 
     private func commit() {
-        var ready: [(Bool) -> Void] = []
+        var ready: [(seq: UInt64, reply: (JournalOutcome) -> Void)] = []
         swap(&ready, &replies) // take the list without copying it
-        let upTo = end
         scheduled = false
-        guard let journal else { return }
-        do throws(JournalError) {
-            try journal.commit(upTo: upTo)
-        } catch {
-            return ready.forEach { $0(false) }
-        }
-        guard journal.fsyncEnabled else { return ready.forEach { $0(true) } }
+        guard let last = ready.last?.seq else { return }
+        _ = recorder.commit(through: last)
+        guard recorder.journal?.fsyncEnabled == true else { return Self.answer(ready, recorder) }
         let bound = NIOLoopBound(ready, eventLoop: loop)
-        let loop = self.loop
-        journal.whenDurable(upTo: upTo) { ok in loop.execute { bound.value.forEach { $0(ok) } } }
+        let (loop, recorder) = (self.loop, self.recorder)
+        recorder.whenDurable(last) { _ in loop.execute { Self.answer(bound.value, recorder) } }
+    }
+
+    private static func answer(_ ready: [(seq: UInt64, reply: (JournalOutcome) -> Void)], _ recorder: Recorder) {
+        for r in ready { r.reply(recorder.outcome(of: r.seq) ?? .journaled) }
     }
 }

@@ -15,6 +15,9 @@ struct ResponseQueue {
     /// The slot id of `slots.first`.
     private var firstID = 0
 
+    /// No request is waiting for its answer.
+    var isEmpty: Bool { slots.isEmpty }
+
     /// A place for the answer to the request that just began.
     mutating func reserve() -> Int {
         slots.append(nil)

@@ -1,37 +1,39 @@
+import CallDashCore
 import Dispatch
 import Synchronization
 
-/// Writes lines to a file descriptor in batches, off the caller's thread: `serve` prints every
-/// delivery, and neither a slow stdout reader nor a wake-up per line may slow the receiver.
-/// A line is written within a few milliseconds, with whatever else arrived meanwhile.
+/// Prints one line per recorded delivery to a file descriptor, off the receiver's threads:
+/// `serve` prints every delivery, and neither a slow stdout reader nor a wake-up per line may
+/// slow the receiver. Lines are written in batches a few milliseconds apart.
+///
+/// A reader that stops reading (a paused terminal, `serve | sleep`) fills the subscription's
+/// bounded queue; further lines are then dropped, not buffered, and a warning on stderr counts
+/// them and names their seqs once the reader takes lines again. Ingest is never held up for
+/// stdout: the journal and the API have every delivery, stdout is a view of them.
 final class LineSink: Sendable {
-    private struct Pending {
-        var bytes: [UInt8] = []
-        /// The buffer the last drain wrote, emptied but keeping its memory, to swap in next time:
-        /// allocating a fresh buffer per drain cost a fifth of ingest throughput.
-        var spare: [UInt8] = []
-        var drainScheduled = false
-    }
-
     private let fd: Int32
-    private let delay: DispatchTimeInterval
-    private let pending = Mutex(Pending())
+    private let format: @Sendable (Recorded) -> [UInt8]
     private let queue = DispatchQueue(label: "calldash.output")
+    /// Set once, right after the sink is made (the feed needs the sink to wake it).
+    private let feed = Mutex<DeliveryFeed?>(nil)
 
-    init(fd: Int32, delay: DispatchTimeInterval = .milliseconds(5)) {
+    private init(fd: Int32, format: @escaping @Sendable (Recorded) -> [UInt8]) {
         self.fd = fd
-        self.delay = delay
+        self.format = format
     }
 
-    /// Queues a line; lines keep the order of the calls.
-    func write(_ line: [UInt8]) {
-        let schedule = pending.withLock { p in
-            p.bytes.append(contentsOf: line)
-            p.bytes.append(0x0A)
-            defer { p.drainScheduled = true }
-            return !p.drainScheduled
+    /// Subscribes a sink to `recorder`; returns it and its subscription.
+    static func subscribe(
+        _ recorder: Recorder, fd: Int32, delay: DispatchTimeInterval = .milliseconds(5),
+        format: @escaping @Sendable (Recorded) -> [UInt8]
+    ) -> (sink: LineSink, subscription: Int) {
+        let sink = LineSink(fd: fd, format: format)
+        let feed = DeliveryFeed(maxDeliveries: 8192, maxBytes: 16 << 20, whenFull: .dropNewest) { [weak sink] in
+            guard let sink else { return }
+            sink.queue.asyncAfter(deadline: .now() + delay) { sink.drain() }
         }
-        if schedule { queue.asyncAfter(deadline: .now() + delay) { self.drain() } }
+        sink.feed.withLock { $0 = feed }
+        return (sink, recorder.subscribe(feed).id)
     }
 
     /// Writes whatever is queued, and waits for writes already under way.
@@ -40,17 +42,20 @@ final class LineSink: Sendable {
     }
 
     private func drain() {
-        var bytes = pending.withLock { p in
-            var taken: [UInt8] = []
-            swap(&taken, &p.spare)
-            swap(&taken, &p.bytes)
-            p.drainScheduled = false
-            return taken
-        }
-        if !bytes.isEmpty { Output.write(bytes, fd: fd) }
-        bytes.removeAll(keepingCapacity: true)
-        pending.withLock { p in
-            if p.spare.capacity < bytes.capacity { swap(&p.spare, &bytes) }
+        guard let feed = feed.withLock({ $0 }) else { return }
+        while true {
+            let batch = feed.take(limit: 1024)
+            if batch.deliveries.isEmpty && batch.dropped == 0 { return }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(batch.deliveries.reduce(0) { $0 + $1.line.count + 1 })
+            for r in batch.deliveries {
+                bytes.append(contentsOf: format(r))
+                bytes.append(0x0A)
+            }
+            if !bytes.isEmpty { Output.write(bytes, fd: fd) }
+            if batch.dropped > 0, let seqs = batch.droppedSeqs {
+                Output.warn("output fell behind: \(batch.dropped) deliveries (seq \(seqs.lowerBound)–\(seqs.upperBound)) were not printed; the journal and /_calldash/reports have them")
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import CallDashCore
 import CallDashReceiver
 import NIOCore
@@ -26,8 +27,17 @@ struct ReceiverOptions: ParsableArguments {
     @Option(help: "HTTP status answered to accepted deliveries.")
     var respond = 200
 
-    @Option(help: ArgumentHelp("Require 'Authorization: Bearer <secret>' on every path but /_calldash/health.", valueName: "secret"))
+    @Option(help: ArgumentHelp(
+        "Require 'Authorization: Bearer <secret>' on every path but /_calldash/health (visible in ps: prefer --token-file or CALLDASH_TOKEN).",
+        valueName: "secret"))
     var token: String?
+
+    @Option(help: ArgumentHelp("Read the token from this file (its first line).", valueName: "path"))
+    var tokenFile: String?
+
+    @Option(help: ArgumentHelp(
+        "A host name (besides the listen address and localhost) that the API answers without a token; repeatable.", valueName: "name"))
+    var allowHost: [String] = []
 
     @Option(help: ArgumentHelp("Largest body accepted, in bytes.", valueName: "bytes"))
     var maxBody = 1 << 20
@@ -50,11 +60,24 @@ struct ReceiverOptions: ParsableArguments {
         guard capacity > 0 else { throw ValidationError("--capacity must be at least 1") }
         guard maxBody > 0 else { throw ValidationError("--max-body must be at least 1 byte") }
         guard idleTimeout > 0, requestTimeout > 0 else { throw ValidationError("timeouts must be at least 1 second") }
-        if let token, token.isEmpty || token.contains(where: { $0.isWhitespace }) {
-            throw ValidationError("--token must be non-empty and without spaces")
+        if token != nil, tokenFile != nil { throw ValidationError("--token and --token-file contradict each other") }
+        if let token = try resolvedToken(), token.isEmpty || token.contains(where: { $0.isWhitespace }) {
+            throw ValidationError("the token must be non-empty and without spaces")
         }
         if noJournal, journal != nil { throw ValidationError("--journal and --no-journal contradict each other") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    /// The token from --token, --token-file or CALLDASH_TOKEN, in that order.
+    func resolvedToken() throws -> String? {
+        if let token { return token }
+        if let tokenFile {
+            guard let text = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
+                throw ValidationError("--token-file: cannot read \(tokenFile)")
+            }
+            return text.split(whereSeparator: \.isNewline).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        }
+        return ProcessInfo.processInfo.environment["CALLDASH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     var journalPath: String? { noJournal ? nil : (journal ?? Paths.defaultJournal) }
@@ -69,9 +92,9 @@ struct ReceiverOptions: ParsableArguments {
     /// the receiver is saturated (measured in scripts/bench-ui).
     func configuration(sparingACore: Bool = false, webhooks registry: WebhookRegistry? = nil) -> ReceiverConfiguration {
         ReceiverConfiguration(
-            host: host, port: port, respondCode: respond, token: token,
+            host: host, port: port, respondCode: respond, token: try? resolvedToken(),
             limits: DeliveryLimits(maxBodyBytes: maxBody), idleTimeout: .seconds(Int64(idleTimeout)),
             requestTimeout: .seconds(Int64(requestTimeout)),
-            threads: threads ?? max(1, System.coreCount - (sparingACore ? 1 : 0)), webhooks: registry)
+            threads: threads ?? max(1, UsableCores.count - (sparingACore ? 1 : 0)), webhooks: registry, allowedHosts: allowHost)
     }
 }

@@ -13,7 +13,12 @@ struct ReceiverSession {
 
     /// Replays the journal, opens it for appending, reads the webhooks folder and starts listening.
     /// Warnings (a torn journal line, a broken webhook file) go to `warn`.
-    static func start(_ options: ReceiverOptions, sparingACore: Bool = false, logger: Logger, warn: (String) -> Void) async throws -> ReceiverSession {
+    /// Problems while running (the journal cannot be written, its file went missing) are logged
+    /// and also given to `report`.
+    static func start(
+        _ options: ReceiverOptions, sparingACore: Bool = false, logger: Logger, report: @escaping @Sendable (String) -> Void = { _ in },
+        warn: (String) -> Void
+    ) async throws -> ReceiverSession {
         let store = ReportStore(capacity: options.capacity)
         var journal: Journal?
         var replay = ReplayResult(records: 0, lastSeq: 0, tornBytes: 0)
@@ -22,12 +27,19 @@ struct ReceiverSession {
             journal = try Journal(path: path, fsync: options.fsync)
         }
         // A request rendered with `%secrets%` and sent here ("send to itself", `push --webhook`)
-        // must not put them in the journal. Values under six characters are only masked in
-        // Authorization headers: masking them everywhere would mangle ordinary fields.
+        // must not put them in the journal, in any encoding (SecretRedactor).
         let secrets = SecretSource.process.values
+        let token = try options.resolvedToken()
         let recorder = Recorder(
             store: store, journal: journal, lastSeq: replay.lastSeq,
-            redactor: SecretRedactor(secrets: (options.token.map { [$0] } ?? []) + secrets.filter { $0.count >= 6 }, maskingAuthorization: !secrets.isEmpty))
+            redactor: SecretRedactor(secrets: (token.map { [$0] } ?? []) + secrets, maskingAuthorization: !secrets.isEmpty),
+            report: { problem in
+                logger.error("\(problem)")
+                report(problem)
+            })
+        if token == nil, !Self.isLoopback(options.host) {
+            warn("listening on \(options.host) without --token: anyone who can reach this address can send deliveries and read every report")
+        }
         let webhooks = WebhookWatcher(path: options.webhooks.path)
         for problem in webhooks.reload() { warn("webhook file not used: \(problem)") }
         let configuration = options.configuration(sparingACore: sparingACore, webhooks: webhooks.registry)
@@ -37,10 +49,14 @@ struct ReceiverSession {
         return ReceiverSession(recorder: recorder, receiver: receiver, port: port, replay: replay, webhooks: webhooks, watching: watching)
     }
 
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
     /// Stops listening and makes sure the journal is on disk.
     func stop() async {
         watching.cancel()
         await receiver.stop()
-        recorder.journal?.flush()
+        recorder.flush()
     }
 }

@@ -19,9 +19,8 @@ struct Serve: AsyncParsableCommand {
             h.logLevel = level
             return h
         }
-        let session = try await ReceiverSession.start(receiver, logger: Logger(label: "calldash"), warn: Output.warn)
-        let stdout = LineSink(fd: 1)
-        _ = session.recorder.subscribe { stdout.write($0.line) }
+        let session = try await ReceiverSession.start(receiver, logger: Logger(label: "calldash"), report: Output.warn, warn: Output.warn)
+        let (stdout, _) = LineSink.subscribe(session.recorder, fd: 1) { $0.line }
         if session.replay.records > 0 {
             Output.warn("replayed \(session.replay.records) deliveries from \(receiver.journalPath ?? "")")
         }

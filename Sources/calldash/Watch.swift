@@ -74,7 +74,7 @@ struct Watch: AsyncParsableCommand {
     private func dashboard(_ session: ReceiverSession, listen: String, themes: [Theme], themeIndex: Int, problems: [String], logger: Logger, pusher: Pusher) async throws {
         let store = session.recorder.store
         let dashboard = try Dashboard(store: store)
-        let subscription = session.recorder.subscribe(backlog: 0) { _ in dashboard.storeChanged() }
+        let subscription = session.recorder.onChange { dashboard.storeChanged() }
         defer { session.recorder.unsubscribe(subscription) }
         let journal = receiver.journalPath.map {
             "journal \(Paths.short($0))" + (session.replay.records > 0 ? " (\(CallText.count(session.replay.records)) replayed)" : "")
@@ -114,8 +114,7 @@ struct Watch: AsyncParsableCommand {
     private func tail(_ session: ReceiverSession, listen: String) async throws {
         Output.line("calldash: listening on \(listen) — journal: \(receiver.journalPath ?? "off") — Ctrl-C quits")
         Output.line(TailLine.header)
-        let tail = LineSink(fd: 1)
-        let subscription = session.recorder.subscribe { tail.write(Array(TailLine.format($0.record).utf8)) }
+        let (tail, subscription) = LineSink.subscribe(session.recorder, fd: 1) { Array(TailLine.format($0.record).utf8) }
         await Termination.wait()
         session.recorder.unsubscribe(subscription)
         tail.flush()

@@ -46,7 +46,7 @@ struct JournalIndexTests {
         var entryEnds: [Int] = []
         var i = JournalIndex.magic.count
         while i < index.count {
-            i += 4 + Int(index[i]) + Int(index[i + 1]) << 8
+            i += JournalIndex.entryHeader + Int(index[i]) + Int(index[i + 1]) << 8
             entryEnds.append(i)
         }
         #expect(entryEnds.count == 10)
@@ -59,7 +59,7 @@ struct JournalIndexTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: path + ".idx")).count == index.count)
     }
 
-    @Test("an index that does not match its journal is thrown away with a warning and rebuilt")
+    @Test("an index that does not match its journal is rebuilt from the first entry that does not match, with a warning")
     func staleIndexRebuilt() throws {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -71,7 +71,7 @@ struct JournalIndexTests {
         try writeJournal(path, count: 5, firstSeq: 100)
         try staleIndex.write(to: URL(fileURLWithPath: path + ".idx"))
         let (result, snap, warnings) = try replay(path)
-        #expect(warnings.count == 1 && warnings[0].contains("does not match the journal; rebuilding it"))
+        #expect(warnings.count == 1 && warnings[0].contains("entry 1 (seq 1) does not match line 1 of the journal; rebuilding it from line 1"))
         #expect(result.records == 5 && result.lastSeq == 105)
         #expect(snap[0].fields[.mid] == "m-101")
         #expect(try replay(path).2.isEmpty)

@@ -131,11 +131,12 @@ struct JournalTests {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let r = try recorder(dir, fsync: true)
-        let ends = try (0..<50).map { _ in try r.record(sampleRecord()).journalEnd! }
+        let seqs = try (0..<50).map { _ in try r.record(sampleRecord()).record.seq }
+        #expect(r.store.snapshot().count == 0, "nothing is published before it is on disk")
         let done = await withTaskGroup(of: Bool.self) { group in
-            for end in ends {
+            for seq in seqs {
                 group.addTask {
-                    await withCheckedContinuation { c in r.journal!.whenDurable(upTo: end) { c.resume(returning: $0) } }
+                    await withCheckedContinuation { c in r.whenDurable(seq) { c.resume(returning: $0 == .journaled) } }
                 }
             }
             var all = 0
@@ -143,6 +144,7 @@ struct JournalTests {
             return all
         }
         #expect(done == 50)
+        #expect(r.store.snapshot().count == 50)
     }
 
     @Test("journal lines are the documented record fields in order")

@@ -8,14 +8,13 @@ import Testing
 struct ConnectionTests {
     @Test("a stalled client does not hold up others, and is closed once silent past the idle timeout")
     func stalledClient() async throws {
-        let r = try await TestReceiver.start(idle: .seconds(1))
+        let r = try await TestReceiver.start(idle: .seconds(2))
         defer { Task { await r.stop() } }
         let stalled = try RawConnection(port: r.port)
         stalled.send("POST /ack HTTP/1.1\r\nHost: t\r\nContent-Le")
-        let started = Date()
         #expect(try await postJSON(r.base + "/ok", seedReport).status == 200)
-        #expect(Date().timeIntervalSince(started) < 1)
-        let end = stalled.read(seconds: 5)
+        #expect(!stalled.read(seconds: 0.1).closed, "answered while the stalled one is still open")
+        let end = stalled.read(seconds: 8)
         #expect(end.closed)
     }
 
@@ -45,7 +44,7 @@ struct ConnectionTests {
         #expect(seqs == ["1", "2", "3"])
     }
 
-    @Test("an announced oversize body is refused at once with 413, recorded, and the connection closed")
+    @Test("an announced oversize body is refused with 413 within a moment, recorded, and the connection closed")
     func announcedOversize() async throws {
         let r = try await TestReceiver.start(limits: DeliveryLimits(maxBodyBytes: 100))
         defer { Task { await r.stop() } }
@@ -57,7 +56,7 @@ struct ConnectionTests {
         #expect(try r.last().error == "body of 5000000 bytes exceeds the 100-byte limit")
     }
 
-    @Test("bytes that are not HTTP get a 400 and a closed connection, and the receiver keeps serving")
+    @Test("bytes that are not HTTP (a TLS hello) get a 400 and a closed connection, and the receiver keeps serving")
     func notHTTP() async throws {
         let r = try await TestReceiver.start()
         defer { Task { await r.stop() } }

@@ -3,15 +3,16 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Dispatch
 import Synchronization
 
 /// The append-only JSON Lines journal: one delivery record per line, written before the reply.
 ///
-/// Appends are buffered and `commit` writes everything buffered in one `write(2)`: the receiver
-/// commits once per event-loop pass, before any of that pass's replies go out, so many deliveries
-/// share a system call and every acknowledged one is in the kernel (it survives `kill -9`).
-/// With `fsync` on, replies also wait for the disk; concurrent waiters share fsyncs (group commit).
+/// Appends are buffered and the recorder writes everything buffered in one `write(2)`: the
+/// receiver commits once per event-loop pass, before any of that pass's replies go out, so many
+/// deliveries share a system call and every acknowledged one is in the kernel (it survives
+/// `kill -9`). A write that fails is rolled back to the last complete line, so the file never
+/// holds a torn fragment for the next line to be glued onto. The recorder serializes every call
+/// that changes the file (appends under its lock, writes and rollbacks under its write lock).
 public final class Journal: Sendable {
     public let path: String
     public let fsyncEnabled: Bool
@@ -20,27 +21,34 @@ public final class Journal: Sendable {
     /// The index beside the journal (see `JournalIndex`).
     private let indexFD: Int32
     private let state: Mutex<State>
-    /// Held while writing, so buffered lines reach the file in the order they were appended.
-    private let writeLock = Mutex(())
-    private let syncQueue = DispatchQueue(label: "calldash.journal.sync")
 
     private struct State: Sendable {
         /// Bytes appended (written or buffered); the next line starts here.
         var end: UInt64
-        /// Bytes handed to the kernel.
+        /// Bytes of whole lines in the file: where a failed write is rolled back to.
         var written: UInt64
+        /// The index file's size when `written` was last reached.
+        var indexWritten: UInt64
+        /// Bytes known to be on disk (fsync mode), and the index size at that point.
+        var synced: UInt64
+        var indexSynced: UInt64
         /// Appended lines not written yet.
         var pending: [UInt8] = []
         /// Their index entries, written right after them.
         var pendingIndex: [UInt8] = []
-        /// Emptied buffers from the last commit, swapped in so that no commit allocates
-        /// (copying the pending buffer out and clearing it allocated afresh every time).
+        /// Emptied buffers from the last write, swapped in so that no write allocates.
         var spare: [UInt8] = []
         var spareIndex: [UInt8] = []
-        /// Bytes known to be on disk.
-        var synced: UInt64
-        var waiters: [(offset: UInt64, done: @Sendable (Bool) -> Void)] = []
-        var syncRunning = false
+        /// A failed write may have left part of a line: nothing is written until it is cut off.
+        var tornTail = false
+        /// A problem with the file itself (deleted or cut short under us), reported once.
+        var fileProblem: String?
+    }
+
+    /// Lines taken from the buffer to be written in one go.
+    struct Batch {
+        var lines: [UInt8]
+        var index: [UInt8]
     }
 
     /// Opens (creating it and its folder) the journal for appending.
@@ -63,14 +71,16 @@ public final class Journal: Sendable {
         }
         let x = open(JournalIndex.path(for: path), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         var ist = stat()
-        fstat(x, &ist)
-        if x >= 0, ist.st_size == 0 { _ = JournalIndex.magic.withUnsafeBytes { write(x, $0.baseAddress, $0.count) } }
+        if x >= 0, fstat(x, &ist) == 0, ist.st_size == 0 {
+            if FileDescriptorOutput.writeAll(x, JournalIndex.magic) == 0 { ist.st_size = off_t(JournalIndex.magic.count) }
+        }
         var st = stat()
         fstat(w, &st)
         writeFD = w
         readFD = r
         indexFD = x
-        state = Mutex(State(end: UInt64(st.st_size), written: UInt64(st.st_size), synced: UInt64(st.st_size)))
+        let size = UInt64(st.st_size), indexSize = x >= 0 ? UInt64(ist.st_size) : 0
+        state = Mutex(State(end: size, written: size, indexWritten: indexSize, synced: size, indexSynced: indexSize))
     }
 
     deinit {
@@ -82,9 +92,8 @@ public final class Journal: Sendable {
     /// Bytes appended so far.
     public var size: UInt64 { state.withLock { $0.end } }
 
-    /// Buffers `line` plus a newline and returns where the line starts; `commit` writes it.
-    /// Callers serialize appends (the recorder holds its lock), so offsets are in order.
-    public func append(_ line: [UInt8]) -> UInt64 {
+    /// Buffers `line` plus a newline and returns where the line starts; a write puts it in the file.
+    func append(_ line: [UInt8]) -> UInt64 {
         state.withLock { st in
             let start = st.end
             st.pending.append(contentsOf: line)
@@ -95,86 +104,126 @@ public final class Journal: Sendable {
     }
 
     /// Buffers the index entry (a packed summary) of the line just appended.
-    public func appendIndex(_ packed: [UInt8]) {
+    func appendIndex(_ packed: [UInt8]) {
         state.withLock { JournalIndex.appendEntry(packed, to: &$0.pendingIndex) }
     }
 
-    /// Writes every buffered line, unless bytes up to `offset` are already written.
-    public func commit(upTo offset: UInt64 = .max) throws(JournalError) {
-        let failure: Int32 = writeLock.withLock { _ in
-            let taken: ([UInt8], [UInt8])? = state.withLock { st in
-                guard st.written < min(offset, st.end) else { return nil }
-                var lines: [UInt8] = [], index: [UInt8] = []
-                swap(&lines, &st.spare)
-                swap(&lines, &st.pending)
-                swap(&index, &st.spareIndex)
-                swap(&index, &st.pendingIndex)
-                return (lines, index)
-            }
-            guard var (batch, index) = taken else { return 0 }
-            let code = FileDescriptorOutput.writeAll(writeFD, batch)
-            // The index follows its lines; a lost index write only costs a slower next start.
-            if code == 0, indexFD >= 0, !index.isEmpty { _ = FileDescriptorOutput.writeAll(indexFD, index) }
-            let count = UInt64(batch.count)
-            batch.removeAll(keepingCapacity: true)
-            index.removeAll(keepingCapacity: true)
-            state.withLock { st in
-                st.written += count
-                if st.spare.capacity < batch.capacity { swap(&st.spare, &batch) }
-                if st.spareIndex.capacity < index.capacity { swap(&st.spareIndex, &index) }
-            }
-            return code
-        }
-        guard failure == 0 else { throw .system("write", path, errno: failure) }
-    }
-
-    /// Calls `done(true)` once everything up to `offset` is on disk (group commit), or
-    /// `done(false)` if fsync failed. Without `fsync` mode it calls back at once.
-    public func whenDurable(upTo offset: UInt64, _ done: @escaping @Sendable (Bool) -> Void) {
-        guard fsyncEnabled else { return done(true) }
-        enum Action { case now, wait, startSync }
-        let action: Action = state.withLock { st in
-            if st.synced >= offset { return .now }
-            st.waiters.append((offset, done))
-            if st.syncRunning { return .wait }
-            st.syncRunning = true
-            return .startSync
-        }
-        switch action {
-        case .now: done(true)
-        case .wait: break
-        case .startSync: syncQueue.async { self.syncLoop() }
+    /// Takes every buffered line for `write`; nil when nothing is buffered.
+    func takeBuffered() -> Batch? {
+        state.withLock { st in
+            guard !st.pending.isEmpty else { return nil }
+            var batch = Batch(lines: [], index: [])
+            swap(&batch.lines, &st.spare)
+            swap(&batch.lines, &st.pending)
+            swap(&batch.index, &st.spareIndex)
+            swap(&batch.index, &st.pendingIndex)
+            return batch
         }
     }
 
-    /// One fsync serves every record written before it started; records that arrive meanwhile
-    /// wait for the next round.
-    private func syncLoop() {
-        while true {
-            let target = state.withLock { $0.written }
-            let ok = fsync(writeFD) == 0
-            let (ready, more): ([@Sendable (Bool) -> Void], Bool) = state.withLock { st in
-                if ok { st.synced = max(st.synced, target) }
-                let synced = st.synced
-                let ready = st.waiters.filter { !ok || $0.offset <= synced }.map(\.done)
-                st.waiters.removeAll { !ok || $0.offset <= synced }
-                st.syncRunning = !st.waiters.isEmpty
-                return (ready, st.syncRunning)
+    /// Writes a taken batch; on failure cuts the file back to its last whole line (and the index
+    /// to its matching size) and returns the errno. The caller then discards the buffer.
+    func write(_ batch: consuming Batch) -> Int32 {
+        var code = rollBackTornTail()
+        if code == 0 { code = FileDescriptorOutput.writeAll(writeFD, batch.lines) }
+        var indexCode: Int32 = 0
+        if code == 0, indexFD >= 0, !batch.index.isEmpty { indexCode = FileDescriptorOutput.writeAll(indexFD, batch.index) }
+        let (good, indexGood): (UInt64, UInt64) = state.withLock { st in
+            if code == 0 {
+                st.written += UInt64(batch.lines.count)
+                // A lost index write only costs a slower next start, but it must not be torn.
+                if indexCode == 0 { st.indexWritten += UInt64(batch.index.count) }
             }
-            for done in ready { done(ok) }
-            if !more { return }
+            return (st.written, st.indexWritten)
+        }
+        if code != 0 {
+            state.withLock { $0.tornTail = true }
+            _ = rollBackTornTail()
+        }
+        if code != 0 || indexCode != 0, indexFD >= 0 { _ = ftruncate(indexFD, off_t(indexGood)) }
+        batch.lines.removeAll(keepingCapacity: true)
+        batch.index.removeAll(keepingCapacity: true)
+        state.withLock { st in
+            if st.spare.capacity < batch.lines.capacity { swap(&st.spare, &batch.lines) }
+            if st.spareIndex.capacity < batch.index.capacity { swap(&st.spareIndex, &batch.index) }
+        }
+        return code
+    }
+
+    /// Cuts a failed write's partial line off the file; 0, or the errno that kept it there.
+    private func rollBackTornTail() -> Int32 {
+        let (torn, good) = state.withLock { ($0.tornTail, $0.written) }
+        guard torn else { return 0 }
+        guard ftruncate(writeFD, off_t(good)) == 0 else { return errno }
+        state.withLock { $0.tornTail = false }
+        return 0
+    }
+
+    /// Forgets every buffered line after a failed write: the next line starts at the end of the file.
+    func discardBuffered() {
+        state.withLock { st in
+            st.pending.removeAll(keepingCapacity: true)
+            st.pendingIndex.removeAll(keepingCapacity: true)
+            st.end = st.written
         }
     }
 
-    /// Forces everything written so far to disk (used at shutdown).
-    public func flush() {
-        try? commit()
-        fsync(writeFD)
+    /// Bytes of whole lines in the file.
+    var writtenBytes: UInt64 { state.withLock { $0.written } }
+
+    /// Forces the lines written so far to disk; 0, or the errno of a failed fsync. Runs outside
+    /// the write lock, so writes go on meanwhile; it covers at least what was written when it started.
+    func sync() -> Int32 {
+        let (target, indexTarget) = state.withLock { ($0.written, $0.indexWritten) }
+        guard fsync(writeFD) == 0 else { return errno }
+        state.withLock { st in
+            if target > st.synced {
+                st.synced = target
+                st.indexSynced = indexTarget
+            }
+        }
+        return 0
     }
+
+    /// After a failed fsync: cuts the file back to what is known to be on disk (nothing after
+    /// it was acknowledged) and forgets the buffer. Called under the recorder's write lock.
+    func rollBackToSynced() {
+        let (synced, indexSynced) = state.withLock { st in
+            st.written = st.synced
+            st.indexWritten = st.indexSynced
+            st.end = st.synced
+            st.pending.removeAll(keepingCapacity: true)
+            st.pendingIndex.removeAll(keepingCapacity: true)
+            return (st.synced, st.indexSynced)
+        }
+        _ = ftruncate(writeFD, off_t(synced))
+        if indexFD >= 0 { _ = ftruncate(indexFD, off_t(indexSynced)) }
+    }
+
+    /// Bytes known to be on disk.
+    var syncedBytes: UInt64 { state.withLock { $0.synced } }
+
+    /// Checks that the file is still the journal: not deleted and not cut shorter than what was
+    /// written. Returns a problem the first time one is seen (nil otherwise, and ever after).
+    func checkFile() -> String? {
+        var st = stat()
+        guard fstat(writeFD, &st) == 0 else { return nil }
+        return state.withLock { s -> String? in
+            guard s.fileProblem == nil else { return nil }
+            if st.st_nlink == 0 {
+                s.fileProblem = "journal \(path) was deleted while calldash runs: new deliveries go to a file nobody can open, and are lost at exit (restart calldash to start a new journal)"
+            } else if UInt64(st.st_size) < s.written {
+                s.fileProblem = "journal \(path) was cut from \(s.written) to \(st.st_size) bytes while calldash runs: stored deliveries whose lines were cut can no longer be read"
+            }
+            return s.fileProblem
+        }
+    }
+
+    /// The problem seen with the file itself, if any (shown by `/_calldash/health`).
+    public var fileProblem: String? { state.withLock { $0.fileProblem } }
 
     /// Reads back the line at `offset` (without its newline).
     public func line(at offset: UInt64, length: UInt32) throws(JournalError) -> [UInt8] {
-        try commit(upTo: offset + UInt64(length))
         var out = [UInt8](repeating: 0, count: Int(length))
         let n = out.withUnsafeMutableBytes { pread(readFD, $0.baseAddress!, Int(length), off_t(offset)) }
         guard n == Int(length) else { throw JournalError("cannot read journal \(path) at byte \(offset)") }

@@ -8,13 +8,16 @@ import Darwin
 /// it (`journal.jsonl.idx`), written in the same commits as the journal.
 ///
 /// Replaying a million-line journal means parsing a gigabyte of JSON; loading its index is
-/// copying 200 MB. The index is only an accelerator: every entry is checked against the line it
-/// points at (`{"seq":N,` at its offset, a newline at its end), and at the first mismatch the
-/// index is thrown away and rebuilt from the journal itself.
+/// copying 200 MB. The index is only an accelerator, and a file like any other input: every entry
+/// is checked in full (`SummaryCodec.isValidJournalEntry`) and against the line it points at
+/// (`{"seq":N,` at its offset, a newline at its end); from the first entry that fails, the rest
+/// is rebuilt from the journal itself.
 ///
-/// Format: the magic line, then entries of a little-endian u32 length and a packed summary.
+/// Format: the magic line, then entries of a little-endian u32 length, a u32 check of the
+/// summary's bytes (so bit rot inside an entry is noticed, not loaded) and the packed summary.
 public enum JournalIndex {
-    static let magic: [UInt8] = Array("calldash-index 1\n".utf8)
+    static let magic: [UInt8] = Array("calldash-index 2\n".utf8)
+    static let entryHeader = 8
 
     public static func path(for journal: String) -> String { journal + ".idx" }
 
@@ -27,11 +30,34 @@ public enum JournalIndex {
     @discardableResult
     static func appendEntry(to out: inout [UInt8], _ pack: (inout [UInt8]) -> Void) -> Range<Int> {
         let lengthAt = out.count
-        out.append(contentsOf: [0, 0, 0, 0])
+        out.append(contentsOf: [0, 0, 0, 0, 0, 0, 0, 0])
         pack(&out)
-        let n = UInt32(out.count - lengthAt - 4)
-        for k in 0..<4 { out[lengthAt + k] = UInt8(truncatingIfNeeded: n >> (8 * k)) }
-        return (lengthAt + 4)..<out.count
+        let body = (lengthAt + entryHeader)..<out.count
+        let n = UInt32(body.count)
+        let check = out.withUnsafeBufferPointer { p -> UInt32 in Self.check(UnsafeBufferPointer(rebasing: p[body])) }
+        for k in 0..<4 {
+            out[lengthAt + k] = UInt8(truncatingIfNeeded: n >> (8 * k))
+            out[lengthAt + 4 + k] = UInt8(truncatingIfNeeded: check >> (8 * k))
+        }
+        return body
+    }
+
+    /// A 32-bit check of an entry's bytes, eight at a time (a multiply-xorshift mix): cheap next
+    /// to copying the entry, and any flipped bit changes it.
+    static func check(_ p: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(p.count)
+        var i = 0
+        let raw = UnsafeRawBufferPointer(p)
+        while i + 8 <= p.count {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+            i += 8
+        }
+        var tail: UInt64 = 0
+        for k in i..<p.count { tail |= UInt64(p[k]) << (8 * UInt64(k - i)) }
+        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 29
+        return UInt32(truncatingIfNeeded: h ^ (h >> 32))
     }
 
     /// What loading the index found.
@@ -42,6 +68,8 @@ public enum JournalIndex {
         var journalResume = 0
         /// Bytes of the index file that are valid (a torn last entry is cut off).
         var validBytes = 0
+        /// Why loading stopped before the end of the index (a damaged entry), if it did.
+        var problem: String?
     }
 
     /// Loads the index into `store` if every entry matches `journal`; nil (and nothing loaded)
@@ -59,36 +87,49 @@ public enum JournalIndex {
         let bytes = UnsafeBufferPointer(start: map.assumingMemoryBound(to: UInt8.self), count: size)
         guard bytes[0..<magic.count].elementsEqual(magic) else { return nil }
 
-        // First check every entry against the journal, then load: a bad index loads nothing.
+        // First check every entry, then load the good ones: the journal's lines after the last
+        // good entry are parsed instead.
         var loaded = Loaded(validBytes: magic.count)
         var i = magic.count
-        while i + 4 <= size {
-            let n = Int(bytes[i]) | Int(bytes[i + 1]) << 8 | Int(bytes[i + 2]) << 16 | Int(bytes[i + 3]) << 24
-            guard n > 0, i + 4 + n <= size else { break } // a torn last entry: the journal tail covers it
-            let entry = UnsafeBufferPointer(rebasing: bytes[(i + 4)..<(i + 4 + n)])
-            guard let (seq, offset, length) = SummaryCodec.journalLocation(entry),
-                  Int(offset) == loaded.journalResume,
-                  matches(journal, seq: seq, offset: Int(offset), length: Int(length)) else { return nil }
+        while i + entryHeader <= size {
+            let n = Int(u32(bytes, i))
+            // A torn last entry (or a damaged length): the journal's lines from here cover it.
+            guard n > 0, n <= size - i - entryHeader else { break }
+            let entry = UnsafeBufferPointer(rebasing: bytes[(i + entryHeader)..<(i + entryHeader + n)])
+            guard check(entry) == u32(bytes, i + 4), SummaryCodec.isValidJournalEntry(entry),
+                  let (seq, offset, length) = SummaryCodec.journalLocation(entry) else {
+                loaded.problem = "entry \(loaded.records + 1) is damaged"
+                break
+            }
+            guard Int(offset) == loaded.journalResume, seq > loaded.lastSeq || loaded.records == 0,
+                  matches(journal, seq: seq, offset: Int(offset), length: Int(length)) else {
+                loaded.problem = "entry \(loaded.records + 1) (seq \(seq)) does not match line \(loaded.records + 1) of the journal"
+                break
+            }
             loaded.records += 1
-            loaded.lastSeq = max(loaded.lastSeq, seq)
+            loaded.lastSeq = seq
             loaded.journalResume = Int(offset + length) + 1
-            i += 4 + n
+            i += entryHeader + n
             loaded.validBytes = i
         }
         var batch: [UnsafeBufferPointer<UInt8>] = []
         batch.reserveCapacity(8192)
         i = magic.count
         while i < loaded.validBytes {
-            let n = Int(bytes[i]) | Int(bytes[i + 1]) << 8 | Int(bytes[i + 2]) << 16 | Int(bytes[i + 3]) << 24
-            batch.append(UnsafeBufferPointer(rebasing: bytes[(i + 4)..<(i + 4 + n)]))
+            let n = Int(u32(bytes, i))
+            batch.append(UnsafeBufferPointer(rebasing: bytes[(i + entryHeader)..<(i + entryHeader + n)]))
             if batch.count == 8192 {
                 store.append(packed: batch)
                 batch.removeAll(keepingCapacity: true)
             }
-            i += 4 + n
+            i += entryHeader + n
         }
         store.append(packed: batch)
         return loaded
+    }
+
+    private static func u32(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> UInt32 {
+        UInt32(b[i]) | UInt32(b[i + 1]) << 8 | UInt32(b[i + 2]) << 16 | UInt32(b[i + 3]) << 24
     }
 
     /// Whether the journal has, at `offset`, the line of record `seq`, ending after `length` bytes.

@@ -57,6 +57,9 @@ public enum JournalReplay {
             result.records = loaded.records
             result.lastSeq = loaded.lastSeq
             start = loaded.journalResume
+            if let problem = loaded.problem {
+                warn("journal index \(indexPath): \(problem); rebuilding it from line \(loaded.records + 1) of the journal")
+            }
             index = open(indexPath, O_WRONLY | O_CLOEXEC)
             ftruncate(index, off_t(loaded.validBytes))
             lseek(index, 0, SEEK_END)
@@ -96,8 +99,10 @@ public enum JournalReplay {
                     result.records += 1
                     spans.append(JournalIndex.appendEntry(to: &packed) { SummaryCodec.encode(s, into: &$0) })
                 case .failure(let error):
-                    let isLast = line.end >= size || !bytes[(line.end + 1)...].contains { $0 != 0x0A }
-                    guard isLast else {
+                    // Only a last line without its newline is a torn write; a complete line
+                    // that does not parse is damage, and never cut away.
+                    let isTorn = line.end >= size
+                    guard isTorn else {
                         throw JournalError("journal \(path) is corrupt at line \(line.number) (\(error.description)); move it aside or repair that line")
                     }
                     if ftruncate(fd, off_t(line.start)) != 0 { throw .system("truncate the torn last line of", path, errno: errno) }

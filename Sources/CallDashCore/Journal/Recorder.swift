@@ -1,96 +1,355 @@
+import DequeModule
+import Dispatch
 import Synchronization
 
 /// A delivery as recorded: its final record and its JSON line.
 public struct Recorded: Sendable {
     public var record: DeliveryRecord
     public var line: [UInt8]
-    /// Where the journal line ends; replies in fsync mode wait until the disk has this much.
-    public var journalEnd: UInt64?
+
+    public init(record: DeliveryRecord, line: [UInt8]) {
+        self.record = record
+        self.line = line
+    }
+}
+
+/// Whether a recorded delivery made it into the journal.
+public enum JournalOutcome: Sendable, Equatable {
+    case journaled
+    /// The journal could not be written; the delivery is kept in memory as rejected (503).
+    case notJournaled(reason: String)
 }
 
 /// The one way deliveries enter the system: assigns `seq`, masks secrets, appends the journal
-/// line, stores the summary and tells subscribers, all in seq order.
+/// line, then, once the line is in the file, stores the summary and tells subscribers, in seq order.
+///
+/// Under the ingest lock only appends happen (the journal buffer, the store, each subscriber's
+/// bounded queue); writing the file, waking subscribers and everything they do run outside it.
+/// A delivery whose line cannot be written is never reported as accepted anywhere: it is stored
+/// (in memory only) as rejected with code 503 and the cause, which is what its client was told.
 public final class Recorder: Sendable {
     public let store: ReportStore
     public let journal: Journal?
     private let redactor: SecretRedactor
     private let state: Mutex<State>
+    /// Held while writing or rolling back the journal, so lines reach the file in seq order.
+    private let writeLock = Mutex(())
+    private let syncQueue = DispatchQueue(label: "calldash.journal.sync")
+    /// Told, outside every lock, when journal writes start failing (once per episode, with the
+    /// cause), when they work again, and when the file itself goes missing.
+    private let report: @Sendable (String) -> Void
 
-    public typealias Listener = @Sendable (Recorded) -> Void
-
-    private struct State: Sendable {
-        var nextSeq: UInt64
-        var listeners: [Int: Listener] = [:]
-        var nextListenerID = 0
+    private struct Pending {
+        var recorded: Recorded
+        var packed: [UInt8]
+        /// Where its line ends in the journal.
+        var end: UInt64
     }
 
-    public init(store: ReportStore, journal: Journal?, lastSeq: UInt64, redactor: SecretRedactor = SecretRedactor(secrets: [])) {
+    private struct State {
+        var nextSeq: UInt64
+        /// Journaled deliveries whose lines are not in the file yet (or, with fsync, not on
+        /// disk yet), in seq order: published once they are, failed if that fails.
+        var pending: Deque<Pending> = []
+        /// Every seq up to this one is decided (published or failed).
+        var decidedThrough: UInt64
+        /// Recent failed seq ranges and why, for the replies still waiting on them.
+        var failures: Deque<(seqs: ClosedRange<UInt64>, reason: String)> = []
+        /// The cause of the current run of failed writes; nil while writes succeed.
+        var failing: String?
+        var failedInEpisode = 0
+        var feeds: [Int: DeliveryFeed] = [:]
+        var notifiers: [Int: @Sendable () -> Void] = [:]
+        var nextSubscriberID = 0
+        /// Durability waiters (fsync mode): called once their seq is decided.
+        var waiters: [(seq: UInt64, done: @Sendable () -> Void)] = []
+        var syncRunning = false
+    }
+
+    public init(
+        store: ReportStore, journal: Journal?, lastSeq: UInt64, redactor: SecretRedactor = SecretRedactor(secrets: []),
+        report: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.store = store
         self.journal = journal
         self.redactor = redactor
-        state = Mutex(State(nextSeq: lastSeq + 1))
+        self.report = report
+        // Replay refuses seqs this large, so the next seq always fits.
+        state = Mutex(State(nextSeq: min(lastSeq, Self.maxSeq - 1) + 1, decidedThrough: min(lastSeq, Self.maxSeq - 1)))
     }
 
-    /// Records a delivery and writes its journal line. If the journal cannot be written the
-    /// record is still stored and published, and the error is rethrown so the caller can answer 503.
+    /// The largest seq a journal may hold: seqs stay exact in every JSON reader (they are also
+    /// Int64 in most of them).
+    public static let maxSeq = UInt64(Int64.max)
+
+    /// Records a delivery and writes its journal line; throws when the journal could not be
+    /// written (the delivery is then kept as rejected with code 503).
     @discardableResult
     public func record(_ incoming: DeliveryRecord) throws(JournalError) -> Recorded {
         let recorded = recordBuffered(incoming)
-        if let end = recorded.journalEnd { try journal?.commit(upTo: end) }
+        if case .notJournaled(let reason) = commit(through: recorded.record.seq) { throw JournalError(reason) }
         return recorded
     }
 
     /// Records a delivery but leaves its journal line buffered: the caller must
-    /// `journal.commit(upTo: journalEnd)` before acknowledging it (the receiver batches this).
+    /// `commit(through:)` its seq before acknowledging it (the receiver batches this).
     public func recordBuffered(_ incoming: consuming DeliveryRecord) -> Recorded {
         var record = incoming
         redactor.redact(&record)
-        return state.withLock { st in
+        var wake = Wake()
+        let recorded: Recorded = state.withLock { st in
             record.seq = st.nextSeq
             st.nextSeq += 1
             let line = record.json()
-            var location = RecordLocation.inline(line)
-            var end: UInt64?
-            if let journal {
-                let offset = journal.append(line)
-                location = .journal(offset: offset, length: UInt32(line.count))
-                end = offset + UInt64(line.count) + 1
+            let recorded = Recorded(record: record, line: line)
+            guard let journal else {
+                publish(recorded, packed: Self.pack(record, .inline(line)), &st, &wake)
+                st.decidedThrough = record.seq
+                return recorded
             }
+            let offset = journal.append(line)
             // Pack once: the same bytes go to the journal's index and to the store.
-            var packed: [UInt8] = []
-            packed.reserveCapacity(256)
-            SummaryCodec.encode(ReportSummary(record, location: location), into: &packed)
-            journal?.appendIndex(packed)
-            packed.withUnsafeBufferPointer { store.append(packed: $0) }
-            let recorded = Recorded(record: record, line: line, journalEnd: end)
-            for listener in st.listeners.values { listener(recorded) }
+            let packed = Self.pack(record, .journal(offset: offset, length: UInt32(line.count)))
+            journal.appendIndex(packed)
+            st.pending.append(Pending(recorded: recorded, packed: packed, end: offset + UInt64(line.count) + 1))
             return recorded
+        }
+        wake.run()
+        return recorded
+    }
+
+    private static func pack(_ record: DeliveryRecord, _ location: RecordLocation) -> [UInt8] {
+        var packed: [UInt8] = []
+        packed.reserveCapacity(256)
+        SummaryCodec.encode(ReportSummary(record, location: location), into: &packed)
+        return packed
+    }
+
+    /// Stores one decided delivery and queues it for every subscriber (under the ingest lock).
+    private func publish(_ recorded: Recorded, packed: [UInt8], _ st: inout State, _ wake: inout Wake) {
+        packed.withUnsafeBufferPointer { store.append(packed: $0) }
+        for feed in st.feeds.values where feed.offer(recorded) { wake.feeds.append(feed) }
+        if !st.notifiers.isEmpty, wake.notifiers.isEmpty { wake.notifiers = Array(st.notifiers.values) }
+    }
+
+    /// Subscribers to wake once the ingest lock is released.
+    private struct Wake {
+        var feeds: [DeliveryFeed] = []
+        var notifiers: [@Sendable () -> Void] = []
+        var messages: [String] = []
+
+        func run() {
+            for f in feeds { f.wakeConsumer() }
+            for n in notifiers { n() }
         }
     }
 
-    /// Calls `listener` for every delivery recorded from now on, in seq order, first replaying
-    /// stored deliveries with seq > `after` (at most `backlog` of them) so none is missed or repeated.
-    public func subscribe(after: UInt64? = nil, backlog: Int = 1_000, _ listener: @escaping Listener) -> Int {
-        state.withLock { st in
-            if let after {
-                for summary in store.snapshot().summaries(after: after, limit: backlog) {
-                    if let line = try? line(for: summary), let record = try? DeliveryRecord(json: line) {
-                        listener(Recorded(record: record, line: line, journalEnd: nil))
+    // MARK: - Writing the journal
+
+    /// Writes buffered journal lines until the delivery `seq` is decided, and says whether it
+    /// was journaled. With fsync on, a journaled delivery is durable only after `whenDurable`.
+    public func commit(through seq: UInt64) -> JournalOutcome {
+        guard let journal else { return .journaled }
+        if let outcome = outcome(of: seq) { return outcome }
+        var wake = Wake()
+        writeLock.withLock { _ in
+            guard outcome(of: seq) == nil, let batch = state.withLock({ _ in journal.takeBuffered() }) else { return }
+            let code = journal.write(batch)
+            if code == 0 {
+                state.withLock { st in
+                    wake.messages += checkFile(journal)
+                    if let cause = st.failing {
+                        wake.messages.append("journal \(journal.path) is written again (after: \(cause)); \(st.failedInEpisode) deliveries were refused with 503 meanwhile")
+                        st.failing = nil
+                        st.failedInEpisode = 0
                     }
+                    if !journal.fsyncEnabled { publishWritten(journal.writtenBytes, &st, &wake) }
+                }
+            } else {
+                let cause = String(cString: strerror(code))
+                state.withLock { st in
+                    journal.discardBuffered()
+                    failPending(cause: "could not write the delivery to the journal: \(cause)", &st, &wake)
                 }
             }
-            let id = st.nextListenerID
-            st.nextListenerID += 1
-            st.listeners[id] = listener
+        }
+        wake.run()
+        for m in wake.messages { report(m) }
+        return outcome(of: seq) ?? .journaled
+    }
+
+    private func checkFile(_ journal: Journal) -> [String] {
+        journal.checkFile().map { [$0] } ?? []
+    }
+
+    /// Publishes the pending deliveries whose lines end within `bytes` of the file.
+    private func publishWritten(_ bytes: UInt64, _ st: inout State, _ wake: inout Wake) {
+        while let first = st.pending.first, first.end <= bytes {
+            st.pending.removeFirst()
+            publish(first.recorded, packed: first.packed, &st, &wake)
+            st.decidedThrough = first.recorded.record.seq
+        }
+    }
+
+    /// Every pending delivery becomes what its client is told: rejected, 503, kept in memory only.
+    private func failPending(cause: String, _ st: inout State, _ wake: inout Wake) {
+        guard let first = st.pending.first?.recorded.record.seq, let last = st.pending.last?.recorded.record.seq else { return }
+        if st.failing == nil {
+            wake.messages.append("\(cause) (journal \(journal?.path ?? "")); deliveries are answered 503 and kept in memory only until it can be written again")
+            st.failing = cause
+        }
+        st.failedInEpisode += st.pending.count
+        st.failures.append((first...last, cause))
+        if st.failures.count > 256 { st.failures.removeFirst() }
+        while let p = st.pending.popFirst() {
+            var record = p.recorded.record
+            record.error = record.outcome == .rejected ? "\(cause); it was rejected: \(record.error ?? "")" : cause
+            record.outcome = .rejected
+            record.responseCode = 503
+            let line = record.json()
+            publish(Recorded(record: record, line: line), packed: Self.pack(record, .inline(line)), &st, &wake)
+            st.decidedThrough = record.seq
+        }
+    }
+
+    /// nil while `seq` waits for its write (or its fsync); otherwise whether it was journaled.
+    public func outcome(of seq: UInt64) -> JournalOutcome? {
+        state.withLock { st in
+            guard seq <= st.decidedThrough else { return nil }
+            for f in st.failures.reversed() where f.seqs.contains(seq) { return .notJournaled(reason: f.reason) }
+            return .journaled
+        }
+    }
+
+    /// With fsync on: calls `done` with the outcome once `seq` is on disk or has failed (group
+    /// commit: one fsync serves every line written before it started). Without fsync, at once.
+    public func whenDurable(_ seq: UInt64, _ done: @escaping @Sendable (JournalOutcome) -> Void) {
+        guard let journal, journal.fsyncEnabled else { return done(outcome(of: seq) ?? .journaled) }
+        let start: Bool? = state.withLock { st in
+            if seq <= st.decidedThrough { return nil }
+            st.waiters.append((seq, { done(self.outcome(of: seq) ?? .journaled) }))
+            defer { st.syncRunning = true }
+            return !st.syncRunning
+        }
+        switch start {
+        case nil: done(outcome(of: seq) ?? .journaled)
+        case true?: syncQueue.async { self.syncLoop(journal) }
+        case false?: break
+        }
+    }
+
+    private func syncLoop(_ journal: Journal) {
+        while true {
+            var wake = Wake()
+            var ready: [@Sendable () -> Void] = []
+            let code = journal.sync()
+            if code == 0 {
+                state.withLock { st in publishWritten(journal.syncedBytes, &st, &wake) }
+            } else {
+                writeLock.withLock { _ in
+                    journal.rollBackToSynced()
+                    state.withLock { st in failPending(cause: "could not write the delivery to the journal: fsync failed: \(String(cString: strerror(code)))", &st, &wake) }
+                }
+            }
+            let more: Bool = state.withLock { st in
+                let through = st.decidedThrough
+                ready = st.waiters.filter { $0.seq <= through }.map(\.done)
+                st.waiters.removeAll { $0.seq <= through }
+                st.syncRunning = !st.waiters.isEmpty
+                return st.syncRunning
+            }
+            wake.run()
+            for m in wake.messages { report(m) }
+            for done in ready { done() }
+            if !more { return }
+        }
+    }
+
+    /// Writes and syncs everything buffered (at shutdown).
+    public func flush() {
+        guard let journal else { return }
+        let last = state.withLock { $0.nextSeq - 1 }
+        _ = commit(through: last)
+        guard journal.sync() == 0 else { return }
+        var wake = Wake()
+        state.withLock { st in publishWritten(journal.syncedBytes, &st, &wake) }
+        wake.run()
+    }
+
+    /// Why the journal is not taking deliveries now, or what happened to its file; nil when fine.
+    public var journalProblem: String? {
+        state.withLock { $0.failing } ?? journal?.fileProblem
+    }
+
+    // MARK: - Subscribers
+
+    /// Queues every delivery published from now on into `feed`, in seq order. Returns the
+    /// subscription and the last seq published before it: a stream that resumes reads the
+    /// deliveries after its client's last one up to that seq from the store (`backlog`).
+    public func subscribe(_ feed: DeliveryFeed) -> (id: Int, through: UInt64) {
+        state.withLock { st in
+            let id = st.nextSubscriberID
+            st.nextSubscriberID += 1
+            st.feeds[id] = feed
+            return (id, st.decidedThrough)
+        }
+    }
+
+    /// Calls `changed` (never under the ingest lock) after deliveries were published.
+    public func onChange(_ changed: @escaping @Sendable () -> Void) -> Int {
+        state.withLock { st in
+            let id = st.nextSubscriberID
+            st.nextSubscriberID += 1
+            st.notifiers[id] = changed
             return id
         }
     }
 
     public func unsubscribe(_ id: Int) {
-        _ = state.withLock { $0.listeners.removeValue(forKey: id) }
+        state.withLock { st in
+            st.feeds[id] = nil
+            st.notifiers[id] = nil
+        }
     }
 
-    public var subscriberCount: Int { state.withLock { $0.listeners.count } }
+    /// What a resuming stream sends before its live events.
+    public struct Backlog: Sendable {
+        /// Stored deliveries after the client's last one, oldest first (at most the limit).
+        public var deliveries: [Recorded] = []
+        /// Set when deliveries after `after` are not in `deliveries`: those before `resumesAt`
+        /// (more than the limit, or no longer in memory) must be paged through `/reports`.
+        public var resumesAt: UInt64?
+        /// Records that could not be read back (named, and skipped).
+        public var unreadable: [UInt64] = []
+    }
+
+    /// The stored deliveries with `after` < seq ≤ `through`, at most `limit` of them (the newest),
+    /// read back without any lock that ingest needs.
+    public func backlog(after: UInt64, through: UInt64, limit: Int) -> Backlog {
+        var out = Backlog()
+        guard through > after else { return out }
+        let snapshot = store.snapshot()
+        let from = snapshot.index(afterSeq: after)
+        let to = snapshot.index(afterSeq: through)
+        guard from < to else {
+            out.resumesAt = through + 1
+            return out
+        }
+        let start = max(from, to - limit)
+        let first = snapshot.seq(at: start)
+        if first != after + 1 { out.resumesAt = first }
+        for i in start..<to {
+            let summary = snapshot[i]
+            if let line = try? line(for: summary), let record = try? DeliveryRecord(json: line) {
+                out.deliveries.append(Recorded(record: record, line: line))
+            } else {
+                out.unreadable.append(summary.seq)
+            }
+        }
+        return out
+    }
+
+    // MARK: - Reading back
 
     /// The full JSON record behind a stored summary.
     public func line(for summary: ReportSummary) throws(JournalError) -> [UInt8] {
@@ -102,21 +361,30 @@ public final class Recorder: Sendable {
         }
     }
 
+    /// What `lines(matching:)` found.
+    public struct Lines: Sendable {
+        public var lines: [[UInt8]] = []
+        /// Seqs of matching summaries whose records could not be read back, skipped.
+        public var unreadable: [UInt64] = []
+    }
+
     /// The JSON records of up to `limit` stored deliveries with seq > `after` that match `query`,
-    /// in ascending seq. Reading a record back costs a journal read, so only text queries do it.
-    public func lines(matching query: ReportQuery, after: UInt64 = 0, limit: Int) throws(JournalError) -> [[UInt8]] {
+    /// in ascending seq. A record that cannot be read back (or is not a valid record) is skipped
+    /// and named, so one damaged line never fails a page or breaks its JSON.
+    public func lines(matching query: ReportQuery, after: UInt64 = 0, limit: Int) -> Lines {
         let snapshot = store.snapshot()
-        var out: [[UInt8]] = []
+        var out = Lines()
         var i = snapshot.index(afterSeq: after)
-        while i < snapshot.count, out.count < limit {
+        while i < snapshot.count, out.lines.count < limit {
             let summary = snapshot[i]
             i += 1
             guard query.matches(summary) else { continue }
-            let line = try line(for: summary)
-            if query.needsFullRecord {
-                guard let record = try? DeliveryRecord(json: line), query.matches(record) else { continue }
+            guard let line = try? line(for: summary), let record = try? DeliveryRecord(json: line), record.seq == summary.seq else {
+                out.unreadable.append(summary.seq)
+                continue
             }
-            out.append(line)
+            if query.needsFullRecord, !query.matches(record) { continue }
+            out.lines.append(line)
         }
         return out
     }
@@ -131,3 +399,9 @@ public final class Recorder: Sendable {
         }
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -62,7 +62,7 @@ extension DeliveryRecord {
         var sawSeq = false
         try s.readObject { (key, s) throws(JSONError) in
             switch key {
-            case "seq": r.seq = try s.readUInt(bytes); sawSeq = true
+            case "seq": r.seq = try s.readSeq(bytes); sawSeq = true
             case "received_at": r.receivedAt = try s.readTimestamp()
             case "method": r.method = try s.readString()
             case "path": r.path = try s.readString()
@@ -70,7 +70,7 @@ extension DeliveryRecord {
             case "headers": r.headers = try s.readPairs()
             case "remote": r.remote = try s.readString()
             case "content_type": r.contentType = try s.readOptionalString()
-            case "response_code": r.responseCode = Int(try s.readUInt(bytes))
+            case "response_code": r.responseCode = try s.readResponseCode(bytes)
             case "outcome": r.outcome = try s.readOutcome()
             case "error": r.error = try s.readOptionalString()
             case "fields": r.fields = try s.readFields(bytes)
@@ -78,7 +78,7 @@ extension DeliveryRecord {
                 try s.readObject { (k, s) throws(JSONError) in r.extra.append(NameValue(k, try s.readString())) }
             case "raw": rawText = try s.readString()
             case "raw_encoding": base64 = try s.readString() == "base64"
-            case "webhook": r.webhook = try s.readOptionalUInt(bytes).map { Int($0) }
+            case "webhook": r.webhook = try s.readWebhookID(bytes)
             default: try s.skipValue()
             }
         }
@@ -114,13 +114,13 @@ extension ReportSummary {
         let tail = Self.webhookTail(bytes)
         try s.readObjectKeys { (key, s) throws(JSONError) in
             if key.equals("seq") {
-                seq = try s.readUInt(bytes)
+                seq = try s.readSeq(bytes)
             } else if key.equals("received_at") {
                 receivedAt = try s.readTimestamp()
             } else if key.equals("method") {
                 method = try s.readString()
             } else if key.equals("response_code") {
-                code = Int(try s.readUInt(bytes))
+                code = try s.readResponseCode(bytes)
             } else if key.equals("outcome") {
                 outcome = try s.readOutcome()
             } else if key.equals("error") {
@@ -130,7 +130,7 @@ extension ReportSummary {
                 // What follows (extras, the body) is not kept in memory: go straight to the tail.
                 if let tail, tail > s.position { s.jump(to: tail) }
             } else if key.equals("webhook") {
-                webhook = try s.readOptionalUInt(bytes).map { Int($0) }
+                webhook = try s.readWebhookID(bytes)
             } else {
                 try s.skipValue()
             }
@@ -189,9 +189,25 @@ extension JSONScanner {
         return v
     }
 
-    mutating func readOptionalUInt(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> UInt64? {
+    /// A whole number no larger than `max`: values from disk must fit what they are stored in.
+    mutating func readUInt(_ bytes: UnsafeBufferPointer<UInt8>, max: UInt64, _ what: String) throws(JSONError) -> UInt64 {
+        let at = position
+        let v = try readUInt(bytes)
+        guard v <= max else { throw JSONError("\(what) \(v) is out of range (at most \(max))", at: at) }
+        return v
+    }
+
+    mutating func readSeq(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> UInt64 {
+        try readUInt(bytes, max: Recorder.maxSeq, "seq")
+    }
+
+    mutating func readResponseCode(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> Int {
+        Int(try readUInt(bytes, max: 999, "response_code"))
+    }
+
+    mutating func readWebhookID(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> Int? {
         if peekKind() == .null { _ = try readLiteral(); return nil }
-        return try readUInt(bytes)
+        return Int(try readUInt(bytes, max: UInt64(Int.max), "webhook"))
     }
 
     mutating func readOptionalString() throws(JSONError) -> String? {

@@ -1,14 +1,67 @@
-/// Masks secrets (the receiver's `--token`, compose `%secrets%`) wherever a request could carry them, so they never
-/// reach the journal, `serve`'s output or the API.
+import Foundation
+
+/// Masks secrets (the receiver's `--token`, compose `%secrets%`) wherever a request could carry
+/// them, so they never reach the journal, `serve`'s output or the API.
+///
+/// A secret is looked for in every form this program writes it in: as typed, percent-encoded
+/// (URL path and query, upper- or lower-case hex), form-encoded, JSON-escaped and base64. A
+/// secret of six characters or more is masked wherever it appears; a shorter one (a PIN) only
+/// where it stands alone — not inside a longer run of letters and digits — so that masking
+/// `4711` never mangles a phone number that happens to contain it.
 public struct SecretRedactor: Sendable {
     public static let mask = "***"
-    private let secrets: [String]
+    /// Every form of every secret, longest first (a form that contains another goes first).
+    private let forms: [Form]
     /// Credentials in Authorization headers are masked even when no secret is matched in them.
     private let masksAuthorization: Bool
 
+    private struct Form: Sendable {
+        var bytes: [UInt8]
+        /// Only where the bytes around it are not letters or digits.
+        var standalone: Bool
+    }
+
     public init(secrets: [String], maskingAuthorization: Bool = false) {
-        self.secrets = secrets.filter { !$0.isEmpty }
-        masksAuthorization = maskingAuthorization || !self.secrets.isEmpty
+        var forms: [Form] = []
+        var seen: Set<[UInt8]> = []
+        for secret in secrets where !secret.isEmpty {
+            let standalone = secret.count < 6
+            for form in Self.encodings(of: secret) where !form.isEmpty && seen.insert(form).inserted {
+                forms.append(Form(bytes: form, standalone: standalone))
+            }
+        }
+        self.forms = forms.sorted { $0.bytes.count > $1.bytes.count }
+        masksAuthorization = maskingAuthorization || !forms.isEmpty
+    }
+
+    /// The secret as typed and as each escaping context writes it.
+    static func encodings(of secret: String) -> [[UInt8]] {
+        let percent = TemplateContext.percentEncoded(secret, spaceAsPlus: false)
+        let form = TemplateContext.percentEncoded(secret, spaceAsPlus: true)
+        let base64 = Data(secret.utf8).base64EncodedString()
+        let json = TemplateContext.jsonEscaped(secret)
+        // Some JSON writers also escape "/".
+        let jsonSlashes = json.replacingOccurrences(of: "/", with: "\\/")
+        return [secret, percent, Self.lowercasedHex(percent), form, Self.lowercasedHex(form), json, jsonSlashes, base64]
+            .map { Array($0.utf8) }
+    }
+
+    /// `%2B` → `%2b`: some encoders write lower-case hex.
+    private static func lowercasedHex(_ s: String) -> String {
+        var out: [UInt8] = []
+        var afterPercent = 0
+        for b in s.utf8 {
+            if b == UInt8(ascii: "%") {
+                afterPercent = 2
+                out.append(b)
+            } else if afterPercent > 0 {
+                afterPercent -= 1
+                out.append(b >= 0x41 && b <= 0x46 ? b + 0x20 : b)
+            } else {
+                out.append(b)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     public func redact(_ r: inout DeliveryRecord) {
@@ -32,14 +85,48 @@ public struct SecretRedactor: Sendable {
     }
 
     public func redact(_ s: String) -> String {
-        var out = s
-        for secret in secrets where out.contains(secret) {
-            out = out.replacing(secret, with: Self.mask)
+        guard !forms.isEmpty else { return s }
+        let bytes = Array(s.utf8)
+        let out = redact(bytes)
+        return out == bytes ? s : String(decoding: out, as: UTF8.self)
+    }
+
+    public func redact(_ bytes: [UInt8]) -> [UInt8] {
+        guard !forms.isEmpty, !bytes.isEmpty else { return bytes }
+        var out = bytes
+        for form in forms where out.count >= form.bytes.count {
+            out = Self.replacing(form, in: out)
         }
         return out
     }
 
-    public func redact(_ bytes: [UInt8]) -> [UInt8] {
-        secrets.reduce(bytes) { out, secret in out.replacing(Array(secret.utf8), with: Array(Self.mask.utf8)) }
+    private static func replacing(_ form: Form, in bytes: [UInt8]) -> [UInt8] {
+        let needle = form.bytes
+        let mask = Array(Self.mask.utf8)
+        guard let first = needle.first else { return bytes }
+        var out: [UInt8] = []
+        var i = 0
+        var changed = false
+        func isWordByte(_ k: Int) -> Bool {
+            guard k >= 0, k < bytes.count else { return false }
+            let b = bytes[k]
+            return (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b >= 0x80
+        }
+        while i < bytes.count {
+            if bytes[i] == first, i + needle.count <= bytes.count, bytes[i..<(i + needle.count)].elementsEqual(needle),
+               !form.standalone || (!isWordByte(i - 1) && !isWordByte(i + needle.count)) {
+                if !changed {
+                    out.reserveCapacity(bytes.count)
+                    out.append(contentsOf: bytes[0..<i])
+                    changed = true
+                }
+                out.append(contentsOf: mask)
+                i += needle.count
+            } else {
+                if changed { out.append(bytes[i]) }
+                i += 1
+            }
+        }
+        return changed ? out : bytes
     }
 }

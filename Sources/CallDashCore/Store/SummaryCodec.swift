@@ -82,6 +82,49 @@ enum SummaryCodec {
             fields: fields, location: location)
     }
 
+    /// Whether `p` is exactly one well-formed packed summary of a journal line: every length,
+    /// varint and flag in bounds, the status code known and matching the status text. The
+    /// index file is input like any other; `decode` and the store's scans trust what passes.
+    static func isValidJournalEntry(_ p: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = statusCodeOffset + 2
+        guard p.count >= i else { return false }
+        let code = p[statusCodeOffset], flags = p[statusCodeOffset + 1]
+        guard flags & ~0x07 == 0 else { return false } // unknown bits, or inline (never in an index)
+        func varint() -> UInt64? {
+            var v: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < p.count, shift < 64 {
+                let b = p[i]
+                i += 1
+                v |= UInt64(b & 0x7F) << shift
+                if b < 0x80 { return v }
+                shift += 7
+            }
+            return nil
+        }
+        func skip(_ n: UInt64) -> Range<Int>? {
+            guard n <= UInt64(p.count - i) else { return nil }
+            defer { i += Int(n) }
+            return i..<(i + Int(n))
+        }
+        if flags & 2 != 0 { guard let w = varint(), w <= UInt64(Int64.max) else { return false } }
+        guard varint() != nil, let length = varint(), length <= UInt64(UInt32.max), i < p.count else { return false }
+        let methodLength = UInt64(p[i])
+        i += 1
+        guard skip(methodLength) != nil else { return false }
+        if flags & 4 != 0 { guard let n = varint(), skip(n) != nil else { return false } }
+        var status: Range<Int>?
+        for f in ReportField.allCases {
+            guard let n = varint() else { return false }
+            guard n > 0 else { continue }
+            guard let r = skip(n - 1) else { return false }
+            if f == .status { status = r }
+        }
+        guard i == p.count else { return false }
+        let text = status.map { String(decoding: UnsafeBufferPointer(rebasing: p[$0]), as: UTF8.self) }
+        return code == CallStatus.code(of: text)
+    }
+
     /// The seq and journal location of a packed summary, without decoding the rest;
     /// nil when it is kept inline or the bytes are too short to be a summary.
     static func journalLocation(_ p: UnsafeBufferPointer<UInt8>) -> (seq: UInt64, offset: UInt64, length: UInt64)? {

@@ -1,0 +1,30 @@
+import NIOCore
+
+/// Keeps a view of the first bytes of the latest read, ahead of the request decoder, so that a
+/// request the decoder refuses for its method can still be recorded with the method it sent.
+/// The view is a slice of the read buffer itself (no copy), replaced by the next read.
+final class RequestStartSniffer: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    private(set) var latest: ByteBuffer?
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        latest = buffer.getSlice(at: buffer.readerIndex, length: min(buffer.readableBytes, 32))
+        context.fireChannelRead(data)
+    }
+
+    /// The method token the latest read starts with, if it starts with one (`FOO /path`).
+    var methodToken: String? {
+        guard let latest else { return nil }
+        let bytes = Array(latest.readableBytesView)
+        guard let space = bytes.firstIndex(of: 0x20), space > 0 else { return nil }
+        let token = bytes[..<space]
+        // RFC 9110 tchar: letters, digits and !#$%&'*+-.^_`|~
+        let ok = token.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || "!#$%&'*+-.^_`|~".utf8.contains(b)
+        }
+        return ok ? String(decoding: token, as: UTF8.self) : nil
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import CallDashCore
+
+private func replay(_ path: String) throws -> (ReplayResult, StoreSnapshot, [String]) {
+    let store = ReportStore()
+    let warnings = Mutex<[String]>([])
+    let result = try JournalReplay.replay(path: path, into: store) { w in warnings.withLock { $0.append(w) } }
+    return (result, store.snapshot(), warnings.withLock { $0 })
+}
+
+private func writeJournal(_ path: String, count: Int) throws {
+    let recorder = Recorder(store: ReportStore(capacity: 10), journal: try Journal(path: path), lastSeq: 0)
+    for i in 0..<count { try recorder.record(sampleRecord(status: ["ANSWER", "BUSY", "odd"][i % 3], mid: "m-\(i + 1)")) }
+}
+
+@Suite("Bytes read back from disk are checked like bytes from the network")
+struct DiskDamageTests {
+    @Test("any byte of the index flipped: start never crashes and stores exactly what the journal holds")
+    func everyIndexByteFlipped() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/journal.jsonl"
+        try writeJournal(path, count: 12)
+        let good = try Data(contentsOf: URL(fileURLWithPath: path + ".idx"))
+        try FileManager.default.removeItem(atPath: path + ".idx")
+        let (_, truth, _) = try replay(path)
+        var rebuilt = 0
+        for offset in JournalIndex.magic.count..<good.count {
+            for value: UInt8 in [0x00, 0xFF, good[offset] ^ 0x01, 9] where value != good[offset] {
+                var damaged = good
+                damaged[offset] = value
+                try damaged.write(to: URL(fileURLWithPath: path + ".idx"))
+                let (result, snap, warnings) = try replay(path)
+                #expect(result.records == 12 && snap.count == 12, "byte \(offset) = \(value)")
+                #expect((0..<12).allSatisfy { snap[$0] == truth[$0] }, "byte \(offset) = \(value) changed what was loaded")
+                #expect(snap.counts == truth.counts)
+                if !warnings.isEmpty { rebuilt += 1 }
+            }
+        }
+        #expect(rebuilt > 0)
+    }
+
+    @Test("an index entry whose text was changed consistently is still caught by its check")
+    func tamperedStatusText() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/journal.jsonl"
+        try writeJournal(path, count: 3)
+        var index = try Data(contentsOf: URL(fileURLWithPath: path + ".idx"))
+        let answer = Data("ANSWER".utf8), cancel = Data("CANCEL".utf8)
+        let r = try #require(index.range(of: answer))
+        index.replaceSubrange(r, with: cancel)
+        try index.write(to: URL(fileURLWithPath: path + ".idx"))
+        let (_, snap, warnings) = try replay(path)
+        #expect(snap[0].fields[.status] == "ANSWER")
+        #expect(warnings.count == 1 && warnings[0].contains("entry 1 is damaged; rebuilding it from line 1"))
+    }
+
+    @Test("journal values too large for what holds them are an error naming the line, never a trap", arguments: [
+        (#""seq":18446744073709551615"#, "seq 18446744073709551615 is out of range"),
+        (#""webhook":9223372036854775808"#, "webhook 9223372036854775808 is out of range"),
+        (#""response_code":99999999999999999999"#, "number out of range"),
+    ])
+    func outOfRangeValues(value: String, problem: String) throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/journal.jsonl"
+        try writeJournal(path, count: 3)
+        try FileManager.default.removeItem(atPath: path + ".idx")
+        var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        let key = String(value.prefix { $0 != ":" })
+        let old = try #require(lines[1].range(of: key + #":[0-9a-z]+"#, options: .regularExpression))
+        lines[1].replaceSubrange(old, with: value)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: false, encoding: .utf8)
+        #expect {
+            _ = try replay(path)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("corrupt at line 2") && text.contains(problem)
+        }
+    }
+
+    @Test("a complete last line that does not parse is damage: refused by name and never cut away")
+    func completeBadLastLineKept() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/journal.jsonl"
+        try writeJournal(path, count: 3)
+        try FileManager.default.removeItem(atPath: path + ".idx")
+        var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        lines[2] = lines[2].replacingOccurrences(of: #""outcome":"accepted""#, with: #""outcome":"maybe""#)
+        let damaged = lines.joined(separator: "\n") + "\n"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(damaged != text)
+        try damaged.write(toFile: path, atomically: false, encoding: .utf8)
+        #expect {
+            _ = try replay(path)
+        } throws: { "\($0)".contains("corrupt at line 3 (unknown outcome") }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == damaged, "the line is still there")
+    }
+}

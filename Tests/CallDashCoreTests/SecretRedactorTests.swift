@@ -1,0 +1,50 @@
+import Testing
+@testable import CallDashCore
+
+@Suite("Secrets never reach the journal in any form this program writes them in")
+struct SecretRedactorTests {
+    static let apiKey = "Zm9v+YmFy/c2Vj=="
+
+    @Test("a secret is masked as typed, percent-encoded, form-encoded, JSON-escaped and base64", arguments: [
+        "/form/Zm9v%2BYmFy%2Fc2Vj%3D%3D/x",
+        "sig=Zm9v%2bYmFy%2fc2Vj%3d%3d&call=1",
+        "secret=Zm9v%2BYmFy%2Fc2Vj%3D%3D",
+        #"{"secret":"Zm9v+YmFy\/c2Vj=="}"#,
+        "Zm9v+YmFy/c2Vj==",
+        "X-Key: Wm05ditZbUZ5L2MyVmo9PQ==",
+    ])
+    func everyEncoding(text: String) {
+        let r = SecretRedactor(secrets: [Self.apiKey])
+        let out = r.redact(text)
+        #expect(out.contains(SecretRedactor.mask), "\(text) -> \(out)")
+        for form in SecretRedactor.encodings(of: Self.apiKey) {
+            #expect(!out.utf8.elementsEqual(form) && !out.contains(String(decoding: form, as: UTF8.self)))
+        }
+    }
+
+    @Test("a short secret is masked where it stands alone, and kept inside a longer number", arguments: [
+        ("pin=4711&x=1", "pin=***&x=1"),
+        (#"{"pin":"4711"}"#, #"{"pin":"***"}"#),
+        ("/pin/4711", "/pin/***"),
+        ("4711", "***"),
+        ("919804711000", "919804711000"),
+        ("pin=47110", "pin=47110"),
+    ])
+    func shortSecrets(text: String, expected: String) {
+        #expect(SecretRedactor(secrets: ["4711"]).redact(text) == expected)
+    }
+
+    @Test("every part of a delivery record is masked, and an Authorization header always")
+    func wholeRecord() {
+        var record = sampleRecord(raw: "status=BUSY&secret=Zm9v%2BYmFy%2Fc2Vj%3D%3D&pin=4711")
+        record.path = "/form/Zm9v%2BYmFy%2Fc2Vj%3D%3D/x"
+        record.query = [NameValue("sig", Self.apiKey), NameValue("pin", "4711")]
+        record.headers = [NameValue("Authorization", "Bearer something-else"), NameValue("X-Api-Key", Self.apiKey)]
+        record.extra = [NameValue("secret", Self.apiKey), NameValue("pin", "4711")]
+        SecretRedactor(secrets: [Self.apiKey, "4711"]).redact(&record)
+        let line = String(decoding: record.json(), as: UTF8.self)
+        #expect(!line.contains("Zm9v") && !line.contains("4711"), "\(line)")
+        #expect(record.headers[0].value == "Bearer ***")
+        #expect(record.fields[.bridge] == "918068280000")
+    }
+}
