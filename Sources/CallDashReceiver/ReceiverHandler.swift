@@ -47,8 +47,9 @@ final class ReceiverHandler: ChannelDuplexHandler {
     private var parked: Deque<HTTPServerRequestPart> = []
     /// An API answer is being prepared off the event loop.
     private var answering = false
-    /// The peer is not taking answers in fast enough (the channel is not writable).
+    /// The peer is not taking answers in fast enough (the channel is not writable), since when.
     private var backedUp = false
+    private var backedUpSince = NIODeadline.distantFuture
     /// NIO asked to read while the handler waits; the read happens when it goes on.
     private var readHeld = false
     /// The peer sent its last byte (half-close); the connection closes once every answer is out.
@@ -348,6 +349,7 @@ final class ReceiverHandler: ChannelDuplexHandler {
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         backedUp = !context.channel.isWritable
+        backedUpSince = backedUp ? context.eventLoop.now : .distantFuture
         if case .streaming(let stream) = state {
             if !backedUp { pump(context, stream) }
         } else if !backedUp {
@@ -497,7 +499,8 @@ final class ReceiverHandler: ChannelDuplexHandler {
         case .receiving, .oversize:
             if now > deadline || now - lastRead > shared.configuration.idleTimeout { timedOut(context) }
         case .discarding, .streaming:
-            break
+            // A peer that takes nothing in for this long is gone or stuck: free what it holds.
+            if now - backedUpSince > shared.configuration.idleTimeout { context.close(promise: nil) }
         }
     }
 

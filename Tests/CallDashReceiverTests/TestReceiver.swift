@@ -17,10 +17,11 @@ struct TestReceiver {
 
     static func start(
         respond: Int = 200, token: String? = nil, limits: DeliveryLimits = DeliveryLimits(),
-        idle: TimeAmount = .seconds(60), requestTimeout: TimeAmount = .seconds(30), fsync: Bool = false, webhooks: WebhookRegistry? = nil
+        idle: TimeAmount = .seconds(60), requestTimeout: TimeAmount = .seconds(30), fsync: Bool = false, webhooks: WebhookRegistry? = nil,
+        capacity: Int = 10_000
     ) async throws -> TestReceiver {
         let dir = NSTemporaryDirectory() + "calldash-receiver-" + UUID().uuidString
-        let store = ReportStore(capacity: 10_000)
+        let store = ReportStore(capacity: capacity)
         let journal = try Journal(path: dir + "/journal.jsonl", fsync: fsync)
         let recorder = Recorder(store: store, journal: journal, lastSeq: 0, redactor: SecretRedactor(secrets: token.map { [$0] } ?? []))
         let configuration = ReceiverConfiguration(
@@ -75,8 +76,10 @@ let seedReport = #"{"bridge": 918068280000, "from": 918919520000, "to": 91886713
 final class RawConnection {
     let fd: Int32
 
-    init(port: Int) throws {
+    /// `receiveBuffer` shrinks the socket's buffer, for a reader that falls behind quickly.
+    init(port: Int, receiveBuffer: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if var size = receiveBuffer { setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -90,6 +93,9 @@ final class RawConnection {
     deinit { close(fd) }
 
     func send(_ text: String) { send(Array(text.utf8)) }
+
+    /// Says "no more requests" (half-close) and keeps reading.
+    func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
 
     func send(_ bytes: [UInt8]) {
         _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
