@@ -13,10 +13,10 @@ struct ReceiverSession {
 
     /// Replays the journal, opens it for appending, reads the webhooks folder and starts listening.
     /// Warnings (a torn journal line, a broken webhook file) go to `warn`.
-    /// Problems while running (the journal cannot be written, its file went missing) are logged
-    /// and also given to `report`.
+    /// Problems while running (the journal cannot be written, its file went missing) go to
+    /// `report`, or to the log when there is none.
     static func start(
-        _ options: ReceiverOptions, sparingACore: Bool = false, logger: Logger, report: @escaping @Sendable (String) -> Void = { _ in },
+        _ options: ReceiverOptions, sparingACore: Bool = false, logger: Logger, report: (@Sendable (String) -> Void)? = nil,
         warn: (String) -> Void
     ) async throws -> ReceiverSession {
         let store = ReportStore(capacity: options.capacity)
@@ -33,10 +33,7 @@ struct ReceiverSession {
         let recorder = Recorder(
             store: store, journal: journal, lastSeq: replay.lastSeq,
             redactor: SecretRedactor(secrets: (token.map { [$0] } ?? []) + secrets, maskingAuthorization: !secrets.isEmpty),
-            report: { problem in
-                logger.error("\(problem)")
-                report(problem)
-            })
+            report: report ?? { logger.error("\($0)") })
         if token == nil, !Self.isLoopback(options.host) {
             warn("listening on \(options.host) without --token: anyone who can reach this address can send deliveries and read every report")
         }

@@ -1,4 +1,5 @@
 import CallDashCore
+import CallDashUI
 
 /// One delivery as a line of the live tail.
 enum TailLine {
@@ -23,8 +24,10 @@ enum TailLine {
     }
 
     /// Control characters would move the cursor or recolour the terminal: show them as '?'.
+    /// The same safe drawing as the dashboard's: controls as visible symbols, bidi overrides
+    /// and other invisible formatting as U+FFFD, so nothing in a field acts on the terminal.
     static func clean(_ s: String) -> String {
-        String(s.unicodeScalars.map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? "?" : Character($0) })
+        String(s.map(SafeText.displayed))
     }
 
     static func pad(_ s: String, _ width: Int, right: Bool = false) -> String {

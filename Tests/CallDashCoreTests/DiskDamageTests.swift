@@ -101,3 +101,26 @@ struct DiskDamageTests {
         #expect(try String(contentsOfFile: path, encoding: .utf8) == damaged, "the line is still there")
     }
 }
+
+@Suite("Hostile files in the webhooks folder are listed as broken, never read whole or waited on")
+struct HostileWebhookFileTests {
+    @Test("a FIFO and a huge sparse file are refused at once with the reason")
+    func fifoAndHugeFile() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(mkfifo(dir + "/5.json", 0o600) == 0)
+        let fd = open(dir + "/6.json", O_WRONLY | O_CREAT, 0o600)
+        #expect(ftruncate(fd, 3 << 30) == 0)
+        close(fd)
+        try #"{"id": 7, "name": "ok", "url": "https://x/{{mid}}"}"#.write(toFile: dir + "/7.json", atomically: true, encoding: .utf8)
+        let started = Date()
+        let entries = WebhookFolder(path: dir).load()
+        #expect(Date().timeIntervalSince(started) < 5)
+        let problems = entries.compactMap { e -> String? in
+            if case .failure(let f) = e.content { return "\(WebhookFolder.fileName(e.path)): \(f.problem)" }
+            return nil
+        }
+        #expect(problems == ["5.json: not a regular file", "6.json: 3221225472 bytes is too large for a webhook file (at most 1048576)"])
+        #expect(entries.contains { $0.id == 7 && (try? $0.content.get()) != nil })
+    }
+}

@@ -16,7 +16,10 @@ final class CalldashProcess: Sendable {
     private let out = Buffer()
     private let err = Buffer()
 
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    /// The pipe behind stdout, kept so that a test can leave it unread (`readingStdout: false`).
+    private let stdoutPipe: Pipe
+
+    init(_ arguments: [String], environment: [String: String] = [:], readingStdout: Bool = true) throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: calldashBinary)
         p.arguments = arguments
@@ -28,15 +31,28 @@ final class CalldashProcess: Sendable {
         p.standardError = stderr
         p.standardInput = FileHandle.nullDevice
         process = p
-        stdout.fileHandleForReading.readabilityHandler = { [out] h in
-            let data = h.availableData
-            out.withLock { $0.append(contentsOf: data) }
-        }
+        stdoutPipe = stdout
+        if readingStdout { startReadingStdout() }
         stderr.fileHandleForReading.readabilityHandler = { [err] h in
             let data = h.availableData
             err.withLock { $0.append(contentsOf: data) }
         }
         try p.run()
+    }
+
+    /// Starts collecting stdout (a test that began with an unread stdout ends the stall).
+    func startReadingStdout() {
+        stdoutPipe.fileHandleForReading.readabilityHandler = { [out] h in
+            let data = h.availableData
+            out.withLock { $0.append(contentsOf: data) }
+        }
+    }
+
+    /// The process's resident memory, from /proc.
+    var residentBytes: Int {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return (Int(line.filter(\.isNumber)) ?? 0) * 1024
     }
 
     var stdout: String { out.withLock { String(decoding: $0, as: UTF8.self) } }

@@ -85,7 +85,12 @@ public struct WebhookFolder: Sendable {
 
     /// Reads one file; nil when it vanished.
     public static func entry(file: String) -> Entry? {
-        guard let (bytes, stamp) = Self.contents(of: file) else { return nil }
+        guard let read = Self.contents(of: file) else { return nil }
+        let (bytes, stamp): ([UInt8], FileStamp)
+        switch read {
+        case .success(let got): (bytes, stamp) = got
+        case .failure(let refused): return Entry(path: file, stamp: refused.stamp, content: .failure(WebhookFileError(file: file, line: 1, problem: refused.problem)))
+        }
         var content: Result<Webhook, WebhookFileError>
         do { content = .success(try Webhook(file: bytes, path: file)) } catch { content = .failure(error) }
         // The name says which id the file is for; a copy renamed by hand but not edited would
@@ -141,15 +146,34 @@ public struct WebhookFolder: Sendable {
         return FileStamp(st)
     }
 
-    static func contents(of file: String) -> ([UInt8], FileStamp)? {
-        let fd = open(file, O_RDONLY | O_CLOEXEC)
+    /// The most a webhook file may hold: a hand-written one is a few hundred bytes.
+    public static let maxFileBytes = 1 << 20
+
+    struct Refused: Error {
+        var stamp: FileStamp
+        var problem: String
+    }
+
+    /// A file's bytes; nil when it vanished. Only regular files of at most `maxFileBytes` are
+    /// read (a FIFO must not hang start, a huge file must not fill memory).
+    static func contents(of file: String) -> Result<([UInt8], FileStamp), Refused>? {
+        let fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { return nil }
+        let stamp = FileStamp(st)
+        guard st.st_mode & S_IFMT == S_IFREG else { return .failure(Refused(stamp: stamp, problem: "not a regular file")) }
+        guard st.st_size <= maxFileBytes else {
+            return .failure(Refused(stamp: stamp, problem: "\(st.st_size) bytes is too large for a webhook file (at most \(maxFileBytes))"))
+        }
         var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
-        let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        guard n == bytes.count else { return nil }
-        return (bytes, FileStamp(st))
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + done, $0.count - done) }
+            guard n > 0 else { return nil }
+            done += n
+        }
+        return .success((bytes, stamp))
     }
 }

@@ -12,12 +12,13 @@ public enum CSVExport {
         return cells.map(quoted).joined(separator: ",") + "\r\n"
     }
 
-    /// Quotes a cell when it holds a comma, quote or line break. A leading `=`, `+`, `-` or `@`
-    /// is prefixed with `'` so a spreadsheet never runs a report's text as a formula.
+    /// Quotes a cell when it holds a comma, quote or line break (compared by scalar: "\r\n" is
+    /// one Character). A leading `=`, `+`, `-`, `@`, tab or CR is prefixed with `'` so a
+    /// spreadsheet never runs a report's text as a formula.
     static func quoted(_ v: String) -> String {
         var v = v
-        if let c = v.first, "=+-@".contains(c), Int(v) == nil { v = "'" + v }
-        guard v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return v }
+        if let c = v.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(c), Int(v) == nil { v = "'" + v }
+        guard v.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return v }
         return "\"" + v.replacingAll("\"", with: "\"\"") + "\""
     }
 }

@@ -14,8 +14,8 @@ public struct JSONFlatMember: Sendable, Equatable {
 
 /// Reads a document that must be one JSON object into its members, in order.
 public enum JSONFlatObject {
-    /// Parses `bytes` (already valid UTF-8) strictly; duplicate keys are an error because the
-    /// report would otherwise be ambiguous about which value the sender meant.
+    /// Parses `bytes` (already valid UTF-8) strictly (RFC 8259). A key that appears twice is
+    /// legal JSON: every member is kept, in order; a reader of fields lets the last one win.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> [JSONFlatMember] {
         var members: [JSONFlatMember] = []
         try forEachMember(bytes) { key, kind, text in members.append(JSONFlatMember(key: key, kind: kind, text: text)) }
@@ -23,9 +23,11 @@ public enum JSONFlatObject {
     }
 
     /// Calls `body` with each member in order, without collecting them (the receiver's hot path).
+    /// Returns the keys that appeared more than once, each once, in the order they repeated.
+    @discardableResult
     public static func forEachMember(
         _ bytes: UnsafeBufferPointer<UInt8>, _ body: (String, JSONKind, String) -> Void
-    ) throws(JSONError) {
+    ) throws(JSONError) -> [String] {
         var scanner = JSONScanner(bytes)
         scanner.skipWhitespace()
         if let kind = scanner.peekKind(), kind != .object {
@@ -34,17 +36,20 @@ public enum JSONFlatObject {
         var keys: [String] = []
         keys.reserveCapacity(16)
         var seen: Set<String> = []
+        var repeated: [String] = []
         try scanner.readObject { (key, s) throws(JSONError) in
             // Reports have a dozen keys: a linear scan beats hashing until objects get large.
             let duplicate = keys.count < 32 ? keys.contains(key) : !seen.insert(key).inserted
             if keys.count == 31 { seen = Set(keys + [key]) }
-            guard !duplicate else {
-                throw JSONError("duplicate key \"\(key)\"", at: s.keyOffset)
+            if duplicate {
+                if !repeated.contains(key) { repeated.append(key) }
+            } else {
+                keys.append(key)
             }
-            keys.append(key)
             body(key, s.peekKind() ?? .null, try s.readText(bytes))
         }
         try scanner.expectEnd()
+        return repeated
     }
 
     public static func parse(_ bytes: [UInt8]) throws(JSONError) -> [JSONFlatMember] {

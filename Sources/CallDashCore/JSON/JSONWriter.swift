@@ -107,17 +107,35 @@ public struct JSONWriter: ~Copyable {
         byte(0x3A)
     }
 
+    /// Escapes what JSON requires, and also every character that could act on a terminal or
+    /// reorder what it shows (C1 controls, bidi overrides and isolates, zero-width and line
+    /// separators) as `\uXXXX`: `serve`'s output is often read in one. The value is unchanged.
     private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
         var runStart = 0
         var i = 0
         let n = utf8.count
         while i < n {
-            // Skip eight plain bytes at a time: none below 0x20, none a quote or a backslash.
-            if i + 8 <= n, !JSONBytes.anySpecial(UnsafeRawPointer(utf8.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
-                i += 8
-                continue
+            // Skip eight plain ASCII bytes at a time: none below 0x20, none a quote or a backslash.
+            if i + 8 <= n {
+                let w = UnsafeRawPointer(utf8.baseAddress! + i).loadUnaligned(as: UInt64.self)
+                if w & 0x8080_8080_8080_8080 == 0, !JSONBytes.anySpecial(w) {
+                    i += 8
+                    continue
+                }
             }
             let b = utf8[i]
+            if b >= 0x80 {
+                guard let (scalar, length) = Self.invisibleScalar(utf8, at: i) else {
+                    i += 1
+                    continue
+                }
+                append(UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
+                raw("\\u")
+                for shift in [12, 8, 4, 0] { byte(Self.hexDigit(UInt8((scalar >> UInt32(shift)) & 0xF))) }
+                i += length
+                runStart = i
+                continue
+            }
             i += 1
             guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
             append(UnsafeBufferPointer(rebasing: utf8[runStart..<(i - 1)]))
@@ -137,6 +155,26 @@ public struct JSONWriter: ~Copyable {
             runStart = i
         }
         append(UnsafeBufferPointer(rebasing: utf8[runStart..<n]))
+    }
+
+    /// The scalar and its length in bytes when the UTF-8 sequence at `i` is one a terminal
+    /// must not get raw: U+0080–U+009F, U+061C, U+200B–U+200F, U+2028–U+202E, U+2066–U+2069, U+FEFF.
+    private static func invisibleScalar(_ u: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt32, Int)? {
+        let n = u.count
+        switch u[i] {
+        case 0xC2 where i + 1 < n && (0x80...0x9F).contains(u[i + 1]):
+            return (UInt32(u[i + 1]), 2)
+        case 0xD8 where i + 1 < n && u[i + 1] == 0x9C:
+            return (0x061C, 2)
+        case 0xE2 where i + 2 < n:
+            let s = 0x2000 | UInt32(u[i + 1] & 0x3F) << 6 | UInt32(u[i + 2] & 0x3F)
+            guard u[i + 1] == 0x80 || u[i + 1] == 0x81 else { return nil }
+            return (0x200B...0x200F).contains(s) || (0x2028...0x202E).contains(s) || (0x2066...0x2069).contains(s) ? (s, 3) : nil
+        case 0xEF where i + 2 < n && u[i + 1] == 0xBB && u[i + 2] == 0xBF:
+            return (0xFEFF, 3)
+        default:
+            return nil
+        }
     }
 
     private static func hexDigit(_ v: UInt8) -> UInt8 {

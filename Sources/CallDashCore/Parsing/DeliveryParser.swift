@@ -83,13 +83,13 @@ public struct DeliveryParser: Sendable {
         guard let header, !header.trimmingSpaces().isEmpty else {
             // No content type: JSON if it looks like an object, else a form.
             let firstNonSpace = body.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
-            return firstNonSpace == UInt8(ascii: "{") ? (try json(body), true) : (try form(body), false)
+            return firstNonSpace == UInt8(ascii: "{") ? try json(body) : (try form(body), false)
         }
-        if header == "application/json" { return (try json(body), true) } // skip header parsing on the hot path
+        if header == "application/json" { return try json(body) } // skip header parsing on the hot path
         guard let type = ContentType(header) else {
             throw Rejection(415, "unreadable content type \"\(header)\"")
         }
-        if type.isJSON { return (try json(body), true) }
+        if type.isJSON { return try json(body) }
         if type.isForm { return (try form(body), false) }
         if type.isMultipartForm {
             guard let boundary = type.parameters["boundary"], !boundary.isEmpty else {
@@ -101,7 +101,9 @@ public struct DeliveryParser: Sendable {
         throw Rejection(415, "unsupported content type \(type.mediaType) (send application/json, application/x-www-form-urlencoded or multipart/form-data)")
     }
 
-    private func json(_ body: [UInt8]) throws(Rejection) -> [NameValue] {
+    /// A JSON object's members, and whether its keys are unique (a repeated key is legal
+    /// JSON: the merge then lets its last value win).
+    private func json(_ body: [UInt8]) throws(Rejection) -> ([NameValue], Bool) {
         try body.withUnsafeBufferPointer { (p) throws(Rejection) in
             if let bad = UTF8Validation.firstInvalidOffset(p) {
                 throw Rejection(400, "invalid UTF-8 at byte \(bad)")
@@ -109,8 +111,8 @@ public struct DeliveryParser: Sendable {
             do throws(JSONError) {
                 var pairs: [NameValue] = []
                 pairs.reserveCapacity(16)
-                try JSONFlatObject.forEachMember(p) { key, _, text in pairs.append(NameValue(key, text)) }
-                return pairs
+                let repeated = try JSONFlatObject.forEachMember(p) { key, _, text in pairs.append(NameValue(key, text)) }
+                return (pairs, repeated.isEmpty)
             } catch {
                 throw Rejection(400, "malformed JSON: \(error.description)")
             }

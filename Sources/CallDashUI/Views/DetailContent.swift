@@ -94,6 +94,12 @@ public enum DetailContent {
             out += textLines(r.raw, role: .detailValue)
             if r.outcome == .rejected, let offset = r.error.flatMap(byteOffset) { out += caret(r.raw, offset: offset) }
         } else {
+            // Legal JSON, but a sender repeating a key is worth knowing about.
+            let repeated = r.raw.withUnsafeBufferPointer { try? JSONFlatObject.forEachMember($0) { _, _, _ in } } ?? []
+            if !repeated.isEmpty {
+                let names = repeated.map { "\"\($0)\"" }.joined(separator: ", ")
+                out.append(StyledLine([("  ⚠ repeated keys: \(names) (the last value of each counts)", .detailWarning)]))
+            }
             out += JSONPretty.lines(r.raw)
         }
         return out

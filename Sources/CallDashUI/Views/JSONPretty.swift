@@ -1,23 +1,37 @@
 /// Pretty-prints a JSON body into coloured lines, keeping every value's text exactly as sent
 /// (numbers are not reformatted). Works token by token, so even a body that is not valid JSON
 /// prints without failing.
+///
+/// The work is linear in the body, whatever it holds: indentation stops growing past
+/// `maxIndent` levels (deeper lines say their depth instead), and printing stops after
+/// `maxLines` lines with a note (the raw view shows the rest).
 public enum JSONPretty {
+    public static let maxIndent = 24
+    public static let maxLines = 50_000
+
     public static func lines(_ bytes: [UInt8], indent: String = "  ") -> [StyledLine] {
         var out: [StyledLine] = []
         var line: [(String, ThemeRole)] = []
         var depth = 0
         var i = 0
         let n = bytes.count
+        let indents = (0...maxIndent).map { String(repeating: indent, count: $0) }
 
         func newline() {
             out.append(StyledLine(line))
-            line = [(String(repeating: indent, count: depth), .jsonPunctuation)]
+            line = depth <= maxIndent
+                ? [(indents[depth], .jsonPunctuation)]
+                : [(indents[maxIndent] + "⋯\(depth) ", .jsonPunctuation)]
         }
         func skipSpace(_ j: inout Int) { while j < n, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[j]) { j += 1 } }
         func text(_ r: Range<Int>) -> String { String(decoding: bytes[r], as: UTF8.self) }
 
         line = []
         while i < n {
+            if out.count >= maxLines {
+                out.append(StyledLine([("… \(n - i) more bytes not shown here: r shows the raw body", .jsonPunctuation)]))
+                return out
+            }
             let b = bytes[i]
             switch b {
             case 0x20, 0x0A, 0x0D, 0x09:

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+/// Mounts a small tmpfs for a test (root only) and unmounts it after.
+private func withSmallDisk(kilobytes: Int, _ body: (String) async throws -> Void) async throws {
+    let path = NSTemporaryDirectory() + "calldash-e2e-disk-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    defer {
+        _ = shell("/bin/umount", ["-l", path])
+        try? FileManager.default.removeItem(atPath: path)
+    }
+    try #require(shell("/bin/mount", ["-t", "tmpfs", "-o", "size=\(kilobytes)k", "tmpfs", path]), "mount a tmpfs")
+    try await body(path)
+}
+
+@discardableResult
+private func shell(_ tool: String, _ args: [String]) -> Bool {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: tool)
+    p.arguments = args
+    p.standardError = FileHandle.nullDevice
+    guard (try? p.run()) != nil else { return false }
+    p.waitUntilExit()
+    return p.terminationStatus == 0
+}
+
+private func pushSummary(_ port: Int, count: Int) throws -> (delivered: Int, failed: Int) {
+    let push = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack", "--count", "\(count)", "--attempts", "1", "--json"])
+    func figure(_ name: String) -> Int { portNumber(after: "\"\(name)\":", in: push.stdout) ?? -1 }
+    return (figure("delivered"), figure("failed"))
+}
+
+@Suite("serve under faults: a full disk and a stdout nobody reads")
+struct ServeFaultTests {
+    @Test("fill the journal's disk, free it, restart: 503s are never shown as accepted, and the journal stays whole",
+          .enabled(if: getuid() == 0, "needs root to mount a small tmpfs"))
+    func fullDiskThenRestart() async throws {
+        try await withSmallDisk(kilobytes: 2048) { disk in
+            let journal = disk + "/journal.jsonl"
+            try Data(count: 1536 << 10).write(to: URL(fileURLWithPath: disk + "/filler"))
+            let serve = try CalldashProcess(["serve", "--port", "0", "--journal", journal])
+            let port = try #require(serve.listeningPort())
+            let full = try pushSummary(port, count: 1500)
+            #expect(full.delivered > 0 && full.failed > 0 && full.delivered + full.failed == 1500)
+            #expect(serve.wait { $0.stderr.contains("No space left on device") })
+            #expect(serve.stderr.components(separatedBy: "No space left on device").count == 2, "the cause is said once")
+            let health = try await get("http://127.0.0.1:\(port)/_calldash/health")
+            #expect(health.contains("\"accepted\":\(full.delivered),\"rejected\":\(full.failed)"))
+            #expect(serve.wait { $0.stdout.components(separatedBy: "\"response_code\":503").count == full.failed + 1 })
+
+            try FileManager.default.removeItem(atPath: disk + "/filler")
+            let after = try pushSummary(port, count: 20)
+            #expect(after.delivered == 20)
+            let page = try await get("http://127.0.0.1:\(port)/_calldash/reports?outcome=accepted&limit=10000")
+            let records = try JSONSerialization.jsonObject(with: Data(page.utf8)) as? [[String: Any]]
+            #expect(records?.count == full.delivered + 20)
+            serve.signal(SIGKILL)
+            _ = serve.exitCode()
+
+            let again = try CalldashProcess(["serve", "--port", "0", "--journal", journal])
+            let port2 = try #require(again.listeningPort())
+            #expect(again.stderr.contains("replayed \(full.delivered + 20) deliveries"))
+            let health2 = try await get("http://127.0.0.1:\(port2)/_calldash/health")
+            #expect(health2.contains("\"accepted\":\(full.delivered + 20),\"rejected\":0"))
+            again.signal(SIGINT)
+            #expect(again.exitCode() == 0)
+        }
+    }
+
+    @Test("a stdout nobody reads costs bounded memory; once read again, the missed lines are counted on stderr")
+    func blockedStdout() async throws {
+        let serve = try CalldashProcess(["serve", "--port", "0", "--no-journal", "--capacity", "1000"], readingStdout: false)
+        let port = try #require(serve.listeningPort())
+        _ = try pushSummary(port, count: 500)
+        let before = serve.residentBytes
+        let flood = try pushSummary(port, count: 15_000)
+        #expect(flood.delivered == 15_000, "ingest is never held up by stdout")
+        let grown = serve.residentBytes - before
+        #expect(grown < 64 << 20, "grew \(grown >> 20) MB")
+        serve.startReadingStdout()
+        #expect(serve.wait { $0.stderr.contains("output fell behind") })
+        #expect(serve.stderr.contains("the journal and /_calldash/reports have them"))
+        serve.signal(SIGINT)
+        #expect(serve.exitCode() == 0)
+    }
+}
