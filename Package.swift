@@ -70,6 +70,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The readers of untrusted bytes under a fuzzer (scripts/fuzz); without it, replays a corpus.
+        .executableTarget(name: "calldash-fuzz", dependencies: ["CallDashCore", "CallDashUI"]),
         .testTarget(name: "CallDashCoreTests", dependencies: ["CallDashCore"]),
         .testTarget(name: "CallDashUITests", dependencies: ["CallDashUI", "CallDashCore"]),
         .testTarget(name: "CallDashTerminalTests", dependencies: ["CallDashTerminal"]),

@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+
+/// The fuzz targets' checked-in corpus (seeds, and every input that once crashed a reader) run
+/// through the ordinary build, so a reader that breaks on one of them fails the suite.
+@Suite("Inputs the fuzzers found or were seeded with never crash their reader")
+struct FuzzCorpusTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test("every corpus file runs through its reader", arguments: [
+        "json", "form", "delivery", "template", "theme", "webhook", "journal-line", "index-entry", "pretty-body",
+    ])
+    func corpusRuns(target: String) throws {
+        let folder = Self.root.appendingPathComponent("fuzz/corpus/\(target)").path
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted().map { folder + "/" + $0 }
+        #expect(!files.isEmpty)
+        let p = Process()
+        p.executableURL = Self.root.appendingPathComponent(".build/debug/calldash-fuzz")
+        p.arguments = [target] + files
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        p.waitUntilExit()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(p.terminationStatus == 0)
+        #expect(text == "\(target): \(files.count) inputs ran\n")
+    }
+}
