@@ -31,7 +31,7 @@ public final class Receiver: Sendable {
         var batches: [ObjectIdentifier: NIOLoopBound<ReplyBatch>] = [:]
         for loop in group.makeIterator() {
             do {
-                batches[ObjectIdentifier(loop)] = try await loop.submit { NIOLoopBound(ReplyBatch(loop: loop, recorder: recorder), eventLoop: loop) }.get()
+                batches[ObjectIdentifier(loop)] = try await loop.submit { NIOLoopBound(ReplyBatch(loop: loop, recorder: recorder, metrics: shared.metrics), eventLoop: loop) }.get()
             } catch {
                 throw ReceiverError(description: "cannot start the receiver's event loops: \(error)")
             }
@@ -52,16 +52,7 @@ public final class Receiver: Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let ops = channel.pipeline.syncOperations
-                    // Only NIO's request decoder (behind a view of each read's first bytes, which
-                    // names an unknown method): ReceiverHandler writes its answers as bytes, keeps
-                    // pipelined answers in order and times out idle connections itself. NIO's
-                    // encoder, pipelining, error, validation and idle handlers each wrap every
-                    // write and together took over a third of ingest time.
-                    let sniffer = RequestStartSniffer()
-                    try ops.addHandler(sniffer)
-                    try ops.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
-                    try ops.addHandler(ReceiverHandler(shared: shared, batch: loopBatches[ObjectIdentifier(channel.eventLoop)]!.value, sniffer: sniffer))
+                    try Self.configure(channel, shared: shared, batch: loopBatches[ObjectIdentifier(channel.eventLoop)]!.value)
                 }
             }
         do {
@@ -73,6 +64,21 @@ public final class Receiver: Sendable {
         } catch {
             throw ReceiverError(description: "cannot listen on \(configuration.host):\(configuration.port): \(error)")
         }
+    }
+
+    /// Sets up one connection's pipeline: what the listening socket does for every connection,
+    /// and what tests do on an `EmbeddedChannel` to drive the same handlers in memory.
+    ///
+    /// Only NIO's request decoder (behind a view of each read's first bytes, which names an
+    /// unknown method): ReceiverHandler writes its answers as bytes, keeps pipelined answers in
+    /// order and times out idle connections itself. NIO's encoder, pipelining, error, validation
+    /// and idle handlers each wrap every write and together took over a third of ingest time.
+    static func configure(_ channel: Channel, shared: ReceiverContext, batch: ReplyBatch) throws {
+        let ops = channel.pipeline.syncOperations
+        let sniffer = RequestStartSniffer()
+        try ops.addHandler(sniffer)
+        try ops.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
+        try ops.addHandler(ReceiverHandler(shared: shared, batch: batch, sniffer: sniffer))
     }
 
     /// Stops accepting, closes every connection and the event loops.

@@ -230,22 +230,25 @@ final class ReceiverHandler: ChannelDuplexHandler {
     /// when the journal could not take it (it is then kept as rejected, never as accepted).
     private func reply(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ record: DeliveryRecord, keepAlive: Bool) {
         let (accepted, code, reason, bytes) = (record.outcome == .accepted, record.responseCode, record.error ?? "rejected", record.raw.count)
+        let started = NIODeadline.now()
         let seq = shared.recorder.recordBuffered(record).record.seq
         let slot = self.slot
         batch.add(seq: seq) { [self] outcome in
+            let took = (NIODeadline.now() - started).nanoseconds
             switch outcome {
             case .notJournaled(let why):
-                shared.metrics.delivery(code: 503, bodyBytes: bytes)
+                shared.metrics.delivery(code: 503, bodyBytes: bytes, nanoseconds: took)
+                shared.metrics.journalRefusedDelivery()
                 respondError(context, head, status: 503, reason: why, seq: seq, keepAlive: keepAlive, slot: slot)
             case .journaled where accepted:
-                shared.metrics.delivery(code: code, bodyBytes: bytes)
+                shared.metrics.delivery(code: code, bodyBytes: bytes, nanoseconds: took)
                 var body = context.channel.allocator.buffer(capacity: 32)
                 body.writeString("{\"ok\":true,\"seq\":")
                 body.writeString(String(seq))
                 body.writeString("}")
                 respond(context, head, status: code, body: body, keepAlive: keepAlive, slot: slot)
             case .journaled:
-                shared.metrics.delivery(code: code, bodyBytes: bytes)
+                shared.metrics.delivery(code: code, bodyBytes: bytes, nanoseconds: took)
                 respondError(context, head, status: code, reason: reason, seq: seq, keepAlive: keepAlive, slot: slot)
             }
         }

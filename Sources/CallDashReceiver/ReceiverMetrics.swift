@@ -1,59 +1,101 @@
 import CallDashCore
+import CoreMetrics
+import Prometheus
 import Synchronization
 
-/// Counters the `/_calldash/metrics` endpoint exposes beyond the store's own totals.
+/// The receiver's metrics, through swift-metrics into a swift-prometheus registry of its own (one
+/// per receiver, so several can run in one process, as the tests do). What the store already
+/// counts is brought up to date when `/_calldash/metrics` is read; the hot path only bumps
+/// atomic counters and histograms.
 final class ReceiverMetrics: Sendable {
-    private struct Counts: Sendable {
-        /// Indexed by status code: no hashing on the hot path.
-        var responsesByCode = [UInt64](repeating: 0, count: 600)
-        var bodyBytes: UInt64 = 0
-        var apiRequests: UInt64 = 0
-        var streams = 0
-        var streamsDropped: UInt64 = 0
-    }
+    private let registry = PrometheusCollectorRegistry()
+    private let factory: PrometheusMetricsFactory
+    /// From the end of a delivery's request to its answer (journal write included).
+    private let handling: CoreMetrics.Timer
+    /// One journal write of an event-loop pass's deliveries.
+    private let commit: CoreMetrics.Timer
+    private let journalRefused: CoreMetrics.Counter
+    private let bodyBytes: CoreMetrics.Counter
+    private let apiRequests: CoreMetrics.Counter
+    private let streams: CoreMetrics.Meter
+    private let streamsDropped: CoreMetrics.Counter
+    /// Answers by status code, made on first use.
+    private let responses = Mutex<[Int: CoreMetrics.Counter]>([:])
+    /// Store-derived figures, set from the store's counts at each scrape.
+    private let deliveries: [Outcome: Prometheus.Counter]
+    private let deliveriesSeen = Mutex<[Outcome: UInt64]>([:])
+    private let stored: Prometheus.Gauge
+    private let storedByStatus: [String: Prometheus.Gauge]
+    /// Made on the first scrape with a journal (there is none with --no-journal).
+    private let journalBytes = Mutex<Prometheus.Gauge?>(nil)
 
-    private let counts = Mutex(Counts())
-
-    func delivery(code: Int, bodyBytes: Int) {
-        counts.withLock {
-            $0.responsesByCode[min(max(code, 0), 599)] += 1
-            $0.bodyBytes += UInt64(bodyBytes)
+    init() {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        let fast: [Duration] = [.microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
+                                .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(100), .seconds(1)]
+        factory.durationHistogramBuckets = ["calldash_delivery_seconds": fast, "calldash_journal_commit_seconds": fast]
+        self.factory = factory
+        handling = CoreMetrics.Timer(label: "calldash_delivery_seconds", factory: factory)
+        commit = CoreMetrics.Timer(label: "calldash_journal_commit_seconds", factory: factory)
+        journalRefused = CoreMetrics.Counter(label: "calldash_journal_refused_total", factory: factory)
+        bodyBytes = CoreMetrics.Counter(label: "calldash_received_body_bytes_total", factory: factory)
+        apiRequests = CoreMetrics.Counter(label: "calldash_api_requests_total", factory: factory)
+        streams = CoreMetrics.Meter(label: "calldash_stream_subscribers", factory: factory)
+        streamsDropped = CoreMetrics.Counter(label: "calldash_stream_subscribers_dropped_total", factory: factory)
+        let help = "Deliveries recorded since the journal began, by outcome."
+        deliveries = [
+            .accepted: registry.makeCounter(descriptor: MetricNameDescriptor(metricName: "calldash_deliveries_total", helpText: help), labels: [("outcome", "accepted")]),
+            .rejected: registry.makeCounter(descriptor: MetricNameDescriptor(metricName: "calldash_deliveries_total", helpText: help), labels: [("outcome", "rejected")]),
+        ]
+        stored = registry.makeGauge(descriptor: MetricNameDescriptor(metricName: "calldash_reports_stored", helpText: "Reports held in memory."))
+        let byStatus = MetricNameDescriptor(metricName: "calldash_reports_stored_by_status", helpText: "Reports held in memory, by call status.")
+        var gauges: [String: Prometheus.Gauge] = [:]
+        for name in CallStatus.allCases.map(\.rawValue) + ["other", "none"] {
+            gauges[name] = registry.makeGauge(descriptor: byStatus, labels: [("status", name)])
         }
+        storedByStatus = gauges
     }
 
-    func apiRequest() {
-        counts.withLock { $0.apiRequests += 1 }
+    /// A delivery answered with `code`, `nanoseconds` after its request ended.
+    func delivery(code: Int, bodyBytes bytes: Int, nanoseconds: Int64) {
+        let counter = responses.withLock { counters in
+            if let c = counters[code] { return c }
+            let c = CoreMetrics.Counter(label: "calldash_responses_total", dimensions: [("code", String(code))], factory: factory)
+            counters[code] = c
+            return c
+        }
+        counter.increment()
+        bodyBytes.increment(by: Int64(bytes))
+        handling.recordNanoseconds(nanoseconds)
     }
 
-    func streamOpened() { counts.withLock { $0.streams += 1 } }
-    func streamClosed() { counts.withLock { $0.streams -= 1 } }
-    func streamDropped() { counts.withLock { $0.streamsDropped += 1 } }
+    func journalCommit(nanoseconds: Int64) { commit.recordNanoseconds(nanoseconds) }
+    func journalRefusedDelivery() { journalRefused.increment() }
+    func apiRequest() { apiRequests.increment() }
+    func streamOpened() { streams.increment() }
+    func streamClosed() { streams.decrement() }
+    func streamDropped() { streamsDropped.increment() }
 
     /// The Prometheus text exposition format (version 0.0.4).
-    func prometheusText(store: StoreCounts, storedCount: Int, journalBytes: UInt64?) -> String {
-        let c = counts.withLock { $0 }
-        var out = ""
-        func metric(_ name: String, _ type: String, _ help: String, _ samples: [(String, String)]) {
-            out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
-            for (labels, value) in samples { out += "\(name)\(labels) \(value)\n" }
+    func prometheusText(store: StoreCounts, storedCount: Int, journalBytes bytes: UInt64?) -> String {
+        deliveriesSeen.withLock { seen in
+            for (outcome, total) in [(Outcome.accepted, store.accepted), (.rejected, store.rejected)] {
+                let delta = total - min(total, seen[outcome] ?? 0)
+                if delta > 0 { deliveries[outcome]?.increment(by: Int64(delta)) }
+                seen[outcome] = max(total, seen[outcome] ?? 0)
+            }
         }
-        metric("calldash_deliveries_total", "counter", "Deliveries recorded since the journal began, by outcome.", [
-            ("{outcome=\"accepted\"}", String(store.accepted)), ("{outcome=\"rejected\"}", String(store.rejected)),
-        ])
-        metric("calldash_responses_total", "counter", "Answers to deliveries since start, by HTTP status.",
-               c.responsesByCode.enumerated().filter { $0.element > 0 }.map { ("{code=\"\($0.offset)\"}", String($0.element)) })
-        metric("calldash_received_body_bytes_total", "counter", "Delivery body bytes received since start.", [("", String(c.bodyBytes))])
-        metric("calldash_api_requests_total", "counter", "Requests to /_calldash/ endpoints since start.", [("", String(c.apiRequests))])
-        metric("calldash_reports_stored", "gauge", "Reports held in memory.", [("", String(storedCount))])
-        var byStatus = CallStatus.allCases.map { ("{status=\"\($0.rawValue)\"}", String(store.stored(status: $0))) }
-        byStatus.append(("{status=\"other\"}", String(store.storedOtherStatus)))
-        byStatus.append(("{status=\"none\"}", String(store.stored(status: nil))))
-        metric("calldash_reports_stored_by_status", "gauge", "Reports held in memory, by call status.", byStatus)
-        if let journalBytes {
-            metric("calldash_journal_bytes", "gauge", "Size of the journal file.", [("", String(journalBytes))])
+        stored.set(to: Double(storedCount))
+        for status in CallStatus.allCases { storedByStatus[status.rawValue]?.set(to: Double(store.stored(status: status))) }
+        storedByStatus["other"]?.set(to: Double(store.storedOtherStatus))
+        storedByStatus["none"]?.set(to: Double(store.stored(status: nil)))
+        if let bytes {
+            let gauge = journalBytes.withLock { g in
+                if g == nil { g = registry.makeGauge(descriptor: MetricNameDescriptor(metricName: "calldash_journal_bytes", helpText: "Size of the journal file.")) }
+                return g
+            }
+            gauge?.set(to: Double(bytes))
         }
-        metric("calldash_stream_subscribers", "gauge", "Open /_calldash/stream connections.", [("", String(c.streams))])
-        metric("calldash_stream_subscribers_dropped_total", "counter", "Stream clients cut off for falling too far behind.", [("", String(c.streamsDropped))])
-        return out
+        return registry.emitToString()
     }
 }

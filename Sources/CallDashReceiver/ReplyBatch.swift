@@ -9,12 +9,14 @@ import NIOCore
 final class ReplyBatch {
     private let loop: EventLoop
     private let recorder: Recorder
+    private let metrics: ReceiverMetrics?
     private var replies: [(seq: UInt64, reply: (JournalOutcome) -> Void)] = []
     private var scheduled = false
 
-    init(loop: EventLoop, recorder: Recorder) {
+    init(loop: EventLoop, recorder: Recorder, metrics: ReceiverMetrics? = nil) {
         self.loop = loop
         self.recorder = recorder
+        self.metrics = metrics
     }
 
     /// Queues `reply` to run after this pass of the loop, with whether the delivery `seq` is in
@@ -33,7 +35,9 @@ final class ReplyBatch {
         swap(&ready, &replies) // take the list without copying it
         scheduled = false
         guard let last = ready.last?.seq else { return }
+        let started = NIODeadline.now()
         _ = recorder.commit(through: last)
+        metrics?.journalCommit(nanoseconds: (NIODeadline.now() - started).nanoseconds)
         guard recorder.journal?.fsyncEnabled == true else { return Self.answer(ready, recorder) }
         let bound = NIOLoopBound(ready, eventLoop: loop)
         let (loop, recorder) = (self.loop, self.recorder)

@@ -67,7 +67,7 @@ struct APITests {
         #expect(r.recorder.store.snapshot().count == 0)
     }
 
-    @Test("metrics are Prometheus text with delivery counters and the stored gauge")
+    @Test("metrics are Prometheus text: delivery counters, the stored gauges, and histograms of handling and journal commit time")
     func metrics() async throws {
         let r = try await TestReceiver.start()
         defer { Task { await r.stop() } }
@@ -81,6 +81,12 @@ struct APITests {
         #expect(reply.body.contains("calldash_responses_total{code=\"400\"} 1"))
         #expect(reply.body.contains("calldash_reports_stored_by_status{status=\"ANSWER\"} 1"))
         #expect(reply.body.contains("calldash_reports_stored 2"))
+        #expect(reply.body.contains("# TYPE calldash_delivery_seconds histogram"))
+        #expect(reply.body.contains("calldash_delivery_seconds_count 2"))
+        #expect(reply.body.contains("calldash_journal_commit_seconds_count 2"))
+        #expect(reply.body.contains("calldash_journal_refused_total 0"))
+        #expect(reply.body.contains("calldash_stream_subscribers 0"))
+        #expect(reply.body.contains("calldash_journal_bytes "))
     }
 
     @Test("the stream sends one server-sent event per new delivery, in order, and can resume after a seq")

@@ -58,6 +58,10 @@ public final class Recorder: Sendable {
         /// The cause of the current run of failed writes; nil while writes succeed.
         var failing: String?
         var failedInEpisode = 0
+        /// Whether the current run was reported, and when the last report of one was: a disk
+        /// that is nearly full flaps between failing and working, and is reported once a minute.
+        var episodeReported = false
+        var lastEpisodeReport: ContinuousClock.Instant?
         var feeds: [Int: DeliveryFeed] = [:]
         var notifiers: [Int: @Sendable () -> Void] = [:]
         var nextSubscriberID = 0
@@ -159,7 +163,9 @@ public final class Recorder: Sendable {
                 state.withLock { st in
                     wake.messages += checkFile(journal)
                     if let cause = st.failing {
-                        wake.messages.append("journal \(journal.path) is written again (after: \(cause)); \(st.failedInEpisode) deliveries were refused with 503 meanwhile")
+                        if st.episodeReported {
+                            wake.messages.append("journal \(journal.path) is written again (after: \(cause)); \(st.failedInEpisode) deliveries were refused with 503 meanwhile")
+                        }
                         st.failing = nil
                         st.failedInEpisode = 0
                     }
@@ -195,7 +201,12 @@ public final class Recorder: Sendable {
     private func failPending(cause: String, _ st: inout State, _ wake: inout Wake) {
         guard let first = st.pending.first?.recorded.record.seq, let last = st.pending.last?.recorded.record.seq else { return }
         if st.failing == nil {
-            wake.messages.append("\(cause) (journal \(journal?.path ?? "")); deliveries are answered 503 and kept in memory only until it can be written again")
+            let now = ContinuousClock.now
+            st.episodeReported = st.lastEpisodeReport.map { now - $0 > .seconds(60) } ?? true
+            if st.episodeReported {
+                wake.messages.append("\(cause) (journal \(journal?.path ?? "")); deliveries are answered 503 and kept in memory only until it can be written again")
+                st.lastEpisodeReport = now
+            }
             st.failing = cause
         }
         st.failedInEpisode += st.pending.count
