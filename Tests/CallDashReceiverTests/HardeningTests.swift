@@ -49,142 +49,142 @@ private func residentBytes() -> Int {
 struct HardeningTests {
     @Test("a stream reader that never reads is cut off with an overflow event naming its last seq, while every delivery is taken")
     func slowStreamReader() async throws {
-        let r = try await TestReceiver.start()
-        defer { Task { await r.stop() } }
-        let slow = try RawConnection(port: r.port, receiveBuffer: 1024)
-        slow.send("GET /_calldash/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-        #expect(slow.read(until: { $0.contains(": connected") }).text.contains("200 OK"))
-        // More than the queue, the socket buffers and the channel's outbound buffer hold.
-        let total = ReceiverHandler.streamQueueLimit + 12_000
-        #expect(try post(total, to: r.port, batch: 500) == total)
-        #expect(try await request(.GET, r.base + "/_calldash/health").status == 200)
-        let (text, closed) = readToClose(slow, seconds: 30)
-        let ids = text.split(separator: "\n").filter { $0.hasPrefix("id: ") }.compactMap { UInt64($0.dropFirst(4)) }
-        let inOrder = !ids.isEmpty && ids == Array(1...UInt64(ids.count))
-        #expect(inOrder, "events arrive in order with none missing")
-        #expect(ids.count < total, "the reader fell behind and was cut off")
-        let overflow = "event: overflow\ndata: {\"last_seq\":\(ids.count),"
-        #expect(text.hasSuffix("\n\n") && text.suffix(400).contains(overflow), "ends with: \(text.suffix(300))")
-        #expect(closed)
-        #expect(r.recorder.store.counts.accepted == UInt64(total))
+        try await TestReceiver.run { r async throws in
+            let slow = try RawConnection(port: r.port, receiveBuffer: 1024)
+            slow.send("GET /_calldash/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            #expect(slow.read(until: { $0.contains(": connected") }).text.contains("200 OK"))
+            // More than the queue, the socket buffers and the channel's outbound buffer hold.
+            let total = ReceiverHandler.streamQueueLimit + 12_000
+            #expect(try post(total, to: r.port, batch: 500) == total)
+            #expect(try await request(.GET, r.base + "/_calldash/health").status == 200)
+            let (text, closed) = readToClose(slow, seconds: 30)
+            let ids = text.split(separator: "\n").filter { $0.hasPrefix("id: ") }.compactMap { UInt64($0.dropFirst(4)) }
+            let inOrder = !ids.isEmpty && ids == Array(1...UInt64(ids.count))
+            #expect(inOrder, "events arrive in order with none missing")
+            #expect(ids.count < total, "the reader fell behind and was cut off")
+            let overflow = "event: overflow\ndata: {\"last_seq\":\(ids.count),"
+            #expect(text.hasSuffix("\n\n") && text.suffix(400).contains(overflow), "ends with: \(text.suffix(300))")
+            #expect(closed)
+            #expect(r.recorder.store.counts.accepted == UInt64(total))
+        }
     }
 
     @Test("several stream readers that read slowly never stall ingest or crash it")
     func slowButReadingStreams() async throws {
-        let r = try await TestReceiver.start()
-        defer { Task { await r.stop() } }
-        let readers = try (0..<3).map { _ in try RawConnection(port: r.port, receiveBuffer: 2048) }
-        for c in readers { c.send("GET /_calldash/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n") }
-        // Between batches each reader takes a little: slower than the deliveries arrive.
-        var acked = 0
-        for _ in 0..<30 {
-            acked += try post(100, to: r.port)
-            for c in readers { _ = c.read(seconds: 0.01) }
+        try await TestReceiver.run { r async throws in
+            let readers = try (0..<3).map { _ in try RawConnection(port: r.port, receiveBuffer: 2048) }
+            for c in readers { c.send("GET /_calldash/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n") }
+            // Between batches each reader takes a little: slower than the deliveries arrive.
+            var acked = 0
+            for _ in 0..<30 {
+                acked += try post(100, to: r.port)
+                for c in readers { _ = c.read(seconds: 0.01) }
+            }
+            #expect(acked == 3000)
+            #expect(r.recorder.store.counts.accepted == 3000)
         }
-        #expect(acked == 3000)
-        #expect(r.recorder.store.counts.accepted == 3000)
     }
 
     @Test("a resuming stream gets its backlog, and a gap event with where to page when it missed more than the backlog")
     func resumeWithGap() async throws {
-        let r = try await TestReceiver.start()
-        defer { Task { await r.stop() } }
-        for i in 0..<1500 { try r.recorder.record(DeliveryRecord(receivedAt: .now(), method: "POST", path: "/x", fields: ReportFields([.mid: "m\(i)"]))) }
-        let conn = try RawConnection(port: r.port)
-        conn.send("GET /_calldash/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nLast-Event-ID: 100\r\n\r\n")
-        let backlog = conn.read(until: { $0.contains("id: 1500\n") }, seconds: 10).text
-        #expect(backlog.contains("event: gap\ndata: {\"after\":100,\"next\":501,\"reports\":\"/_calldash/reports?after=100\"}"))
-        let ids = backlog.split(separator: "\n").filter { $0.hasPrefix("id: ") }.compactMap { UInt64($0.dropFirst(4)) }
-        #expect(ids == Array(501...1500))
-        #expect(try await postJSON(r.base + "/live", seedReport).status == 200)
-        #expect(conn.read(until: { $0.contains("id: 1501\n") }).text.contains("id: 1501\n"))
+        try await TestReceiver.run { r async throws in
+            for i in 0..<1500 { try r.recorder.record(DeliveryRecord(receivedAt: .now(), method: "POST", path: "/x", fields: ReportFields([.mid: "m\(i)"]))) }
+            let conn = try RawConnection(port: r.port)
+            conn.send("GET /_calldash/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nLast-Event-ID: 100\r\n\r\n")
+            let backlog = conn.read(until: { $0.contains("id: 1500\n") }, seconds: 10).text
+            #expect(backlog.contains("event: gap\ndata: {\"after\":100,\"next\":501,\"reports\":\"/_calldash/reports?after=100\"}"))
+            let ids = backlog.split(separator: "\n").filter { $0.hasPrefix("id: ") }.compactMap { UInt64($0.dropFirst(4)) }
+            #expect(ids == Array(501...1500))
+            #expect(try await postJSON(r.base + "/live", seedReport).status == 200)
+            #expect(conn.read(until: { $0.contains("id: 1501\n") }).text.contains("id: 1501\n"))
+        }
     }
 
     @Test("pipelined /reports requests that are never read cost one answer of memory, not one per request")
     func pipelinedUnreadReports() async throws {
-        let r = try await TestReceiver.start()
-        defer { Task { await r.stop() } }
-        let big = String(repeating: "x", count: 900)
-        for i in 0..<10_000 {
-            try r.recorder.record(DeliveryRecord(receivedAt: .now(), method: "POST", path: "/x", fields: ReportFields([.mid: "m\(i)", .recordingURL: big])))
+        try await TestReceiver.run { r async throws in
+            let big = String(repeating: "x", count: 900)
+            for i in 0..<10_000 {
+                try r.recorder.record(DeliveryRecord(receivedAt: .now(), method: "POST", path: "/x", fields: ReportFields([.mid: "m\(i)", .recordingURL: big])))
+            }
+            let before = residentBytes()
+            let greedy = try RawConnection(port: r.port, receiveBuffer: 4096)
+            greedy.send(String(repeating: "GET /_calldash/reports?limit=10000 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", count: 60))
+            try await Task.sleep(for: .seconds(3))
+            let grown = residentBytes() - before
+            #expect(grown < 150 << 20, "grew \(grown >> 20) MB")
+            #expect(try await request(.GET, r.base + "/_calldash/reports?limit=1").status == 200)
         }
-        let before = residentBytes()
-        let greedy = try RawConnection(port: r.port, receiveBuffer: 4096)
-        greedy.send(String(repeating: "GET /_calldash/reports?limit=10000 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", count: 60))
-        try await Task.sleep(for: .seconds(3))
-        let grown = residentBytes() - before
-        #expect(grown < 150 << 20, "grew \(grown >> 20) MB")
-        #expect(try await request(.GET, r.base + "/_calldash/reports?limit=1").status == 200)
     }
 
     @Test("a client that half-closes after its request still gets the answer")
     func halfClose() async throws {
-        let r = try await TestReceiver.start()
-        defer { Task { await r.stop() } }
-        for n in 0..<5 {
-            let conn = try RawConnection(port: r.port)
-            conn.send(delivery(n))
-            conn.shutdownWrite()
-            let reply = conn.read(seconds: 5)
-            #expect(reply.text.hasPrefix("HTTP/1.1 200 OK") && reply.text.contains("\"seq\":\(n + 1)"))
-            #expect(reply.closed)
+        try await TestReceiver.run { r async throws in
+            for n in 0..<5 {
+                let conn = try RawConnection(port: r.port)
+                conn.send(delivery(n))
+                conn.shutdownWrite()
+                let reply = conn.read(seconds: 5)
+                #expect(reply.text.hasPrefix("HTTP/1.1 200 OK") && reply.text.contains("\"seq\":\(n + 1)"))
+                #expect(reply.closed)
+            }
         }
     }
 
     @Test("a malformed chunked body gets a 400 and is recorded as rejected with what arrived")
     func malformedChunk() async throws {
-        let r = try await TestReceiver.start()
-        defer { Task { await r.stop() } }
-        let conn = try RawConnection(port: r.port)
-        conn.send("POST /chunk HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\nzz\r\n")
-        let reply = conn.read(seconds: 5)
-        #expect(reply.text.hasPrefix("HTTP/1.1 400") && reply.text.contains("malformed request body (invalid chunk size)"))
-        let record = try r.last()
-        #expect(record.outcome == .rejected && record.responseCode == 400 && record.path == "/chunk")
+        try await TestReceiver.run { r async throws in
+            let conn = try RawConnection(port: r.port)
+            conn.send("POST /chunk HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\nzz\r\n")
+            let reply = conn.read(seconds: 5)
+            #expect(reply.text.hasPrefix("HTTP/1.1 400") && reply.text.contains("malformed request body (invalid chunk size)"))
+            let record = try r.last()
+            #expect(record.outcome == .rejected && record.responseCode == 400 && record.path == "/chunk")
+        }
     }
 
     @Test("an unknown method gets 405 and is recorded with the method it sent")
     func unknownMethod() async throws {
-        let r = try await TestReceiver.start()
-        defer { Task { await r.stop() } }
-        let conn = try RawConnection(port: r.port)
-        conn.send("FOO /x HTTP/1.1\r\nHost: t\r\n\r\n")
-        let reply = conn.read(seconds: 5)
-        #expect(reply.text.hasPrefix("HTTP/1.1 405"))
-        let record = try r.last()
-        #expect(record.method == "FOO" && record.responseCode == 405 && record.outcome == .rejected)
+        try await TestReceiver.run { r async throws in
+            let conn = try RawConnection(port: r.port)
+            conn.send("FOO /x HTTP/1.1\r\nHost: t\r\n\r\n")
+            let reply = conn.read(seconds: 5)
+            #expect(reply.text.hasPrefix("HTTP/1.1 405"))
+            let record = try r.last()
+            #expect(record.method == "FOO" && record.responseCode == 405 && record.outcome == .rejected)
+        }
     }
 
     @Test("an announced oversize body is recorded with at least its first 64 KiB and the size in the error")
     func oversizeKeepsItsStart() async throws {
-        let r = try await TestReceiver.start()
-        defer { Task { await r.stop() } }
-        let conn = try RawConnection(port: r.port)
-        conn.send("POST /big HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n")
-        conn.send(Array(repeating: UInt8(ascii: "a"), count: 100_000))
-        let reply = conn.read(seconds: 5)
-        #expect(reply.text.hasPrefix("HTTP/1.1 413"))
-        let record = try r.last()
-        #expect(record.raw.count >= 64 << 10)
-        #expect(record.error == "body of 2000000 bytes exceeds the 1048576-byte limit")
+        try await TestReceiver.run { r async throws in
+            let conn = try RawConnection(port: r.port)
+            conn.send("POST /big HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n")
+            conn.send(Array(repeating: UInt8(ascii: "a"), count: 100_000))
+            let reply = conn.read(seconds: 5)
+            #expect(reply.text.hasPrefix("HTTP/1.1 413"))
+            let record = try r.last()
+            #expect(record.raw.count >= 64 << 10)
+            #expect(record.error == "body of 2000000 bytes exceeds the 1048576-byte limit")
+        }
     }
 
     @Test("without a token the API refuses a request for a foreign host name (DNS rebinding), and answers local ones")
     func foreignHostRefused() async throws {
-        let r = try await TestReceiver.start()
-        defer { Task { await r.stop() } }
-        for (host, status) in [("evil.example", "403"), ("evil.example:\(r.port)", "403"), ("localhost:9999", "200"), ("127.0.0.1", "200"), ("[::1]:1", "200")] {
-            let conn = try RawConnection(port: r.port)
-            conn.send("GET /_calldash/reports HTTP/1.1\r\nHost: \(host)\r\n\r\n")
-            #expect(conn.read(until: { $0.contains("\r\n\r\n") }).text.hasPrefix("HTTP/1.1 \(status)"), "Host: \(host)")
+        try await TestReceiver.run { r async throws in
+            for (host, status) in [("evil.example", "403"), ("evil.example:\(r.port)", "403"), ("localhost:9999", "200"), ("127.0.0.1", "200"), ("[::1]:1", "200")] {
+                let conn = try RawConnection(port: r.port)
+                conn.send("GET /_calldash/reports HTTP/1.1\r\nHost: \(host)\r\n\r\n")
+                #expect(conn.read(until: { $0.contains("\r\n\r\n") }).text.hasPrefix("HTTP/1.1 \(status)"), "Host: \(host)")
+            }
         }
     }
 
     @Test("only one Authorization header counts: many of them are not many guesses")
     func oneAuthorizationHeader() async throws {
-        let r = try await TestReceiver.start(token: "s3cret")
-        defer { Task { await r.stop() } }
-        let reply = try await postJSON(r.base + "/ack", seedReport, headers: [("Authorization", "Bearer a"), ("Authorization", "Bearer s3cret")])
-        #expect(reply.status == 401 && reply.json["error"]?.contains("more than one Authorization header") == true)
+        try await TestReceiver.run(token: "s3cret") { r async throws in
+            let reply = try await postJSON(r.base + "/ack", seedReport, headers: [("Authorization", "Bearer a"), ("Authorization", "Bearer s3cret")])
+            #expect(reply.status == 401 && reply.json["error"]?.contains("more than one Authorization header") == true)
+        }
     }
 }

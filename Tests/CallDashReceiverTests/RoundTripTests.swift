@@ -35,27 +35,27 @@ struct RoundTripTests {
             url: "http://127.0.0.1:1/cb/{{flow_id}}/x?call_id={{id}}&st={{status}}",
             headers: [NameValue("X-Source", "round-trip")],
             body: renamed.map { NameValue("my_" + $0.rawValue, "v={{\($0.rawValue)}}") })
-        let r = try await TestReceiver.start(webhooks: WebhookRegistry([hook]))
-        defer { Task { await r.stop() } }
-        let compiled = try CompiledWebhook(hook)
-        let pusher = Pusher()
-        var reports = HostileReports(rng: SplitMix64(seed: UInt64(method.rawValue.count * 7 + format.rawValue.count)))
-        var failure: (any Error)?
-        do {
-          for _ in 0..<25 {
-            let fields = reports.report()
-            let rendered = try compiled.render(TemplateValues(fields: fields), secrets: SecretSource(environment: [:]))
-            let verdict = await pusher.sendOnce(rendered, to: r.base)
-            #expect(verdict.status == 200, "\(verdict)")
-            let record = try r.last()
-            #expect(record.outcome == .accepted, "\(record.error ?? "")")
-            #expect(record.webhook == 40)
-            for field in ReportField.allCases where field != .webhookID {
-                #expect(record.fields[field] == fields[field], "\(method) \(format) \(field.rawValue)")
-            }
-          }
-        } catch { failure = error }
-        await pusher.shutdown()
-        if let failure { throw failure }
+        try await TestReceiver.run(webhooks: WebhookRegistry([hook])) { r async throws in
+            let compiled = try CompiledWebhook(hook)
+            let pusher = Pusher()
+            var reports = HostileReports(rng: SplitMix64(seed: UInt64(method.rawValue.count * 7 + format.rawValue.count)))
+            var failure: (any Error)?
+            do {
+              for _ in 0..<25 {
+                let fields = reports.report()
+                let rendered = try compiled.render(TemplateValues(fields: fields), secrets: SecretSource(environment: [:]))
+                let verdict = await pusher.sendOnce(rendered, to: r.base)
+                #expect(verdict.status == 200, "\(verdict)")
+                let record = try r.last()
+                #expect(record.outcome == .accepted, "\(record.error ?? "")")
+                #expect(record.webhook == 40)
+                for field in ReportField.allCases where field != .webhookID {
+                    #expect(record.fields[field] == fields[field], "\(method) \(format) \(field.rawValue)")
+                }
+              }
+            } catch { failure = error }
+            await pusher.shutdown()
+            if let failure { throw failure }
+        }
     }
 }

@@ -32,6 +32,22 @@ struct TestReceiver {
         return TestReceiver(receiver: receiver, recorder: recorder, port: port, dir: dir)
     }
 
+    /// Runs `body` against a fresh receiver and stops it afterwards, also when `body` throws.
+    static func run(
+        respond: Int = 200, token: String? = nil, limits: DeliveryLimits = DeliveryLimits(),
+        idle: TimeAmount = .seconds(60), requestTimeout: TimeAmount = .seconds(30), fsync: Bool = false, webhooks: WebhookRegistry? = nil,
+        _ body: (TestReceiver) async throws -> Void
+    ) async throws {
+        let r = try await start(respond: respond, token: token, limits: limits, idle: idle, requestTimeout: requestTimeout, fsync: fsync, webhooks: webhooks)
+        do {
+            try await body(r)
+        } catch {
+            await r.stop()
+            throw error
+        }
+        await r.stop()
+    }
+
     func stop() async {
         await receiver.stop()
         try? FileManager.default.removeItem(atPath: dir)

@@ -230,6 +230,20 @@ public final class Journal: Sendable {
         return out
     }
 
+    /// Reads `count` bytes from `offset` into `buffer` (replacing what it held); false when the
+    /// file no longer has them (cut short under us).
+    func read(_ buffer: inout [UInt8], from offset: UInt64, count: Int) -> Bool {
+        if buffer.count != count { buffer = [UInt8](repeating: 0, count: count) }
+        var done = 0
+        while done < count {
+            let n = buffer.withUnsafeMutableBytes { pread(readFD, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { return false }
+            done += n
+        }
+        return true
+    }
+
     static func makeParentDirectory(of path: String) throws(JournalError) {
         var prefix = path.hasPrefix("/") ? "" : "."
         for part in path.split(separator: "/").dropLast() {

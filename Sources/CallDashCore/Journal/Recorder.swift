@@ -383,6 +383,9 @@ public final class Recorder: Sendable {
     /// in ascending seq. A record that cannot be read back (or is not a valid record) is skipped
     /// and named, so one damaged line never fails a page or breaks its JSON.
     public func lines(matching query: ReportQuery, after: UInt64 = 0, limit: Int) -> Lines {
+        if let text = query.text, let needle = TextNeedle(text), let journal {
+            return search(query, needle, in: journal, after: after, limit: limit)
+        }
         let snapshot = store.snapshot()
         var out = Lines()
         var i = snapshot.index(afterSeq: after)
@@ -396,6 +399,86 @@ public final class Recorder: Sendable {
             }
             if query.needsFullRecord, !query.matches(record) { continue }
             out.lines.append(line)
+        }
+        return out
+    }
+
+    /// A text search through the journal: blocks of consecutive lines are read whole and
+    /// scanned as bytes on every core (`TextNeedle`), and only the lines that may hold the text
+    /// are parsed and checked in full, in seq order, until `limit` match.
+    private func search(_ query: ReportQuery, _ needle: TextNeedle, in journal: Journal, after: UInt64, limit: Int) -> Lines {
+        let snapshot = store.snapshot()
+        var out = Lines()
+        var i = snapshot.index(afterSeq: after)
+        let workers = max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+        while i < snapshot.count, out.lines.count < limit {
+            let end = min(i + Self.searchBlock, snapshot.count)
+            let parts = Self.split(i..<end, into: workers)
+            var found = [[Int]](repeating: [], count: parts.count)
+            found.withUnsafeMutableBufferPointer { results in
+                // Each worker writes only its own slot; the snapshot and journal are read-only here.
+                nonisolated(unsafe) let results = results
+                DispatchQueue.concurrentPerform(iterations: parts.count) { w in
+                    results[w] = Self.candidates(parts[w], snapshot, needle, journal)
+                }
+            }
+            for k in found.joined() {
+                let summary = snapshot[k]
+                guard query.matches(summary) else { continue }
+                guard let line = try? line(for: summary), let record = try? DeliveryRecord(json: line), record.seq == summary.seq else {
+                    out.unreadable.append(summary.seq)
+                    continue
+                }
+                guard query.matches(record) else { continue }
+                out.lines.append(line)
+                if out.lines.count == limit { break }
+            }
+            i = end
+        }
+        return out
+    }
+
+    /// Records looked at per round of a search: enough to keep every core busy, few enough that
+    /// a search with a small limit stops soon after it is met.
+    static let searchBlock = 16_384
+
+    private static func split(_ r: Range<Int>, into n: Int) -> [Range<Int>] {
+        (0..<n).map { k in (r.lowerBound + r.count * k / n)..<(r.lowerBound + r.count * (k + 1) / n) }.filter { !$0.isEmpty }
+    }
+
+    /// The indexes in `range` whose journal line may hold the text (and every record kept
+    /// inline or unreadable, which the full check then decides).
+    private static func candidates(_ range: Range<Int>, _ snapshot: StoreSnapshot, _ needle: TextNeedle, _ journal: Journal) -> [Int] {
+        var out: [Int] = []
+        var buffer: [UInt8] = []
+        var k = range.lowerBound
+        while k < range.upperBound {
+            // A run of records whose lines follow each other in the file, read in one go (4 MiB at most).
+            guard let first = snapshot.journalLine(at: k) else {
+                out.append(k)
+                k += 1
+                continue
+            }
+            var runEnd = k + 1
+            var last = first
+            while runEnd < range.upperBound, let next = snapshot.journalLine(at: runEnd), next.offset == last.offset + last.length + 1,
+                  next.offset + next.length - first.offset < 4 << 20 {
+                last = next
+                runEnd += 1
+            }
+            let total = Int(last.offset + last.length - first.offset)
+            if journal.read(&buffer, from: first.offset, count: total) {
+                buffer.withUnsafeBytes { b in
+                    for j in k..<runEnd {
+                        guard let at = snapshot.journalLine(at: j) else { continue }
+                        let start = Int(at.offset - first.offset)
+                        if needle.mayMatch(UnsafeRawBufferPointer(rebasing: b[start..<(start + Int(at.length))])) { out.append(j) }
+                    }
+                }
+            } else {
+                out.append(contentsOf: k..<runEnd)
+            }
+            k = runEnd
         }
         return out
     }

@@ -138,6 +138,12 @@ public struct StoreSnapshot: Sendable {
         return state.chunks[c].isRejected(at: k)
     }
 
+    /// Where the i-th report's record lies in the journal, read without decoding it.
+    func journalLine(at i: Int) -> (offset: UInt64, length: UInt64)? {
+        let (c, k) = locate(i)
+        return state.chunks[c].journalLine(at: k)
+    }
+
     public var firstSeq: UInt64? { count > 0 ? seq(at: 0) : nil }
     public var lastSeq: UInt64? { count > 0 ? seq(at: count - 1) : nil }
 

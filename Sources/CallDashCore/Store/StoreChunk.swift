@@ -41,6 +41,14 @@ struct StoreChunk: Sendable {
         bytes[Int(offsets[i]) + SummaryCodec.statusCodeOffset]
     }
 
+    /// Where the i-th summary's record lies in the journal (nil when it is kept inline).
+    func journalLine(at i: Int) -> (offset: UInt64, length: UInt64)? {
+        let end = i + 1 < offsets.count ? Int(offsets[i + 1]) : bytes.count
+        return bytes.withUnsafeBufferPointer { p in
+            SummaryCodec.journalLocation(UnsafeBufferPointer(rebasing: p[Int(offsets[i])..<end])).map { ($0.offset, $0.length) }
+        }
+    }
+
     func isRejected(at i: Int) -> Bool {
         bytes[Int(offsets[i]) + SummaryCodec.statusCodeOffset + 1] & 1 != 0
     }
