@@ -37,14 +37,13 @@ public final class Receiver: Sendable {
             }
         }
         let loopBatches = batches
-        let backoff = AcceptBackoff(logger: shared.logger)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelInitializer { channel in
                 // Out of file descriptors: wait before accepting again instead of spinning a core.
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler(backoffProvider: backoff.delay))
+                    try channel.pipeline.syncOperations.addHandler(AcceptBackoff(logger: shared.logger))
                 }
             }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)

@@ -19,10 +19,11 @@ final class CalldashProcess: Sendable {
     /// The pipe behind stdout, kept so that a test can leave it unread (`readingStdout: false`).
     private let stdoutPipe: Pipe
 
-    init(_ arguments: [String], environment: [String: String] = [:], readingStdout: Bool = true) throws {
+    /// `prefix` runs the binary through another program (`prlimit --nofile=64`).
+    init(_ arguments: [String], environment: [String: String] = [:], readingStdout: Bool = true, prefix: [String] = []) throws {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: calldashBinary)
-        p.arguments = arguments
+        p.executableURL = URL(fileURLWithPath: prefix.first ?? calldashBinary)
+        p.arguments = prefix.isEmpty ? arguments : Array(prefix.dropFirst()) + [calldashBinary] + arguments
         // The user's own webhooks folder must not change what a test sees.
         let isolated = ["XDG_CONFIG_HOME": NSTemporaryDirectory() + "calldash-tests-no-config"]
         p.environment = ProcessInfo.processInfo.environment.merging(isolated) { $1 }.merging(environment) { $1 }

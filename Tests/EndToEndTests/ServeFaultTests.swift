@@ -84,3 +84,66 @@ struct ServeFaultTests {
         #expect(serve.exitCode() == 0)
     }
 }
+
+/// CPU seconds a process has used (user + system), from /proc.
+private func cpuSeconds(_ pid: Int32) -> Double {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = stat.lastIndex(of: ")") else { return 0 }
+    let fields = stat[stat.index(after: close)...].split(separator: " ")
+    let ticks = (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)
+    return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+}
+
+@Suite("serve's edges: descriptors running out, a wildcard address, a token kept out of ps")
+struct ServeEdgeTests {
+    @Test("out of file descriptors, serve says so and waits between accepts instead of spinning a core",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit"), "needs prlimit"))
+    func descriptorsRunOut() throws {
+        let serve = try CalldashProcess(["serve", "--port", "0", "--no-journal"], prefix: ["/usr/bin/prlimit", "--nofile=64"])
+        let port = try #require(serve.listeningPort())
+        var held: [Int32] = []
+        defer { held.forEach { close($0) } }
+        for _ in 0..<120 {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_port = in_port_t(UInt16(port).bigEndian)
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            held.append(fd)
+        }
+        #expect(serve.wait(seconds: 10) { $0.stderr.contains("cannot accept connections: Too many open files") })
+        let before = cpuSeconds(serve.pid)
+        usleep(2_000_000)
+        let used = cpuSeconds(serve.pid) - before
+        #expect(used < 0.5, "used \(used) s of CPU in 2 s while out of descriptors")
+        #expect(serve.stderr.components(separatedBy: "cannot accept connections").count == 2, "said once")
+        held.forEach { close($0) }
+        held = []
+        // Once descriptors are free again, new connections are taken.
+        #expect(serve.wait(seconds: 10) { _ in (try? runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack", "--count", "1", "--json"]).stdout.contains("\"delivered\":1")) == true })
+        serve.signal(SIGINT)
+        #expect(serve.exitCode() == 0)
+    }
+
+    @Test("listening on every address without a token is warned about; --token-file keeps the token out of the command line")
+    func wildcardAndTokenFile() async throws {
+        let dir = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "s3cret-from-file\n".write(toFile: dir + "/token", atomically: true, encoding: .utf8)
+        let open = try CalldashProcess(["serve", "--host", "0.0.0.0", "--port", "0", "--no-journal"])
+        #expect(open.wait { $0.stderr.contains("without --token: anyone who can reach this address") })
+        open.signal(SIGINT)
+        _ = open.exitCode()
+
+        let guarded = try CalldashProcess(["serve", "--port", "0", "--no-journal", "--token-file", dir + "/token"])
+        let port = try #require(guarded.listeningPort())
+        let cmdline = (try? String(contentsOfFile: "/proc/\(guarded.pid)/cmdline", encoding: .utf8)) ?? ""
+        #expect(!cmdline.contains("s3cret"))
+        #expect(try await get("http://127.0.0.1:\(port)/_calldash/reports").contains("missing bearer token"))
+        let ok = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack", "--count", "1", "--json"])
+        #expect(ok.stdout.contains("\"failed\":1"), "push sends no token")
+        guarded.signal(SIGINT)
+        #expect(guarded.exitCode() == 0)
+    }
+}
