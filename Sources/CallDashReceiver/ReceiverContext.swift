@@ -1,6 +1,7 @@
 import CallDashCore
 import Dispatch
 import Logging
+import Synchronization
 import NIOCore
 import NIOHTTP1
 
@@ -17,6 +18,22 @@ final class ReceiverContext: Sendable {
     let slowWork = DispatchQueue(label: "calldash.api", attributes: .concurrent)
     /// Text searches, one at a time: however many are asked for, pages and ingest go on.
     let searchWork = DispatchQueue(label: "calldash.search")
+    /// Open `/_calldash/stream` connections, at most `maxStreams`: each costs every delivery a
+    /// queue append, so their number is bounded like everything else a peer controls.
+    private let streams = Mutex(0)
+    static let maxStreams = 128
+
+    /// Takes a stream slot; false when all are in use.
+    func openStream() -> Bool {
+        streams.withLock { n in
+            guard n < Self.maxStreams else { return false }
+            n += 1
+            return true
+        }
+    }
+
+    func closeStream() { streams.withLock { $0 -= 1 } }
+
     /// Host names the API answers to without a token (see `hostProblem`), lower-cased.
     private let allowedHosts: Set<String>
 
@@ -34,7 +51,10 @@ final class ReceiverContext: Sendable {
     /// name or an `--allow-host` name, so a web page whose DNS name is rebound to 127.0.0.1
     /// cannot read the reports (the port is not compared: an SSH tunnel changes it).
     func hostProblem(_ headers: HTTPHeaders) -> String? {
-        guard expectedAuthorization == nil, let host = headers.first(name: "host") else { return nil }
+        guard expectedAuthorization == nil else { return nil }
+        let hosts = headers["host"]
+        guard let host = hosts.first else { return nil }
+        guard hosts.count == 1, !host.contains("@"), !host.contains("/") else { return "the API needs one plain Host header" }
         let name = Self.hostName(host)
         if allowedHosts.contains(name) || Self.isAddress(name) { return nil }
         return "the API does not answer requests for host \(name) without --token (add --allow-host \(name) if it is yours)"

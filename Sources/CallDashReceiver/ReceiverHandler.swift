@@ -134,7 +134,9 @@ final class ReceiverHandler: ChannelDuplexHandler {
         deadline = lastRead + shared.configuration.requestTimeout
         let limit = shared.configuration.limits.maxBodyBytes
         let expectsContinue = head.headers.first(name: "expect")?.lowercased() == "100-continue"
-        if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > limit {
+        // A length too large for an Int is over any limit too.
+        if let length = head.headers.first(name: "content-length"), !length.isEmpty, length.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+           Int(length).map({ $0 > limit }) ?? true {
             let reason = "body of \(length) bytes exceeds the \(limit)-byte limit"
             // A client waiting for 100 Continue sends nothing more: answer now. Otherwise keep
             // the start of the body, so the record shows what was sent.
@@ -290,6 +292,9 @@ final class ReceiverHandler: ChannelDuplexHandler {
                 handler.goOn(context)
             }
         case .stream(let after):
+            guard shared.openStream() else {
+                return respondError(context, head, status: 503, reason: "too many stream clients (at most \(ReceiverContext.maxStreams))", seq: nil, keepAlive: head.isKeepAlive)
+            }
             startStream(context, head, after: after)
         }
     }
@@ -388,6 +393,9 @@ final class ReceiverHandler: ChannelDuplexHandler {
     /// Most events queued for one stream client before it counts as too slow and is cut off
     /// (with an `overflow` event naming the last seq it got, so it can resume).
     static let streamQueueLimit = 4096
+    static let streamQueueBytes = 2 << 20
+    /// A stream client that takes nothing in for this long is cut off (it holds its queue).
+    static let streamStall = TimeAmount.seconds(15)
 
     /// Switches the connection to an event stream: the head now, then one event per delivery.
     private func startStream(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, after: UInt64?) {
@@ -399,7 +407,7 @@ final class ReceiverHandler: ChannelDuplexHandler {
         deliver(context, slot, ResponseQueue.Response(bytes: hello, close: false))
         let loop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: loop)
-        let feed = DeliveryFeed(maxDeliveries: Self.streamQueueLimit, whenFull: .stop) {
+        let feed = DeliveryFeed(maxDeliveries: Self.streamQueueLimit, maxBytes: Self.streamQueueBytes, whenFull: .stop) {
             loop.execute {
                 let (handler, context) = bound.value
                 if case .streaming(let stream) = handler.state { handler.pump(context, stream) }
@@ -445,8 +453,8 @@ final class ReceiverHandler: ChannelDuplexHandler {
     /// Most backlog events sent to a resuming client; older ones are announced by a gap.
     static let streamBacklog = 1_000
 
-    private static func writeEvent(_ r: Recorded, into out: inout ByteBuffer) {
-        out.writeString("id: \(r.record.seq)\nevent: delivery\ndata: ")
+    private static func writeEvent(_ r: FeedEntry, into out: inout ByteBuffer) {
+        out.writeString("id: \(r.seq)\nevent: delivery\ndata: ")
         out.writeBytes(r.line)
         out.writeString("\n\n")
     }
@@ -459,9 +467,9 @@ final class ReceiverHandler: ChannelDuplexHandler {
             let batch = stream.feed.take(limit: 64)
             if !batch.deliveries.isEmpty {
                 var out = context.channel.allocator.buffer(capacity: batch.deliveries.reduce(0) { $0 + $1.line.count + 48 })
-                for r in batch.deliveries where r.record.seq > stream.lastSent {
+                for r in batch.deliveries where r.seq > stream.lastSent {
                     Self.writeEvent(r, into: &out)
-                    stream.lastSent = r.record.seq
+                    stream.lastSent = r.seq
                 }
                 context.write(wrapOutboundOut(out), promise: nil)
                 wrote = true
@@ -501,9 +509,14 @@ final class ReceiverHandler: ChannelDuplexHandler {
             if now - lastRead > shared.configuration.idleTimeout, !answering, parked.isEmpty { context.close(promise: nil) }
         case .receiving, .oversize:
             if now > deadline || now - lastRead > shared.configuration.idleTimeout { timedOut(context) }
-        case .discarding, .streaming:
-            // A peer that takes nothing in for this long is gone or stuck: free what it holds.
+        case .discarding:
             if now - backedUpSince > shared.configuration.idleTimeout { context.close(promise: nil) }
+        case .streaming:
+            // A stream client that takes nothing in is gone or stuck: free what it holds.
+            if now - backedUpSince > min(Self.streamStall, shared.configuration.idleTimeout) {
+                shared.metrics.streamDropped()
+                context.close(promise: nil)
+            }
         }
     }
 
@@ -513,6 +526,7 @@ final class ReceiverHandler: ChannelDuplexHandler {
             stream.heartbeat?.cancel()
             if let id = stream.subscription { shared.recorder.unsubscribe(id) }
             shared.metrics.streamClosed()
+            shared.closeStream()
         }
         state = .idle
         parked.removeAll()

@@ -19,8 +19,10 @@ final class ReceiverMetrics: Sendable {
     private let apiRequests: CoreMetrics.Counter
     private let streams: CoreMetrics.Meter
     private let streamsDropped: CoreMetrics.Counter
-    /// Answers by status code, made on first use.
-    private let responses = Mutex<[Int: CoreMetrics.Counter]>([:])
+    /// Answers by status code: the usual ones made up front (read without a lock on the hot
+    /// path), any other on first use.
+    private let usualResponses: [Int: CoreMetrics.Counter]
+    private let otherResponses = Mutex<[Int: CoreMetrics.Counter]>([:])
     /// Store-derived figures, set from the store's counts at each scrape.
     private let deliveries: [Outcome: Prometheus.Counter]
     private let deliveriesSeen = Mutex<[Outcome: UInt64]>([:])
@@ -35,6 +37,9 @@ final class ReceiverMetrics: Sendable {
                                 .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(100), .seconds(1)]
         factory.durationHistogramBuckets = ["calldash_delivery_seconds": fast, "calldash_journal_commit_seconds": fast]
         self.factory = factory
+        usualResponses = Dictionary(uniqueKeysWithValues: [200, 202, 204, 400, 401, 403, 404, 405, 408, 413, 415, 500, 503].map {
+            ($0, CoreMetrics.Counter(label: "calldash_responses_total", dimensions: [("code", String($0))], factory: factory))
+        })
         handling = CoreMetrics.Timer(label: "calldash_delivery_seconds", factory: factory)
         commit = CoreMetrics.Timer(label: "calldash_journal_commit_seconds", factory: factory)
         journalRefused = CoreMetrics.Counter(label: "calldash_journal_refused_total", factory: factory)
@@ -58,7 +63,7 @@ final class ReceiverMetrics: Sendable {
 
     /// A delivery answered with `code`, `nanoseconds` after its request ended.
     func delivery(code: Int, bodyBytes bytes: Int, nanoseconds: Int64) {
-        let counter = responses.withLock { counters in
+        let counter = usualResponses[code] ?? otherResponses.withLock { counters in
             if let c = counters[code] { return c }
             let c = CoreMetrics.Counter(label: "calldash_responses_total", dimensions: [("code", String(code))], factory: factory)
             counters[code] = c

@@ -45,6 +45,7 @@ final class ReplyBatch {
     }
 
     private static func answer(_ ready: [(seq: UInt64, reply: (JournalOutcome) -> Void)], _ recorder: Recorder) {
-        for r in ready { r.reply(recorder.outcome(of: r.seq) ?? .journaled) }
+        let outcomes = recorder.outcomes(of: ready.map(\.seq))
+        for (r, outcome) in zip(ready, outcomes) { r.reply(outcome ?? .journaled) }
     }
 }

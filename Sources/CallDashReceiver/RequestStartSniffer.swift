@@ -2,23 +2,24 @@ import NIOCore
 
 /// Keeps a view of the first bytes of the latest read, ahead of the request decoder, so that a
 /// request the decoder refuses for its method can still be recorded with the method it sent.
-/// The view is a slice of the read buffer itself (no copy), replaced by the next read.
+/// The bytes are copied into one reused array: a slice would keep the read buffer alive, so NIO
+/// could no longer reuse it for the next read (that cost an allocation per read).
 final class RequestStartSniffer: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
-    private(set) var latest: ByteBuffer?
+    private var latest: [UInt8] = []
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
-        latest = buffer.getSlice(at: buffer.readerIndex, length: min(buffer.readableBytes, 32))
+        latest.removeAll(keepingCapacity: true)
+        latest.append(contentsOf: buffer.readableBytesView.prefix(32))
         context.fireChannelRead(data)
     }
 
     /// The method token the latest read starts with, if it starts with one (`FOO /path`).
     var methodToken: String? {
-        guard let latest else { return nil }
-        let bytes = Array(latest.readableBytesView)
+        let bytes = latest
         guard let space = bytes.firstIndex(of: 0x20), space > 0 else { return nil }
         let token = bytes[..<space]
         // RFC 9110 tchar: letters, digits and !#$%&'*+-.^_`|~

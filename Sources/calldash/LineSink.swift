@@ -12,12 +12,12 @@ import Synchronization
 /// stdout: the journal and the API have every delivery, stdout is a view of them.
 final class LineSink: Sendable {
     private let fd: Int32
-    private let format: @Sendable (Recorded) -> [UInt8]
+    private let format: @Sendable (FeedEntry) -> [UInt8]
     private let queue = DispatchQueue(label: "calldash.output")
     /// Set once, right after the sink is made (the feed needs the sink to wake it).
     private let feed = Mutex<DeliveryFeed?>(nil)
 
-    private init(fd: Int32, format: @escaping @Sendable (Recorded) -> [UInt8]) {
+    private init(fd: Int32, format: @escaping @Sendable (FeedEntry) -> [UInt8]) {
         self.fd = fd
         self.format = format
     }
@@ -25,7 +25,7 @@ final class LineSink: Sendable {
     /// Subscribes a sink to `recorder`; returns it and its subscription.
     static func subscribe(
         _ recorder: Recorder, fd: Int32, delay: DispatchTimeInterval = .milliseconds(5),
-        format: @escaping @Sendable (Recorded) -> [UInt8]
+        format: @escaping @Sendable (FeedEntry) -> [UInt8]
     ) -> (sink: LineSink, subscription: Int) {
         let sink = LineSink(fd: fd, format: format)
         let feed = DeliveryFeed(maxDeliveries: 8192, maxBytes: 16 << 20, whenFull: .dropNewest) { [weak sink] in

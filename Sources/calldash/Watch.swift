@@ -114,7 +114,10 @@ struct Watch: AsyncParsableCommand {
     private func tail(_ session: ReceiverSession, listen: String) async throws {
         Output.line("calldash: listening on \(listen) — journal: \(receiver.journalPath ?? "off") — Ctrl-C quits")
         Output.line(TailLine.header)
-        let (tail, subscription) = LineSink.subscribe(session.recorder, fd: 1) { Array(TailLine.format($0.record).utf8) }
+        let (tail, subscription) = LineSink.subscribe(session.recorder, fd: 1) { entry in
+            // The tail shows a few fields of each record: read back from its line, on the output thread.
+            (try? DeliveryRecord(json: entry.line)).map { Array(TailLine.format($0).utf8) } ?? []
+        }
         await Termination.wait()
         session.recorder.unsubscribe(subscription)
         tail.flush()

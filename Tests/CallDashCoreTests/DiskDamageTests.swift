@@ -60,6 +60,8 @@ struct DiskDamageTests {
 
     @Test("journal values too large for what holds them are an error naming the line, never a trap", arguments: [
         (#""seq":18446744073709551615"#, "seq 18446744073709551615 is out of range"),
+        (#""seq":9007199254740992"#, "seq 9007199254740992 is out of range"),
+        (#""seq":1"#, "seq 1 does not follow seq 1"),
         (#""webhook":9223372036854775808"#, "webhook 9223372036854775808 is out of range"),
         (#""response_code":99999999999999999999"#, "number out of range"),
     ])
@@ -122,5 +124,44 @@ struct HostileWebhookFileTests {
         }
         #expect(problems == ["5.json: not a regular file", "6.json: 3221225472 bytes is too large for a webhook file (at most 1048576)"])
         #expect(entries.contains { $0.id == 7 && (try? $0.content.get()) != nil })
+    }
+}
+
+@Suite("A journal damaged or cut under a running receiver is noticed, and pages stay valid")
+struct LiveJournalDamageTests {
+    @Test("a record whose line was damaged on disk is left out of a page and named, the rest served")
+    func damagedLineSkipped() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/journal.jsonl"
+        let recorder = Recorder(store: ReportStore(capacity: 10), journal: try Journal(path: path), lastSeq: 0)
+        for i in 0..<5 { try recorder.record(sampleRecord(mid: "m-\(i)")) }
+        // Flip a quote inside line 3 to a NUL, as bit rot would.
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let lineStarts = [0] + bytes.indices.filter { bytes[$0] == 0x0A }.map { $0 + 1 }
+        bytes[lineStarts[2] + 40] = 0
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.write(contentsOf: bytes)
+        try handle.close()
+        for query in [ReportQuery(), ReportQuery(text: "m-")] {
+            let page = recorder.lines(matching: query, limit: 100)
+            #expect(page.unreadable == [3])
+            #expect(try page.lines.map { try DeliveryRecord(json: $0).seq } == [1, 2, 4, 5])
+        }
+    }
+
+    @Test("a journal cut short under the receiver (copytruncate) is reported once, with the sizes")
+    func truncatedUnderUs() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/journal.jsonl"
+        let reports = Mutex<[String]>([])
+        let recorder = Recorder(store: ReportStore(capacity: 10), journal: try Journal(path: path), lastSeq: 0) { m in reports.withLock { $0.append(m) } }
+        for _ in 0..<3 { try recorder.record(sampleRecord()) }
+        #expect(truncate(path, 0) == 0)
+        for _ in 0..<3 { try recorder.record(sampleRecord()) }
+        let told = reports.withLock { $0 }
+        #expect(told.count == 1 && told[0].contains("was cut from") && told[0].contains("while calldash runs"))
+        #expect(recorder.journalProblem?.contains("was cut from") == true)
     }
 }

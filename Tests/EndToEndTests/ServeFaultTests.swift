@@ -49,6 +49,7 @@ struct ServeFaultTests {
             #expect(serve.wait { $0.stdout.components(separatedBy: "\"response_code\":503").count == full.failed + 1 })
 
             try FileManager.default.removeItem(atPath: disk + "/filler")
+            try await Task.sleep(for: .seconds(1.2)) // a run of failures ends after a second of good writes
             let after = try pushSummary(port, count: 20)
             #expect(after.delivered == 20)
             let page = try await get("http://127.0.0.1:\(port)/_calldash/reports?outcome=accepted&limit=10000")
@@ -145,5 +146,38 @@ struct ServeEdgeTests {
         #expect(ok.stdout.contains("\"failed\":1"), "push sends no token")
         guarded.signal(SIGINT)
         #expect(guarded.exitCode() == 0)
+    }
+}
+
+@Suite("Compose secrets never reach the journal or stdout, in any encoding and at any length")
+struct SecretLeakTests {
+    @Test("a base64 API key and a 4-digit PIN sent through form, GET and JSON webhooks are masked everywhere", arguments: [
+        ("form", "POST"), ("json", "POST"), ("form", "GET"), ("multipart", "PUT"),
+    ])
+    func secretsMasked(format: String, method: String) async throws {
+        let dir = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/wh", withIntermediateDirectories: true)
+        try """
+        { "id": 1, "name": "leak", "method": "\(method)", "format": "\(format)",
+          "url": "http://127.0.0.1:1/form/%api%/x?sig=%api%&call={{mid}}",
+          "headers": [ { "name": "Authorization", "value": "Bearer %api%" }, { "name": "X-Api-Key", "value": "%api%" } ],
+          "body": [ { "key": "status", "value": "{{status}}" }, { "key": "secret", "value": "%api%" }, { "key": "pin", "value": "%pin%" } ] }
+        """.write(toFile: dir + "/wh/1.json", atomically: true, encoding: .utf8)
+        let env = ["CALLDASH_SECRET_API": "Zm9v+YmFy/c2Vj==", "CALLDASH_SECRET_PIN": "4711"]
+        let journal = dir + "/journal.jsonl"
+        let serve = try CalldashProcess(["serve", "--port", "0", "--journal", journal, "--webhooks", dir + "/wh"], environment: env)
+        let port = try #require(serve.listeningPort())
+        let push = try CalldashProcess(["push", "--to", "http://127.0.0.1:\(port)", "--webhooks", dir + "/wh", "--webhook", "1", "--count", "3", "--json"], environment: env)
+        #expect(push.exitCode() == 0)
+        #expect(push.stdout.contains("\"delivered\":3"))
+        #expect(serve.wait { $0.stdout.split(separator: "\n").count == 3 })
+        serve.signal(SIGINT)
+        _ = serve.exitCode()
+        let written = try String(contentsOfFile: journal, encoding: .utf8) + serve.stdout
+        let forms = ["Zm9v+YmFy/c2Vj==", "Zm9v%2BYmFy%2Fc2Vj%3D%3D", "Zm9v%2bYmFy%2fc2Vj%3d%3d", "Zm9v+YmFy\\/c2Vj==", "Zm9v"]
+        for form in forms { #expect(!written.contains(form), "\(form) leaked") }
+        #expect(!written.contains("4711"), "the PIN leaked")
+        #expect(written.contains("***"))
     }
 }

@@ -1,6 +1,18 @@
 import DequeModule
 import Synchronization
 
+/// What a subscriber gets of a delivery: its seq and its JSON line (one reference to count, not
+/// a whole record's worth: the queue is on ingest's path).
+public struct FeedEntry: Sendable {
+    public var seq: UInt64
+    public var line: [UInt8]
+
+    public init(seq: UInt64, line: [UInt8]) {
+        self.seq = seq
+        self.line = line
+    }
+}
+
 /// One subscriber's bounded queue of recorded deliveries: the recorder offers each delivery
 /// in seq order under its lock (a cheap append), and the consumer takes them on its own
 /// thread, so no consumer ever runs, blocks or closes anything inside the recorder.
@@ -16,7 +28,7 @@ public final class DeliveryFeed: Sendable {
 
     /// What a consumer takes out in one go.
     public struct Batch: Sendable {
-        public var deliveries: [Recorded]
+        public var deliveries: [FeedEntry]
         /// Deliveries dropped (`.dropNewest`) since the last take, and the seqs they spanned.
         public var dropped: UInt64 = 0
         public var droppedSeqs: ClosedRange<UInt64>?
@@ -25,7 +37,7 @@ public final class DeliveryFeed: Sendable {
     }
 
     private struct State {
-        var queue: Deque<Recorded> = []
+        var queue: Deque<FeedEntry> = []
         var bytes = 0
         var stopped = false
         var dropped: UInt64 = 0
@@ -50,21 +62,21 @@ public final class DeliveryFeed: Sendable {
     }
 
     /// Queues `recorded`; true when the consumer must be woken (the caller does it, unlocked).
-    func offer(_ recorded: Recorded) -> Bool {
+    func offer(_ entry: FeedEntry) -> Bool {
         state.withLock { st in
             guard !st.stopped else { return false }
-            let size = recorded.line.count
+            let size = entry.line.count
             if st.queue.count >= maxDeliveries || (st.bytes + size > maxBytes && !st.queue.isEmpty) {
                 switch whenFull {
                 case .stop:
                     st.stopped = true
                 case .dropNewest:
                     st.dropped += 1
-                    let seq = recorded.record.seq
+                    let seq = entry.seq
                     st.droppedSeqs = st.droppedSeqs.map { $0.lowerBound...max($0.upperBound, seq) } ?? seq...seq
                 }
             } else {
-                st.queue.append(recorded)
+                st.queue.append(entry)
                 st.bytes += size
             }
             defer { st.wakePending = true }

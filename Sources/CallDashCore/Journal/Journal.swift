@@ -39,6 +39,9 @@ public final class Journal: Sendable {
         /// Emptied buffers from the last write, swapped in so that no write allocates.
         var spare: [UInt8] = []
         var spareIndex: [UInt8] = []
+        /// Bumped by every roll back to `synced`: an fsync that started before one must not move
+        /// `synced` past the cut.
+        var generation = 0
         /// A failed write may have left part of a line: nothing is written until it is cut off.
         var tornTail = false
         /// A problem with the file itself (deleted or cut short under us), reported once.
@@ -174,10 +177,10 @@ public final class Journal: Sendable {
     /// Forces the lines written so far to disk; 0, or the errno of a failed fsync. Runs outside
     /// the write lock, so writes go on meanwhile; it covers at least what was written when it started.
     func sync() -> Int32 {
-        let (target, indexTarget) = state.withLock { ($0.written, $0.indexWritten) }
+        let (target, indexTarget, generation) = state.withLock { ($0.written, $0.indexWritten, $0.generation) }
         guard fsync(writeFD) == 0 else { return errno }
         state.withLock { st in
-            if target > st.synced {
+            if st.generation == generation, target > st.synced {
                 st.synced = target
                 st.indexSynced = indexTarget
             }
@@ -185,10 +188,13 @@ public final class Journal: Sendable {
         return 0
     }
 
-    /// After a failed fsync: cuts the file back to what is known to be on disk (nothing after
-    /// it was acknowledged) and forgets the buffer. Called under the recorder's write lock.
+    /// After a failed fsync, or a failed write in fsync mode: cuts the file back to what is known
+    /// to be on disk (nothing after it was acknowledged) and forgets the buffer. Called under the
+    /// recorder's write lock.
     func rollBackToSynced() {
         let (synced, indexSynced) = state.withLock { st in
+            st.generation += 1
+            st.tornTail = true // the next write cuts to `written` again first, should this cut fail
             st.written = st.synced
             st.indexWritten = st.indexSynced
             st.end = st.synced

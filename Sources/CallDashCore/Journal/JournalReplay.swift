@@ -95,7 +95,11 @@ public enum JournalReplay {
             for (line, outcome) in zip(lines, parsed) {
                 switch outcome {
                 case .success(let s):
-                    result.lastSeq = max(result.lastSeq, s.seq)
+                    // Seqs only grow: a line that goes back is damage (or journals mixed by hand).
+                    guard result.records == 0 || s.seq > result.lastSeq else {
+                        throw JournalError("journal \(path) is corrupt at line \(line.number) (seq \(s.seq) does not follow seq \(result.lastSeq)); move it aside or repair that line")
+                    }
+                    result.lastSeq = s.seq
                     result.records += 1
                     spans.append(JournalIndex.appendEntry(to: &packed) { SummaryCodec.encode(s, into: &$0) })
                 case .failure(let error):
@@ -109,17 +113,26 @@ public enum JournalReplay {
                     result.tornBytes = size - line.start
                     warn("journal \(path): skipped a torn last line (\(size - line.start) bytes at byte \(line.start): \(error.description))")
                     flush()
+                    try checkRoom(result, path)
                     return result
                 }
             }
             flush()
         }
+        try checkRoom(result, path)
         if missingNewline {
             // A hand-edited journal may lack its final newline; add it so the next append starts a line.
             var nl: UInt8 = 0x0A
             _ = pwrite(fd, &nl, 1, off_t(size))
         }
         return result
+    }
+
+    /// The next delivery needs a seq: a journal that ends at the largest one cannot go on.
+    private static func checkRoom(_ result: ReplayResult, _ path: String) throws(JournalError) {
+        guard result.lastSeq < Recorder.maxSeq else {
+            throw JournalError("journal \(path) ends at seq \(result.lastSeq), the largest a seq may be; start a new journal")
+        }
     }
 
     /// Lines parsed per round: large enough to keep both cores busy, small enough that the

@@ -62,6 +62,8 @@ public final class Recorder: Sendable {
         /// that is nearly full flaps between failing and working, and is reported once a minute.
         var episodeReported = false
         var lastEpisodeReport: ContinuousClock.Instant?
+        /// When the last write failed: a run of failures ends only after a second of good writes.
+        var lastFailure: ContinuousClock.Instant?
         var feeds: [Int: DeliveryFeed] = [:]
         var notifiers: [Int: @Sendable () -> Void] = [:]
         var nextSubscriberID = 0
@@ -82,9 +84,12 @@ public final class Recorder: Sendable {
         state = Mutex(State(nextSeq: min(lastSeq, Self.maxSeq - 1) + 1, decidedThrough: min(lastSeq, Self.maxSeq - 1)))
     }
 
-    /// The largest seq a journal may hold: seqs stay exact in every JSON reader (they are also
-    /// Int64 in most of them).
-    public static let maxSeq = UInt64(Int64.max)
+    /// How long writes must work again before a run of failures counts as over.
+    static let recovery = Duration.seconds(1)
+
+    /// The largest seq a journal may hold: 2^53 − 1, so that seqs stay exact in every JSON
+    /// reader, JavaScript's included.
+    public static let maxSeq: UInt64 = (1 << 53) - 1
 
     /// Records a delivery and writes its journal line; throws when the journal could not be
     /// written (the delivery is then kept as rejected with code 503).
@@ -132,8 +137,10 @@ public final class Recorder: Sendable {
     /// Stores one decided delivery and queues it for every subscriber (under the ingest lock).
     private func publish(_ recorded: Recorded, packed: [UInt8], _ st: inout State, _ wake: inout Wake) {
         packed.withUnsafeBufferPointer { store.append(packed: $0) }
-        for feed in st.feeds.values where feed.offer(recorded) { wake.feeds.append(feed) }
         if !st.notifiers.isEmpty, wake.notifiers.isEmpty { wake.notifiers = Array(st.notifiers.values) }
+        guard !st.feeds.isEmpty else { return }
+        let entry = FeedEntry(seq: recorded.record.seq, line: recorded.line)
+        for feed in st.feeds.values where feed.offer(entry) { wake.feeds.append(feed) }
     }
 
     /// Subscribers to wake once the ingest lock is released.
@@ -162,7 +169,7 @@ public final class Recorder: Sendable {
             if code == 0 {
                 state.withLock { st in
                     wake.messages += checkFile(journal)
-                    if let cause = st.failing {
+                    if let cause = st.failing, st.lastFailure.map({ ContinuousClock.now - $0 >= Self.recovery }) ?? true {
                         if st.episodeReported {
                             wake.messages.append("journal \(journal.path) is written again (after: \(cause)); \(st.failedInEpisode) deliveries were refused with 503 meanwhile")
                         }
@@ -174,7 +181,9 @@ public final class Recorder: Sendable {
             } else {
                 let cause = String(cString: strerror(code))
                 state.withLock { st in
-                    journal.discardBuffered()
+                    // With fsync, lines written but not yet on disk belong to deliveries not yet
+                    // answered, which now fail too: cut them away with the failed write.
+                    if journal.fsyncEnabled { journal.rollBackToSynced() } else { journal.discardBuffered() }
                     failPending(cause: "could not write the delivery to the journal: \(cause)", &st, &wake)
                 }
             }
@@ -209,6 +218,7 @@ public final class Recorder: Sendable {
             }
             st.failing = cause
         }
+        st.lastFailure = ContinuousClock.now
         st.failedInEpisode += st.pending.count
         st.failures.append((first...last, cause))
         if st.failures.count > 256 { st.failures.removeFirst() }
@@ -223,13 +233,20 @@ public final class Recorder: Sendable {
         }
     }
 
+    /// `outcome(of:)` for many seqs under one lock (a loop pass's replies).
+    public func outcomes(of seqs: [UInt64]) -> [JournalOutcome?] {
+        state.withLock { st in
+            seqs.map { seq in
+                guard seq <= st.decidedThrough else { return nil }
+                for f in st.failures.reversed() where f.seqs.contains(seq) { return .notJournaled(reason: f.reason) }
+                return .journaled
+            }
+        }
+    }
+
     /// nil while `seq` waits for its write (or its fsync); otherwise whether it was journaled.
     public func outcome(of seq: UInt64) -> JournalOutcome? {
-        state.withLock { st in
-            guard seq <= st.decidedThrough else { return nil }
-            for f in st.failures.reversed() where f.seqs.contains(seq) { return .notJournaled(reason: f.reason) }
-            return .journaled
-        }
+        outcomes(of: [seq])[0]
     }
 
     /// With fsync on: calls `done` with the outcome once `seq` is on disk or has failed (group
@@ -326,7 +343,7 @@ public final class Recorder: Sendable {
     /// What a resuming stream sends before its live events.
     public struct Backlog: Sendable {
         /// Stored deliveries after the client's last one, oldest first (at most the limit).
-        public var deliveries: [Recorded] = []
+        public var deliveries: [FeedEntry] = []
         /// Set when deliveries after `after` are not in `deliveries`: those before `resumesAt`
         /// (more than the limit, or no longer in memory) must be paged through `/reports`.
         public var resumesAt: UInt64?
@@ -351,8 +368,8 @@ public final class Recorder: Sendable {
         if first != after + 1 { out.resumesAt = first }
         for i in start..<to {
             let summary = snapshot[i]
-            if let line = try? line(for: summary), let record = try? DeliveryRecord(json: line) {
-                out.deliveries.append(Recorded(record: record, line: line))
+            if let line = try? line(for: summary), let record = try? DeliveryRecord(json: line), record.seq == summary.seq {
+                out.deliveries.append(FeedEntry(seq: record.seq, line: line))
             } else {
                 out.unreadable.append(summary.seq)
             }
