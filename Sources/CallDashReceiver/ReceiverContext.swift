@@ -18,6 +18,9 @@ final class ReceiverContext: Sendable {
     let slowWork = DispatchQueue(label: "calldash.api", attributes: .concurrent)
     /// Text searches, one at a time: however many are asked for, pages and ingest go on.
     let searchWork = DispatchQueue(label: "calldash.search")
+    /// Stream backlogs of resuming clients, one at a time and at a low priority: a storm of
+    /// reconnects takes at most one core from ingest, and yields it.
+    let backlogWork = DispatchQueue(label: "calldash.backlog", qos: .utility)
     /// Open `/_calldash/stream` connections, at most `maxStreams`: each costs every delivery a
     /// queue append, so their number is bounded like everything else a peer controls.
     private let streams = Mutex(0)

@@ -429,7 +429,7 @@ final class ReceiverHandler: ChannelDuplexHandler {
         guard let after else { return }
         // Read the backlog off the event loop and without the ingest lock; live events wait
         // in the feed meanwhile.
-        shared.slowWork.async {
+        shared.backlogWork.async {
             let backlog = recorder.backlog(after: after, through: through, limit: Self.streamBacklog)
             loop.execute {
                 let (handler, context) = bound.value
