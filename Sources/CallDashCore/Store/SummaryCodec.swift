@@ -90,18 +90,7 @@ enum SummaryCodec {
         guard p.count >= i else { return false }
         let code = p[statusCodeOffset], flags = p[statusCodeOffset + 1]
         guard flags & ~0x07 == 0 else { return false } // unknown bits, or inline (never in an index)
-        func varint() -> UInt64? {
-            var v: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < p.count, shift < 64 {
-                let b = p[i]
-                i += 1
-                v |= UInt64(b & 0x7F) << shift
-                if b < 0x80 { return v }
-                shift += 7
-            }
-            return nil
-        }
+        func varint() -> UInt64? { checkedVarint(p, &i) }
         func skip(_ n: UInt64) -> Range<Int>? {
             guard n <= UInt64(p.count - i) else { return nil }
             defer { i += Int(n) }
@@ -135,19 +124,7 @@ enum SummaryCodec {
         let flags = p[i]
         i += 1
         guard flags & 8 == 0 else { return nil }
-        // Bounds-checked: the bytes come from a file that may be damaged.
-        func varint() -> UInt64? {
-            var v: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < p.count, shift < 64 {
-                let b = p[i]
-                i += 1
-                v |= UInt64(b & 0x7F) << shift
-                if b < 0x80 { return v }
-                shift += 7
-            }
-            return nil
-        }
+        func varint() -> UInt64? { checkedVarint(p, &i) }
         if flags & 2 != 0 { guard varint() != nil else { return nil } }
         guard let offset = varint(), let length = varint() else { return nil }
         return (seq, offset, length)
@@ -230,6 +207,21 @@ enum SummaryCodec {
             v >>= 7
         }
         out.append(UInt8(v))
+    }
+
+    /// A varint read with every byte bounds-checked (nil past the end, or over 64 bits): for
+    /// bytes from a file that may be damaged.
+    private static func checkedVarint(_ p: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> UInt64? {
+        var v: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < p.count, shift < 64 {
+            let b = p[i]
+            i += 1
+            v |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { return v }
+            shift += 7
+        }
+        return nil
     }
 
     private static func readVarint(_ p: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> UInt64 {
