@@ -73,9 +73,12 @@ final class ReceiverContext: Sendable {
 
     /// An IPv4 or IPv6 literal: such a Host cannot come from a rebound DNS name.
     static func isAddress(_ name: String) -> Bool {
-        if name.contains(":") { return name.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." } }
+        if name.contains(":") { return name.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) || $0 == 0x3A || $0 == 0x2E } }
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts.allSatisfy { p in !p.isEmpty && p.count <= 3 && p.allSatisfy(\.isNumber) && Int(p)! <= 255 }
+        // ASCII digits only: `isNumber` would also take other scripts' digits, which Int refuses.
+        return parts.count == 4 && parts.allSatisfy { p in
+            (1...3).contains(p.utf8.count) && p.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } && (Int(p).map { $0 <= 255 } ?? false)
+        }
     }
 
     /// nil when the request may pass; otherwise why not.

@@ -54,6 +54,8 @@ final class ReceiverHandler: ChannelDuplexHandler {
     private var readHeld = false
     /// The peer sent its last byte (half-close); the connection closes once every answer is out.
     private var inputClosed = false
+    /// An answer that closes the connection has been decided (it may wait for earlier ones).
+    private var lastAnswerDecided = false
 
     /// The start of the latest read, for requests the decoder refuses (an unknown method).
     private let sniffer: RequestStartSniffer?
@@ -79,6 +81,9 @@ final class ReceiverHandler: ChannelDuplexHandler {
     }
 
     private func handle(_ context: ChannelHandlerContext, _ part: HTTPServerRequestPart) {
+        // A stream is the connection's last answer, and so is one that closes it: whatever the
+        // client sends after either is neither recorded nor answered.
+        if isStreaming || lastAnswerDecided { return }
         switch part {
         case .head(let head):
             begin(context, head)
@@ -196,6 +201,11 @@ final class ReceiverHandler: ChannelDuplexHandler {
         }
         var record = baseRecord(context, head, path: path, body: body)
         do throws(Rejection) {
+            if let problem = shared.authorizationProblem(head.headers) {
+                // Headers and size only: a client without the token must not be able to fill the disk.
+                record.raw = []
+                throw Rejection(401, "\(problem) (\(body?.readableBytes ?? 0)-byte body not kept)")
+            }
             switch head.method {
             case .GET, .POST, .PUT, .PATCH: break
             default:
@@ -208,12 +218,6 @@ final class ReceiverHandler: ChannelDuplexHandler {
                     record.path = head.uri  // keep the undecodable query visible
                     throw error
                 }
-            }
-            if let problem = shared.authorizationProblem(head.headers) {
-                // Headers and size only: a client without the token must not be able to fill the disk.
-                record.error = nil
-                record.raw = []
-                throw Rejection(401, "\(problem) (\(body?.readableBytes ?? 0)-byte body not kept)")
             }
             let parsed = try shared.parser.parse(path: record.path, query: record.query, contentType: record.contentType, body: record.raw)
             record.fields = parsed.fields
@@ -232,6 +236,7 @@ final class ReceiverHandler: ChannelDuplexHandler {
     /// when the journal could not take it (it is then kept as rejected, never as accepted).
     private func reply(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ record: DeliveryRecord, keepAlive: Bool) {
         let (accepted, code, reason, bytes) = (record.outcome == .accepted, record.responseCode, record.error ?? "rejected", record.raw.count)
+        if !keepAlive { lastAnswerDecided = true }
         let started = NIODeadline.now()
         let seq = shared.recorder.recordBuffered(record).record.seq
         let slot = self.slot
@@ -304,6 +309,7 @@ final class ReceiverHandler: ChannelDuplexHandler {
         _ context: ChannelHandlerContext, _ head: HTTPRequestHead, status: Int, body: ByteBuffer,
         contentType: String = "application/json", keepAlive: Bool, slot: Int? = nil
     ) {
+        if !keepAlive { lastAnswerDecided = true }
         let bytes = HTTPWire.response(
             version: head.version, status: status, contentType: contentType, body: head.method == .HEAD ? nil : body,
             keepAlive: keepAlive, allocator: context.channel.allocator,
@@ -328,6 +334,10 @@ final class ReceiverHandler: ChannelDuplexHandler {
             if r.close { return close(context) }
         }
         context.flush()
+        if case .streaming(let stream) = state, !stream.helloWritten, responses.isEmpty {
+            stream.helloWritten = true
+            pump(context, stream)
+        }
         if inputClosed, responses.isEmpty, parked.isEmpty, case .idle = state { close(context) }
     }
 
@@ -380,6 +390,8 @@ final class ReceiverHandler: ChannelDuplexHandler {
         var heartbeat: RepeatedTask?
         /// The backlog of a resuming client is written before any live event.
         var backlogDone: Bool
+        /// The stream's head is on the wire (it waits behind earlier pipelined answers).
+        var helloWritten = false
         /// The seq of the last event written (what a client resumes from).
         var lastSent: UInt64
 
@@ -425,6 +437,7 @@ final class ReceiverHandler: ChannelDuplexHandler {
             context.writeAndFlush(handler.wrapOutboundOut(ping), promise: nil)
         }
         state = .streaming(stream)
+        stream.helloWritten = responses.isEmpty
         shared.metrics.streamOpened()
         guard let after else { return }
         // Read the backlog off the event loop and without the ingest lock; live events wait
@@ -461,7 +474,7 @@ final class ReceiverHandler: ChannelDuplexHandler {
 
     /// Writes queued events while the client takes them in; cuts off a client whose queue overflowed.
     private func pump(_ context: ChannelHandlerContext, _ stream: EventStream) {
-        guard stream.backlogDone, !closing else { return }
+        guard stream.backlogDone, stream.helloWritten, !closing else { return }
         var wrote = false
         while context.channel.isWritable {
             let batch = stream.feed.take(limit: 64)
@@ -537,7 +550,9 @@ final class ReceiverHandler: ChannelDuplexHandler {
         if let event = event as? ChannelEvent, event == .inputClosed {
             // The client half-closed after its requests: answer them, then close.
             inputClosed = true
-            if !closing, responses.isEmpty, parked.isEmpty, !answering, !isStreaming, case .idle = state { close(context) }
+            // A stream client that stops sending is gone (it has nothing to wait for).
+            if isStreaming { return context.close(promise: nil) }
+            if !closing, responses.isEmpty, parked.isEmpty, !answering, case .idle = state { close(context) }
             return
         }
         context.fireUserInboundEventTriggered(event)

@@ -90,9 +90,10 @@ struct ReceiverOptions: ParsableArguments {
     /// The receiver's settings. Without `--threads` it takes every core, or all but one when
     /// `sparingACore`: the dashboard's UI thread then keeps answering keys within a frame while
     /// the receiver is saturated (measured in scripts/bench-ui).
-    func configuration(sparingACore: Bool = false, webhooks registry: WebhookRegistry? = nil) -> ReceiverConfiguration {
+    /// `token` is `resolvedToken()`, read once by the caller (a file read twice could differ).
+    func configuration(sparingACore: Bool = false, webhooks registry: WebhookRegistry? = nil, token: String?) -> ReceiverConfiguration {
         ReceiverConfiguration(
-            host: host, port: port, respondCode: respond, token: try? resolvedToken(),
+            host: host, port: port, respondCode: respond, token: token,
             limits: DeliveryLimits(maxBodyBytes: maxBody), idleTimeout: .seconds(Int64(idleTimeout)),
             requestTimeout: .seconds(Int64(requestTimeout)),
             threads: threads ?? max(1, UsableCores.count - (sparingACore ? 1 : 0)), webhooks: registry, allowedHosts: allowHost)

@@ -39,7 +39,7 @@ struct ReceiverSession {
         }
         let webhooks = WebhookWatcher(path: options.webhooks.path)
         for problem in webhooks.reload() { warn("webhook file not used: \(problem)") }
-        let configuration = options.configuration(sparingACore: sparingACore, webhooks: webhooks.registry)
+        let configuration = options.configuration(sparingACore: sparingACore, webhooks: webhooks.registry, token: token)
         let receiver = Receiver(configuration: configuration, recorder: recorder, logger: logger)
         let port = try await receiver.start()
         let watching = Task { await webhooks.watch() }

@@ -28,6 +28,9 @@ struct SecretRedactorTests {
         ("/pin/4711", "/pin/***"),
         ("4711", "***"),
         ("919804711000", "919804711000"),
+        ("pin=%204711", "pin=%20***"),
+        ("a%2F4711&", "a%2F***&"),
+        (#""\n4711""#, #""\n***""#),
         ("pin=47110", "pin=47110"),
     ])
     func shortSecrets(text: String, expected: String) {

@@ -172,11 +172,42 @@ struct HardeningTests {
     @Test("without a token the API refuses a request for a foreign host name (DNS rebinding), and answers local ones")
     func foreignHostRefused() async throws {
         try await TestReceiver.run { r async throws in
-            for (host, status) in [("evil.example", "403"), ("evil.example:\(r.port)", "403"), ("localhost:9999", "200"), ("127.0.0.1", "200"), ("[::1]:1", "200")] {
+            for (host, status) in [("١.1.1.1", "403"), ("127.0.0.1:1@evil.example", "403"), ("evil.example", "403"), ("evil.example:\(r.port)", "403"), ("localhost:9999", "200"), ("127.0.0.1", "200"), ("[::1]:1", "200")] {
                 let conn = try RawConnection(port: r.port)
                 conn.send("GET /_calldash/reports HTTP/1.1\r\nHost: \(host)\r\n\r\n")
                 #expect(conn.read(until: { $0.contains("\r\n\r\n") }).text.hasPrefix("HTTP/1.1 \(status)"), "Host: \(host)")
             }
+        }
+    }
+
+    @Test("a request pipelined after a stream request is ignored, and the stream still cleans up when closed")
+    func pipelinedAfterStream() async throws {
+        try await TestReceiver.run { r async throws in
+            var conns = try (0..<3).map { _ in try RawConnection(port: r.port) }
+            for conn in conns {
+                conn.send("GET /_calldash/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" + delivery(1))
+                #expect(conn.read(until: { $0.contains(": connected") }).text.contains("200 OK"))
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(r.recorder.store.counts.received == 0, "the pipelined delivery was not taken")
+            #expect(try await request(.GET, r.base + "/_calldash/metrics").body.contains("calldash_stream_subscribers 3"))
+            conns.removeAll()
+            var closed = false
+            for _ in 0..<50 where !closed {
+                try await Task.sleep(for: .milliseconds(100))
+                closed = try await request(.GET, r.base + "/_calldash/metrics").body.contains("calldash_stream_subscribers 0")
+            }
+            #expect(closed, "closed streams give their slots back")
+        }
+    }
+
+    @Test("without the token, a refused method or a bad query keeps no body either")
+    func unauthenticatedBodiesNotKept() async throws {
+        try await TestReceiver.run(token: "s3cret") { r async throws in
+            let conn = try RawConnection(port: r.port)
+            conn.send("DELETE /x HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello")
+            #expect(conn.read(until: { $0.contains("}") }).text.hasPrefix("HTTP/1.1 401"))
+            #expect(try r.last().raw.isEmpty)
         }
     }
 

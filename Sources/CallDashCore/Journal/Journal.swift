@@ -188,22 +188,31 @@ public final class Journal: Sendable {
         return 0
     }
 
-    /// After a failed fsync, or a failed write in fsync mode: cuts the file back to what is known
-    /// to be on disk (nothing after it was acknowledged) and forgets the buffer. Called under the
-    /// recorder's write lock.
-    func rollBackToSynced() {
-        let (synced, indexSynced) = state.withLock { st in
+    /// Where a roll back to what is on disk cuts the journal and its index.
+    struct Cut {
+        var journal: UInt64
+        var index: UInt64
+    }
+
+    /// After a failed fsync, or a failed write in fsync mode: forgets every line after what is
+    /// known to be on disk (nothing after it was acknowledged) and the buffer, in memory only;
+    /// `cut` then shortens the files. Called under the recorder's locks, `cut` under its write lock.
+    func forgetUnsynced() -> Cut {
+        state.withLock { st in
             st.generation += 1
-            st.tornTail = true // the next write cuts to `written` again first, should this cut fail
+            st.tornTail = true // the next write cuts to `written` again first, should `cut` fail
             st.written = st.synced
             st.indexWritten = st.indexSynced
             st.end = st.synced
             st.pending.removeAll(keepingCapacity: true)
             st.pendingIndex.removeAll(keepingCapacity: true)
-            return (st.synced, st.indexSynced)
+            return Cut(journal: st.synced, index: st.indexSynced)
         }
-        _ = ftruncate(writeFD, off_t(synced))
-        if indexFD >= 0 { _ = ftruncate(indexFD, off_t(indexSynced)) }
+    }
+
+    func cut(_ c: Cut) {
+        _ = ftruncate(writeFD, off_t(c.journal))
+        if indexFD >= 0 { _ = ftruncate(indexFD, off_t(c.index)) }
     }
 
     /// Bytes known to be on disk.

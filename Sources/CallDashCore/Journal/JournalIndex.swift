@@ -101,7 +101,7 @@ public enum JournalIndex {
                 loaded.problem = "entry \(loaded.records + 1) is damaged"
                 break
             }
-            guard Int(offset) == loaded.journalResume, seq > loaded.lastSeq || loaded.records == 0,
+            guard offset == UInt64(loaded.journalResume), seq > loaded.lastSeq || loaded.records == 0,
                   matches(journal, seq: seq, offset: Int(offset), length: Int(length)) else {
                 loaded.problem = "entry \(loaded.records + 1) (seq \(seq)) does not match line \(loaded.records + 1) of the journal"
                 break

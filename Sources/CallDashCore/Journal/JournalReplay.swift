@@ -123,7 +123,7 @@ public enum JournalReplay {
         if missingNewline {
             // A hand-edited journal may lack its final newline; add it so the next append starts a line.
             var nl: UInt8 = 0x0A
-            _ = pwrite(fd, &nl, 1, off_t(size))
+            guard pwrite(fd, &nl, 1, off_t(size)) == 1 else { throw .system("end the last line of", path, errno: errno) }
         }
         return result
     }

@@ -92,7 +92,8 @@ public final class Recorder: Sendable {
     public static let maxSeq: UInt64 = (1 << 53) - 1
 
     /// Records a delivery and writes its journal line; throws when the journal could not be
-    /// written (the delivery is then kept as rejected with code 503).
+    /// written (the delivery is then kept as rejected with code 503). With fsync on, the line is
+    /// written but may not be on disk yet: `whenDurable` says when it is (and publishes it).
     @discardableResult
     public func record(_ incoming: DeliveryRecord) throws(JournalError) -> Recorded {
         let recorded = recordBuffered(incoming)
@@ -167,8 +168,8 @@ public final class Recorder: Sendable {
             guard outcome(of: seq) == nil, let batch = state.withLock({ _ in journal.takeBuffered() }) else { return }
             let code = journal.write(batch)
             if code == 0 {
+                if let problem = journal.checkFile() { wake.messages.append(problem) }
                 state.withLock { st in
-                    wake.messages += checkFile(journal)
                     if let cause = st.failing, st.lastFailure.map({ ContinuousClock.now - $0 >= Self.recovery }) ?? true {
                         if st.episodeReported {
                             wake.messages.append("journal \(journal.path) is written again (after: \(cause)); \(st.failedInEpisode) deliveries were refused with 503 meanwhile")
@@ -179,13 +180,10 @@ public final class Recorder: Sendable {
                     if !journal.fsyncEnabled { publishWritten(journal.writtenBytes, &st, &wake) }
                 }
             } else {
-                let cause = String(cString: strerror(code))
-                state.withLock { st in
-                    // With fsync, lines written but not yet on disk belong to deliveries not yet
-                    // answered, which now fail too: cut them away with the failed write.
-                    if journal.fsyncEnabled { journal.rollBackToSynced() } else { journal.discardBuffered() }
-                    failPending(cause: "could not write the delivery to the journal: \(cause)", &st, &wake)
-                }
+                let cause = "could not write the delivery to the journal: \(String(cString: strerror(code)))"
+                // With fsync, lines written but not yet on disk belong to deliveries not yet
+                // answered, which now fail too: they are cut away with the failed write.
+                if let cut = fail(journal, cause: cause, &wake) { journal.cut(cut) }
             }
         }
         wake.run()
@@ -193,8 +191,21 @@ public final class Recorder: Sendable {
         return outcome(of: seq) ?? .journaled
     }
 
-    private func checkFile(_ journal: Journal) -> [String] {
-        journal.checkFile().map { [$0] } ?? []
+    /// Fails every delivery not yet on disk (under the ingest lock, in memory only); returns
+    /// where to cut the files, with fsync on. Lines an fsync has just covered are published
+    /// first: their deliveries are on disk, and must not be answered 503.
+    private func fail(_ journal: Journal, cause: String, _ wake: inout Wake) -> Journal.Cut? {
+        state.withLock { st in
+            var cut: Journal.Cut?
+            if journal.fsyncEnabled {
+                publishWritten(journal.syncedBytes, &st, &wake)
+                cut = journal.forgetUnsynced()
+            } else {
+                journal.discardBuffered()
+            }
+            failPending(cause: cause, &st, &wake)
+            return cut
+        }
     }
 
     /// Publishes the pending deliveries whose lines end within `bytes` of the file.
@@ -275,8 +286,8 @@ public final class Recorder: Sendable {
                 state.withLock { st in publishWritten(journal.syncedBytes, &st, &wake) }
             } else {
                 writeLock.withLock { _ in
-                    journal.rollBackToSynced()
-                    state.withLock { st in failPending(cause: "could not write the delivery to the journal: fsync failed: \(String(cString: strerror(code)))", &st, &wake) }
+                    let cause = "could not write the delivery to the journal: fsync failed: \(String(cString: strerror(code)))"
+                    if let cut = fail(journal, cause: cause, &wake) { journal.cut(cut) }
                 }
             }
             let more: Bool = state.withLock { st in

@@ -112,9 +112,17 @@ public struct SecretRedactor: Sendable {
             let b = bytes[k]
             return (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b >= 0x80
         }
+        /// A standalone secret may follow a separator, or an escape that ends in a letter or
+        /// digit (`%2F4711`, `\n4711`): the escape stands for the separator.
+        func startsWord(_ k: Int) -> Bool {
+            guard isWordByte(k - 1) else { return true }
+            if k >= 2, bytes[k - 2] == 0x5C { return true }
+            func isHex(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x66) }
+            return k >= 3 && bytes[k - 3] == 0x25 && isHex(bytes[k - 2]) && isHex(bytes[k - 1])
+        }
         while i < bytes.count {
             if bytes[i] == first, i + needle.count <= bytes.count, bytes[i..<(i + needle.count)].elementsEqual(needle),
-               !form.standalone || (!isWordByte(i - 1) && !isWordByte(i + needle.count)) {
+               !form.standalone || (startsWord(i) && !isWordByte(i + needle.count)) {
                 if !changed {
                     out.reserveCapacity(bytes.count)
                     out.append(contentsOf: bytes[0..<i])
