@@ -106,11 +106,13 @@ public final class Recorder: Sendable {
     public func recordBuffered(_ incoming: consuming DeliveryRecord) -> Recorded {
         var record = incoming
         redactor.redact(&record)
+        // Everything but the seq is encoded before taking the lock.
+        let afterSeq = record.jsonAfterSeq()
         var wake = Wake()
         let recorded: Recorded = state.withLock { st in
             record.seq = st.nextSeq
             st.nextSeq += 1
-            let line = record.json()
+            let line = DeliveryRecord.line(seq: record.seq, afterSeq: afterSeq)
             let recorded = Recorded(record: record, line: line)
             guard let journal else {
                 publish(recorded, packed: Self.pack(record, .inline(line)), &st, &wake)

@@ -4,8 +4,13 @@ import Foundation
 extension DeliveryRecord {
     /// The record as one line of JSON, without the trailing newline.
     public func json() -> [UInt8] {
+        Self.line(seq: seq, afterSeq: jsonAfterSeq())
+    }
+
+    /// The line's bytes after `{"seq":N`: everything but the seq, which the recorder assigns
+    /// under its lock, so that the costly part (escaping a body of up to 1 MiB) is done outside it.
+    public func jsonAfterSeq() -> [UInt8] {
         var w = JSONWriter(capacity: 512 + raw.count + headers.count * 48)
-        w.raw("{\"seq\":"); w.int(seq)
         w.raw(",\"received_at\":\""); receivedAt.write(to: &w)
         w.raw("\",\"method\":"); w.string(method)
         w.raw(",\"path\":"); w.string(path)
@@ -39,6 +44,15 @@ extension DeliveryRecord {
         w.raw(utf8 ? ",\"raw_encoding\":\"utf8\",\"webhook\":" : ",\"raw_encoding\":\"base64\",\"webhook\":")
         if let webhook { w.int(webhook) } else { w.raw("null") }
         w.raw("}")
+        return w.bytes
+    }
+
+    /// `{"seq":N` followed by `afterSeq` (from `jsonAfterSeq`).
+    public static func line(seq: UInt64, afterSeq: [UInt8]) -> [UInt8] {
+        var w = JSONWriter(capacity: afterSeq.count + 28)
+        w.raw("{\"seq\":")
+        w.int(seq)
+        afterSeq.withUnsafeBufferPointer { w.append($0) }
         return w.bytes
     }
 
