@@ -14,8 +14,9 @@ final class ReceiverContext: Sendable {
     let logger: Logger
     /// `Bearer <token>`, precomputed for the per-request comparison.
     let expectedAuthorization: String?
-    /// Where reading records back runs (pages, a stream's backlog): off the event loops.
-    let slowWork = DispatchQueue(label: "calldash.api", attributes: .concurrent)
+    /// Where pages of records are read back: off the event loops, one page at a time, so that
+    /// many clients asking at once hold one page in the making, not one each.
+    let slowWork = DispatchQueue(label: "calldash.api")
     /// Text searches, one at a time: however many are asked for, pages and ingest go on.
     let searchWork = DispatchQueue(label: "calldash.search")
     /// Stream backlogs of resuming clients, one at a time and at a low priority: a storm of

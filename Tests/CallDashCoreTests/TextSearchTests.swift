@@ -34,3 +34,30 @@ struct TextSearchTests {
         }
     }
 }
+
+@Suite("A page of records is bounded in bytes as well as in count")
+struct PageSizeTests {
+    @Test("records with 1 MiB bodies come in pages of about 32 MiB, and paging on with after gets the rest")
+    func largeRecordsArePaged() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let recorder = Recorder(store: ReportStore(capacity: 100), journal: try Journal(path: dir + "/j.jsonl"), lastSeq: 0)
+        let body = String(repeating: "x", count: 1 << 20)
+        for i in 0..<40 { try recorder.record(sampleRecord(mid: "big-\(i)", raw: body)) }
+        var seen: [UInt64] = []
+        var after: UInt64 = 0
+        for query in [ReportQuery(), ReportQuery(text: "big-")] {
+            seen = []
+            after = 0
+            while true {
+                let page = recorder.lines(matching: query, after: after, limit: 10_000)
+                guard !page.lines.isEmpty else { break }
+                #expect(page.lines.count < 40 && page.bytes < Recorder.maxPageBytes + (2 << 20))
+                let seqs = try page.lines.map { try DeliveryRecord(json: $0).seq }
+                seen += seqs
+                after = seqs.last!
+            }
+            #expect(seen == Array(1...40))
+        }
+    }
+}

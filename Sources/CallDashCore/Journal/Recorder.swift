@@ -408,6 +408,8 @@ public final class Recorder: Sendable {
     /// What `lines(matching:)` found.
     public struct Lines: Sendable {
         public var lines: [[UInt8]] = []
+        /// Their bytes: a page stops once it holds `maxPageBytes` (the client pages on with `after`).
+        public var bytes = 0
         /// Seqs of matching summaries whose records could not be read back, skipped.
         public var unreadable: [UInt64] = []
     }
@@ -415,6 +417,10 @@ public final class Recorder: Sendable {
     /// The JSON records of up to `limit` stored deliveries with seq > `after` that match `query`,
     /// in ascending seq. A record that cannot be read back (or is not a valid record) is skipped
     /// and named, so one damaged line never fails a page or breaks its JSON.
+    /// The most a page of records holds, whatever its limit: 10,000 records of 1 MiB bodies
+    /// would otherwise be a 10 GiB answer.
+    public static let maxPageBytes = 32 << 20
+
     public func lines(matching query: ReportQuery, after: UInt64 = 0, limit: Int) -> Lines {
         if let text = query.text, let needle = TextNeedle(text), let journal {
             return search(query, needle, in: journal, after: after, limit: limit)
@@ -422,7 +428,7 @@ public final class Recorder: Sendable {
         let snapshot = store.snapshot()
         var out = Lines()
         var i = snapshot.index(afterSeq: after)
-        while i < snapshot.count, out.lines.count < limit {
+        while i < snapshot.count, out.lines.count < limit, out.bytes < Self.maxPageBytes {
             let summary = snapshot[i]
             i += 1
             guard query.matches(summary) else { continue }
@@ -432,6 +438,7 @@ public final class Recorder: Sendable {
             }
             if query.needsFullRecord, !query.matches(record) { continue }
             out.lines.append(line)
+            out.bytes += line.count
         }
         return out
     }
@@ -444,7 +451,7 @@ public final class Recorder: Sendable {
         var out = Lines()
         var i = snapshot.index(afterSeq: after)
         let workers = max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
-        while i < snapshot.count, out.lines.count < limit {
+        while i < snapshot.count, out.lines.count < limit, out.bytes < Self.maxPageBytes {
             let end = min(i + Self.searchBlock, snapshot.count)
             let parts = Self.split(i..<end, into: workers)
             var found = [[Int]](repeating: [], count: parts.count)
@@ -464,7 +471,8 @@ public final class Recorder: Sendable {
                 }
                 guard query.matches(record) else { continue }
                 out.lines.append(line)
-                if out.lines.count == limit { break }
+                out.bytes += line.count
+                if out.lines.count == limit || out.bytes >= Self.maxPageBytes { break }
             }
             i = end
         }
