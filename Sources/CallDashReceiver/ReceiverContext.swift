@@ -58,7 +58,9 @@ final class ReceiverContext: Sendable {
         guard expectedAuthorization == nil else { return nil }
         let hosts = headers["host"]
         guard let host = hosts.first else { return nil }
-        guard hosts.count == 1, !host.contains("@"), !host.contains("/") else { return "the API needs one plain Host header" }
+        guard hosts.count == 1, !host.contains("@"), !host.contains("/") else {
+            return "the API needs one Host header holding just a host name or address (and a port)"
+        }
         let name = Self.hostName(host)
         if allowedHosts.contains(name) || Self.isAddress(name) { return nil }
         return "the API does not answer requests for host \(name) without --token (add --allow-host \(name) if it is yours)"

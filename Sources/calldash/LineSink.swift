@@ -13,12 +13,15 @@ import Synchronization
 final class LineSink: Sendable {
     private let fd: Int32
     private let format: @Sendable (FeedEntry) -> [UInt8]
+    /// Where the lines that were not printed can still be read.
+    private let missed: String
     private let queue = DispatchQueue(label: "calldash.output")
     /// Set once, right after the sink is made (the feed needs the sink to wake it).
     private let feed = Mutex<DeliveryFeed?>(nil)
 
-    private init(fd: Int32, format: @escaping @Sendable (FeedEntry) -> [UInt8]) {
+    private init(fd: Int32, missed: String, format: @escaping @Sendable (FeedEntry) -> [UInt8]) {
         self.fd = fd
+        self.missed = missed
         self.format = format
     }
 
@@ -27,7 +30,9 @@ final class LineSink: Sendable {
         _ recorder: Recorder, fd: Int32, delay: DispatchTimeInterval = .milliseconds(5),
         format: @escaping @Sendable (FeedEntry) -> [UInt8]
     ) -> (sink: LineSink, subscription: Int) {
-        let sink = LineSink(fd: fd, format: format)
+        let missed = recorder.journal.map { "the journal (\($0.path)) and /_calldash/reports have them" }
+            ?? "/_calldash/reports has them while they are held in memory (--no-journal)"
+        let sink = LineSink(fd: fd, missed: missed, format: format)
         let feed = DeliveryFeed(maxDeliveries: 8192, maxBytes: 16 << 20, whenFull: .dropNewest) { [weak sink] in
             guard let sink else { return }
             sink.queue.asyncAfter(deadline: .now() + delay) { sink.drain() }
@@ -54,7 +59,7 @@ final class LineSink: Sendable {
             }
             if !bytes.isEmpty { Output.write(bytes, fd: fd) }
             if batch.dropped > 0, let seqs = batch.droppedSeqs {
-                Output.warn("output fell behind: \(batch.dropped) deliveries (seq \(seqs.lowerBound)–\(seqs.upperBound)) were not printed; the journal and /_calldash/reports have them")
+                Output.warn("output fell behind: \(batch.dropped) deliveries (seq \(seqs.lowerBound)–\(seqs.upperBound)) were not printed; \(missed)")
             }
         }
     }
