@@ -81,6 +81,55 @@ struct JournalTests {
         }
     }
 
+    @Test("a long journal replayed without its index (many rounds, every core) matches the index, in order, torn tail cut")
+    func longJournalWithoutIndex() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/j/journal.jsonl"
+        let count = JournalReplay.roundSize * 2 + 777
+        do {
+            let r = Recorder(store: ReportStore(capacity: count), journal: try Journal(path: path), lastSeq: 0)
+            for i in 1...count { try r.record(sampleRecord(status: i % 3 == 0 ? "BUSY" : "ANSWER", mid: "m\(i)")) }
+        }
+        let handle = FileHandle(forWritingAtPath: path)!
+        handle.seekToEndOfFile()
+        handle.write(Data("{\"seq\":".utf8))
+        handle.closeFile()
+        try FileManager.default.removeItem(atPath: JournalIndex.path(for: path))
+
+        let rebuilt = ReportStore(capacity: count)
+        let result = try JournalReplay.replay(path: path, into: rebuilt) { _ in }
+        #expect(result.records == count && result.lastSeq == UInt64(count) && result.tornBytes == 7)
+        let fromIndex = ReportStore(capacity: count)
+        #expect(try JournalReplay.replay(path: path, into: fromIndex) { Issue.record("warned: \($0)") }.records == count)
+        let (a, b) = (rebuilt.snapshot(), fromIndex.snapshot())
+        #expect(a.count == count && b.count == count)
+        for i in stride(from: 0, to: count, by: 97) {
+            #expect(a[i].seq == UInt64(i + 1) && a[i].fields[.mid] == "m\(i + 1)")
+            #expect(b[i].seq == a[i].seq && b[i].fields == a[i].fields && b[i].location == a[i].location)
+        }
+    }
+
+    @Test("a seq that goes back deep in a long journal names its line")
+    func seqGoesBackDeep() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/journal.jsonl"
+        let bad = JournalReplay.roundSize + 1500
+        var text = ""
+        for i in 1...(JournalReplay.roundSize * 2) {
+            var record = sampleRecord()
+            record.seq = UInt64(i == bad ? 5 : i)
+            text += String(decoding: record.json(), as: UTF8.self) + "\n"
+        }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect {
+            try JournalReplay.replay(path: path, into: ReportStore()) { _ in }
+        } throws: { error in
+            "\(error)".contains("is corrupt at line \(bad) (seq 5 does not follow seq \(bad - 1))")
+        }
+    }
+
     @Test("a missing journal is an empty one; a final line without newline still counts")
     func missingAndUnterminated() throws {
         let dir = temporaryDirectory()

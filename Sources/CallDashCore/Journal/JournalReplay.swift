@@ -69,21 +69,12 @@ public enum JournalReplay {
             _ = FileDescriptorOutput.writeAll(index, JournalIndex.magic)
         }
         defer { if index >= 0 { close(index) } }
-        var packed: [UInt8] = []
-        var spans: [Range<Int>] = []
-        /// Stores the round's summaries and adds them to the index, in one go.
-        func flush() {
-            packed.withUnsafeBufferPointer { p in store.append(packed: spans.map { UnsafeBufferPointer(rebasing: p[$0]) }) }
-            if index >= 0 { _ = FileDescriptorOutput.writeAll(index, packed) }
-            packed.removeAll(keepingCapacity: true)
-            spans.removeAll(keepingCapacity: true)
-        }
         var lines: [Line] = []
         lines.reserveCapacity(Self.roundSize)
         var lineNumber = result.records // lines the index covered (the journal has no blank lines)
         let missingNewline = bytes[size - 1] != 0x0A
         while start < size {
-            // Find the next round's lines, then parse them on every core, then store them in order.
+            // Find the next round's lines, parse and pack them on every core, then store them in order.
             lines.removeAll(keepingCapacity: true)
             while start < size, lines.count < Self.roundSize {
                 lineNumber += 1
@@ -91,33 +82,43 @@ public enum JournalReplay {
                 if end > start { lines.append(Line(start: start, end: end, number: lineNumber)) }
                 start = end + 1
             }
-            let parsed = parse(lines, in: bytes)
-            for (line, outcome) in zip(lines, parsed) {
-                switch outcome {
-                case .success(let s):
-                    // Seqs only grow: a line that goes back is damage (or journals mixed by hand).
-                    guard result.records == 0 || s.seq > result.lastSeq else {
-                        throw JournalError("journal \(path) is corrupt at line \(line.number) (seq \(s.seq) does not follow seq \(result.lastSeq)); move it aside or repair that line")
+            let parts = parse(lines, in: bytes)
+            var torn: (line: Line, error: JSONError)?
+            checking: for part in parts {
+                for (line, outcome) in zip(lines[part.lines], part.outcomes) {
+                    switch outcome {
+                    case .success(let entry):
+                        // Seqs only grow: a line that goes back is damage (or journals mixed by hand).
+                        guard result.records == 0 || entry.seq > result.lastSeq else {
+                            throw JournalError("journal \(path) is corrupt at line \(line.number) (seq \(entry.seq) does not follow seq \(result.lastSeq)); move it aside or repair that line")
+                        }
+                        result.lastSeq = entry.seq
+                        result.records += 1
+                    case .failure(let error):
+                        // Only a last line without its newline is a torn write; a complete line
+                        // that does not parse is damage, and never cut away.
+                        guard line.end >= size else {
+                            throw JournalError("journal \(path) is corrupt at line \(line.number) (\(error.description)); move it aside or repair that line")
+                        }
+                        torn = (line, error)
+                        break checking
                     }
-                    result.lastSeq = s.seq
-                    result.records += 1
-                    spans.append(JournalIndex.appendEntry(to: &packed) { SummaryCodec.encode(s, into: &$0) })
-                case .failure(let error):
-                    // Only a last line without its newline is a torn write; a complete line
-                    // that does not parse is damage, and never cut away.
-                    let isTorn = line.end >= size
-                    guard isTorn else {
-                        throw JournalError("journal \(path) is corrupt at line \(line.number) (\(error.description)); move it aside or repair that line")
-                    }
-                    if ftruncate(fd, off_t(line.start)) != 0 { throw .system("truncate the torn last line of", path, errno: errno) }
-                    result.tornBytes = size - line.start
-                    warn("journal \(path): skipped a torn last line (\(size - line.start) bytes at byte \(line.start): \(error.description))")
-                    flush()
-                    try checkRoom(result, path)
-                    return result
                 }
             }
-            flush()
+            // A torn line packed nothing and is the journal's last, so every packed entry is good.
+            for part in parts {
+                part.packed.withUnsafeBufferPointer { p in
+                    store.append(packed: part.outcomes.compactMap { (try? $0.get()).map { UnsafeBufferPointer(rebasing: p[$0.summary]) } })
+                }
+                if index >= 0 { _ = FileDescriptorOutput.writeAll(index, part.packed) }
+            }
+            if let (line, error) = torn {
+                if ftruncate(fd, off_t(line.start)) != 0 { throw .system("truncate the torn last line of", path, errno: errno) }
+                result.tornBytes = size - line.start
+                warn("journal \(path): skipped a torn last line (\(size - line.start) bytes at byte \(line.start): \(error.description))")
+                try checkRoom(result, path)
+                return result
+            }
         }
         try checkRoom(result, path)
         if missingNewline {
@@ -145,26 +146,46 @@ public enum JournalReplay {
         var number: Int
     }
 
-    /// Parses `lines` into summaries, split across the machine's cores.
-    private static func parse(_ lines: [Line], in bytes: UnsafeBufferPointer<UInt8>) -> [Result<ReportSummary, JSONError>] {
+    /// One worker's share of a round: its lines' summaries packed as index entries, in line order.
+    struct ParsedPart {
+        struct Entry {
+            var seq: UInt64
+            /// Where the summary lies in `packed` (after its entry header).
+            var summary: Range<Int>
+        }
+        var lines: Range<Int>
+        var packed: [UInt8] = []
+        var outcomes: [Result<Entry, JSONError>] = []
+    }
+
+    /// Parses `lines` and packs their summaries, split across the machine's cores: packing there
+    /// too leaves only the seq check and the copies to the one thread that stores them.
+    private static func parse(_ lines: [Line], in bytes: UnsafeBufferPointer<UInt8>) -> [ParsedPart] {
         let workers = max(1, min(lines.count / 512, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
-        var out = [Result<ReportSummary, JSONError>](repeating: .failure(JSONError("not parsed", at: 0)), count: lines.count)
-        out.withUnsafeMutableBufferPointer { results in
+        var parts = [ParsedPart](repeating: ParsedPart(lines: 0..<0), count: workers)
+        parts.withUnsafeMutableBufferPointer { parts in
             // Safe to share: the journal mapping is read-only while replay runs, and each worker
-            // writes only its own disjoint slice of `results`.
-            nonisolated(unsafe) let results = results
+            // writes only its own element of `parts`.
+            nonisolated(unsafe) let parts = parts
             nonisolated(unsafe) let bytes = bytes
             DispatchQueue.concurrentPerform(iterations: workers) { w in
-                for i in (lines.count * w / workers)..<(lines.count * (w + 1) / workers) {
-                    let line = lines[i]
-                    results[i] = Result { () throws(JSONError) in
-                        try ReportSummary(
+                var part = ParsedPart(lines: (lines.count * w / workers)..<(lines.count * (w + 1) / workers))
+                part.outcomes.reserveCapacity(part.lines.count)
+                part.packed.reserveCapacity(part.lines.count * 256)
+                for line in lines[part.lines] {
+                    do throws(JSONError) {
+                        let s = try ReportSummary(
                             json: UnsafeBufferPointer(rebasing: bytes[line.start..<line.end]),
                             location: .journal(offset: UInt64(line.start), length: UInt32(line.end - line.start)))
+                        let summary = JournalIndex.appendEntry(to: &part.packed) { SummaryCodec.encode(s, into: &$0) }
+                        part.outcomes.append(.success(ParsedPart.Entry(seq: s.seq, summary: summary)))
+                    } catch {
+                        part.outcomes.append(.failure(error))
                     }
                 }
+                parts[w] = part
             }
         }
-        return out
+        return parts
     }
 }
