@@ -5,7 +5,7 @@ let package = Package(
     name: "calldash",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "calldash", targets: ["calldash"]),
+        .executable(name: "calldash", targets: ["calldash"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -15,14 +15,14 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
-        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1")
     ],
     targets: [
         // Pure: model, exact-lexeme parsing, store, journal codec. No NIO, no terminal.
         .target(
             name: "CallDashCore",
             dependencies: [
-                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections")
             ]
         ),
         // The embedded HTTP receiver: a lean SwiftNIO HTTP/1.1 pipeline over the core.
@@ -37,7 +37,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections")
             ]
         ),
         // Plays the provider: sends reports over HTTP with the 200/202 rule and retries.
@@ -46,7 +46,7 @@ let package = Package(
             dependencies: [
                 "CallDashCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log")
             ]
         ),
         // Pure: cell buffer, text widths, themes, app state + update, views. No terminal.
@@ -60,7 +60,7 @@ let package = Package(
             dependencies: [
                 "CallDashCore", "CallDashReceiver", "CallDashClient", "CallDashUI", "CallDashTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log")
             ]
         ),
         // Benchmark helpers: the reference NIO server and the in-process store/journal measurements.
@@ -71,7 +71,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]
         ),
         // The readers of untrusted bytes under a fuzzer (scripts/fuzz); without it, replays a corpus.
@@ -85,14 +85,14 @@ let package = Package(
                 "CallDashReceiver", "CallDashClient", "CallDashCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log")
             ]
         ),
         // Runs the built `calldash` binary (build it first: `swift build`).
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["CallDashCore", .product(name: "AsyncHTTPClient", package: "async-http-client")]
-        ),
+        )
     ],
     swiftLanguageModes: [.v6]
 )

@@ -23,8 +23,10 @@ public struct PushPlan: Sendable {
     /// Where the webhook's `%secrets%` come from.
     public var secrets = SecretSource(environment: [:])
 
-    public init(url: String, count: Int? = 1, rate: Double? = nil, attempts: Int = 3, concurrency: Int = 16,
-                initialBackoff: Duration = .milliseconds(100), timeout: TimeAmount = .seconds(10)) {
+    public init(
+        url: String, count: Int? = 1, rate: Double? = nil, attempts: Int = 3, concurrency: Int = 16,
+        initialBackoff: Duration = .milliseconds(100), timeout: TimeAmount = .seconds(10)
+    ) {
         self.url = url
         self.count = count
         self.rate = rate

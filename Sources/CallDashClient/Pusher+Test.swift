@@ -9,7 +9,9 @@ extension Pusher {
         let start = ContinuousClock.now
         func millis() -> Int { Int((ContinuousClock.now - start) / .milliseconds(1)) }
         let request: HTTPClientRequest
-        do { request = try rendered.clientRequest(to: base) } catch { return SendVerdict(status: nil, millis: 0, failure: error.description) }
+        do { request = try rendered.clientRequest(to: base) } catch {
+            return SendVerdict(status: nil, millis: 0, failure: error.description)
+        }
         do {
             let response = try await client.execute(request, timeout: timeout)
             var reply: [UInt8] = []

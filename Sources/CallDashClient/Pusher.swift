@@ -28,9 +28,11 @@ public final class Pusher: Sendable {
     }
 
     /// Sends the plan's reports; `progress` hears about each report once it is settled.
-    public func push(_ plan: PushPlan, source: ReportSource, progress: @escaping @Sendable (Delivery) -> Void = { _ in }) async -> PushSummary {
+    public func push(_ plan: PushPlan, source: ReportSource, progress: @escaping @Sendable (Delivery) -> Void = { _ in }) async
+        -> PushSummary
+    {
         var generator: SyntheticReports?
-        if case let .synthetic(seed) = source { generator = SyntheticReports(seed: seed) }
+        if case .synthetic(let seed) = source { generator = SyntheticReports(seed: seed) }
         var summary = PushSummary()
         let start = ContinuousClock.now
         await withTaskGroup(of: Delivery.self) { group in
@@ -40,7 +42,9 @@ public final class Pusher: Sendable {
                 inFlight -= 1
                 summary.sent += 1
                 summary.attempts += d.attempts
-                if d.delivered { summary.delivered += 1 } else {
+                if d.delivered {
+                    summary.delivered += 1
+                } else {
                     summary.failed += 1
                     summary.failures[d.lastAnswer, default: 0] += 1
                 }
@@ -55,7 +59,7 @@ public final class Pusher: Sendable {
                 let body: [UInt8]
                 switch source {
                 case .synthetic: body = generator!.next(now: .now())
-                case let .given(bodies): body = bodies[index % bodies.count]
+                case .given(let bodies): body = bodies[index % bodies.count]
                 }
                 let i = index
                 group.addTask { await self.send(body, index: i, plan: plan) }

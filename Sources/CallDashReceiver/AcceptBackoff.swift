@@ -4,7 +4,7 @@ import NIOPosix
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// On the listening socket: when `accept` fails (no file descriptors left), stop reading from
@@ -33,7 +33,9 @@ final class AcceptBackoff: ChannelInboundHandler {
         let now = NIODeadline.now()
         if lastLogged.map({ now - $0 > .seconds(10) }) ?? true {
             lastLogged = now
-            logger.error("cannot accept connections: \(String(cString: strerror(io.errnoCode))); pausing \(Self.pause.nanoseconds / 1_000_000) ms between tries (raise the limit with ulimit -n)")
+            logger.error(
+                "cannot accept connections: \(String(cString: strerror(io.errnoCode))); pausing \(Self.pause.nanoseconds / 1_000_000) ms between tries (raise the limit with ulimit -n)"
+            )
         }
         guard !paused, let options = context.channel.syncOptions else { return }
         paused = true

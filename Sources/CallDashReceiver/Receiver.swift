@@ -31,7 +31,9 @@ public final class Receiver: Sendable {
         var batches: [ObjectIdentifier: NIOLoopBound<ReplyBatch>] = [:]
         for loop in group.makeIterator() {
             do {
-                batches[ObjectIdentifier(loop)] = try await loop.submit { NIOLoopBound(ReplyBatch(loop: loop, recorder: recorder, metrics: shared.metrics), eventLoop: loop) }.get()
+                batches[ObjectIdentifier(loop)] = try await loop.submit {
+                    NIOLoopBound(ReplyBatch(loop: loop, recorder: recorder, metrics: shared.metrics), eventLoop: loop)
+                }.get()
             } catch {
                 throw ReceiverError(description: "cannot start the receiver's event loops: \(error)")
             }
@@ -59,7 +61,10 @@ public final class Receiver: Sendable {
             channel.withLock { $0 = bound }
             return bound.localAddress?.port ?? configuration.port
         } catch let error as IOError {
-            throw ReceiverError(description: "cannot listen on \(configuration.host):\(configuration.port): \(String(cString: strerror(error.errnoCode)).lowercased())")
+            throw ReceiverError(
+                description:
+                    "cannot listen on \(configuration.host):\(configuration.port): \(String(cString: strerror(error.errnoCode)).lowercased())"
+            )
         } catch {
             throw ReceiverError(description: "cannot listen on \(configuration.host):\(configuration.port): \(error)")
         }

@@ -10,7 +10,8 @@ struct ReceiverAPI {
     static let maxLimit = 10_000
     static let defaultLimit = 1_000
 
-    func handle(_ head: HTTPRequestHead, path: String, rawQuery: String?, on loop: EventLoop, allocator: ByteBufferAllocator) -> APIResponse {
+    func handle(_ head: HTTPRequestHead, path: String, rawQuery: String?, on loop: EventLoop, allocator: ByteBufferAllocator) -> APIResponse
+    {
         shared.metrics.apiRequest()
         if let problem = shared.hostProblem(head.headers) { return .error(status: 403, reason: problem) }
         if path != "/_calldash/health", let problem = shared.authorizationProblem(head.headers) {
@@ -30,7 +31,8 @@ struct ReceiverAPI {
             let c = shared.recorder.store.counts
             let stored = c.storedByStatus.reduce(0, +)
             var w = JSONWriter(capacity: 160)
-            w.raw("{\"status\":\"ok\",\"received\":\(c.received),\"accepted\":\(c.accepted),\"rejected\":\(c.rejected),\"stored\":\(stored)")
+            w.raw(
+                "{\"status\":\"ok\",\"received\":\(c.received),\"accepted\":\(c.accepted),\"rejected\":\(c.rejected),\"stored\":\(stored)")
             if let problem = shared.recorder.journalProblem {
                 w.raw(",\"journal_problem\":")
                 w.string(problem)
@@ -100,7 +102,9 @@ struct ReceiverAPI {
             }
             body.writeString("]\n")
             if !found.unreadable.isEmpty {
-                logger.error("records that cannot be read back were left out of /_calldash/reports", metadata: ["seqs": "\(found.unreadable.prefix(20))"])
+                logger.error(
+                    "records that cannot be read back were left out of /_calldash/reports",
+                    metadata: ["seqs": "\(found.unreadable.prefix(20))"])
             }
             promise.succeed(.bytes(status: 200, contentType: "application/json", body: body))
         }

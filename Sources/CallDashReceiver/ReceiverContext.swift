@@ -1,9 +1,9 @@
 import CallDashCore
 import Dispatch
 import Logging
-import Synchronization
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// What every connection's handler shares: configuration, the recorder and the counters.
 final class ReceiverContext: Sendable {
@@ -76,12 +76,17 @@ final class ReceiverContext: Sendable {
 
     /// An IPv4 or IPv6 literal: such a Host cannot come from a rebound DNS name.
     static func isAddress(_ name: String) -> Bool {
-        if name.contains(":") { return name.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) || $0 == 0x3A || $0 == 0x2E } }
+        if name.contains(":") {
+            return name.utf8.allSatisfy {
+                ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) || $0 == 0x3A || $0 == 0x2E
+            }
+        }
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
         // ASCII digits only: `isNumber` would also take other scripts' digits, which Int refuses.
-        return parts.count == 4 && parts.allSatisfy { p in
-            (1...3).contains(p.utf8.count) && p.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } && (Int(p).map { $0 <= 255 } ?? false)
-        }
+        return parts.count == 4
+            && parts.allSatisfy { p in
+                (1...3).contains(p.utf8.count) && p.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } && (Int(p).map { $0 <= 255 } ?? false)
+            }
     }
 
     /// nil when the request may pass; otherwise why not.
@@ -96,7 +101,8 @@ final class ReceiverContext: Sendable {
 
     /// Compares without an early exit, so timing does not reveal how much of a token was right.
     static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
         var diff = UInt8(x.count == y.count ? 0 : 1)
         for i in 0..<min(x.count, y.count) { diff |= x[i] ^ y[i] }
         return diff == 0

@@ -93,10 +93,12 @@ final class ReceiverHandler: ChannelDuplexHandler {
                 if lastRead > deadline { return timedOut(context) }
                 let total = bytes + chunk.readableBytes
                 let limit = shared.configuration.limits.maxBodyBytes
-                state = .idle  // drop the enum's reference so the buffer is appended in place
+                state = .idle // drop the enum's reference so the buffer is appended in place
                 if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
                 if total > limit {
-                    return rejectEarly(context, head, body: body, status: 413, reason: "body exceeds the \(limit)-byte limit (\(total) bytes received so far)")
+                    return rejectEarly(
+                        context, head, body: body, status: 413,
+                        reason: "body exceeds the \(limit)-byte limit (\(total) bytes received so far)")
                 }
                 state = .receiving(head: head, body: body, bytes: total)
             case .oversize(let head, var body, let bytes, let reason):
@@ -115,10 +117,10 @@ final class ReceiverHandler: ChannelDuplexHandler {
             }
         case .end:
             switch state {
-            case let .receiving(head, body, _):
+            case .receiving(let head, let body, _):
                 state = .idle
                 finish(context, head, body)
-            case let .oversize(head, body, _, reason):
+            case .oversize(let head, let body, _, let reason):
                 rejectEarly(context, head, body: body, status: 413, reason: reason)
                 state = .idle
             case .discarding:
@@ -141,7 +143,8 @@ final class ReceiverHandler: ChannelDuplexHandler {
         let expectsContinue = head.headers.first(name: "expect")?.lowercased() == "100-continue"
         // A length too large for an Int is over any limit too.
         if let length = head.headers.first(name: "content-length"), !length.isEmpty, length.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-           Int(length).map({ $0 > limit }) ?? true {
+            Int(length).map({ $0 > limit }) ?? true
+        {
             let reason = "body of \(length) bytes exceeds the \(limit)-byte limit"
             // A client waiting for 100 Continue sends nothing more: answer now. Otherwise keep
             // the start of the body, so the record shows what was sent.
@@ -153,7 +156,7 @@ final class ReceiverHandler: ChannelDuplexHandler {
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             context.eventLoop.scheduleTask(in: Self.oversizeWait) {
                 let (handler, context) = bound.value
-                if case let .oversize(head, body, _, reason) = handler.state {
+                if case .oversize(let head, let body, _, let reason) = handler.state {
                     handler.rejectEarly(context, head, body: body, status: 413, reason: reason)
                 }
             }
@@ -168,7 +171,7 @@ final class ReceiverHandler: ChannelDuplexHandler {
 
     private func timedOut(_ context: ChannelHandlerContext) {
         switch state {
-        case let .receiving(head, body, _), let .oversize(head, body, _, _):
+        case .receiving(let head, let body, _), .oversize(let head, let body, _, _):
             rejectEarly(context, head, body: body, status: 408, reason: "request body did not arrive within the time limit")
         default:
             break
@@ -197,7 +200,9 @@ final class ReceiverHandler: ChannelDuplexHandler {
         let (path, rawQuery) = Self.split(head.uri)
         if Self.isAPI(path) {
             let api = ReceiverAPI(shared: shared)
-            return answer(context, head, api.handle(head, path: path, rawQuery: rawQuery, on: context.eventLoop, allocator: context.channel.allocator))
+            return answer(
+                context, head, api.handle(head, path: path, rawQuery: rawQuery, on: context.eventLoop, allocator: context.channel.allocator)
+            )
         }
         var record = baseRecord(context, head, path: path, body: body)
         do throws(Rejection) {
@@ -215,7 +220,7 @@ final class ReceiverHandler: ChannelDuplexHandler {
                 do throws(Rejection) {
                     record.query = try FormURLEncoding.decode(rawQuery, what: "query string")
                 } catch {
-                    record.path = head.uri  // keep the undecodable query visible
+                    record.path = head.uri // keep the undecodable query visible
                     throw error
                 }
             }
@@ -235,7 +240,9 @@ final class ReceiverHandler: ChannelDuplexHandler {
     /// Records the delivery and answers once its journal line is written: its own code, or 503
     /// when the journal could not take it (it is then kept as rejected, never as accepted).
     private func reply(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ record: DeliveryRecord, keepAlive: Bool) {
-        let (accepted, code, reason, bytes) = (record.outcome == .accepted, record.responseCode, record.error ?? "rejected", record.raw.count)
+        let (accepted, code, reason, bytes) = (
+            record.outcome == .accepted, record.responseCode, record.error ?? "rejected", record.raw.count
+        )
         if !keepAlive { lastAnswerDecided = true }
         let started = NIODeadline.now()
         let seq = shared.recorder.recordBuffered(record).record.seq
@@ -275,9 +282,9 @@ final class ReceiverHandler: ChannelDuplexHandler {
     /// Writes an API answer now, or once it has been prepared.
     private func answer(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ response: APIResponse) {
         switch response {
-        case let .bytes(status, contentType, body):
+        case .bytes(let status, let contentType, let body):
             respond(context, head, status: status, body: body, contentType: contentType, keepAlive: head.isKeepAlive)
-        case let .error(status, reason):
+        case .error(let status, let reason):
             respondError(context, head, status: status, reason: reason, seq: nil, keepAlive: head.isKeepAlive)
         case .later(let future):
             answering = true
@@ -287,9 +294,10 @@ final class ReceiverHandler: ChannelDuplexHandler {
                 let (handler, context) = bound.value
                 handler.answering = false
                 switch response {
-                case let .bytes(status, contentType, body):
-                    handler.respond(context, head, status: status, body: body, contentType: contentType, keepAlive: head.isKeepAlive, slot: slot)
-                case let .error(status, reason):
+                case .bytes(let status, let contentType, let body):
+                    handler.respond(
+                        context, head, status: status, body: body, contentType: contentType, keepAlive: head.isKeepAlive, slot: slot)
+                case .error(let status, let reason):
                     handler.respondError(context, head, status: status, reason: reason, seq: nil, keepAlive: head.isKeepAlive, slot: slot)
                 case .later, .stream:
                     preconditionFailure("an API answer prepared later is bytes or an error")
@@ -298,7 +306,9 @@ final class ReceiverHandler: ChannelDuplexHandler {
             }
         case .stream(let after):
             guard shared.openStream() else {
-                return respondError(context, head, status: 503, reason: "too many stream clients (at most \(ReceiverContext.maxStreams))", seq: nil, keepAlive: head.isKeepAlive)
+                return respondError(
+                    context, head, status: 503, reason: "too many stream clients (at most \(ReceiverContext.maxStreams))", seq: nil,
+                    keepAlive: head.isKeepAlive)
             }
             startStream(context, head, after: after)
         }
@@ -321,7 +331,9 @@ final class ReceiverHandler: ChannelDuplexHandler {
         _ context: ChannelHandlerContext, _ head: HTTPRequestHead, status: Int, reason: String, seq: UInt64?,
         keepAlive: Bool, slot: Int? = nil
     ) {
-        respond(context, head, status: status, body: APIResponse.errorBody(reason, seq: seq, allocator: context.channel.allocator), keepAlive: keepAlive, slot: slot)
+        respond(
+            context, head, status: status, body: APIResponse.errorBody(reason, seq: seq, allocator: context.channel.allocator),
+            keepAlive: keepAlive, slot: slot)
     }
 
     /// Writes every answer that is now due, and closes after one that says so.
@@ -344,7 +356,9 @@ final class ReceiverHandler: ChannelDuplexHandler {
     private func close(_ context: ChannelHandlerContext) {
         closing = true
         let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { _ in channel.close(promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { _ in
+            channel.close(promise: nil)
+        }
     }
 
     /// Handles parked parts, and reads again, once nothing makes the connection wait.
@@ -449,7 +463,9 @@ final class ReceiverHandler: ChannelDuplexHandler {
                 guard case .streaming(let stream) = handler.state else { return }
                 var out = context.channel.allocator.buffer(capacity: 4096)
                 if let resumesAt = backlog.resumesAt {
-                    out.writeString("event: gap\ndata: {\"after\":\(after),\"next\":\(resumesAt),\"reports\":\"/_calldash/reports?after=\(after)\"}\n\n")
+                    out.writeString(
+                        "event: gap\ndata: {\"after\":\(after),\"next\":\(resumesAt),\"reports\":\"/_calldash/reports?after=\(after)\"}\n\n"
+                    )
                 }
                 for seq in backlog.unreadable {
                     out.writeString("event: unreadable\ndata: {\"seq\":\(seq)}\n\n")
@@ -489,7 +505,9 @@ final class ReceiverHandler: ChannelDuplexHandler {
             }
             if batch.ended {
                 var out = context.channel.allocator.buffer(capacity: 96)
-                out.writeString("event: overflow\ndata: {\"last_seq\":\(stream.lastSent),\"reason\":\"this client fell more than \(Self.streamQueueLimit) events behind; reconnect with Last-Event-ID: \(stream.lastSent)\"}\n\n")
+                out.writeString(
+                    "event: overflow\ndata: {\"last_seq\":\(stream.lastSent),\"reason\":\"this client fell more than \(Self.streamQueueLimit) events behind; reconnect with Last-Event-ID: \(stream.lastSent)\"}\n\n"
+                )
                 context.write(wrapOutboundOut(out), promise: nil)
                 shared.metrics.streamDropped()
                 return close(context)
@@ -562,7 +580,7 @@ final class ReceiverHandler: ChannelDuplexHandler {
         shared.logger.debug("connection error", metadata: ["error": "\(error)"])
         guard let parserError = error as? HTTPParserError else { return context.close(promise: nil) }
         switch state {
-        case let .receiving(head, body, _), let .oversize(head, body, _, _):
+        case .receiving(let head, let body, _), .oversize(let head, let body, _, _):
             // The head was fine but the body is not HTTP (a malformed chunk): record what came.
             rejectEarly(context, head, body: body, status: 400, reason: "malformed request body (\(Self.describe(parserError)))")
         case .idle where parserError == .invalidMethod && sniffer?.methodToken != nil:
@@ -577,7 +595,8 @@ final class ReceiverHandler: ChannelDuplexHandler {
             reply(context, head, record, keepAlive: false)
         case .idle:
             // Not HTTP at all: say so and hang up (nothing parseable to record).
-            let body = APIResponse.errorBody("malformed HTTP request (\(Self.describe(parserError)))", seq: nil, allocator: context.channel.allocator)
+            let body = APIResponse.errorBody(
+                "malformed HTTP request (\(Self.describe(parserError)))", seq: nil, allocator: context.channel.allocator)
             let bytes = HTTPWire.response(
                 version: .http1_1, status: 400, contentType: "application/json", body: body,
                 keepAlive: false, allocator: context.channel.allocator)

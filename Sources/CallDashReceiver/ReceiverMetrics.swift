@@ -33,13 +33,16 @@ final class ReceiverMetrics: Sendable {
 
     init() {
         var factory = PrometheusMetricsFactory(registry: registry)
-        let fast: [Duration] = [.microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
-                                .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(100), .seconds(1)]
+        let fast: [Duration] = [
+            .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
+            .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(100), .seconds(1)
+        ]
         factory.durationHistogramBuckets = ["calldash_delivery_seconds": fast, "calldash_journal_commit_seconds": fast]
         self.factory = factory
-        usualResponses = Dictionary(uniqueKeysWithValues: [200, 202, 204, 400, 401, 403, 404, 405, 408, 413, 415, 500, 503].map {
-            ($0, CoreMetrics.Counter(label: "calldash_responses_total", dimensions: [("code", String($0))], factory: factory))
-        })
+        usualResponses = Dictionary(
+            uniqueKeysWithValues: [200, 202, 204, 400, 401, 403, 404, 405, 408, 413, 415, 500, 503].map {
+                ($0, CoreMetrics.Counter(label: "calldash_responses_total", dimensions: [("code", String($0))], factory: factory))
+            })
         handling = CoreMetrics.Timer(label: "calldash_delivery_seconds", factory: factory)
         commit = CoreMetrics.Timer(label: "calldash_journal_commit_seconds", factory: factory)
         journalRefused = CoreMetrics.Counter(label: "calldash_journal_refused_total", factory: factory)
@@ -49,11 +52,17 @@ final class ReceiverMetrics: Sendable {
         streamsDropped = CoreMetrics.Counter(label: "calldash_stream_subscribers_dropped_total", factory: factory)
         let help = "Deliveries recorded since the journal began, by outcome."
         deliveries = [
-            .accepted: registry.makeCounter(descriptor: MetricNameDescriptor(metricName: "calldash_deliveries_total", helpText: help), labels: [("outcome", "accepted")]),
-            .rejected: registry.makeCounter(descriptor: MetricNameDescriptor(metricName: "calldash_deliveries_total", helpText: help), labels: [("outcome", "rejected")]),
+            .accepted: registry.makeCounter(
+                descriptor: MetricNameDescriptor(metricName: "calldash_deliveries_total", helpText: help), labels: [("outcome", "accepted")]
+            ),
+            .rejected: registry.makeCounter(
+                descriptor: MetricNameDescriptor(metricName: "calldash_deliveries_total", helpText: help), labels: [("outcome", "rejected")]
+            )
         ]
-        stored = registry.makeGauge(descriptor: MetricNameDescriptor(metricName: "calldash_reports_stored", helpText: "Reports held in memory."))
-        let byStatus = MetricNameDescriptor(metricName: "calldash_reports_stored_by_status", helpText: "Reports held in memory, by call status.")
+        stored = registry.makeGauge(
+            descriptor: MetricNameDescriptor(metricName: "calldash_reports_stored", helpText: "Reports held in memory."))
+        let byStatus = MetricNameDescriptor(
+            metricName: "calldash_reports_stored_by_status", helpText: "Reports held in memory, by call status.")
         var gauges: [String: Prometheus.Gauge] = [:]
         for name in CallStatus.allCases.map(\.rawValue) + ["other", "none"] {
             gauges[name] = registry.makeGauge(descriptor: byStatus, labels: [("status", name)])
@@ -63,12 +72,14 @@ final class ReceiverMetrics: Sendable {
 
     /// A delivery answered with `code`, `nanoseconds` after its request ended.
     func delivery(code: Int, bodyBytes bytes: Int, nanoseconds: Int64) {
-        let counter = usualResponses[code] ?? otherResponses.withLock { counters in
-            if let c = counters[code] { return c }
-            let c = CoreMetrics.Counter(label: "calldash_responses_total", dimensions: [("code", String(code))], factory: factory)
-            counters[code] = c
-            return c
-        }
+        let counter =
+            usualResponses[code]
+            ?? otherResponses.withLock { counters in
+                if let c = counters[code] { return c }
+                let c = CoreMetrics.Counter(label: "calldash_responses_total", dimensions: [("code", String(code))], factory: factory)
+                counters[code] = c
+                return c
+            }
         counter.increment()
         bodyBytes.increment(by: Int64(bytes))
         handling.recordNanoseconds(nanoseconds)
@@ -96,7 +107,10 @@ final class ReceiverMetrics: Sendable {
         storedByStatus["none"]?.set(to: Double(store.stored(status: nil)))
         if let bytes {
             let gauge = journalBytes.withLock { g in
-                if g == nil { g = registry.makeGauge(descriptor: MetricNameDescriptor(metricName: "calldash_journal_bytes", helpText: "Size of the journal file.")) }
+                if g == nil {
+                    g = registry.makeGauge(
+                        descriptor: MetricNameDescriptor(metricName: "calldash_journal_bytes", helpText: "Size of the journal file."))
+                }
                 return g
             }
             gauge?.set(to: Double(bytes))

@@ -1,7 +1,8 @@
 import CNcursesw
 import CallDashUI
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Copies a cell buffer to the screen, writing only the cells that differ from the last frame.
@@ -30,8 +31,9 @@ final class CursesBackend {
                 let cell = buffer[x, y]
                 if cell.isContinuation { continue }
                 if !full, let p = previous, p[x, y] == cell,
-                   // A wide character's neighbour that changed needs the pair redrawn.
-                   x + 1 >= buffer.width || p[x + 1, y] == buffer[x + 1, y] {
+                    // A wide character's neighbour that changed needs the pair redrawn.
+                    x + 1 >= buffer.width || p[x + 1, y] == buffer[x + 1, y]
+                {
                     continue
                 }
                 var n = 0

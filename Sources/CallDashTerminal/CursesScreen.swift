@@ -1,7 +1,8 @@
 import CNcursesw
 import CallDashCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Owns curses from `initscr` to `endwin`. Create, use and end it on one thread only.

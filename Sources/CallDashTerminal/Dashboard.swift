@@ -2,8 +2,9 @@ import CNcursesw
 import CallDashCore
 import CallDashUI
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The UI loop. One thread runs it and owns curses from start to end; other threads only
@@ -67,12 +68,15 @@ public final class Dashboard: Sendable {
                     for effect in state.update(e) {
                         switch effect {
                         case .quit: return false
-                        case let .copy(text): OSC52.copy(text)
+                        case .copy(let text): OSC52.copy(text)
                         default: perform(effect)
                         }
                     }
                 }
-                queue = inbox.withLock { e in defer { e.removeAll() }; return e }
+                queue = inbox.withLock { e in
+                    defer { e.removeAll() }
+                    return e
+                }
             }
             dirty = true
             return true
@@ -81,7 +85,8 @@ public final class Dashboard: Sendable {
         while !stopping.load(ordering: .acquiring) {
             let now = Self.monotonicMillis()
             let untilFrame = dirty ? max(0, lastFrame + Self.frameMillis - now) : 1000
-            let untilStore = store.version != seenVersion ? max(0, (state.showsStore ? lastFrame : lastStore) + Self.frameMillis - now) : 1000
+            let untilStore =
+                store.version != seenVersion ? max(0, (state.showsStore ? lastFrame : lastStore) + Self.frameMillis - now) : 1000
             let untilTick = max(0, lastTick + 1000 - now)
             _ = poll(&fds, 2, Int32(min(untilFrame, untilStore, untilTick)))
             if fds[1].revents != 0 { wake.drain() }
@@ -93,18 +98,24 @@ public final class Dashboard: Sendable {
                 keys = []
             }
             for input in KeyReader.drain() where running {
-                if case let .key(k) = input { keys.append(k); continue }
+                if case .key(let k) = input {
+                    keys.append(k)
+                    continue
+                }
                 typed()
                 switch input {
                 case .key: break
-                case let .mouse(m): running = handle(.mouse(m))
+                case .mouse(let m): running = handle(.mouse(m))
                 case .resized:
                     backend.invalidate()
                     running = handle(.resize(width: screen.width, height: screen.height))
                 }
             }
             typed()
-            for event in inbox.withLock({ e in defer { e.removeAll() }; return e }) where running {
+            for event in inbox.withLock({ e in
+                defer { e.removeAll() }
+                return e
+            }) where running {
                 running = handle(event)
             }
             guard running else { break }

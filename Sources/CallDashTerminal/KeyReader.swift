@@ -68,7 +68,8 @@ enum KeyReader {
     static func mouse() -> TerminalInput? {
         var e = MEVENT()
         guard getmouse(&e) != cd_err() else { return nil }
-        let x = Int(e.x), y = Int(e.y)
+        let x = Int(e.x)
+        let y = Int(e.y)
         if e.bstate & cd_button4_pressed() != 0 { return .mouse(MouseEvent(.wheelUp, x: x, y: y)) }
         if e.bstate & cd_button5_pressed() != 0 { return .mouse(MouseEvent(.wheelDown, x: x, y: y)) }
         if e.bstate & (cd_button1_pressed() | cd_button1_clicked()) != 0 { return .mouse(MouseEvent(.click, x: x, y: y)) }

@@ -19,11 +19,12 @@ enum BenchJournal {
             let headers = [
                 NameValue("Host", "calldash.example.net"), NameValue("User-Agent", "Provider-Webhook/2.1"),
                 NameValue("Content-Type", "application/json"), NameValue("Content-Length", String(body.count)),
-                NameValue("Accept", "*/*"),
+                NameValue("Accept", "*/*")
             ]
-            try recorder.record(DeliveryRecord(
-                receivedAt: now, method: "POST", path: "/ack/receive", headers: headers, remote: "10.1.2.3:54012",
-                contentType: "application/json", fields: parsed.fields, extra: parsed.extra, raw: body))
+            try recorder.record(
+                DeliveryRecord(
+                    receivedAt: now, method: "POST", path: "/ack/receive", headers: headers, remote: "10.1.2.3:54012",
+                    contentType: "application/json", fields: parsed.fields, extra: parsed.extra, raw: body))
         }
     }
 

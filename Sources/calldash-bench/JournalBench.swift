@@ -4,7 +4,8 @@ import Foundation
 
 /// Memory per stored report and journal replay time, on a journal of realistic deliveries.
 struct JournalBench: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "journal", abstract: "Measure replay time and resident bytes per stored report.")
+    static let configuration = CommandConfiguration(
+        commandName: "journal", abstract: "Measure replay time and resident bytes per stored report.")
 
     @Option(help: "Deliveries in the journal.")
     var count = 1_000_000
@@ -35,8 +36,12 @@ struct JournalBench: ParsableCommand {
         let mb = Double(size) / 1_048_576
 
         print("journal: \(result.records) records, \(String(format: "%.0f", mb)) MiB (\(lines) lines)")
-        print("replay \(full ? "parsing every line" : "from the index"): \(Self.ms(replay)) ms (\(String(format: "%.0f", Double(result.records) / replay.seconds)) records/s); baseline line scan \(Self.ms(baseline)) ms; ratio \(String(format: "%.1f", replay.seconds / baseline.seconds))x")
-        print("memory: \(String(format: "%.0f", perReport)) resident bytes per stored report (\(store.snapshot().count) stored, RSS +\((rssAfter - rssBefore) / 1_048_576) MiB)")
+        print(
+            "replay \(full ? "parsing every line" : "from the index"): \(Self.ms(replay)) ms (\(String(format: "%.0f", Double(result.records) / replay.seconds)) records/s); baseline line scan \(Self.ms(baseline)) ms; ratio \(String(format: "%.1f", replay.seconds / baseline.seconds))x"
+        )
+        print(
+            "memory: \(String(format: "%.0f", perReport)) resident bytes per stored report (\(store.snapshot().count) stored, RSS +\((rssAfter - rssBefore) / 1_048_576) MiB)"
+        )
         print("RESULT replay_ms=\(Self.ms(replay)) bytes_per_report=\(String(format: "%.0f", perReport))")
     }
 

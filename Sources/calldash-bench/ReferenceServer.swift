@@ -5,7 +5,8 @@ import NIOPosix
 
 /// The baseline for ingest: a bare SwiftNIO HTTP/1.1 server that reads the body and answers 200.
 struct ReferenceServer: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "reference-server", abstract: "Run the minimal NIO server that ingest is compared with.")
+    static let configuration = CommandConfiguration(
+        commandName: "reference-server", abstract: "Run the minimal NIO server that ingest is compared with.")
 
     @Option var host = "127.0.0.1"
     @Option var port = 8090

@@ -35,11 +35,14 @@ struct SearchBench: ParsableCommand {
         let lastMid = (try? recorder.record(for: store.snapshot()[store.snapshot().count - 1]))?.fields[.mid] ?? "none"
         for (label, text, limit) in [
             ("no match (reads every record)", "zz-no-such-text", 1000), ("one match, the newest call", lastMid, 1000),
-            ("common text, first page of 1000", "answer", 1000),
+            ("common text, first page of 1000", "answer", 1000)
         ] {
             var hits = 0
             let t = median { hits = recorder.lines(matching: ReportQuery(text: text), limit: limit).lines.count }
-            print(String(format: "q=%@ (%@): %d ms, %d found, %.2fx the line scan", text, label, JournalBench.ms(t), hits, t.seconds / baseline.seconds))
+            print(
+                String(
+                    format: "q=%@ (%@): %d ms, %d found, %.2fx the line scan", text, label, JournalBench.ms(t), hits,
+                    t.seconds / baseline.seconds))
             print("RESULT search_\(label.split(separator: " ").first ?? "")_ms=\(JournalBench.ms(t))")
         }
     }

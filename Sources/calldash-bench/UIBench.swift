@@ -7,7 +7,8 @@ import Foundation
 /// Each figure has a baseline from the same run: the frame against the same frame over a
 /// store of 1,000, the filters against a bare pass over the store reading one byte per report.
 struct UIBench: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ui", abstract: "Measure frame, filter, search and sort times of the dashboard.")
+    static let configuration = CommandConfiguration(
+        commandName: "ui", abstract: "Measure frame, filter, search and sort times of the dashboard.")
 
     @Option(help: "Reports in the store.")
     var count = 1_000_000
@@ -22,14 +23,19 @@ struct UIBench: ParsableCommand {
         let big = try Self.recorder(path: path, count: count)
         let small = try Self.recorder(path: smallPath, count: 1000)
 
-        var frameBig = Self.state(big), frameSmall = Self.state(small)
-        let bigFrame = Self.frames(&frameBig), smallFrame = Self.frames(&frameSmall)
+        var frameBig = Self.state(big)
+        var frameSmall = Self.state(small)
+        let bigFrame = Self.frames(&frameBig)
+        let smallFrame = Self.frames(&frameSmall)
         print("full frame 120x40 (header, list, detail) into the cell buffer, median of 200:")
-        print("  \(count) reports: \(Self.ms(bigFrame.median)) ms (p99 \(Self.ms(bigFrame.p99)) ms); 1000 reports: \(Self.ms(smallFrame.median)) ms; ratio \(String(format: "%.2f", bigFrame.median / smallFrame.median))x")
+        print(
+            "  \(count) reports: \(Self.ms(bigFrame.median)) ms (p99 \(Self.ms(bigFrame.p99)) ms); 1000 reports: \(Self.ms(smallFrame.median)) ms; ratio \(String(format: "%.2f", bigFrame.median / smallFrame.median))x"
+        )
 
         // The detail of a call with a 1 MiB body: built once when the call is selected.
         var huge = try big.record(for: big.store.snapshot()[0])
-        huge.raw = Array(("{" + (0..<20_000).map { "\"k\($0)\":\"\(String(repeating: "v", count: 40))\"" }.joined(separator: ",") + "}").utf8)
+        huge.raw = Array(
+            ("{" + (0..<20_000).map { "\"k\($0)\":\"\(String(repeating: "v", count: 40))\"" }.joined(separator: ",") + "}").utf8)
         let detail = Self.median(5) { _ = DetailContent.lines(for: huge, check: nil, checking: false, raw: false, utcOffset: 0) }
         print("detail of a call with a \(huge.raw.count / 1024) KiB JSON body (built once on selection): \(Self.ms(detail)) ms")
 
@@ -62,8 +68,10 @@ struct UIBench: ParsableCommand {
         Self.drive(&s, .key(.char("3")), big)
         // A search as one filter (pasted, or the first frame after Enter), then typed key by key.
         let mid = snap[snap.count / 2].fields[.mid] ?? ""
-        for (label, key, text) in [("\"busy\"", "busy", "busy"), ("a number prefix \"91987\"", "number", "91987"),
-                                   ("one mid", "mid", mid), ("no match", "none", "no-such-text")] {
+        for (label, key, text) in [
+            ("\"busy\"", "busy", "busy"), ("a number prefix \"91987\"", "number", "91987"),
+            ("one mid", "mid", mid), ("no match", "none", "no-such-text")
+        ] {
             let whole = Self.median(5) {
                 var v = VisibleCalls()
                 v.apply(CallFilter(text: text), sort: .time, to: snap)
@@ -77,12 +85,16 @@ struct UIBench: ParsableCommand {
             }
             let shown = s.visible.count
             Self.drive(&s, .key(.escape), big)
-            print("  search \(label): \(Self.ms(whole)) ms as one filter, \(shown) shown (\(String(format: "%.1f", whole / scan))x the baseline); typed key by key, slowest key \(Self.ms(worst)) ms")
+            print(
+                "  search \(label): \(Self.ms(whole)) ms as one filter, \(shown) shown (\(String(format: "%.1f", whole / scan))x the baseline); typed key by key, slowest key \(Self.ms(worst)) ms"
+            )
             results.append("search_\(key)_ms=\(Self.ms(whole)) search_\(key)_key_ms=\(Self.ms(worst))")
         }
         measure("sort by duration", "sort_duration", { [.key(.char("s"))] }, reset: [.key(.char("s")), .key(.char("s"))])
         results.append(Self.compose(big))
-        print("RESULT detail_1mib_ms=\(Self.ms(detail)) frame_ms=\(Self.ms(bigFrame.median)) frame_small_ms=\(Self.ms(smallFrame.median)) scan_ms=\(Self.ms(scan)) \(results.joined(separator: " "))")
+        print(
+            "RESULT detail_1mib_ms=\(Self.ms(detail)) frame_ms=\(Self.ms(bigFrame.median)) frame_small_ms=\(Self.ms(smallFrame.median)) scan_ms=\(Self.ms(scan)) \(results.joined(separator: " "))"
+        )
     }
 
     /// The Compose preview: what one keystroke in the editor redoes (parse every template, render
@@ -93,7 +105,8 @@ struct UIBench: ParsableCommand {
         let secrets = SecretSource(environment: ["CALLDASH_SECRET_TOKEN": "t0k3n"])
         let small = Webhook(
             id: 7, name: "crm", method: .POST, format: .json, url: "https://crm.example/ack?call_id={{id}}&status={{status}}",
-            headers: [NameValue("Authorization", "Bearer %token%")], body: [NameValue("to", "{{to}}"), NameValue("message_status", "{{status}}")])
+            headers: [NameValue("Authorization", "Bearer %token%")],
+            body: [NameValue("to", "{{to}}"), NameValue("message_status", "{{status}}")])
         var url = "https://crm.example/calls/{{mid}}?status={{status}}"
         var n = 0
         while url.utf8.count < 1024 {
@@ -116,9 +129,12 @@ struct UIBench: ParsableCommand {
             times.sort()
             return (times[runs / 2], times[runs * 99 / 100])
         }
-        let bigTime = time(big), smallTime = time(small)
+        let bigTime = time(big)
+        let smallTime = time(small)
         print("compose preview re-rendered per keystroke (parse, render, lay out), median of \(runs):")
-        print("  50 body keys and a \(big.url.utf8.count)-byte URL: \(ms(bigTime.median)) ms (p99 \(ms(bigTime.p99)) ms); the 2-key example: \(ms(smallTime.median)) ms; ratio \(String(format: "%.1f", bigTime.median / smallTime.median))x")
+        print(
+            "  50 body keys and a \(big.url.utf8.count)-byte URL: \(ms(bigTime.median)) ms (p99 \(ms(bigTime.p99)) ms); the 2-key example: \(ms(smallTime.median)) ms; ratio \(String(format: "%.1f", bigTime.median / smallTime.median))x"
+        )
         var s = state(r)
         s.compose = ComposeState(folder: "/tmp/calldash-bench/webhooks", secrets: secrets)
         s.compose.draft = Draft(webhook: big, file: "/tmp/calldash-bench/webhooks/7.json")
@@ -138,7 +154,8 @@ struct UIBench: ParsableCommand {
     }
 
     static func state(_ r: Recorder) -> AppState {
-        var s = AppState(listen: "http://127.0.0.1:8080", journal: "journal", width: 120, height: 40, snapshot: r.store.snapshot(), now: .now())
+        var s = AppState(
+            listen: "http://127.0.0.1:8080", journal: "journal", width: 120, height: 40, snapshot: r.store.snapshot(), now: .now())
         drive(&s, .storeChanged(r.store.snapshot(), now: .now()), r)
         return s
     }
@@ -149,7 +166,7 @@ struct UIBench: ParsableCommand {
         while !queue.isEmpty {
             let e = queue.removeFirst()
             for effect in s.update(e) {
-                if case let .loadRecord(summary) = effect {
+                if case .loadRecord(let summary) = effect {
                     queue.append(.recordLoaded(seq: summary.seq, Result { try r.record(for: summary) }.mapError { LoadFailure("\($0)") }))
                 }
             }

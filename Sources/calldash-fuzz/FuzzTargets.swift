@@ -1,11 +1,15 @@
-@testable import CallDashCore
 import CallDashUI
 import Foundation
+
+@testable import CallDashCore
 
 /// One reader of untrusted bytes, driven by a fuzzer: it must return (a refusal is fine) and
 /// never trap, overflow, read out of bounds or hang, whatever the bytes.
 enum FuzzTarget: String, CaseIterable {
-    case json, form, delivery, template, theme, webhook, journalLine = "journal-line", indexEntry = "index-entry", prettyBody = "pretty-body"
+    case json, form, delivery, template, theme, webhook
+    case journalLine = "journal-line"
+    case indexEntry = "index-entry"
+    case prettyBody = "pretty-body"
 
     func run(_ bytes: [UInt8]) {
         let text = String(decoding: bytes, as: UTF8.self)
@@ -19,11 +23,15 @@ enum FuzzTarget: String, CaseIterable {
             // The first byte picks the content type; a webhook is registered so mapping runs too.
             let types = [nil, "application/json", "application/x-www-form-urlencoded", "text/plain", "application/json; charset=utf-8"]
             let type = bytes.first.map { types[Int($0) % types.count] } ?? nil
-            _ = try? Self.parser.parse(path: "/crm/ack", query: [NameValue("webhook_id", "7")], contentType: type, body: Array(bytes.dropFirst()))
+            _ = try? Self.parser.parse(
+                path: "/crm/ack", query: [NameValue("webhook_id", "7")], contentType: type, body: Array(bytes.dropFirst()))
         case .template:
             _ = try? Template(text, field: "url")
-            if let w = try? Webhook(file: Array(#"{"id":1,"name":"f","url":"https://x/a?s={{status}}","body":[{"key":"k","value":"#.utf8) + Array(Self.jsonString(text).utf8) + Array("}]}".utf8), path: "1.json"),
-               let compiled = try? CompiledWebhook(w) {
+            if let w = try? Webhook(
+                file: Array(#"{"id":1,"name":"f","url":"https://x/a?s={{status}}","body":[{"key":"k","value":"#.utf8)
+                    + Array(Self.jsonString(text).utf8) + Array("}]}".utf8), path: "1.json"),
+                let compiled = try? CompiledWebhook(w)
+            {
                 _ = try? compiled.render(.sample, secrets: SecretSource(environment: ["CALLDASH_SECRET_TOKEN": "t0k+n/="]))
             }
         case .theme:
@@ -48,9 +56,13 @@ enum FuzzTarget: String, CaseIterable {
         }
     }
 
-    static let parser = DeliveryParser(webhooks: WebhookRegistry([
-        (try? Webhook(file: Array(#"{"id":7,"name":"crm","url":"https://crm.example/crm/ack?c={{mid}}","body":[{"key":"message_status","value":"{{status}}"},{"key":"to","value":"+{{to}}"}]}"#.utf8), path: "7.json"))!,
-    ]))
+    static let parser = DeliveryParser(
+        webhooks: WebhookRegistry([
+            (try? Webhook(
+                file: Array(
+                    #"{"id":7,"name":"crm","url":"https://crm.example/crm/ack?c={{mid}}","body":[{"key":"message_status","value":"{{status}}"},{"key":"to","value":"+{{to}}"}]}"#
+                        .utf8), path: "7.json"))!
+        ]))
 
     static func jsonString(_ s: String) -> String {
         var w = JSONWriter(capacity: s.utf8.count + 2)

@@ -25,7 +25,8 @@ struct CallDash: AsyncParsableCommand {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }
             if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
-            let message = fullMessage(for: error)
+            let message =
+                fullMessage(for: error)
                 .split(separator: "\n").first.map(String.init)?
                 .replacingOccurrences(of: "Error: ", with: "") ?? "\(error)"
             FileHandle.standardError.write(Data("calldash: \(message)\n".utf8))

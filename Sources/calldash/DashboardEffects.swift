@@ -22,25 +22,25 @@ struct DashboardEffects: Sendable {
 
     func perform(_ effect: Effect) {
         switch effect {
-        case let .loadRecord(summary):
+        case .loadRecord(let summary):
             do {
                 dashboard.post(.recordLoaded(seq: summary.seq, .success(try recorder.record(for: summary))))
             } catch {
                 dashboard.post(.recordLoaded(seq: summary.seq, .failure(LoadFailure(error.description))))
             }
-        case let .open(url):
+        case .open(let url):
             open(url)
-        case let .check(seq, url):
+        case .check(let seq, let url):
             let dashboard = dashboard
             Task {
                 dashboard.post(.urlChecked(seq: seq, await URLChecker.check(url)))
             }
-        case let .export(format, seqs):
+        case .export(let format, let seqs):
             let snapshot = recorder.store.snapshot()
             DispatchQueue.global().async { export(format, seqs, snapshot) }
         case .reloadWebhooks:
             webhooks.reload() // a change reaches the dashboard through the watcher's listener
-        case let .saveWebhook(webhook, file, expected, overwrite):
+        case .saveWebhook(let webhook, let file, let expected, let overwrite):
             let result = Result { () throws(WebhookFolder.Failure) in
                 try webhooks.folder.save(webhook, to: file, expected: expected, overwriting: overwrite)
             }
@@ -48,19 +48,19 @@ struct DashboardEffects: Sendable {
             case .success:
                 logger.info("saved webhook \(webhook.id) to \(file)")
                 webhooks.registry.forgetDraft(id: webhook.id)
-            case let .failure(f):
+            case .failure(let f):
                 logger.warning("webhook \(webhook.id) not saved: \(f.description)")
             }
             dashboard.post(.webhookSaved(file: file, webhook, result))
             perform(.reloadWebhooks)
-        case let .deleteWebhook(file, expected):
+        case .deleteWebhook(let file, let expected):
             var failure: WebhookFolder.Failure?
             let id = webhooks.entries.first { $0.path == file }?.id
             do { try webhooks.folder.delete(file, expected: expected) } catch { failure = error }
             if failure == nil, let id { webhooks.registry.forgetDraft(id: id) }
             dashboard.post(.webhookDeleted(file: file, failure: failure))
             perform(.reloadWebhooks)
-        case let .sendTest(request, webhook, toSelf):
+        case .sendTest(let request, let webhook, let toSelf):
             if toSelf { webhooks.registry.include(draft: webhook) }
             let (dashboard, pusher, logger, base) = (dashboard, pusher, logger, toSelf ? selfURL : nil)
             Task {
@@ -121,16 +121,23 @@ struct DashboardEffects: Sendable {
         }
         defer { close(fd) }
         var buffer: [UInt8] = format == .csv ? Array(CSVExport.header.utf8) : []
-        var written = 0, missing = 0
+        var written = 0
+        var missing = 0
         var failure: Int32 = 0
         for seq in seqs {
-            guard let i = snapshot.index(ofSeq: seq) else { missing += 1; continue }
+            guard let i = snapshot.index(ofSeq: seq) else {
+                missing += 1
+                continue
+            }
             let summary = snapshot[i]
             switch format {
             case .csv:
                 buffer += CSVExport.row(summary).utf8
             case .jsonLines:
-                guard let line = try? recorder.line(for: summary) else { missing += 1; continue }
+                guard let line = try? recorder.line(for: summary) else {
+                    missing += 1
+                    continue
+                }
                 buffer += line
                 buffer.append(0x0A)
             }

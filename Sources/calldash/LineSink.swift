@@ -30,7 +30,8 @@ final class LineSink: Sendable {
         _ recorder: Recorder, fd: Int32, delay: DispatchTimeInterval = .milliseconds(5),
         format: @escaping @Sendable (FeedEntry) -> [UInt8]
     ) -> (sink: LineSink, subscription: Int) {
-        let missed = recorder.journal.map { "the journal (\($0.path)) and /_calldash/reports have them" }
+        let missed =
+            recorder.journal.map { "the journal (\($0.path)) and /_calldash/reports have them" }
             ?? "/_calldash/reports has them while they are held in memory (--no-journal)"
         let sink = LineSink(fd: fd, missed: missed, format: format)
         let feed = DeliveryFeed(maxDeliveries: 8192, maxBytes: 16 << 20, whenFull: .dropNewest) { [weak sink] in
@@ -59,7 +60,9 @@ final class LineSink: Sendable {
             }
             if !bytes.isEmpty { Output.write(bytes, fd: fd) }
             if batch.dropped > 0, let seqs = batch.droppedSeqs {
-                Output.warn("output fell behind: \(batch.dropped) deliveries (seq \(seqs.lowerBound)–\(seqs.upperBound)) were not printed; \(missed)")
+                Output.warn(
+                    "output fell behind: \(batch.dropped) deliveries (seq \(seqs.lowerBound)–\(seqs.upperBound)) were not printed; \(missed)"
+                )
             }
         }
     }

@@ -7,12 +7,16 @@ import Foundation
 struct Push: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Send synthetic or given call reports to a URL, as the provider would.",
-        discussion: "Only HTTP 200 and 202 count as delivered; anything else is retried with a doubling backoff. Exits 0 only when every report was delivered.")
+        discussion:
+            "Only HTTP 200 and 202 count as delivered; anything else is retried with a doubling backoff. Exits 0 only when every report was delivered."
+    )
 
     @Option(help: ArgumentHelp("Where to send the reports.", valueName: "url"))
     var to: String
 
-    @Option(help: ArgumentHelp("Reports to send: a JSON object, an array of objects, or JSON Lines (default: synthetic calls).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Reports to send: a JSON object, an array of objects, or JSON Lines (default: synthetic calls).", valueName: "file"))
     var report: String?
 
     @Option(help: "How many reports (default: 1 synthetic, or every report in --report; a file is cycled if fewer).")
@@ -30,7 +34,10 @@ struct Push: AsyncParsableCommand {
     @Option(help: "Seed for synthetic reports (default: random).")
     var seed: UInt64?
 
-    @Option(help: ArgumentHelp("Send each report as this compose webhook renders it (its id, or a .json file); --to then gives scheme, host and port.", valueName: "id|file"))
+    @Option(
+        help: ArgumentHelp(
+            "Send each report as this compose webhook renders it (its id, or a .json file); --to then gives scheme, host and port.",
+            valueName: "id|file"))
     var webhook: String?
 
     @OptionGroup var folder: WebhooksOption
@@ -76,9 +83,10 @@ struct Push: AsyncParsableCommand {
         let summary = await pusher.push(plan, source: source) { d in
             guard verbose, !d.delivered else { return }
             // No attempt means the report never became a request (it could not be read or rendered).
-            Output.line(d.attempts == 0
-                ? "report \(d.index + 1): not sent: \(d.lastAnswer)"
-                : "report \(d.index + 1): not delivered after \(d.attempts) attempt(s), last answer \(d.lastAnswer)", fd: 2)
+            Output.line(
+                d.attempts == 0
+                    ? "report \(d.index + 1): not sent: \(d.lastAnswer)"
+                    : "report \(d.index + 1): not delivered after \(d.attempts) attempt(s), last answer \(d.lastAnswer)", fd: 2)
         }
         await pusher.shutdown()
         Output.line(json ? summary.json : summary.text)

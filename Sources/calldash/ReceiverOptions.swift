@@ -1,7 +1,7 @@
 import ArgumentParser
-import Foundation
 import CallDashCore
 import CallDashReceiver
+import Foundation
 import NIOCore
 
 /// Options shared by every command that runs the receiver.
@@ -27,16 +27,18 @@ struct ReceiverOptions: ParsableArguments {
     @Option(help: "HTTP status answered to accepted deliveries.")
     var respond = 200
 
-    @Option(help: ArgumentHelp(
-        "Require 'Authorization: Bearer <secret>' on every path but /_calldash/health (visible in ps: prefer --token-file or CALLDASH_TOKEN).",
-        valueName: "secret"))
+    @Option(
+        help: ArgumentHelp(
+            "Require 'Authorization: Bearer <secret>' on every path but /_calldash/health (visible in ps: prefer --token-file or CALLDASH_TOKEN).",
+            valueName: "secret"))
     var token: String?
 
     @Option(help: ArgumentHelp("Read the token from this file (its first line).", valueName: "path"))
     var tokenFile: String?
 
-    @Option(help: ArgumentHelp(
-        "A host name (besides the listen address and localhost) that the API answers without a token; repeatable.", valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "A host name (besides the listen address and localhost) that the API answers without a token; repeatable.", valueName: "name"))
     var allowHost: [String] = []
 
     @Option(help: ArgumentHelp("Largest body accepted, in bytes.", valueName: "bytes"))

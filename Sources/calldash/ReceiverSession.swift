@@ -35,7 +35,8 @@ struct ReceiverSession {
             redactor: SecretRedactor(secrets: (token.map { [$0] } ?? []) + secrets, maskingAuthorization: !secrets.isEmpty),
             report: report ?? { logger.error("\($0)") })
         if token == nil, !Self.isLoopback(options.host) {
-            warn("listening on \(options.host) without --token: anyone who can reach this address can send deliveries and read every report")
+            warn(
+                "listening on \(options.host) without --token: anyone who can reach this address can send deliveries and read every report")
         }
         let webhooks = WebhookWatcher(path: options.webhooks.path)
         for problem in webhooks.reload() { warn("webhook file not used: \(problem)") }

@@ -3,17 +3,20 @@ import CallDashUI
 
 /// One delivery as a line of the live tail.
 enum TailLine {
-    static let header = pad("TIME", 8) + "  " + pad("SEQ", 6) + "  " + pad("STATUS", 11) + "  " + pad("FROM", 14) + "  "
+    static let header =
+        pad("TIME", 8) + "  " + pad("SEQ", 6) + "  " + pad("STATUS", 11) + "  " + pad("FROM", 14) + "  "
         + pad("TO", 14) + "  " + pad("DUR", 6, right: true) + "  " + pad("SOURCE", 10) + "  MID"
 
     static func format(_ r: DeliveryRecord) -> String {
         let time = String(r.receivedAt.iso8601.dropFirst(11).prefix(8))
         if r.outcome == .rejected {
-            return pad(time, 8) + "  " + pad("#\(r.seq)", 6) + "  " + pad("REJECTED", 11) + "  \(r.responseCode) \(r.method) \(r.path): \(clean(r.error ?? ""))"
+            return pad(time, 8) + "  " + pad("#\(r.seq)", 6) + "  " + pad("REJECTED", 11)
+                + "  \(r.responseCode) \(r.method) \(r.path): \(clean(r.error ?? ""))"
         }
         let f = r.fields
         return pad(time, 8) + "  " + pad("#\(r.seq)", 6) + "  " + pad(f[.status] ?? "-", 11) + "  " + pad(f[.from] ?? "-", 14) + "  "
-            + pad(f[.to] ?? "-", 14) + "  " + pad(duration(f[.duration]), 6, right: true) + "  " + pad(f[.source] ?? "-", 10) + "  " + clean(f[.mid] ?? "-")
+            + pad(f[.to] ?? "-", 14) + "  " + pad(duration(f[.duration]), 6, right: true) + "  " + pad(f[.source] ?? "-", 10) + "  "
+            + clean(f[.mid] ?? "-")
     }
 
     /// Seconds as m:ss; anything that is not a whole number is shown as sent.

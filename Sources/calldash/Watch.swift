@@ -50,7 +50,8 @@ struct Watch: AsyncParsableCommand {
         let pusher = Pusher()
         var provider: Task<Void, Never>?
         if demo {
-            let plan = PushPlan(url: receiver.localURL(port: session.port) + "/ack/receive", count: nil, rate: demoRate, attempts: 3, concurrency: 4)
+            let plan = PushPlan(
+                url: receiver.localURL(port: session.port) + "/ack/receive", count: nil, rate: demoRate, attempts: 3, concurrency: 4)
             provider = Task { _ = await pusher.push(plan, source: .synthetic(seed: UInt64.random(in: 0...UInt64.max))) }
         }
         if usePlain {
@@ -62,7 +63,9 @@ struct Watch: AsyncParsableCommand {
                 logger.warning("\(p)")
                 problems.insert(p, at: 0)
             }
-            try await dashboard(session, listen: listen, themes: catalog.themes, themeIndex: chosen.index, problems: problems, logger: logger, pusher: pusher)
+            try await dashboard(
+                session, listen: listen, themes: catalog.themes, themeIndex: chosen.index, problems: problems, logger: logger,
+                pusher: pusher)
         }
         provider?.cancel()
         _ = await provider?.value
@@ -71,14 +74,17 @@ struct Watch: AsyncParsableCommand {
     }
 
     /// The full-screen dashboard, on a thread of its own (it blocks in `poll`), until `q` or a signal.
-    private func dashboard(_ session: ReceiverSession, listen: String, themes: [Theme], themeIndex: Int, problems: [String], logger: Logger, pusher: Pusher) async throws {
+    private func dashboard(
+        _ session: ReceiverSession, listen: String, themes: [Theme], themeIndex: Int, problems: [String], logger: Logger, pusher: Pusher
+    ) async throws {
         let store = session.recorder.store
         let dashboard = try Dashboard(store: store)
         let subscription = session.recorder.onChange { dashboard.storeChanged() }
         defer { session.recorder.unsubscribe(subscription) }
-        let journal = receiver.journalPath.map {
-            "journal \(Paths.short($0))" + (session.replay.records > 0 ? " (\(CallText.count(session.replay.records)) replayed)" : "")
-        } ?? "no journal: in memory only"
+        let journal =
+            receiver.journalPath.map {
+                "journal \(Paths.short($0))" + (session.replay.records > 0 ? " (\(CallText.count(session.replay.records)) replayed)" : "")
+            } ?? "no journal: in memory only"
         var state = AppState(
             listen: listen, journal: journal, width: 80, height: 24, snapshot: store.snapshot(), themes: themes,
             now: .now(), utcOffset: TimeZone.current.secondsFromGMT(),

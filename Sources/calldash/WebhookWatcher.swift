@@ -25,7 +25,7 @@ final class WebhookWatcher: Sendable {
         state.withLock { $0 = (Dictionary(uniqueKeysWithValues: entries.map { ($0.path, $0.stamp) }), entries) }
         registry.replace(with: entries.compactMap { try? $0.content.get() })
         listener.withLock { $0 }?(entries)
-        return entries.compactMap { if case let .failure(e) = $0.content { e } else { nil } }
+        return entries.compactMap { if case .failure(let e) = $0.content { e } else { nil } }
     }
 
     var entries: [WebhookFolder.Entry] { state.withLock { $0.entries } }

@@ -1,17 +1,23 @@
 import Testing
+
 @testable import CallDashCore
 
 private let json = "application/json"
 
-private func parse(query: [NameValue] = [], _ contentType: String?, _ body: String, limits: DeliveryLimits = DeliveryLimits()) -> Result<ParsedDelivery, Rejection> {
-    Result { () throws(Rejection) in try DeliveryParser(limits: limits).parse(query: query, contentType: contentType, body: Array(body.utf8)) }
+private func parse(query: [NameValue] = [], _ contentType: String?, _ body: String, limits: DeliveryLimits = DeliveryLimits()) -> Result<
+    ParsedDelivery, Rejection
+> {
+    Result { () throws(Rejection) in
+        try DeliveryParser(limits: limits).parse(query: query, contentType: contentType, body: Array(body.utf8))
+    }
 }
 
 @Suite("A delivery's body and query become report fields")
 struct DeliveryParserTests {
     @Test("the seed's report: unquoted numbers and string durations keep their exact text")
     func seedReport() throws {
-        let body = #"{"bridge": 918068280000, "from": 918919520000, "to": "0918867130000", "source": "OBD", "mid": "1234-1333-XXXXX", "flow_id": 123, "start_at": "2021-04-09 16:27:39", "end_at": "2021-04-09 16:27:55", "duration": "23", "status": "ANSWER", "recording_url": "https://youraudiofilelocation/", "campaign": {"id": 7}}"#
+        let body =
+            #"{"bridge": 918068280000, "from": 918919520000, "to": "0918867130000", "source": "OBD", "mid": "1234-1333-XXXXX", "flow_id": 123, "start_at": "2021-04-09 16:27:39", "end_at": "2021-04-09 16:27:55", "duration": "23", "status": "ANSWER", "recording_url": "https://youraudiofilelocation/", "campaign": {"id": 7}}"#
         let p = try parse(json, body).get()
         #expect(p.fields[.bridge] == "918068280000")
         #expect(p.fields[.to] == "0918867130000")
@@ -38,7 +44,9 @@ struct DeliveryParserTests {
 
     @Test("form bodies decode + and %XX; a repeated key keeps its last value")
     func formBody() throws {
-        let p = try parse("application/x-www-form-urlencoded; charset=utf-8", "to=%2B919876543210&note=hello+world&status=BUSY&status=ANSWER&flag").get()
+        let p = try parse(
+            "application/x-www-form-urlencoded; charset=utf-8", "to=%2B919876543210&note=hello+world&status=BUSY&status=ANSWER&flag"
+        ).get()
         #expect(p.fields[.to] == "+919876543210")
         #expect(p.fields[.status] == "ANSWER")
         #expect(p.extra == [NameValue("note", "hello world"), NameValue("flag", "")])
@@ -63,19 +71,24 @@ struct DeliveryParserTests {
         #expect(try parse("application/vnd.provider+json; charset=UTF-8", #"{"mid":"x"}"#).get().fields[.mid] == "x")
     }
 
-    @Test("bad input is rejected with its HTTP status and a clear reason", arguments: [
-        (json, "{\"status\":\"ANSWER\",}", 400, "malformed JSON: trailing comma before '}' at byte 19"),
-        (json, "[{\"status\":\"ANSWER\"}]", 400, "malformed JSON: expected a JSON object, found an array at byte 0"),
-        ("text/plain", "status=ANSWER", 415, "unsupported content type text/plain"),
-        ("application/xml", "<a/>", 415, "unsupported content type application/xml"),
-        (json, "{}", 400, "no fields"),
-        (nil, "", 400, "no fields"),
-        ("application/x-www-form-urlencoded", "to=%2", 400, "form body: malformed percent-escape at byte 3"),
-        ("application/x-www-form-urlencoded", "to=%FF", 400, "invalid UTF-8 after percent-decoding"),
-        ("multipart/form-data", "--x--", 400, "without a boundary"),
-    ] as [(String?, String, Int, String)])
+    @Test(
+        "bad input is rejected with its HTTP status and a clear reason",
+        arguments: [
+            (json, "{\"status\":\"ANSWER\",}", 400, "malformed JSON: trailing comma before '}' at byte 19"),
+            (json, "[{\"status\":\"ANSWER\"}]", 400, "malformed JSON: expected a JSON object, found an array at byte 0"),
+            ("text/plain", "status=ANSWER", 415, "unsupported content type text/plain"),
+            ("application/xml", "<a/>", 415, "unsupported content type application/xml"),
+            (json, "{}", 400, "no fields"),
+            (nil, "", 400, "no fields"),
+            ("application/x-www-form-urlencoded", "to=%2", 400, "form body: malformed percent-escape at byte 3"),
+            ("application/x-www-form-urlencoded", "to=%FF", 400, "invalid UTF-8 after percent-decoding"),
+            ("multipart/form-data", "--x--", 400, "without a boundary")
+        ] as [(String?, String, Int, String)])
     func rejections(contentType: String?, body: String, status: Int, reason: String) {
-        guard case .failure(let r) = parse(contentType, body) else { Issue.record("accepted \(body)"); return }
+        guard case .failure(let r) = parse(contentType, body) else {
+            Issue.record("accepted \(body)")
+            return
+        }
         #expect(r.status == status)
         #expect(r.reason.contains(reason), "\(r.reason)")
     }
@@ -84,24 +97,34 @@ struct DeliveryParserTests {
     func invalidUTF8() {
         let body: [UInt8] = Array("{\"status\":\"".utf8) + [0xC3, 0x28] + Array("\"}".utf8)
         let r = Result { () throws(Rejection) in try DeliveryParser().parse(query: [], contentType: json, body: body) }
-        guard case .failure(let e) = r else { Issue.record("accepted"); return }
+        guard case .failure(let e) = r else {
+            Issue.record("accepted")
+            return
+        }
         #expect(e == Rejection(400, "invalid UTF-8 at byte 11"))
     }
 
     @Test("an oversize body is a 413 and more than the field limit a 400")
     func limits() {
         let small = DeliveryLimits(maxBodyBytes: 10, maxFields: 3)
-        guard case .failure(let big) = parse(json, "{\"status\":\"ANSWER\"}", limits: small) else { Issue.record("accepted"); return }
+        guard case .failure(let big) = parse(json, "{\"status\":\"ANSWER\"}", limits: small) else {
+            Issue.record("accepted")
+            return
+        }
         #expect(big.status == 413)
         let many = DeliveryLimits(maxBodyBytes: 1000, maxFields: 3)
-        guard case .failure(let fields) = parse(json, #"{"a":1,"b":2,"c":3,"d":4}"#, limits: many) else { Issue.record("accepted"); return }
+        guard case .failure(let fields) = parse(json, #"{"a":1,"b":2,"c":3,"d":4}"#, limits: many) else {
+            Issue.record("accepted")
+            return
+        }
         #expect(fields == Rejection(400, "too many fields: 4 (the limit is 3)"))
         #expect((try? parse(json, #"{"a":1,"b":2,"c":3}"#, limits: many).get()) != nil)
     }
 
     @Test("query strings decode strictly too")
     func queryDecoding() throws {
-        #expect(try FormURLEncoding.decode("a=1&&b=%20x+y&c", what: "q") == [NameValue("a", "1"), NameValue("b", " x y"), NameValue("c", "")])
+        #expect(
+            try FormURLEncoding.decode("a=1&&b=%20x+y&c", what: "q") == [NameValue("a", "1"), NameValue("b", " x y"), NameValue("c", "")])
         #expect(throws: Rejection.self) { try FormURLEncoding.decode("a=%zz", what: "q") }
     }
 }

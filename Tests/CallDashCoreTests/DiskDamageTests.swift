@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import CallDashCore
 
 private func replay(_ path: String) throws -> (ReplayResult, StoreSnapshot, [String]) {
@@ -49,7 +50,8 @@ struct DiskDamageTests {
         let path = dir + "/journal.jsonl"
         try writeJournal(path, count: 3)
         var index = try Data(contentsOf: URL(fileURLWithPath: path + ".idx"))
-        let answer = Data("ANSWER".utf8), cancel = Data("CANCEL".utf8)
+        let answer = Data("ANSWER".utf8)
+        let cancel = Data("CANCEL".utf8)
         let r = try #require(index.range(of: answer))
         index.replaceSubrange(r, with: cancel)
         try index.write(to: URL(fileURLWithPath: path + ".idx"))
@@ -58,13 +60,15 @@ struct DiskDamageTests {
         #expect(warnings.count == 1 && warnings[0].contains("entry 1 is damaged; rebuilding it from line 1"))
     }
 
-    @Test("journal values too large for what holds them are an error naming the line, never a trap", arguments: [
-        (#""seq":18446744073709551615"#, "seq 18446744073709551615 is out of range"),
-        (#""seq":9007199254740992"#, "seq 9007199254740992 is out of range"),
-        (#""seq":1"#, "seq 1 does not follow seq 1"),
-        (#""webhook":9223372036854775808"#, "webhook 9223372036854775808 is out of range"),
-        (#""response_code":99999999999999999999"#, "number out of range"),
-    ])
+    @Test(
+        "journal values too large for what holds them are an error naming the line, never a trap",
+        arguments: [
+            (#""seq":18446744073709551615"#, "seq 18446744073709551615 is out of range"),
+            (#""seq":9007199254740992"#, "seq 9007199254740992 is out of range"),
+            (#""seq":1"#, "seq 1 does not follow seq 1"),
+            (#""webhook":9223372036854775808"#, "webhook 9223372036854775808 is out of range"),
+            (#""response_code":99999999999999999999"#, "number out of range")
+        ])
     func outOfRangeValues(value: String, problem: String) throws {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -156,7 +160,9 @@ struct LiveJournalDamageTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/journal.jsonl"
         let reports = Mutex<[String]>([])
-        let recorder = Recorder(store: ReportStore(capacity: 10), journal: try Journal(path: path), lastSeq: 0) { m in reports.withLock { $0.append(m) } }
+        let recorder = Recorder(store: ReportStore(capacity: 10), journal: try Journal(path: path), lastSeq: 0) { m in
+            reports.withLock { $0.append(m) }
+        }
         for _ in 0..<3 { try recorder.record(sampleRecord()) }
         #expect(truncate(path, 0) == 0)
         for _ in 0..<3 { try recorder.record(sampleRecord()) }

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import CallDashCore
 
 /// A fresh folder under the system temp dir, removed by the caller.

@@ -1,12 +1,14 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import CallDashCore
 
 @Suite("A full disk never corrupts the journal or passes a refused delivery off as accepted")
 struct FullDiskTests {
-    @Test("fill the disk, free it, restart: every acknowledged delivery is back, every refused one was shown as refused",
-          .enabled(if: SmallDisk.canMount, "needs root to mount a small tmpfs"))
+    @Test(
+        "fill the disk, free it, restart: every acknowledged delivery is back, every refused one was shown as refused",
+        .enabled(if: SmallDisk.canMount, "needs root to mount a small tmpfs"))
     func fillFreeRestart() throws {
         let disk = try #require(SmallDisk(kilobytes: 512))
         let path = disk.path + "/journal.jsonl"
@@ -19,7 +21,8 @@ struct FullDiskTests {
         func drain() { seen.withLock { $0 += feed.take().deliveries } }
         try disk.fill(leaving: 24 << 10)
 
-        var acked: [UInt64] = [], refused: [UInt64] = []
+        var acked: [UInt64] = []
+        var refused: [UInt64] = []
         for i in 0..<200 {
             do {
                 acked.append(try recorder.record(sampleRecord(mid: "full-\(i)")).record.seq)

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import CallDashCore
 
 /// Writes `count` deliveries through a recorder, as one run of the receiver would, then closes it.
@@ -71,7 +72,8 @@ struct JournalIndexTests {
         try writeJournal(path, count: 5, firstSeq: 100)
         try staleIndex.write(to: URL(fileURLWithPath: path + ".idx"))
         let (result, snap, warnings) = try replay(path)
-        #expect(warnings.count == 1 && warnings[0].contains("entry 1 (seq 1) does not match line 1 of the journal; rebuilding it from line 1"))
+        #expect(
+            warnings.count == 1 && warnings[0].contains("entry 1 (seq 1) does not match line 1 of the journal; rebuilding it from line 1"))
         #expect(result.records == 5 && result.lastSeq == 105)
         #expect(snap[0].fields[.mid] == "m-101")
         #expect(try replay(path).2.isEmpty)

@@ -1,11 +1,13 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import CallDashCore
 
 private func recorder(_ dir: String, lastSeq: UInt64 = 0, secrets: [String] = [], fsync: Bool = false) throws -> Recorder {
-    Recorder(store: ReportStore(capacity: 100), journal: try Journal(path: dir + "/j/journal.jsonl", fsync: fsync),
-             lastSeq: lastSeq, redactor: SecretRedactor(secrets: secrets))
+    Recorder(
+        store: ReportStore(capacity: 100), journal: try Journal(path: dir + "/j/journal.jsonl", fsync: fsync),
+        lastSeq: lastSeq, redactor: SecretRedactor(secrets: secrets))
 }
 
 @Suite("The journal keeps every delivery across restarts")
@@ -73,7 +75,8 @@ struct JournalTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/journal.jsonl"
         let good = String(decoding: sampleRecord().json(), as: UTF8.self)
-        try (good + "\nnot json\n" + good.replacingOccurrences(of: "\"seq\":0", with: "\"seq\":2") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try (good + "\nnot json\n" + good.replacingOccurrences(of: "\"seq\":0", with: "\"seq\":2") + "\n").write(
+            toFile: path, atomically: true, encoding: .utf8)
         #expect {
             try JournalReplay.replay(path: path, into: ReportStore()) { _ in }
         } throws: { error in
@@ -201,7 +204,10 @@ struct JournalTests {
         var record = sampleRecord()
         record.seq = 9
         let text = String(decoding: record.json(), as: UTF8.self)
-        let keys = ["seq", "received_at", "method", "path", "query", "headers", "remote", "content_type", "response_code", "outcome", "error", "fields", "extra", "raw", "raw_encoding", "webhook"]
+        let keys = [
+            "seq", "received_at", "method", "path", "query", "headers", "remote", "content_type", "response_code", "outcome", "error",
+            "fields", "extra", "raw", "raw_encoding", "webhook"
+        ]
         var last = text.startIndex
         for k in keys {
             let r = try #require(text.range(of: "\"\(k)\":"), "missing \(k)")
@@ -214,12 +220,14 @@ struct JournalTests {
 
 @Suite("Timestamps print and parse as ISO 8601 UTC")
 struct TimestampTests {
-    @Test("known instants", arguments: [
-        (Int64(0), "1970-01-01T00:00:00.000Z"),
-        (Int64(951_782_400_000), "2000-02-29T00:00:00.000Z"),
-        (Int64(1_790_000_000_123), "2026-09-21T14:13:20.123Z"),
-        (Int64(-1), "1969-12-31T23:59:59.999Z"),
-    ])
+    @Test(
+        "known instants",
+        arguments: [
+            (Int64(0), "1970-01-01T00:00:00.000Z"),
+            (Int64(951_782_400_000), "2000-02-29T00:00:00.000Z"),
+            (Int64(1_790_000_000_123), "2026-09-21T14:13:20.123Z"),
+            (Int64(-1), "1969-12-31T23:59:59.999Z")
+        ])
     func known(millis: Int64, text: String) {
         #expect(Timestamp(millis: millis).iso8601 == text)
         #expect(Timestamp(iso8601: text)?.millis == millis)

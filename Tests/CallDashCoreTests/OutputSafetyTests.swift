@@ -1,17 +1,20 @@
 import Testing
+
 @testable import CallDashCore
 
 @Suite("Text from a report never acts on the terminal or spreadsheet it is written to")
 struct OutputSafetyTests {
-    @Test("JSON output escapes C1 controls, bidi and invisible characters, and reads back unchanged", arguments: [
-        ("\u{9B}31m", #""\u009b31m""#),
-        ("\u{9D}0;x\u{7}", #""\u009d0;x\u0007""#),
-        ("91\u{202E}7654\u{202C}", #""91\u202e7654\u202c""#),
-        ("a\u{2066}b\u{2069}", #""a\u2066b\u2069""#),
-        ("zero\u{200B}width\u{FEFF}", #""zero\u200bwidth\ufeff""#),
-        ("line\u{2028}sep", #""line\u2028sep""#),
-        ("Zoë 😀 नमस्ते", #""Zoë 😀 नमस्ते""#),
-    ])
+    @Test(
+        "JSON output escapes C1 controls, bidi and invisible characters, and reads back unchanged",
+        arguments: [
+            ("\u{9B}31m", #""\u009b31m""#),
+            ("\u{9D}0;x\u{7}", #""\u009d0;x\u0007""#),
+            ("91\u{202E}7654\u{202C}", #""91\u202e7654\u202c""#),
+            ("a\u{2066}b\u{2069}", #""a\u2066b\u2069""#),
+            ("zero\u{200B}width\u{FEFF}", #""zero\u200bwidth\ufeff""#),
+            ("line\u{2028}sep", #""line\u2028sep""#),
+            ("Zoë 😀 नमस्ते", #""Zoë 😀 नमस्ते""#)
+        ])
     func jsonEscapes(value: String, expected: String) throws {
         var w = JSONWriter(capacity: 32)
         w.string(value)
@@ -22,15 +25,17 @@ struct OutputSafetyTests {
         #expect(try DeliveryRecord(json: record.json()).fields[.from] == value)
     }
 
-    @Test("CSV quotes CR and LF (RFC 4180) and defuses formulas led by = + - @ tab or CR", arguments: [
-        ("ANSWER\r\nX-Evil: 1", "\"ANSWER\r\nX-Evil: 1\""),
-        ("a\nb", "\"a\nb\""),
-        ("=1+1", "'=1+1"),
-        ("\t=HYPERLINK(\"http://evil\")", "\"'\t=HYPERLINK(\"\"http://evil\"\")\""),
-        ("\r=1+1", "\"'\r=1+1\""),
-        ("-5", "-5"),
-        ("OBD, \"retry\"", "\"OBD, \"\"retry\"\"\""),
-    ])
+    @Test(
+        "CSV quotes CR and LF (RFC 4180) and defuses formulas led by = + - @ tab or CR",
+        arguments: [
+            ("ANSWER\r\nX-Evil: 1", "\"ANSWER\r\nX-Evil: 1\""),
+            ("a\nb", "\"a\nb\""),
+            ("=1+1", "'=1+1"),
+            ("\t=HYPERLINK(\"http://evil\")", "\"'\t=HYPERLINK(\"\"http://evil\"\")\""),
+            ("\r=1+1", "\"'\r=1+1\""),
+            ("-5", "-5"),
+            ("OBD, \"retry\"", "\"OBD, \"\"retry\"\"\"")
+        ])
     func csvCells(value: String, expected: String) {
         #expect(CSVExport.quoted(value) == expected)
     }

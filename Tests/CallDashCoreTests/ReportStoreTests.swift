@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CallDashCore
 
 @Suite("The store keeps the newest reports, bounded, readable while it grows")

@@ -1,18 +1,21 @@
 import Testing
+
 @testable import CallDashCore
 
 @Suite("Secrets never reach the journal in any form this program writes them in")
 struct SecretRedactorTests {
     static let apiKey = "Zm9v+YmFy/c2Vj=="
 
-    @Test("a secret is masked as typed, percent-encoded, form-encoded, JSON-escaped and base64", arguments: [
-        "/form/Zm9v%2BYmFy%2Fc2Vj%3D%3D/x",
-        "sig=Zm9v%2bYmFy%2fc2Vj%3d%3d&call=1",
-        "secret=Zm9v%2BYmFy%2Fc2Vj%3D%3D",
-        #"{"secret":"Zm9v+YmFy\/c2Vj=="}"#,
-        "Zm9v+YmFy/c2Vj==",
-        "X-Key: Wm05ditZbUZ5L2MyVmo9PQ==",
-    ])
+    @Test(
+        "a secret is masked as typed, percent-encoded, form-encoded, JSON-escaped and base64",
+        arguments: [
+            "/form/Zm9v%2BYmFy%2Fc2Vj%3D%3D/x",
+            "sig=Zm9v%2bYmFy%2fc2Vj%3d%3d&call=1",
+            "secret=Zm9v%2BYmFy%2Fc2Vj%3D%3D",
+            #"{"secret":"Zm9v+YmFy\/c2Vj=="}"#,
+            "Zm9v+YmFy/c2Vj==",
+            "X-Key: Wm05ditZbUZ5L2MyVmo9PQ=="
+        ])
     func everyEncoding(text: String) {
         let r = SecretRedactor(secrets: [Self.apiKey])
         let out = r.redact(text)
@@ -22,17 +25,19 @@ struct SecretRedactorTests {
         }
     }
 
-    @Test("a short secret is masked where it stands alone, and kept inside a longer number", arguments: [
-        ("pin=4711&x=1", "pin=***&x=1"),
-        (#"{"pin":"4711"}"#, #"{"pin":"***"}"#),
-        ("/pin/4711", "/pin/***"),
-        ("4711", "***"),
-        ("919804711000", "919804711000"),
-        ("pin=%204711", "pin=%20***"),
-        ("a%2F4711&", "a%2F***&"),
-        (#""\n4711""#, #""\n***""#),
-        ("pin=47110", "pin=47110"),
-    ])
+    @Test(
+        "a short secret is masked where it stands alone, and kept inside a longer number",
+        arguments: [
+            ("pin=4711&x=1", "pin=***&x=1"),
+            (#"{"pin":"4711"}"#, #"{"pin":"***"}"#),
+            ("/pin/4711", "/pin/***"),
+            ("4711", "***"),
+            ("919804711000", "919804711000"),
+            ("pin=%204711", "pin=%20***"),
+            ("a%2F4711&", "a%2F***&"),
+            (#""\n4711""#, #""\n***""#),
+            ("pin=47110", "pin=47110")
+        ])
     func shortSecrets(text: String, expected: String) {
         #expect(SecretRedactor(secrets: ["4711"]).redact(text) == expected)
     }

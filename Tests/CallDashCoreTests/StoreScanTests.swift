@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CallDashCore
 
 @Suite("Scanning the store in place")
@@ -15,10 +16,11 @@ struct StoreScanTests {
                 f[field] = String((0..<n).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
             }
             f[.status] = ["ANSWER", "BUSY", "NOANSWER", "Weird"][seq % 4]
-            store.append(ReportSummary(
-                seq: UInt64(seq), receivedAt: Timestamp(millis: Int64(seq)), responseCode: seq % 50 == 0 ? 400 : 200,
-                outcome: seq % 50 == 0 ? .rejected : .accepted, method: "POST", error: seq % 50 == 0 ? "bad JSON at byte 3" : nil,
-                webhook: nil, fields: f, location: .journal(offset: UInt64(seq), length: 1)))
+            store.append(
+                ReportSummary(
+                    seq: UInt64(seq), receivedAt: Timestamp(millis: Int64(seq)), responseCode: seq % 50 == 0 ? 400 : 200,
+                    outcome: seq % 50 == 0 ? .rejected : .accepted, method: "POST", error: seq % 50 == 0 ? "bad JSON at byte 3" : nil,
+                    webhook: nil, fields: f, location: .journal(offset: UInt64(seq), length: 1)))
         }
         return store
     }()
@@ -35,7 +37,9 @@ struct StoreScanTests {
     @Test func scanFindsExactlyWhatDecodingEveryReportFinds() {
         let snap = Self.store.snapshot()
         let all = (0..<snap.count).map { snap[$0] }
-        var needles = ["", "a", "X", "xyz", "0-", "busy", "ANSWER", "weird", "post", "byte 3", "::", "a b", "1234567890abcdefghij", "nothing-here"]
+        var needles = [
+            "", "a", "X", "xyz", "0-", "busy", "ANSWER", "weird", "post", "byte 3", "::", "a b", "1234567890abcdefghij", "nothing-here"
+        ]
         // Needles cut from real values, in other case, including ones longer than a 16-byte step.
         for i in stride(from: 5, to: 3000, by: 97) {
             if let v = snap[i].fields.present.last?.value, v.count > 3 {

@@ -1,11 +1,14 @@
 import Testing
+
 @testable import CallDashCore
 
 @Suite("Synthetic reports look like a real campaign")
 struct SyntheticReportsTests {
     private func reports(_ n: Int, seed: UInt64 = 7) throws -> [ParsedDelivery] {
         var g = SyntheticReports(seed: seed)
-        return try (0..<n).map { _ in try DeliveryParser().parse(query: [], contentType: "application/json", body: g.next(now: Timestamp(millis: 1_790_000_000_000))) }
+        return try (0..<n).map { _ in
+            try DeliveryParser().parse(query: [], contentType: "application/json", body: g.next(now: Timestamp(millis: 1_790_000_000_000)))
+        }
     }
 
     @Test("mids are distinct across many reports")
@@ -41,7 +44,8 @@ struct SyntheticReportsTests {
     @Test("start and end are provider-local times whose difference covers the talk time")
     func times() throws {
         for r in try reports(300) {
-            let start = r.fields[.startAt]!, end = r.fields[.endAt]!
+            let start = r.fields[.startAt]!
+            let end = r.fields[.endAt]!
             #expect(start.count == 19 && end.count == 19 && start <= end)
         }
         #expect(SyntheticReports.localTime(0) == "1970-01-01 05:30:00")
@@ -49,7 +53,8 @@ struct SyntheticReportsTests {
 
     @Test("the same seed gives the same traffic")
     func reproducible() {
-        var a = SyntheticReports(seed: 99), b = SyntheticReports(seed: 99)
+        var a = SyntheticReports(seed: 99)
+        var b = SyntheticReports(seed: 99)
         #expect(a.next(now: Timestamp(millis: 5)) == b.next(now: Timestamp(millis: 5)))
     }
 }

@@ -1,12 +1,14 @@
 import Testing
+
 @testable import CallDashCore
 
 @Suite("Compose templates")
 struct TemplateTests {
-    let call = TemplateValues(fields: ReportFields([
-        .status: "ANSWER", .to: "919876543210", .mid: "5786-9668-0DEPT", .bridge: "0918068280000",
-        .recordingURL: "https://rec.example.com/a b&c=d+e#f%.mp3",
-    ]))
+    let call = TemplateValues(
+        fields: ReportFields([
+            .status: "ANSWER", .to: "919876543210", .mid: "5786-9668-0DEPT", .bridge: "0918068280000",
+            .recordingURL: "https://rec.example.com/a b&c=d+e#f%.mp3"
+        ]))
     let secrets = SecretSource(environment: ["CALLDASH_SECRET_TOKEN": "s3cr3t+/="])
 
     func render(_ s: String, _ context: TemplateContext, field: String = "url") throws -> RenderedText {
@@ -21,7 +23,8 @@ struct TemplateTests {
         let r = try render("{{id}}|{{duration}}|", .multipartValue)
         #expect(r.text == "5786-9668-0DEPT||")
         #expect(r.emptyVariables == ["duration"])
-        let own = try Template("{{id}}", field: "url").render(TemplateValues(fields: call.fields, id: "77"), secrets: secrets, context: .urlPath)
+        let own = try Template("{{id}}", field: "url").render(
+            TemplateValues(fields: call.fields, id: "77"), secrets: secrets, context: .urlPath)
         #expect(own.text == "77")
     }
 
@@ -31,7 +34,7 @@ struct TemplateTests {
         (.formValue, "https%3A%2F%2Frec.example.com%2Fa+b%26c%3Dd%2Be%23f%25.mp3"),
         (.jsonString, "https://rec.example.com/a b&c=d+e#f%.mp3"),
         (.multipartValue, "https://rec.example.com/a b&c=d+e#f%.mp3"),
-        (.header, "https://rec.example.com/a b&c=d+e#f%.mp3"),
+        (.header, "https://rec.example.com/a b&c=d+e#f%.mp3")
     ])
     func eachContextEscapesTheSameValueItsOwnWay(_ context: TemplateContext, _ expected: String) throws {
         #expect(try render("{{recording_url}}", context).text == expected)
@@ -48,7 +51,11 @@ struct TemplateTests {
 
     @Test func aHeaderValueWithALineBreakIsRefused() {
         let values = TemplateValues(fields: ReportFields([.status: "ANSWER\r\nX-Evil: 1"]))
-        #expect(throws: TemplateError(field: "header X-Status", column: 1, problem: "{{status}} holds a line break, which a header cannot carry", isAboutValues: true)) {
+        #expect(
+            throws: TemplateError(
+                field: "header X-Status", column: 1, problem: "{{status}} holds a line break, which a header cannot carry",
+                isAboutValues: true)
+        ) {
             try Template("{{status}}", field: "header X-Status").render(values, secrets: secrets, context: .header)
         }
     }
@@ -61,7 +68,11 @@ struct TemplateTests {
     }
 
     @Test func anUnsetSecretNamesTheVariableToSet() {
-        #expect(throws: TemplateError(field: "header Authorization", column: 8, problem: "secret %api_key% is not set: export CALLDASH_SECRET_API_KEY", isAboutValues: true)) {
+        #expect(
+            throws: TemplateError(
+                field: "header Authorization", column: 8, problem: "secret %api_key% is not set: export CALLDASH_SECRET_API_KEY",
+                isAboutValues: true)
+        ) {
             try render("Bearer %api_key%", .header, field: "header Authorization")
         }
     }
@@ -73,7 +84,10 @@ struct TemplateTests {
         ("a {{ }} b", TemplateError(field: "url", column: 3, problem: "empty variable name in {{}}")),
         ("Bearer %token", TemplateError(field: "url", column: 8, problem: "secret %token is not closed: write %token%")),
         ("Bearer %my-token%", TemplateError(field: "url", column: 8, problem: "bad secret name \"my-token\": use letters, digits and _")),
-        ("{{recording_ulr}}", TemplateError(field: "url", column: 3, problem: "unknown variable {{recording_ulr}}", suggestion: "recording_url")),
+        (
+            "{{recording_ulr}}",
+            TemplateError(field: "url", column: 3, problem: "unknown variable {{recording_ulr}}", suggestion: "recording_url")
+        )
     ])
     func mistakesAreErrorsWithTheirColumnAndASuggestion(_ source: String, _ error: TemplateError) {
         #expect(throws: error) { try Template(source, field: "url") }

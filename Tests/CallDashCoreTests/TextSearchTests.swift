@@ -1,12 +1,15 @@
 import Foundation
 import Testing
+
 @testable import CallDashCore
 
 @Suite("A text search over the journal finds exactly what reading every record would")
 struct TextSearchTests {
-    @Test("the byte scan of journal lines gives the same pages as decoding every record", arguments: [
-        "busy", "BUSY", "m-17", "919800", "value", "zz-none", "caf", "/hook", "x-api", "é", "a\"b", "ANSWER", "rÉ",
-    ])
+    @Test(
+        "the byte scan of journal lines gives the same pages as decoding every record",
+        arguments: [
+            "busy", "BUSY", "m-17", "919800", "value", "zz-none", "caf", "/hook", "x-api", "é", "a\"b", "ANSWER", "rÉ"
+        ])
     func sameAsReference(text: String) throws {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CallDashCore
 
 @Suite("Mapping back: a compose payload reads as the standard report it came from")
@@ -10,11 +11,13 @@ struct WebhookMappingTests {
         body: [NameValue("to", "{{to}}"), NameValue("message_status", "{{status}}"), NameValue("who", "caller {{from}} via {{bridge}}")])
 
     func parse(path: String, query: [NameValue] = [], _ body: String, webhooks: [Webhook]) throws -> ParsedDelivery {
-        try DeliveryParser(webhooks: WebhookRegistry(webhooks)).parse(path: path, query: query, contentType: "application/json", body: Array(body.utf8))
+        try DeliveryParser(webhooks: WebhookRegistry(webhooks)).parse(
+            path: path, query: query, contentType: "application/json", body: Array(body.utf8))
     }
 
     @Test func renamedKeysFillTheStandardFieldsAndTheRecordNamesTheWebhook() throws {
-        let p = try parse(path: "/ack/F-9", #"{"to":"91987","message_status":"BUSY","who":"caller 9188 via 9180","extra":"x"}"#, webhooks: [crm])
+        let p = try parse(
+            path: "/ack/F-9", #"{"to":"91987","message_status":"BUSY","who":"caller 9188 via 9180","extra":"x"}"#, webhooks: [crm])
         #expect(p.webhook == 7)
         #expect(p.fields[.status] == "BUSY")
         #expect(p.fields[.to] == "91987")
@@ -30,7 +33,9 @@ struct WebhookMappingTests {
     }
 
     @Test func theUrlsQueryVariablesMapBackAndIdFillsTheMid() throws {
-        let p = try parse(path: "/ack/1", query: [NameValue("call_id", "M-77"), NameValue("st", "CANCEL")], #"{"to":"1","message_status":"CANCEL","who":"caller 2 via 3"}"#, webhooks: [crm])
+        let p = try parse(
+            path: "/ack/1", query: [NameValue("call_id", "M-77"), NameValue("st", "CANCEL")],
+            #"{"to":"1","message_status":"CANCEL","who":"caller 2 via 3"}"#, webhooks: [crm])
         #expect(p.fields[.mid] == "M-77" && p.fields[.status] == "CANCEL")
     }
 
@@ -66,10 +71,12 @@ struct WebhookMappingTests {
         var draft = crm
         draft.body = [NameValue("state", "{{status}}")]
         registry.include(draft: draft)
-        let p = try DeliveryParser(webhooks: registry).parse(path: "/ack/1", query: [], contentType: nil, body: Array(#"{"state":"FAILED"}"#.utf8))
+        let p = try DeliveryParser(webhooks: registry).parse(
+            path: "/ack/1", query: [], contentType: nil, body: Array(#"{"state":"FAILED"}"#.utf8))
         #expect(p.webhook == 7 && p.fields[.status] == "FAILED")
         registry.forgetDraft(id: 7)
-        let q = try DeliveryParser(webhooks: registry).parse(path: "/ack/1", query: [], contentType: nil, body: Array(#"{"state":"FAILED"}"#.utf8))
+        let q = try DeliveryParser(webhooks: registry).parse(
+            path: "/ack/1", query: [], contentType: nil, body: Array(#"{"state":"FAILED"}"#.utf8))
         #expect(q.webhook == nil)
     }
 }
@@ -95,14 +102,15 @@ struct WebhookFolderTests {
         let entries = WebhookFolder(path: dir).load()
         #expect(entries.map(\.id) == [5, 9])
         #expect(entries.map { (try? $0.content.get()) == nil } == [true, true])
-        if case let .failure(e) = entries[0].content { #expect(e.line == 2 && e.problem.contains("DELETE")) }
-        if case let .failure(e) = entries[1].content { #expect(e.problem == "the file holds id 2 but is named 9.json") }
+        if case .failure(let e) = entries[0].content { #expect(e.line == 2 && e.problem.contains("DELETE")) }
+        if case .failure(let e) = entries[1].content { #expect(e.problem == "the file holds id 2 but is named 9.json") }
         #expect(WebhookFolder.nextID(after: entries) == 10)
     }
 
     @Test func aFileWrittenByHandWithoutAnIdIsTheWebhookItsNameSays() throws {
         let dir = temporaryDirectory()
-        try #"{"url": "http://h/x", "body": [{"key": "s", "value": "{{status}}"}]}"#.write(toFile: dir + "/12.json", atomically: true, encoding: .utf8)
+        try #"{"url": "http://h/x", "body": [{"key": "s", "value": "{{status}}"}]}"#.write(
+            toFile: dir + "/12.json", atomically: true, encoding: .utf8)
         let entries = WebhookFolder(path: dir).load()
         #expect(try entries.map { try $0.content.get().id } == [12])
         #expect(WebhookFolder.nextID(after: entries) == 13)
@@ -115,7 +123,7 @@ struct WebhookFolderTests {
         try folder.save(hook, to: dir + "/ops-copy.json", expected: nil)
         let entries = folder.load()
         #expect(entries.map { (try? $0.content.get()) != nil } == [true, false])
-        if case let .failure(e) = entries[1].content { #expect(e.problem == "id 3 is already used by 3.json") }
+        if case .failure(let e) = entries[1].content { #expect(e.problem == "id 3 is already used by 3.json") }
     }
 
     @Test func aFileChangedOnDiskIsNotOverwritten() throws {

@@ -1,6 +1,7 @@
 import CallDashCore
 import Foundation
 import Testing
+
 @testable import CallDashReceiver
 
 @Suite("The /_calldash/ endpoints")
@@ -41,9 +42,12 @@ struct APITests {
             let item = String(body.dropFirst().dropLast(2))
             #expect(try DeliveryRecord(json: Array(item.utf8)).fields[.mid] == "m-1")
             #expect(try await request(.GET, r.base + "/_calldash/reports?limit=0").status == 400)
-            #expect(try await request(.GET, r.base + "/_calldash/reports?limit=10001").status == 200, "a larger limit is capped, not refused")
+            #expect(
+                try await request(.GET, r.base + "/_calldash/reports?limit=10001").status == 200, "a larger limit is capped, not refused")
             #expect(try await request(.GET, r.base + "/_calldash/reports?after=x").status == 400)
-            #expect(try await request(.GET, r.base + "/_calldash/reports?colour=red").json["error"]?.contains("unknown parameter colour") == true)
+            #expect(
+                try await request(.GET, r.base + "/_calldash/reports?colour=red").json["error"]?.contains("unknown parameter colour")
+                    == true)
         }
     }
 

@@ -2,6 +2,7 @@ import CallDashCore
 import Foundation
 import NIOCore
 import Testing
+
 @testable import CallDashReceiver
 
 @Suite("Slow, stalled and unusual clients")
@@ -40,7 +41,8 @@ struct ConnectionTests {
     func pipelining() async throws {
         try await TestReceiver.run { r async throws in
             let conn = try RawConnection(port: r.port)
-            let one = "POST /p HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: \(seedReport.utf8.count)\r\n\r\n\(seedReport)"
+            let one =
+                "POST /p HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: \(seedReport.utf8.count)\r\n\r\n\(seedReport)"
             conn.send(one + one + one)
             let text = conn.read(until: { $0.components(separatedBy: "\"ok\":true").count == 4 }).text
             let seqs = text.components(separatedBy: "\"seq\":").dropFirst().map { $0.prefix { $0.isNumber } }
@@ -88,7 +90,9 @@ struct ConnectionTests {
     func expectContinue() async throws {
         try await TestReceiver.run { r async throws in
             let conn = try RawConnection(port: r.port)
-            conn.send("POST /c HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: \(seedReport.utf8.count)\r\n\r\n")
+            conn.send(
+                "POST /c HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: \(seedReport.utf8.count)\r\n\r\n"
+            )
             #expect(conn.read(until: { $0.contains("100 Continue") }).text.contains("HTTP/1.1 100 Continue"))
             conn.send(seedReport)
             #expect(conn.read(until: { $0.contains("\"seq\":1") }).text.contains("HTTP/1.1 200 OK"))

@@ -2,6 +2,7 @@ import CallDashCore
 import Foundation
 import NIOHTTP1
 import Testing
+
 @testable import CallDashReceiver
 
 @Suite("The receiver takes every report in and loses none")
@@ -68,17 +69,24 @@ struct DeliveryTests {
     @Test("form and multipart bodies are read as fields")
     func formAndMultipart() async throws {
         try await TestReceiver.run { r async throws in
-            let form = try await request(.PUT, r.base + "/f", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array("status=BUSY&note=a+b%26c".utf8))
+            let form = try await request(
+                .PUT, r.base + "/f", headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                body: Array("status=BUSY&note=a+b%26c".utf8))
             #expect(form.status == 200)
             #expect(try r.last().fields[.status] == "BUSY")
             #expect(try r.last().extra == [NameValue("note", "a b&c")])
             let boundary = "XyZ123"
-            let multipart = "--\(boundary)\r\nContent-Disposition: form-data; name=\"status\"\r\n\r\nCANCEL\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"to\"\r\n\r\n919812345678\r\n--\(boundary)--\r\n"
-            let reply = try await request(.PATCH, r.base + "/m", headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")], body: Array(multipart.utf8))
+            let multipart =
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"status\"\r\n\r\nCANCEL\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"to\"\r\n\r\n919812345678\r\n--\(boundary)--\r\n"
+            let reply = try await request(
+                .PATCH, r.base + "/m", headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")], body: Array(multipart.utf8)
+            )
             #expect(reply.status == 200, "\(reply.body)")
             #expect(try r.last().fields[.status] == "CANCEL")
             #expect(try r.last().fields[.to] == "919812345678")
-            let truncated = try await request(.POST, r.base + "/m", headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")], body: Array(multipart.prefix(60).utf8))
+            let truncated = try await request(
+                .POST, r.base + "/m", headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")],
+                body: Array(multipart.prefix(60).utf8))
             #expect(truncated.status == 400)
             #expect(truncated.json["error"]?.contains("closing boundary") == true)
         }
@@ -95,15 +103,27 @@ struct DeliveryTests {
     }
 
     static let badInputs: [BadInput] = [
-        BadInput(name: "trailing comma", body: Array(#"{"status":"ANSWER",}"#.utf8), status: 400, reason: "malformed JSON: trailing comma before '}' at byte 19"),
+        BadInput(
+            name: "trailing comma", body: Array(#"{"status":"ANSWER",}"#.utf8), status: 400,
+            reason: "malformed JSON: trailing comma before '}' at byte 19"),
         BadInput(name: "truncated JSON", body: Array(#"{"status":"ANS"#.utf8), status: 400, reason: "unterminated string"),
         BadInput(name: "array instead of object", body: Array("[1]".utf8), status: 400, reason: "expected a JSON object, found an array"),
-        BadInput(name: "unknown content type", headers: [("Content-Type", "text/csv")], body: Array("a,b".utf8), status: 415, reason: "unsupported content type text/csv"),
-        BadInput(name: "invalid UTF-8", body: Array("{\"to\":\"".utf8) + [0xFF, 0xFE] + Array("\"}".utf8), status: 400, reason: "invalid UTF-8 at byte 7"),
+        BadInput(
+            name: "unknown content type", headers: [("Content-Type", "text/csv")], body: Array("a,b".utf8), status: 415,
+            reason: "unsupported content type text/csv"),
+        BadInput(
+            name: "invalid UTF-8", body: Array("{\"to\":\"".utf8) + [0xFF, 0xFE] + Array("\"}".utf8), status: 400,
+            reason: "invalid UTF-8 at byte 7"),
         BadInput(name: "no fields", body: Array("{}".utf8), status: 400, reason: "no fields"),
-        BadInput(name: "too many fields", body: Array(("{" + (0..<5).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + "}").utf8), status: 400, reason: "too many fields: 5 (the limit is 4)"),
-        BadInput(name: "oversize body", body: Array(repeating: UInt8(ascii: "a"), count: 3000), status: 413, reason: "exceeds the 2048-byte limit"),
-        BadInput(name: "method that is not a delivery", method: .DELETE, body: Array(seedReport.utf8), status: 405, reason: "method DELETE is not a delivery"),
+        BadInput(
+            name: "too many fields", body: Array(("{" + (0..<5).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + "}").utf8), status: 400,
+            reason: "too many fields: 5 (the limit is 4)"),
+        BadInput(
+            name: "oversize body", body: Array(repeating: UInt8(ascii: "a"), count: 3000), status: 413,
+            reason: "exceeds the 2048-byte limit"),
+        BadInput(
+            name: "method that is not a delivery", method: .DELETE, body: Array(seedReport.utf8), status: 405,
+            reason: "method DELETE is not a delivery")
     ]
 
     @Test("bad input gets its 4xx with a JSON reason and is recorded as rejected with its raw bytes", arguments: badInputs)

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOEmbedded
 import Testing
+
 @testable import CallDashReceiver
 
 /// One connection's pipeline, as the receiver builds it, on an `EmbeddedChannel`: bytes in,
@@ -99,7 +100,9 @@ struct HandlerTests {
     @Test("Expect: 100-continue gets its interim answer at once, then the delivery's")
     func expectContinue() throws {
         let c = try Connection()
-        try c.send("POST /c HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: \(seedReport.utf8.count)\r\n\r\n")
+        try c.send(
+            "POST /c HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: \(seedReport.utf8.count)\r\n\r\n"
+        )
         #expect(try c.received() == "HTTP/1.1 100 Continue\r\n\r\n")
         try c.send(seedReport)
         #expect(try c.received().hasPrefix("HTTP/1.1 200 OK"))

@@ -2,6 +2,7 @@ import CallDashCore
 import Foundation
 import NIOCore
 import Testing
+
 @testable import CallDashReceiver
 
 /// A POST of `seedReport` with a distinct mid, as raw HTTP/1.1.
@@ -88,7 +89,9 @@ struct HardeningTests {
     @Test("a resuming stream gets its backlog, and a gap event with where to page when it missed more than the backlog")
     func resumeWithGap() async throws {
         try await TestReceiver.run { r async throws in
-            for i in 0..<1500 { try r.recorder.record(DeliveryRecord(receivedAt: .now(), method: "POST", path: "/x", fields: ReportFields([.mid: "m\(i)"]))) }
+            for i in 0..<1500 {
+                try r.recorder.record(DeliveryRecord(receivedAt: .now(), method: "POST", path: "/x", fields: ReportFields([.mid: "m\(i)"])))
+            }
             let conn = try RawConnection(port: r.port)
             conn.send("GET /_calldash/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nLast-Event-ID: 100\r\n\r\n")
             let backlog = conn.read(until: { $0.contains("id: 1500\n") }, seconds: 10).text
@@ -105,7 +108,9 @@ struct HardeningTests {
         try await TestReceiver.run { r async throws in
             let big = String(repeating: "x", count: 900)
             for i in 0..<10_000 {
-                try r.recorder.record(DeliveryRecord(receivedAt: .now(), method: "POST", path: "/x", fields: ReportFields([.mid: "m\(i)", .recordingURL: big])))
+                try r.recorder.record(
+                    DeliveryRecord(
+                        receivedAt: .now(), method: "POST", path: "/x", fields: ReportFields([.mid: "m\(i)", .recordingURL: big])))
             }
             let before = residentBytes()
             let greedy = try RawConnection(port: r.port, receiveBuffer: 4096)
@@ -135,7 +140,9 @@ struct HardeningTests {
     func malformedChunk() async throws {
         try await TestReceiver.run { r async throws in
             let conn = try RawConnection(port: r.port)
-            conn.send("POST /chunk HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\nzz\r\n")
+            conn.send(
+                "POST /chunk HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\nzz\r\n"
+            )
             let reply = conn.read(seconds: 5)
             #expect(reply.text.hasPrefix("HTTP/1.1 400") && reply.text.contains("malformed request body (invalid chunk size)"))
             let record = try r.last()
@@ -172,7 +179,10 @@ struct HardeningTests {
     @Test("without a token the API refuses a request for a foreign host name (DNS rebinding), and answers local ones")
     func foreignHostRefused() async throws {
         try await TestReceiver.run { r async throws in
-            for (host, status) in [("١.1.1.1", "403"), ("127.0.0.1:1@evil.example", "403"), ("evil.example", "403"), ("evil.example:\(r.port)", "403"), ("localhost:9999", "200"), ("127.0.0.1", "200"), ("[::1]:1", "200")] {
+            for (host, status) in [
+                ("١.1.1.1", "403"), ("127.0.0.1:1@evil.example", "403"), ("evil.example", "403"), ("evil.example:\(r.port)", "403"),
+                ("localhost:9999", "200"), ("127.0.0.1", "200"), ("[::1]:1", "200")
+            ] {
                 let conn = try RawConnection(port: r.port)
                 conn.send("GET /_calldash/reports HTTP/1.1\r\nHost: \(host)\r\n\r\n")
                 #expect(conn.read(until: { $0.contains("\r\n\r\n") }).text.hasPrefix("HTTP/1.1 \(status)"), "Host: \(host)")
@@ -214,7 +224,8 @@ struct HardeningTests {
     @Test("only one Authorization header counts: many of them are not many guesses")
     func oneAuthorizationHeader() async throws {
         try await TestReceiver.run(token: "s3cret") { r async throws in
-            let reply = try await postJSON(r.base + "/ack", seedReport, headers: [("Authorization", "Bearer a"), ("Authorization", "Bearer s3cret")])
+            let reply = try await postJSON(
+                r.base + "/ack", seedReport, headers: [("Authorization", "Bearer a"), ("Authorization", "Bearer s3cret")])
             #expect(reply.status == 401 && reply.json["error"]?.contains("more than one Authorization header") == true)
         }
     }

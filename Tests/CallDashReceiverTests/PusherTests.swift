@@ -2,6 +2,7 @@ import CallDashClient
 import CallDashCore
 import Foundation
 import Testing
+
 @testable import CallDashReceiver
 
 @Suite("push plays the provider: only 200 and 202 count, failures are retried")
@@ -12,7 +13,15 @@ struct PusherTests {
             let pusher = Pusher()
             let summary = await pusher.push(PushPlan(url: r.base + "/ack", count: 50), source: .synthetic(seed: 3))
             await pusher.shutdown()
-            #expect(summary == { var s = PushSummary(); s.sent = 50; s.delivered = 50; s.attempts = 50; return s }())
+            #expect(
+                summary
+                    == {
+                        var s = PushSummary()
+                        s.sent = 50
+                        s.delivered = 50
+                        s.attempts = 50
+                        return s
+                    }())
             let snap = r.recorder.store.snapshot()
             #expect(Set((0..<snap.count).compactMap { snap[$0].fields[.mid] }).count == 50)
         }
@@ -48,7 +57,9 @@ struct PusherTests {
         let port = r.port
         await r.stop()
         let pusher = Pusher()
-        let summary = await pusher.push(PushPlan(url: "http://127.0.0.1:\(port)/ack", count: 1, attempts: 2, initialBackoff: .milliseconds(10)), source: .synthetic(seed: 1))
+        let summary = await pusher.push(
+            PushPlan(url: "http://127.0.0.1:\(port)/ack", count: 1, attempts: 2, initialBackoff: .milliseconds(10)),
+            source: .synthetic(seed: 1))
         await pusher.shutdown()
         #expect(summary.failed == 1 && summary.attempts == 2)
         #expect(summary.failures.keys.first == "connection refused")
@@ -68,7 +79,10 @@ struct PusherTests {
     @Test("reports given in a file keep their exact bytes: object, array and JSON Lines")
     func reportFiles() throws {
         #expect(try ReportFile.reports(in: Array(seedReport.utf8), name: "f") == [Array(seedReport.utf8)])
-        #expect(try ReportFile.reports(in: Array("[{\"a\":1}, {\"b\":2.50}]".utf8), name: "f") == [Array("{\"a\":1}".utf8), Array("{\"b\":2.50}".utf8)])
+        #expect(
+            try ReportFile.reports(in: Array("[{\"a\":1}, {\"b\":2.50}]".utf8), name: "f") == [
+                Array("{\"a\":1}".utf8), Array("{\"b\":2.50}".utf8)
+            ])
         #expect(try ReportFile.reports(in: Array("{\"a\":1}\n{\"b\":2}\n".utf8), name: "f").count == 2)
         #expect(throws: ReportFileError.self) { try ReportFile.reports(in: Array("[1]".utf8), name: "f") }
         #expect(throws: ReportFileError.self) { try ReportFile.reports(in: Array("{\"a\":1,}".utf8), name: "f") }

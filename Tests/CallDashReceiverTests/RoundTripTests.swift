@@ -1,13 +1,17 @@
 import CallDashClient
 import CallDashCore
 import Testing
+
 @testable import CallDashReceiver
 
 /// Reports whose values hold what breaks naive encoders: quotes, `&`, `=`, `+`, `#`, `%`,
 /// line breaks, non-ASCII, 19-digit numbers.
 private struct HostileReports {
     var rng: SplitMix64
-    let pieces = ["a", "Z", "0", "\"", "&", "=", "+", "#", "%", "%20", "\n", "\r\n", " ", "é", "漢字", "😀", "\\", "/", "?", "'", ";", "{{", "}}", "--", "1234567890123456789"]
+    let pieces = [
+        "a", "Z", "0", "\"", "&", "=", "+", "#", "%", "%20", "\n", "\r\n", " ", "é", "漢字", "😀", "\\", "/", "?", "'", ";", "{{", "}}", "--",
+        "1234567890123456789"
+    ]
 
     mutating func value() -> String {
         var s = ""
@@ -41,18 +45,18 @@ struct RoundTripTests {
             var reports = HostileReports(rng: SplitMix64(seed: UInt64(method.rawValue.count * 7 + format.rawValue.count)))
             var failure: (any Error)?
             do {
-              for _ in 0..<25 {
-                let fields = reports.report()
-                let rendered = try compiled.render(TemplateValues(fields: fields), secrets: SecretSource(environment: [:]))
-                let verdict = await pusher.sendOnce(rendered, to: r.base)
-                #expect(verdict.status == 200, "\(verdict)")
-                let record = try r.last()
-                #expect(record.outcome == .accepted, "\(record.error ?? "")")
-                #expect(record.webhook == 40)
-                for field in ReportField.allCases where field != .webhookID {
-                    #expect(record.fields[field] == fields[field], "\(method) \(format) \(field.rawValue)")
+                for _ in 0..<25 {
+                    let fields = reports.report()
+                    let rendered = try compiled.render(TemplateValues(fields: fields), secrets: SecretSource(environment: [:]))
+                    let verdict = await pusher.sendOnce(rendered, to: r.base)
+                    #expect(verdict.status == 200, "\(verdict)")
+                    let record = try r.last()
+                    #expect(record.outcome == .accepted, "\(record.error ?? "")")
+                    #expect(record.webhook == 40)
+                    for field in ReportField.allCases where field != .webhookID {
+                        #expect(record.fields[field] == fields[field], "\(method) \(format) \(field.rawValue)")
+                    }
                 }
-              }
             } catch { failure = error }
             await pusher.shutdown()
             if let failure { throw failure }

@@ -3,6 +3,7 @@ import CallDashCore
 import Foundation
 import NIOCore
 import NIOHTTP1
+
 @testable import CallDashReceiver
 
 /// A receiver on 127.0.0.1 and a free port, with its journal in a temporary folder.
@@ -38,7 +39,8 @@ struct TestReceiver {
         idle: TimeAmount = .seconds(60), requestTimeout: TimeAmount = .seconds(30), fsync: Bool = false, webhooks: WebhookRegistry? = nil,
         _ body: (TestReceiver) async throws -> Void
     ) async throws {
-        let r = try await start(respond: respond, token: token, limits: limits, idle: idle, requestTimeout: requestTimeout, fsync: fsync, webhooks: webhooks)
+        let r = try await start(
+            respond: respond, token: token, limits: limits, idle: idle, requestTimeout: requestTimeout, fsync: fsync, webhooks: webhooks)
         do {
             try await body(r)
         } catch {
@@ -86,7 +88,8 @@ func postJSON(_ url: String, _ json: String, headers: [(String, String)] = []) a
     try await request(.POST, url, headers: [("Content-Type", "application/json")] + headers, body: Array(json.utf8))
 }
 
-let seedReport = #"{"bridge": 918068280000, "from": 918919520000, "to": 918867130000, "source": "OBD", "mid": "1234-1333-00042", "flow_id": 123, "start_at": "2021-04-09 16:27:39", "end_at": "2021-04-09 16:27:55", "duration": "23", "status": "ANSWER", "recording_url": "https://youraudiofilelocation/"}"#
+let seedReport =
+    #"{"bridge": 918068280000, "from": 918919520000, "to": 918867130000, "source": "OBD", "mid": "1234-1333-00042", "flow_id": 123, "start_at": "2021-04-09 16:27:39", "end_at": "2021-04-09 16:27:55", "duration": "23", "status": "ANSWER", "recording_url": "https://youraudiofilelocation/"}"#
 
 /// A raw TCP connection for what an HTTP client library will not do: stall, pipeline, send junk.
 final class RawConnection {
@@ -100,7 +103,9 @@ final class RawConnection {
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         guard rc == 0 else { throw POSIXError(.ECONNREFUSED) }
         var tv = timeval(tv_sec: 0, tv_usec: 200_000)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))

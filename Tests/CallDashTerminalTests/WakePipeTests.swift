@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CallDashTerminal
 
 @Suite("Waking the UI thread")

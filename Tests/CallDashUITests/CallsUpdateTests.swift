@@ -1,5 +1,6 @@
 import CallDashCore
 import Testing
+
 @testable import CallDashUI
 
 @Suite("Calls screen keys and events")
@@ -86,7 +87,8 @@ struct CallsUpdateTests {
         var h = Harness(mixedRecorder())
         h.press(.char("1"))
         let answered = h.rows.count
-        #expect(answered > 0 && h.rows.allSatisfy { seq in h.state.snapshot[h.state.snapshot.index(ofSeq: seq)!].fields[.status] == "ANSWER" })
+        #expect(
+            answered > 0 && h.rows.allSatisfy { seq in h.state.snapshot[h.state.snapshot.index(ofSeq: seq)!].fields[.status] == "ANSWER" })
         h.press(.char("3"))
         #expect(h.rows.count == answered + 2)
         #expect(h.text.contains("ANSWER BUSY"))

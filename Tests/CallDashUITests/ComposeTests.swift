@@ -1,15 +1,16 @@
 import CallDashCore
 import Foundation
 import Testing
+
 @testable import CallDashUI
 
 let crmFile = """
-{ "id": 7, "name": "crm", "method": "POST", "format": "json",
-  "url": "https://crm.example/ack?call_id={{id}}&status={{status}}",
-  "headers": [ { "name": "Authorization", "value": "Bearer %token%" } ],
-  "body": [ { "key": "to", "value": "{{to}}" },
-            { "key": "status", "value": "{{status}}" } ] }
-"""
+    { "id": 7, "name": "crm", "method": "POST", "format": "json",
+      "url": "https://crm.example/ack?call_id={{id}}&status={{status}}",
+      "headers": [ { "name": "Authorization", "value": "Bearer %token%" } ],
+      "body": [ { "key": "to", "value": "{{to}}" },
+                { "key": "status", "value": "{{status}}" } ] }
+    """
 
 /// A webhooks folder with the provider's example webhook and one broken file; snapshots name
 /// theirs, since the header shows the folder.
@@ -154,7 +155,8 @@ struct ComposeUpdateTests {
     @Test func anUnchangedDraftTakesInAHandEditAtOnce() throws {
         let folder = webhooksFolder(broken: false)
         var h = composeHarness(folder: folder)
-        try crmFile.replacingOccurrences(of: "\"crm\"", with: "\"renamed\"").write(toFile: folder + "/7.json", atomically: true, encoding: .utf8)
+        try crmFile.replacingOccurrences(of: "\"crm\"", with: "\"renamed\"").write(
+            toFile: folder + "/7.json", atomically: true, encoding: .utf8)
         h.send(.webhooksLoaded(WebhookFolder(path: folder).load()))
         #expect(h.state.compose.draft?.webhook.name == "renamed")
         #expect(h.text.contains("7.json changed on disk: reloaded"))
@@ -204,7 +206,7 @@ struct ComposeUpdateTests {
     @Test func aTestIsSentOnlyWhenTheTemplateRendersAndTheVerdictIsShown() {
         var h = composeHarness()
         h.press(.char("t"))
-        guard case let .sendTest(request, webhook, toSelf) = h.effects.last else {
+        guard case .sendTest(let request, let webhook, let toSelf) = h.effects.last else {
             Issue.record("no send effect")
             return
         }

@@ -1,5 +1,6 @@
 import CallDashCore
 import Foundation
+
 @testable import CallDashUI
 
 /// 2026-11-27 10:00:00 UTC: every fixture's clock, so snapshots never depend on the day.
@@ -48,7 +49,9 @@ let statuses = ["ANSWER", "NOANSWER", "BUSY", "ANSWER", "CANCEL", "FAILED", "ANS
 
 /// Twenty standard reports with a mix of statuses and durations, and one rejected delivery.
 func mixedRecorder() -> Recorder {
-    var recs = (1...20).map { n in report(n, status: statuses[n % statuses.count], duration: statuses[n % statuses.count] == "ANSWER" ? 10 + n * 7 : 0) }
+    var recs = (1...20).map { n in
+        report(n, status: statuses[n % statuses.count], duration: statuses[n % statuses.count] == "ANSWER" ? 10 + n * 7 : 0)
+    }
     recs.insert(rejected(second: 11), at: 11)
     return recorder(recs)
 }
@@ -61,7 +64,10 @@ struct Harness {
     /// Every effect `update` asked for, in order.
     var effects: [Effect] = []
 
-    init(_ recorder: Recorder, width: Int = 120, height: Int = 40, themes: [Theme] = [.dark], webhooks: String = "", secrets: [String: String] = [:]) {
+    init(
+        _ recorder: Recorder, width: Int = 120, height: Int = 40, themes: [Theme] = [.dark], webhooks: String = "",
+        secrets: [String: String] = [:]
+    ) {
         self.recorder = recorder
         state = AppState(
             listen: "http://127.0.0.1:8080", journal: "journal ~/.local/state/calldash/journal.jsonl",
@@ -89,14 +95,16 @@ struct Harness {
     func perform(_ effect: Effect) -> [AppEvent] {
         let folder = WebhookFolder(path: state.compose.folder)
         switch effect {
-        case let .loadRecord(s):
+        case .loadRecord(let s):
             return [.recordLoaded(seq: s.seq, Result { try recorder.record(for: s) }.mapError { LoadFailure("\($0)") })]
         case .reloadWebhooks:
             return [.webhooksLoaded(folder.load())]
-        case let .saveWebhook(w, file, expected, overwrite):
-            let result = Result { () throws(WebhookFolder.Failure) in try folder.save(w, to: file, expected: expected, overwriting: overwrite) }
+        case .saveWebhook(let w, let file, let expected, let overwrite):
+            let result = Result { () throws(WebhookFolder.Failure) in
+                try folder.save(w, to: file, expected: expected, overwriting: overwrite)
+            }
             return [.webhookSaved(file: file, w, result), .webhooksLoaded(folder.load())]
-        case let .deleteWebhook(file, expected):
+        case .deleteWebhook(let file, let expected):
             var failure: WebhookFolder.Failure?
             do { try folder.delete(file, expected: expected) } catch { failure = error }
             return [.webhookDeleted(file: file, failure: failure), .webhooksLoaded(folder.load())]

@@ -1,5 +1,6 @@
-import Testing
 import CallDashCore
+import Testing
+
 @testable import CallDashUI
 
 @Suite("The body's pretty-printer costs work in proportion to the body, whatever it holds")

@@ -1,5 +1,6 @@
 import CallDashCore
 import Testing
+
 @testable import CallDashUI
 
 @Suite("Calls screen snapshots")

@@ -21,6 +21,8 @@ func assertSnapshot(_ text: String, named name: String, sourceLocation: SourceLo
         let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
         let r = rendered.split(separator: "\n", omittingEmptySubsequences: false)
         let first = zip(e, r).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(e.count, r.count)
-        Issue.record("screen differs from \(name).txt at line \(first + 1):\nexpected: \(first < e.count ? e[first] : "")\nactual:   \(first < r.count ? r[first] : "")\n\nwhole screen:\n\(rendered)", sourceLocation: sourceLocation)
+        Issue.record(
+            "screen differs from \(name).txt at line \(first + 1):\nexpected: \(first < e.count ? e[first] : "")\nactual:   \(first < r.count ? r[first] : "")\n\nwhole screen:\n\(rendered)",
+            sourceLocation: sourceLocation)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CallDashUI
 
 @Suite("Themes")
@@ -45,7 +46,11 @@ struct ThemeTests {
     }
 
     @Test func badColourIsRefusedWithTheReason() {
-        #expect(throws: ThemeError(file: "t.theme", line: 1, problem: "status.busy: \"gren\" is not a colour (did you mean green?): use a name, 0-255 or #rrggbb")) {
+        #expect(
+            throws: ThemeError(
+                file: "t.theme", line: 1,
+                problem: "status.busy: \"gren\" is not a colour (did you mean green?): use a name, 0-255 or #rrggbb")
+        ) {
             try ThemeFile.parse("status.busy = gren bold", name: "t", file: "t.theme")
         }
         #expect(throws: ThemeError(file: "t.theme", line: 1, problem: "status.busy: colour 300 is outside 0-255")) {
@@ -66,7 +71,8 @@ struct ThemeTests {
     }
 
     @Test func catalogListsTheDefaultFirstAndReportsBrokenFiles() {
-        let c = ThemeCatalog(files: [("a/light.theme", "border = red"), ("a/broken.theme", "nope = red"), ("a/dark.theme", "border = blue")])
+        let c = ThemeCatalog(files: [("a/light.theme", "border = red"), ("a/broken.theme", "nope = red"), ("a/dark.theme", "border = blue")]
+        )
         #expect(c.names == ["dark", "light"])
         #expect(c.theme(named: "dark")?[.border] == Style(fg: .blue))
         #expect(c.errors.map(\.description) == ["a/broken.theme:1: unknown role \"nope\""])

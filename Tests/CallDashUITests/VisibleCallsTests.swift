@@ -1,5 +1,6 @@
 import CallDashCore
 import Testing
+
 @testable import CallDashUI
 
 @Suite("Filtering and sorting the list")
@@ -18,7 +19,7 @@ struct VisibleCallsTests {
     @Test(arguments: [
         CallFilter(), CallFilter(statuses: [0]), CallFilter(statuses: [1, 2]), CallFilter(rejectedOnly: true),
         CallFilter(text: "ANSWER"), CallFilter(text: "click2call"), CallFilter(text: "00007"), CallFilter(text: "trailing comma"),
-        CallFilter(statuses: [0], text: "obd"),
+        CallFilter(statuses: [0], text: "obd")
     ])
     func filterKeepsExactlyTheMatchingReports(_ f: CallFilter) {
         let snap = mixedRecorder().store.snapshot()

@@ -27,7 +27,8 @@ final class CalldashProcess: Sendable {
         // The user's own webhooks folder must not change what a test sees.
         let isolated = ["XDG_CONFIG_HOME": NSTemporaryDirectory() + "calldash-tests-no-config"]
         p.environment = ProcessInfo.processInfo.environment.merging(isolated) { $1 }.merging(environment) { $1 }
-        let stdout = Pipe(), stderr = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
         p.standardOutput = stdout
         p.standardError = stderr
         p.standardInput = FileHandle.nullDevice

@@ -6,11 +6,11 @@ import Testing
 @Suite("calldash watch: the Compose screen in a terminal", .serialized)
 struct ComposeDashboardTests {
     static let crm = """
-    { "id": 7, "name": "crm", "method": "POST", "format": "json",
-      "url": "https://crm.example/ack?call_id={{id}}&status={{status}}",
-      "headers": [ { "name": "Authorization", "value": "Bearer %token%" } ],
-      "body": [ { "key": "to", "value": "{{to}}" }, { "key": "status", "value": "{{status}}" } ] }
-    """
+        { "id": 7, "name": "crm", "method": "POST", "format": "json",
+          "url": "https://crm.example/ack?call_id={{id}}&status={{status}}",
+          "headers": [ { "name": "Authorization", "value": "Bearer %token%" } ],
+          "body": [ { "key": "to", "value": "{{to}}" }, { "key": "status", "value": "{{status}}" } ] }
+        """
 
     func folder(with webhook: String) throws -> String {
         let dir = temporaryFolder() + "/webhooks"
@@ -23,16 +23,22 @@ struct ComposeDashboardTests {
     func composeRoundTrip() async throws {
         let hooks = try folder(with: Self.crm)
         let journal = hooks + "/../journal.jsonl"
-        let t = try TmuxSession(["watch", "--port", "0", "--journal", journal, "--webhooks", hooks], environment: ["CALLDASH_SECRET_TOKEN": "tok-123"])
+        let t = try TmuxSession(
+            ["watch", "--port", "0", "--journal", journal, "--webhooks", hooks], environment: ["CALLDASH_SECRET_TOKEN": "tok-123"])
         let port = try #require(t.port(), "\(t.screen)")
         #expect(try await DashboardTests().post(port, DashboardTests().report(mid: "MID-R1", status: "BUSY")) == 200)
         #expect(t.waitFor { $0.contains("MID-R1") }, "\(t.screen)")
         try t.press("c")
-        #expect(t.waitFor { $0.contains("crm · 7.json") && $0.contains("POST /ack?call_id=MID-R1&status=BUSY HTTP/1.1") && $0.contains("Bearer ••••••") }, "\(t.screen)")
+        #expect(
+            t.waitFor {
+                $0.contains("crm · 7.json") && $0.contains("POST /ack?call_id=MID-R1&status=BUSY HTTP/1.1") && $0.contains("Bearer ••••••")
+            }, "\(t.screen)")
 
         try t.press("j", "Enter", "End")
         try t.type("&x={{stauts}}")
-        #expect(t.waitFor { $0.contains("✗ url, column 62: unknown variable {{stauts}}") && $0.contains("did you mean {{status}}?") }, "\(t.screen)")
+        #expect(
+            t.waitFor { $0.contains("✗ url, column 62: unknown variable {{stauts}}") && $0.contains("did you mean {{status}}?") },
+            "\(t.screen)")
         try t.press("C-w")
         try t.type("status}}")
         #expect(t.waitFor { $0.contains("&status=BUSY&x=BUSY HTTP/1.1") }, "\(t.screen)")

@@ -41,10 +41,11 @@ struct DashboardTests {
         try t.type("noanswer")
         #expect(t.waitFor { $0.contains("3 of 6") }, "\(t.screen)")
         try t.press("Enter")
-        #expect(t.waitFor { s in
-            let rows = s.split(separator: "\n").filter { $0.contains("918068280000  919876543210") }
-            return s.contains("/noanswer") && s.contains("3 of 6") && rows.count == 3 && rows.allSatisfy { $0.contains("NOANSWER") }
-        }, "\(t.screen)")
+        #expect(
+            t.waitFor { s in
+                let rows = s.split(separator: "\n").filter { $0.contains("918068280000  919876543210") }
+                return s.contains("/noanswer") && s.contains("3 of 6") && rows.count == 3 && rows.allSatisfy { $0.contains("NOANSWER") }
+            }, "\(t.screen)")
         try t.press("Escape")
         #expect(t.waitFor { $0.contains("6 of 6") }, "\(t.screen)")
         try t.press("2")
@@ -56,7 +57,8 @@ struct DashboardTests {
         let t = try TmuxSession(["watch", "--port", "0"])
         #expect(t.port() != nil)
         try t.press("?")
-        #expect(t.waitFor { $0.contains("Keys") && $0.contains("search every field") && $0.contains("copy the recording URL") }, "\(t.screen)")
+        #expect(
+            t.waitFor { $0.contains("Keys") && $0.contains("search every field") && $0.contains("copy the recording URL") }, "\(t.screen)")
         try t.press("Escape")
         #expect(t.waitFor { !$0.contains("search every field") })
     }
@@ -110,7 +112,10 @@ struct DashboardTests {
         try t.press("y")
         #expect(t.waitFor { $0.contains("copied the recording URL") }, "\(t.screen)")
         var copied = ""
-        for _ in 0..<100 where copied.isEmpty { copied = t.pasteBuffer; usleep(20_000) }
+        for _ in 0..<100 where copied.isEmpty {
+            copied = t.pasteBuffer
+            usleep(20_000)
+        }
         #expect(copied == "https://rec.example.com/COPY-ME.mp3")
     }
 
@@ -203,7 +208,9 @@ struct DashboardActionTests {
 @Suite("calldash watch: colours and themes", .serialized)
 struct DashboardColourTests {
     /// The pane with its colour escape sequences, as tmux keeps them.
-    func colouredScreen(_ t: TmuxSession) -> String { (try? spawn(["tmux", "-L", t.socket, "capture-pane", "-e", "-p", "-t", "t"]).1) ?? "" }
+    func colouredScreen(_ t: TmuxSession) -> String {
+        (try? spawn(["tmux", "-L", t.socket, "capture-pane", "-e", "-p", "-t", "t"]).1) ?? ""
+    }
 
     @Test("256-colour terminals get palette colours, 8-colour terminals the basic ones, NO_COLOR none")
     func colourDepthAndNoColor() throws {
@@ -220,7 +227,9 @@ struct DashboardColourTests {
         let none = try TmuxSession(["watch", "--port", "0"], environment: ["NO_COLOR": "1"])
         #expect(none.port() != nil)
         let plain = colouredScreen(none)
-        #expect(plain.range(of: "\u{1B}\\[([0-9;]*;)?([34][0-7]|[34]8;5;[0-9]+)(;[0-9;]*)?m", options: .regularExpression) == nil, "no colours at all")
+        #expect(
+            plain.range(of: "\u{1B}\\[([0-9;]*;)?([34][0-7]|[34]8;5;[0-9]+)(;[0-9;]*)?m", options: .regularExpression) == nil,
+            "no colours at all")
         #expect(plain.contains("\u{1B}[7m") || plain.contains(";7m") || plain.contains("\u{1B}[1m"), "attributes remain")
     }
 

@@ -7,9 +7,11 @@ import Testing
 struct FuzzCorpusTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    @Test("every corpus file runs through its reader", arguments: [
-        "json", "form", "delivery", "template", "theme", "webhook", "journal-line", "index-entry", "pretty-body",
-    ])
+    @Test(
+        "every corpus file runs through its reader",
+        arguments: [
+            "json", "form", "delivery", "template", "theme", "webhook", "journal-line", "index-entry", "pretty-body"
+        ])
     func corpusRuns(target: String) throws {
         let folder = Self.root.appendingPathComponent("fuzz/corpus/\(target)").path
         let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted().map { folder + "/" + $0 }

@@ -10,11 +10,11 @@ struct RenderTests {
     }
 
     let crm = """
-    { "id": 7, "name": "crm", "method": "POST", "format": "json",
-      "url": "https://crm.example:8443/ack?call_id={{id}}&status={{status}}",
-      "headers": [ { "name": "Authorization", "value": "Bearer %token%" } ],
-      "body": [ { "key": "to", "value": "{{to}}" }, { "key": "message_status", "value": "{{status}}" } ] }
-    """
+        { "id": 7, "name": "crm", "method": "POST", "format": "json",
+          "url": "https://crm.example:8443/ack?call_id={{id}}&status={{status}}",
+          "headers": [ { "name": "Authorization", "value": "Bearer %token%" } ],
+          "body": [ { "key": "to", "value": "{{to}}" }, { "key": "message_status", "value": "{{status}}" } ] }
+        """
 
     @Test("render prints the raw HTTP/1.1 request for the sample call, secrets masked")
     func rawRequest() throws {
@@ -24,7 +24,10 @@ struct RenderTests {
         let p = try CalldashProcess(["render", "--webhook", "7", "--webhooks", dir], environment: ["CALLDASH_SECRET_TOKEN": "t0k"])
         #expect(p.exitCode() == 0)
         let body = #"{"to":"918867130000","message_status":"ANSWER"}"#
-        #expect(p.stdout == "POST /ack?call_id=1234-1333-00042&status=ANSWER HTTP/1.1\r\nHost: crm.example:8443\r\nContent-Type: application/json\r\nAuthorization: Bearer ••••••\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+        #expect(
+            p.stdout
+                == "POST /ack?call_id=1234-1333-00042&status=ANSWER HTTP/1.1\r\nHost: crm.example:8443\r\nContent-Type: application/json\r\nAuthorization: Bearer ••••••\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        )
     }
 
     @Test("render --curl --reveal --report prints a command with the real secret and the report's values")
@@ -33,9 +36,13 @@ struct RenderTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let file = try webhookFile(dir, crm)
         try #"{"mid":"M'1","status":"BUSY","to":"0919"}"#.write(toFile: dir + "/r.json", atomically: true, encoding: .utf8)
-        let p = try CalldashProcess(["render", "--webhook", file, "--report", dir + "/r.json", "--curl", "--reveal"], environment: ["CALLDASH_SECRET_TOKEN": "t0k"])
+        let p = try CalldashProcess(
+            ["render", "--webhook", file, "--report", dir + "/r.json", "--curl", "--reveal"], environment: ["CALLDASH_SECRET_TOKEN": "t0k"])
         #expect(p.exitCode() == 0)
-        #expect(p.stdout == #"curl -X POST 'https://crm.example:8443/ack?call_id=M%271&status=BUSY' -H 'Content-Type: application/json' -H 'Authorization: Bearer t0k' --data-binary '{"to":"0919","message_status":"BUSY"}'"# + "\n")
+        #expect(
+            p.stdout
+                == #"curl -X POST 'https://crm.example:8443/ack?call_id=M%271&status=BUSY' -H 'Content-Type: application/json' -H 'Authorization: Bearer t0k' --data-binary '{"to":"0919","message_status":"BUSY"}'"#
+                + "\n")
     }
 
     @Test("a template mistake or an unset secret exits non-zero with the positioned reason")
@@ -94,8 +101,12 @@ struct PushWebhookTests {
         try #"{"mid":"W-1","status":"NO ANSWER","to":"0919"}"#.write(toFile: dir + "/r.json", atomically: true, encoding: .utf8)
         let serve = try CalldashProcess(["serve", "--port", "0", "--no-journal", "--webhooks", dir])
         let port = try #require(serve.listeningPort())
-        #expect(serve.stderr.contains("webhook file not used: \(dir)/4.json:2: unknown format \"xml\": use json, form or multipart"), "\(serve.stderr)")
-        let push = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)", "--webhook", "3", "--webhooks", dir, "--report", dir + "/r.json"])
+        #expect(
+            serve.stderr.contains("webhook file not used: \(dir)/4.json:2: unknown format \"xml\": use json, form or multipart"),
+            "\(serve.stderr)")
+        let push = try runCalldash([
+            "push", "--to", "http://127.0.0.1:\(port)", "--webhook", "3", "--webhooks", dir, "--report", dir + "/r.json"
+        ])
         #expect(push.code == 0, "\(push.stderr)")
         #expect(serve.wait { $0.stdout.contains("\"seq\":1") })
         #expect(serve.stdout.contains(#""fields":{"to":"0919","mid":"W-1","status":"NO ANSWER"},"extra":{}"#), "\(serve.stdout)")
@@ -105,10 +116,13 @@ struct PushWebhookTests {
         try """
         { "id": 5, "name": "ops", "method": "POST", "format": "json", "url": "http://ops.example/in", "body": [ { "key": "state", "value": "{{status}}" } ] }
         """.write(toFile: dir + "/5.json", atomically: true, encoding: .utf8)
-        #expect(waitUntil(seconds: 10) {
-            _ = try? runCalldash(["push", "--to", "http://127.0.0.1:\(port)", "--webhook", "5", "--webhooks", dir, "--report", dir + "/r.json"])
-            return serve.stdout.contains(#""fields":{"status":"NO ANSWER"},"extra":{},"#) && serve.stdout.contains(#""webhook":5}"#)
-        }, "\(serve.stdout)")
+        #expect(
+            waitUntil(seconds: 10) {
+                _ = try? runCalldash([
+                    "push", "--to", "http://127.0.0.1:\(port)", "--webhook", "5", "--webhooks", dir, "--report", dir + "/r.json"
+                ])
+                return serve.stdout.contains(#""fields":{"status":"NO ANSWER"},"extra":{},"#) && serve.stdout.contains(#""webhook":5}"#)
+            }, "\(serve.stdout)")
         serve.signal(SIGTERM)
         #expect(serve.exitCode() == 0)
     }
@@ -117,9 +131,12 @@ struct PushWebhookTests {
     func unrenderable() throws {
         let dir = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try #"{"url": "https://x/a", "headers": [{"name": "Authorization", "value": "Bearer %token%"}]}"#.write(toFile: dir + "/1.json", atomically: true, encoding: .utf8)
+        try #"{"url": "https://x/a", "headers": [{"name": "Authorization", "value": "Bearer %token%"}]}"#.write(
+            toFile: dir + "/1.json", atomically: true, encoding: .utf8)
         let r = try runCalldash(["push", "--to", "http://127.0.0.1:9", "--webhook", dir + "/1.json"])
         #expect(r.code == 1)
-        #expect(r.stderr.contains("render: header Authorization, column 8: secret %token% is not set: export CALLDASH_SECRET_TOKEN"), "\(r.stderr)")
+        #expect(
+            r.stderr.contains("render: header Authorization, column 8: secret %token% is not set: export CALLDASH_SECRET_TOKEN"),
+            "\(r.stderr)")
     }
 }

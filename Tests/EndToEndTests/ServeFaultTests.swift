@@ -32,8 +32,9 @@ private func pushSummary(_ port: Int, count: Int) throws -> (delivered: Int, fai
 
 @Suite("serve under faults: a full disk and a stdout nobody reads")
 struct ServeFaultTests {
-    @Test("fill the journal's disk, free it, restart: 503s are never shown as accepted, and the journal stays whole",
-          .enabled(if: getuid() == 0, "needs root to mount a small tmpfs"))
+    @Test(
+        "fill the journal's disk, free it, restart: 503s are never shown as accepted, and the journal stays whole",
+        .enabled(if: getuid() == 0, "needs root to mount a small tmpfs"))
     func fullDiskThenRestart() async throws {
         try await withSmallDisk(kilobytes: 2048) { disk in
             let journal = disk + "/journal.jsonl"
@@ -89,7 +90,8 @@ struct ServeFaultTests {
 /// CPU seconds a process has used (user + system), from /proc.
 private func cpuSeconds(_ pid: Int32) -> Double {
     guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-          let close = stat.lastIndex(of: ")") else { return 0 }
+        let close = stat.lastIndex(of: ")")
+    else { return 0 }
     let fields = stat[stat.index(after: close)...].split(separator: " ")
     let ticks = (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)
     return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
@@ -97,8 +99,9 @@ private func cpuSeconds(_ pid: Int32) -> Double {
 
 @Suite("serve's edges: descriptors running out, a wildcard address, a token kept out of ps")
 struct ServeEdgeTests {
-    @Test("out of file descriptors, serve says so and waits between accepts instead of spinning a core",
-          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit"), "needs prlimit"))
+    @Test(
+        "out of file descriptors, serve says so and waits between accepts instead of spinning a core",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit"), "needs prlimit"))
     func descriptorsRunOut() throws {
         let serve = try CalldashProcess(["serve", "--port", "0", "--no-journal"], prefix: ["/usr/bin/prlimit", "--nofile=64"])
         let port = try #require(serve.listeningPort())
@@ -110,7 +113,9 @@ struct ServeEdgeTests {
             addr.sin_family = sa_family_t(AF_INET)
             addr.sin_port = in_port_t(UInt16(port).bigEndian)
             addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-            _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            _ = withUnsafePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
             held.append(fd)
         }
         #expect(serve.wait(seconds: 10) { $0.stderr.contains("cannot accept connections: Too many open files") })
@@ -122,7 +127,11 @@ struct ServeEdgeTests {
         held.forEach { close($0) }
         held = []
         // Once descriptors are free again, new connections are taken.
-        #expect(serve.wait(seconds: 10) { _ in (try? runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack", "--count", "1", "--json"]).stdout.contains("\"delivered\":1")) == true })
+        #expect(
+            serve.wait(seconds: 10) { _ in
+                (try? runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack", "--count", "1", "--json"]).stdout.contains(
+                    "\"delivered\":1")) == true
+            })
         serve.signal(SIGINT)
         #expect(serve.exitCode() == 0)
     }
@@ -151,9 +160,11 @@ struct ServeEdgeTests {
 
 @Suite("Compose secrets never reach the journal or stdout, in any encoding and at any length")
 struct SecretLeakTests {
-    @Test("a base64 API key and a 4-digit PIN sent through form, GET and JSON webhooks are masked everywhere", arguments: [
-        ("form", "POST"), ("json", "POST"), ("form", "GET"), ("multipart", "PUT"),
-    ])
+    @Test(
+        "a base64 API key and a 4-digit PIN sent through form, GET and JSON webhooks are masked everywhere",
+        arguments: [
+            ("form", "POST"), ("json", "POST"), ("form", "GET"), ("multipart", "PUT")
+        ])
     func secretsMasked(format: String, method: String) async throws {
         let dir = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -168,7 +179,9 @@ struct SecretLeakTests {
         let journal = dir + "/journal.jsonl"
         let serve = try CalldashProcess(["serve", "--port", "0", "--journal", journal, "--webhooks", dir + "/wh"], environment: env)
         let port = try #require(serve.listeningPort())
-        let push = try CalldashProcess(["push", "--to", "http://127.0.0.1:\(port)", "--webhooks", dir + "/wh", "--webhook", "1", "--count", "3", "--json"], environment: env)
+        let push = try CalldashProcess(
+            ["push", "--to", "http://127.0.0.1:\(port)", "--webhooks", dir + "/wh", "--webhook", "1", "--count", "3", "--json"],
+            environment: env)
         #expect(push.exitCode() == 0)
         #expect(push.stdout.contains("\"delivered\":3"))
         #expect(serve.wait { $0.stdout.split(separator: "\n").count == 3 })

@@ -50,7 +50,8 @@ struct ServeTests {
         let dir = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let journal = dir + "/j.jsonl"
-        let good = #"{"seq":7,"received_at":"2026-11-27T10:00:00.000Z","method":"POST","path":"/","query":[],"headers":[],"remote":"127.0.0.1:1","content_type":null,"response_code":200,"outcome":"accepted","error":null,"fields":{"status":"ANSWER"},"extra":{},"raw":"{}","raw_encoding":"utf8","webhook":null}"#
+        let good =
+            #"{"seq":7,"received_at":"2026-11-27T10:00:00.000Z","method":"POST","path":"/","query":[],"headers":[],"remote":"127.0.0.1:1","content_type":null,"response_code":200,"outcome":"accepted","error":null,"fields":{"status":"ANSWER"},"extra":{},"raw":"{}","raw_encoding":"utf8","webhook":null}"#
         try (good + "\n{\"seq\":8,\"recei").write(toFile: journal, atomically: true, encoding: .utf8)
         let serve = try CalldashProcess(["serve", "--port", "0", "--journal", journal])
         #expect(serve.listeningPort() != nil)
@@ -61,14 +62,16 @@ struct ServeTests {
         _ = serve.exitCode()
     }
 
-    @Test("bad command-line input ends with one readable line and a non-zero exit", arguments: [
-        (["serve", "--bogus"], "unknown option '--bogus'"),
-        (["serve", "--port", "70000"], "--port must be from 0 to 65535"),
-        (["serve", "--respond", "99"], "--respond must be an HTTP status"),
-        (["serve", "--journal", "/proc/calldash/j.jsonl"], "cannot create the folder for journal /proc/calldash/j.jsonl"),
-        (["push", "--to", "ftp://x"], "--to must be an http:// or https:// URL"),
-        (["push", "--to", "http://127.0.0.1:9", "--report", "/nonexistent.json"], "cannot read report file /nonexistent.json"),
-    ])
+    @Test(
+        "bad command-line input ends with one readable line and a non-zero exit",
+        arguments: [
+            (["serve", "--bogus"], "unknown option '--bogus'"),
+            (["serve", "--port", "70000"], "--port must be from 0 to 65535"),
+            (["serve", "--respond", "99"], "--respond must be an HTTP status"),
+            (["serve", "--journal", "/proc/calldash/j.jsonl"], "cannot create the folder for journal /proc/calldash/j.jsonl"),
+            (["push", "--to", "ftp://x"], "--to must be an http:// or https:// URL"),
+            (["push", "--to", "http://127.0.0.1:9", "--report", "/nonexistent.json"], "cannot read report file /nonexistent.json")
+        ])
     func badCommandLine(arguments: [String], message: String) throws {
         let run = try runCalldash(arguments)
         #expect(run.code != 0 && run.code != nil)
@@ -117,7 +120,8 @@ struct ServeTests {
         let dir = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let file = dir + "/reports.jsonl"
-        try "{\"from\": 9198765432101234567, \"status\": \"BUSY\"}\n{\"to\": \"0123\", \"duration\": 23.0}\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try "{\"from\": 9198765432101234567, \"status\": \"BUSY\"}\n{\"to\": \"0123\", \"duration\": 23.0}\n".write(
+            toFile: file, atomically: true, encoding: .utf8)
         let serve = try CalldashProcess(["serve", "--port", "0", "--no-journal"])
         let port = try #require(serve.listeningPort())
         let push = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack", "--report", file])

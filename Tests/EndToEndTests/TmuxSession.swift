@@ -9,7 +9,8 @@ final class TmuxSession {
     /// Starts `calldash <arguments>` in a `width`×`height` pane, inside a shell that prints
     /// "EXITED:<status>" when it ends, so the test can see what the terminal shows afterwards.
     init(_ arguments: [String], width: Int = 120, height: Int = 40, environment: [String: String] = [:]) throws {
-        let env = (["XDG_STATE_HOME": folder + "/state", "XDG_CONFIG_HOME": folder + "/config", "BROWSER": "", "LANG": "C.UTF-8"]
+        let env =
+            (["XDG_STATE_HOME": folder + "/state", "XDG_CONFIG_HOME": folder + "/config", "BROWSER": "", "LANG": "C.UTF-8"]
             .merging(environment) { $1 }).map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
         let command = ([calldashBinary] + arguments).map(Self.quote).joined(separator: " ")
         // NO_COLOR may come from the test runner's environment (swift test sets it when its output
@@ -23,7 +24,9 @@ final class TmuxSession {
     deinit {
         // kill-server alone can leave the pane's shell and the dashboard behind (the server waits
         // for them), so the pane's whole process group goes first.
-        if let pid = (try? tmux(["display-message", "-p", "-t", "t", "#{pane_pid}"])).flatMap({ Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) {
+        if let pid = (try? tmux(["display-message", "-p", "-t", "t", "#{pane_pid}"])).flatMap({
+            Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        }) {
             kill(-pid, SIGKILL)
             kill(pid, SIGKILL)
         }

@@ -22,11 +22,12 @@ public struct TemplateValues: Sendable, Equatable {
     }
 
     /// The provider's own example report: what a preview shows before any call has arrived.
-    public static let sample = TemplateValues(fields: ReportFields([
-        .bridge: "918068280000", .from: "918919520000", .to: "918867130000", .source: "OBD", .mid: "1234-1333-00042",
-        .flowID: "123", .startAt: "2021-04-09 16:27:39", .endAt: "2021-04-09 16:27:55", .duration: "23",
-        .status: "ANSWER", .recordingURL: "https://youraudiofilelocation/",
-    ]))
+    public static let sample = TemplateValues(
+        fields: ReportFields([
+            .bridge: "918068280000", .from: "918919520000", .to: "918867130000", .source: "OBD", .mid: "1234-1333-00042",
+            .flowID: "123", .startAt: "2021-04-09 16:27:39", .endAt: "2021-04-09 16:27:55", .duration: "23",
+            .status: "ANSWER", .recordingURL: "https://youraudiofilelocation/"
+        ]))
 
     private static func id(in extra: [NameValue]) -> String? { extra.first { $0.name == "id" }?.value }
 
@@ -70,30 +71,38 @@ extension Template {
     /// first `?` are path text and values after it query text, and literal text is URL syntax,
     /// kept as written. A body value is one value as a whole: `escapingLiterals` escapes its
     /// literal text too, so a `"` or `&` typed into it cannot break the body.
-    public func render(_ values: TemplateValues, secrets: SecretSource, context: TemplateContext, escapingLiterals: Bool = false) throws(TemplateError) -> RenderedText {
+    public func render(_ values: TemplateValues, secrets: SecretSource, context: TemplateContext, escapingLiterals: Bool = false)
+        throws(TemplateError) -> RenderedText
+    {
         var out = RenderedText(text: "", masked: "", emptyVariables: [])
         var context = context
         for part in parts {
             switch part {
-            case let .text(t):
+            case .text(let t):
                 let literal = escapingLiterals ? (context.escape(t) ?? t) : t
                 out.text += literal
                 out.masked += literal
                 if context == .urlPath, t.contains("?") { context = .urlQuery }
-            case let .variable(name, column):
+            case .variable(let name, let column):
                 let value = values.value(of: name)
                 if value == nil { out.emptyVariables.append(name) }
                 guard let escaped = context.escape(value ?? "") else {
-                    throw TemplateError(field: field, column: column, problem: "{{\(name)}} holds a line break, which a header cannot carry", isAboutValues: true)
+                    throw TemplateError(
+                        field: field, column: column, problem: "{{\(name)}} holds a line break, which a header cannot carry",
+                        isAboutValues: true)
                 }
                 out.text += escaped
                 out.masked += escaped
-            case let .secret(name, column):
+            case .secret(let name, let column):
                 guard let value = secrets.value(of: name) else {
-                    throw TemplateError(field: field, column: column, problem: "secret %\(name)% is not set: export \(SecretSource.variable(for: name))", isAboutValues: true)
+                    throw TemplateError(
+                        field: field, column: column, problem: "secret %\(name)% is not set: export \(SecretSource.variable(for: name))",
+                        isAboutValues: true)
                 }
                 guard let escaped = context.escape(value) else {
-                    throw TemplateError(field: field, column: column, problem: "secret %\(name)% holds a line break, which a header cannot carry", isAboutValues: true)
+                    throw TemplateError(
+                        field: field, column: column, problem: "secret %\(name)% holds a line break, which a header cannot carry",
+                        isAboutValues: true)
                 }
                 out.text += escaped
                 out.masked += SecretSource.mask

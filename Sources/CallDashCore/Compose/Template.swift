@@ -31,7 +31,9 @@ public struct Template: Equatable, Sendable {
         func fail(_ i: Int, _ problem: String, _ suggestion: String? = nil) -> TemplateError {
             TemplateError(field: field, column: column(i), problem: problem, suggestion: suggestion)
         }
-        let open = UInt8(ascii: "{"), close = UInt8(ascii: "}"), percent = UInt8(ascii: "%")
+        let open = UInt8(ascii: "{")
+        let close = UInt8(ascii: "}")
+        let percent = UInt8(ascii: "%")
         func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
         var parts: [Part] = []
         var textStart = 0
@@ -82,7 +84,9 @@ public struct Template: Equatable, Sendable {
         self.parts = parts
     }
 
-    static func isNameStart(_ b: UInt8) -> Bool { b == UInt8(ascii: "_") || (b | 0x20 >= UInt8(ascii: "a") && b | 0x20 <= UInt8(ascii: "z")) }
+    static func isNameStart(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: "_") || (b | 0x20 >= UInt8(ascii: "a") && b | 0x20 <= UInt8(ascii: "z"))
+    }
     static func isNameChar(_ b: UInt8) -> Bool { isNameStart(b) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) }
 
     /// Whether `c` may be part of a `%secret%` name (the editor colours secrets with it).

@@ -51,7 +51,8 @@ public struct CompiledWebhook: Sendable {
     }
 
     public func render(_ values: TemplateValues, secrets: SecretSource) throws(TemplateError) -> RenderedRequest {
-        let method = webhook.method, format = webhook.format
+        let method = webhook.method
+        let format = webhook.format
         var empty: [String] = []
         func text(_ t: Template, _ context: TemplateContext, literals: Bool = false) throws(TemplateError) -> RenderedText {
             let r = try t.render(values, secrets: secrets, context: context, escapingLiterals: literals)
@@ -59,45 +60,62 @@ public struct CompiledWebhook: Sendable {
             return r
         }
         var url = try text(self.url, .urlPath)
-        var headers: [NameValue] = [], masked: [NameValue] = []
+        var headers: [NameValue] = []
+        var masked: [NameValue] = []
         for h in self.headers {
             let v = try text(h.value, .header)
             headers.append(NameValue(h.name, v.text))
             masked.append(NameValue(h.name, v.masked))
         }
         // Body values, each rendered for the context its format puts it in.
-        let context: TemplateContext = method == .GET ? .urlQuery : [.json: .jsonString, .form: .formValue, .multipart: .multipartValue][format]!
+        let context: TemplateContext =
+            method == .GET ? .urlQuery : [.json: .jsonString, .form: .formValue, .multipart: .multipartValue][format]!
         var pairs: [(key: String, value: RenderedText)] = []
         for b in self.body { pairs.append((b.key, try text(b.value, context, literals: true))) }
 
-        var body: [UInt8] = [], maskedBody: [UInt8] = []
+        var body: [UInt8] = []
+        var maskedBody: [UInt8] = []
         var contentType: String?
         if method == .GET {
             if !pairs.isEmpty {
                 let sep = url.text.contains("?") ? "&" : "?"
-                let q = { (m: Bool) in pairs.map { TemplateContext.percentEncoded($0.key, spaceAsPlus: false) + "=" + (m ? $0.value.masked : $0.value.text) }.joined(separator: "&") }
+                let q = { (m: Bool) in
+                    pairs.map { TemplateContext.percentEncoded($0.key, spaceAsPlus: false) + "=" + (m ? $0.value.masked : $0.value.text) }
+                        .joined(separator: "&")
+                }
                 url.text += sep + q(false)
                 url.masked += sep + q(true)
             }
         } else {
             switch format {
             case .json:
-                let j = { (m: Bool) in "{" + pairs.map { "\"\(TemplateContext.jsonEscaped($0.key))\":\"\(m ? $0.value.masked : $0.value.text)\"" }.joined(separator: ",") + "}" }
-                body = Array(j(false).utf8); maskedBody = Array(j(true).utf8)
+                let j = { (m: Bool) in
+                    "{"
+                        + pairs.map { "\"\(TemplateContext.jsonEscaped($0.key))\":\"\(m ? $0.value.masked : $0.value.text)\"" }.joined(
+                            separator: ",") + "}"
+                }
+                body = Array(j(false).utf8)
+                maskedBody = Array(j(true).utf8)
                 contentType = "application/json"
             case .form:
-                let f = { (m: Bool) in pairs.map { TemplateContext.percentEncoded($0.key, spaceAsPlus: true) + "=" + (m ? $0.value.masked : $0.value.text) }.joined(separator: "&") }
-                body = Array(f(false).utf8); maskedBody = Array(f(true).utf8)
+                let f = { (m: Bool) in
+                    pairs.map { TemplateContext.percentEncoded($0.key, spaceAsPlus: true) + "=" + (m ? $0.value.masked : $0.value.text) }
+                        .joined(separator: "&")
+                }
+                body = Array(f(false).utf8)
+                maskedBody = Array(f(true).utf8)
                 contentType = "application/x-www-form-urlencoded"
             case .multipart:
                 let boundary = Self.boundary(avoiding: pairs.map(\.value.text))
                 let m = { (masked: Bool) -> String in
                     pairs.map { p in
                         let name = p.key.replacingAll("\"", with: "%22").replacingAll("\r", with: "%0D").replacingAll("\n", with: "%0A")
-                        return "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(masked ? p.value.masked : p.value.text)\r\n"
+                        return
+                            "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(masked ? p.value.masked : p.value.text)\r\n"
                     }.joined() + "--\(boundary)--\r\n"
                 }
-                body = Array(m(false).utf8); maskedBody = Array(m(true).utf8)
+                body = Array(m(false).utf8)
+                maskedBody = Array(m(true).utf8)
                 contentType = "multipart/form-data; boundary=\(boundary)"
             }
         }
@@ -111,7 +129,9 @@ public struct CompiledWebhook: Sendable {
     }
 
     /// Literal text that cannot go on the wire, reported at its column (in characters).
-    private static func refuse(in source: String, field: String, _ problem: String, where bad: (Unicode.Scalar) -> Bool) throws(TemplateError) {
+    private static func refuse(in source: String, field: String, _ problem: String, where bad: (Unicode.Scalar) -> Bool)
+        throws(TemplateError)
+    {
         guard let at = source.unicodeScalars.firstIndex(where: bad) else { return }
         throw TemplateError(field: field, column: source[..<at].count + 1, problem: problem)
     }

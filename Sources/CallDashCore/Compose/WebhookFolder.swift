@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A file's identity and version as `stat` sees it: a save compares the stamp it read with
@@ -28,7 +28,7 @@ public struct WebhookFolder: Sendable {
 
         /// The id the file is known by: its content's, else the number in its name.
         public var id: Int? {
-            if case let .success(w) = content { return w.id }
+            if case .success(let w) = content { return w.id }
             return WebhookFolder.namedID(path)
         }
     }
@@ -56,9 +56,10 @@ public struct WebhookFolder: Sendable {
         // Two files for one id would make mapping back a guess: the first keeps it.
         var owners: [Int: String] = [:]
         for i in entries.indices {
-            guard case let .success(w) = entries[i].content else { continue }
+            guard case .success(let w) = entries[i].content else { continue }
             if let owner = owners[w.id] {
-                entries[i].content = .failure(WebhookFileError(file: entries[i].path, line: 1, problem: "id \(w.id) is already used by \(Self.fileName(owner))"))
+                entries[i].content = .failure(
+                    WebhookFileError(file: entries[i].path, line: 1, problem: "id \(w.id) is already used by \(Self.fileName(owner))"))
             } else {
                 owners[w.id] = entries[i].path
             }
@@ -89,13 +90,15 @@ public struct WebhookFolder: Sendable {
         let (bytes, stamp): ([UInt8], FileStamp)
         switch read {
         case .success(let got): (bytes, stamp) = got
-        case .failure(let refused): return Entry(path: file, stamp: refused.stamp, content: .failure(WebhookFileError(file: file, line: 1, problem: refused.problem)))
+        case .failure(let refused):
+            return Entry(
+                path: file, stamp: refused.stamp, content: .failure(WebhookFileError(file: file, line: 1, problem: refused.problem)))
         }
         var content: Result<Webhook, WebhookFileError>
         do { content = .success(try Webhook(file: bytes, path: file)) } catch { content = .failure(error) }
         // The name says which id the file is for; a copy renamed by hand but not edited would
         // otherwise shadow the webhook it came from.
-        if case let .success(w) = content, let named = namedID(file), named != w.id {
+        if case .success(let w) = content, let named = namedID(file), named != w.id {
             content = .failure(WebhookFileError(file: file, line: 1, problem: "the file holds id \(w.id) but is named \(named).json"))
         }
         return Entry(path: file, stamp: stamp, content: content)
@@ -137,7 +140,8 @@ public struct WebhookFolder: Sendable {
 
     private func changed(_ file: String, expected: FileStamp?) -> Failure {
         let what = expected == nil ? "appeared" : Self.stamp(of: file) == nil ? "was deleted" : "changed"
-        return Failure(description: "\(file) \(what) on disk since it was read: reload it (R) or save again to overwrite", changedOnDisk: true)
+        return Failure(
+            description: "\(file) \(what) on disk since it was read: reload it (R) or save again to overwrite", changedOnDisk: true)
     }
 
     public static func stamp(of file: String) -> FileStamp? {

@@ -26,10 +26,13 @@ public struct WebhookMapping: Sendable {
     /// `pairs` are the delivery's merged query and body fields, `path` its raw request path.
     public func map(path: String, pairs: [NameValue]) -> (webhook: Int, fields: ReportFields, extra: [NameValue])? {
         guard let entry = claimant(path: path, pairs: pairs) else { return nil }
-        var fields = ReportFields(), extra: [NameValue] = [], mapped: [(String, String)] = []
+        var fields = ReportFields()
+        var extra: [NameValue] = []
+        var mapped: [(String, String)] = []
         for pair in pairs {
             if let parts = entry.keys[pair.name], parts.contains(where: \.isVariable),
-               let captures = Self.match(parts, pair.value[...]) {
+                let captures = Self.match(parts, pair.value[...])
+            {
                 mapped += captures
             } else if let f = ReportField(key: pair.name) {
                 fields[f] = pair.value
@@ -52,7 +55,8 @@ public struct WebhookMapping: Sendable {
 
     private func claimant(path: String, pairs: [NameValue]) -> Entry? {
         if let given = pairs.last(where: { $0.name == ReportField.webhookID.rawValue }).flatMap({ Int($0.value) }),
-           let entry = entries.first(where: { $0.id == given }) {
+            let entry = entries.first(where: { $0.id == given })
+        {
             return entry
         }
         let names = Set(pairs.map(\.name))
@@ -68,7 +72,8 @@ public struct WebhookMapping: Sendable {
         for item in querySource.split(separator: "&") {
             let kv = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard kv.count == 2, let key = FormURLEncoding.percentDecoded(String(kv[0]).replacingAll("+", with: " ")),
-                  let t = try? Template(String(kv[1]), field: "url") else { continue }
+                let t = try? Template(String(kv[1]), field: "url")
+            else { continue }
             keys[key] = t.parts
         }
         for b in w.body { if let t = try? Template(b.value, field: "body") { keys[b.name] = t.parts } }
@@ -90,23 +95,24 @@ public struct WebhookMapping: Sendable {
     /// variable takes the shortest text up to the literal after it; two placeholders in a row
     /// cannot be told apart, so such a template does not match.
     static func match(_ parts: [Template.Part], _ value: Substring) -> [(String, String)]? {
-        var rest = value, captures: [(String, String)] = []
+        var rest = value
+        var captures: [(String, String)] = []
         var i = 0
         while i < parts.count {
             switch parts[i] {
-            case let .text(t):
+            case .text(let t):
                 guard rest.hasPrefix(t) else { return nil }
                 rest = rest.dropFirst(t.count)
             case .variable, .secret:
                 let end: Substring.Index
                 if i + 1 == parts.count {
                     end = rest.endIndex
-                } else if case let .text(next) = parts[i + 1], let r = rest.firstRange(of: next) {
+                } else if case .text(let next) = parts[i + 1], let r = rest.firstRange(of: next) {
                     end = r.lowerBound
                 } else {
                     return nil
                 }
-                if case let .variable(name, _) = parts[i] { captures.append((name, String(rest[..<end]))) }
+                if case .variable(let name, _) = parts[i] { captures.append((name, String(rest[..<end]))) }
                 rest = rest[end...]
             }
             i += 1

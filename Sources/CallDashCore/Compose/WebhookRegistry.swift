@@ -24,16 +24,25 @@ public final class WebhookRegistry: Sendable {
 
     /// The webhooks read from the folder.
     public func replace(with webhooks: [Webhook]) {
-        state.withLock { $0.saved = webhooks; $0.rebuild() }
+        state.withLock {
+            $0.saved = webhooks
+            $0.rebuild()
+        }
     }
 
     /// A webhook not yet saved, mapped in memory so "send to itself" comes back mapped.
     public func include(draft: Webhook) {
-        state.withLock { $0.drafts[draft.id] = draft; $0.rebuild() }
+        state.withLock {
+            $0.drafts[draft.id] = draft
+            $0.rebuild()
+        }
     }
 
     /// Its file now holds what counts (it was saved or deleted): the draft steps aside.
     public func forgetDraft(id: Int) {
-        state.withLock { $0.drafts[id] = nil; $0.rebuild() }
+        state.withLock {
+            $0.drafts[id] = nil
+            $0.rebuild()
+        }
     }
 }

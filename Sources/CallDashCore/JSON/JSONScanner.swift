@@ -58,7 +58,10 @@ public struct JSONScanner {
         try expect(UInt8(ascii: "{"), "expected '{'")
         guard depth < Self.maxDepth else { throw JSONError("nesting deeper than \(Self.maxDepth) levels", at: position - 1) }
         skipWhitespace()
-        if peek() == UInt8(ascii: "}") { position += 1; return }
+        if peek() == UInt8(ascii: "}") {
+            position += 1
+            return
+        }
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else {
@@ -84,7 +87,9 @@ public struct JSONScanner {
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "}"): position += 1; return
+            case UInt8(ascii: "}"):
+                position += 1
+                return
             default: throw unexpected("expected ',' or '}' after object member")
             }
         }
@@ -144,7 +149,10 @@ public struct JSONScanner {
         try expect(UInt8(ascii: "["), "expected '['")
         guard depth < Self.maxDepth else { throw JSONError("nesting deeper than \(Self.maxDepth) levels", at: position - 1) }
         skipWhitespace()
-        if peek() == UInt8(ascii: "]") { position += 1; return }
+        if peek() == UInt8(ascii: "]") {
+            position += 1
+            return
+        }
         while true {
             skipWhitespace()
             if peek() == UInt8(ascii: "]") { throw JSONError("trailing comma before ']'", at: position) }
@@ -152,7 +160,9 @@ public struct JSONScanner {
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "]"): position += 1; return
+            case UInt8(ascii: "]"):
+                position += 1
+                return
             default: throw unexpected("expected ',' or ']' after array element")
             }
         }
@@ -188,9 +198,15 @@ public struct JSONScanner {
     /// Reads `true`, `false` or `null` and returns its text.
     public mutating func readLiteral() throws(JSONError) -> String {
         switch peek() {
-        case UInt8(ascii: "t"): try literal("true"); return "true"
-        case UInt8(ascii: "f"): try literal("false"); return "false"
-        default: try literal("null"); return "null"
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return "true"
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return "false"
+        default:
+            try literal("null")
+            return "null"
         }
     }
 
@@ -240,7 +256,10 @@ public struct JSONScanner {
             skipPlainRun()
             guard position < bytes.count else { break }
             let b = bytes[position]
-            if b == UInt8(ascii: "\"") { position += 1; return }
+            if b == UInt8(ascii: "\"") {
+                position += 1
+                return
+            }
             if b < 0x20 { throw controlCharacter(b) }
             if b == UInt8(ascii: "\\") {
                 // Single-character escapes need no decoding here; \u is checked in full (surrogates).
@@ -260,7 +279,8 @@ public struct JSONScanner {
     @inline(__always) private static func isSimpleEscape(_ b: UInt8) -> Bool {
         switch b {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-             UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"): true
+            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            true
         default: false
         }
     }
@@ -324,7 +344,8 @@ public struct JSONScanner {
     /// Moves past string bytes eight at a time while none of them is special.
     @inline(__always) private mutating func skipPlainRun() {
         while position + 8 <= bytes.count,
-              !JSONBytes.anySpecial(UnsafeRawPointer(bytes.baseAddress! + position).loadUnaligned(as: UInt64.self)) {
+            !JSONBytes.anySpecial(UnsafeRawPointer(bytes.baseAddress! + position).loadUnaligned(as: UInt64.self))
+        {
             position += 8
         }
     }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The append-only JSON Lines journal: one delivery record per line, written before the reply.
 ///
@@ -82,7 +83,8 @@ public final class Journal: Sendable {
         writeFD = w
         readFD = r
         indexFD = x
-        let size = UInt64(st.st_size), indexSize = x >= 0 ? UInt64(ist.st_size) : 0
+        let size = UInt64(st.st_size)
+        let indexSize = x >= 0 ? UInt64(ist.st_size) : 0
         state = Mutex(State(end: size, written: size, indexWritten: indexSize, synced: size, indexSynced: indexSize))
     }
 
@@ -226,9 +228,11 @@ public final class Journal: Sendable {
         return state.withLock { s -> String? in
             guard s.fileProblem == nil else { return nil }
             if st.st_nlink == 0 {
-                s.fileProblem = "journal \(path) was deleted while calldash runs: new deliveries go to a file nobody can open, and are lost at exit (restart calldash to start a new journal)"
+                s.fileProblem =
+                    "journal \(path) was deleted while calldash runs: new deliveries go to a file nobody can open, and are lost at exit (restart calldash to start a new journal)"
             } else if UInt64(st.st_size) < s.written {
-                s.fileProblem = "journal \(path) was cut from \(s.written) to \(st.st_size) bytes while calldash runs: stored deliveries whose lines were cut can no longer be read"
+                s.fileProblem =
+                    "journal \(path) was cut from \(s.written) to \(st.st_size) bytes while calldash runs: stored deliveries whose lines were cut can no longer be read"
             }
             return s.fileProblem
         }

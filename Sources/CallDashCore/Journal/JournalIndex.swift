@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The journal's index: the packed in-memory summary of every journal line, in a file beside
@@ -97,12 +97,14 @@ public enum JournalIndex {
             guard n > 0, n <= size - i - entryHeader else { break }
             let entry = UnsafeBufferPointer(rebasing: bytes[(i + entryHeader)..<(i + entryHeader + n)])
             guard check(entry) == u32(bytes, i + 4), SummaryCodec.isValidJournalEntry(entry),
-                  let (seq, offset, length) = SummaryCodec.journalLocation(entry) else {
+                let (seq, offset, length) = SummaryCodec.journalLocation(entry)
+            else {
                 loaded.problem = "entry \(loaded.records + 1) is damaged"
                 break
             }
             guard offset == UInt64(loaded.journalResume), seq > loaded.lastSeq || loaded.records == 0,
-                  matches(journal, seq: seq, offset: Int(offset), length: Int(length)) else {
+                matches(journal, seq: seq, offset: Int(offset), length: Int(length))
+            else {
                 loaded.problem = "entry \(loaded.records + 1) (seq \(seq)) does not match line \(loaded.records + 1) of the journal"
                 break
             }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Dispatch
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// What replaying a journal found.
 public struct ReplayResult: Sendable, Equatable {
@@ -90,7 +91,9 @@ public enum JournalReplay {
                     case .success(let entry):
                         // Seqs only grow: a line that goes back is damage (or journals mixed by hand).
                         guard result.records == 0 || entry.seq > result.lastSeq else {
-                            throw JournalError("journal \(path) is corrupt at line \(line.number) (seq \(entry.seq) does not follow seq \(result.lastSeq)); move it aside or repair that line")
+                            throw JournalError(
+                                "journal \(path) is corrupt at line \(line.number) (seq \(entry.seq) does not follow seq \(result.lastSeq)); move it aside or repair that line"
+                            )
                         }
                         result.lastSeq = entry.seq
                         result.records += 1
@@ -98,7 +101,9 @@ public enum JournalReplay {
                         // Only a last line without its newline is a torn write; a complete line
                         // that does not parse is damage, and never cut away.
                         guard line.end >= size else {
-                            throw JournalError("journal \(path) is corrupt at line \(line.number) (\(error.description)); move it aside or repair that line")
+                            throw JournalError(
+                                "journal \(path) is corrupt at line \(line.number) (\(error.description)); move it aside or repair that line"
+                            )
                         }
                         torn = (line, error)
                         break checking

@@ -174,7 +174,9 @@ public final class Recorder: Sendable {
                 state.withLock { st in
                     if let cause = st.failing, st.lastFailure.map({ ContinuousClock.now - $0 >= Self.recovery }) ?? true {
                         if st.episodeReported {
-                            wake.messages.append("journal \(journal.path) is written again (after: \(cause)); \(st.failedInEpisode) deliveries were refused with 503 meanwhile")
+                            wake.messages.append(
+                                "journal \(journal.path) is written again (after: \(cause)); \(st.failedInEpisode) deliveries were refused with 503 meanwhile"
+                            )
                         }
                         st.failing = nil
                         st.failedInEpisode = 0
@@ -226,7 +228,9 @@ public final class Recorder: Sendable {
             let now = ContinuousClock.now
             st.episodeReported = st.lastEpisodeReport.map { now - $0 > .seconds(60) } ?? true
             if st.episodeReported {
-                wake.messages.append("\(cause) (journal \(journal?.path ?? "")); deliveries are answered 503 and kept in memory only until it can be written again")
+                wake.messages.append(
+                    "\(cause) (journal \(journal?.path ?? "")); deliveries are answered 503 and kept in memory only until it can be written again"
+                )
                 st.lastEpisodeReport = now
             }
             st.failing = cause
@@ -416,8 +420,8 @@ public final class Recorder: Sendable {
     /// The full JSON record behind a stored summary.
     public func line(for summary: ReportSummary) throws(JournalError) -> [UInt8] {
         switch summary.location {
-        case let .inline(line): return line
-        case let .journal(offset, length):
+        case .inline(let line): return line
+        case .journal(let offset, let length):
             guard let journal else { throw JournalError("record \(summary.seq) lives in a journal that is not open") }
             return try journal.line(at: offset, length: length)
         }
@@ -527,7 +531,8 @@ public final class Recorder: Sendable {
             var runEnd = k + 1
             var last = first
             while runEnd < range.upperBound, let next = snapshot.journalLine(at: runEnd), next.offset == last.offset + last.length + 1,
-                  next.offset + next.length - first.offset < 4 << 20 {
+                next.offset + next.length - first.offset < 4 << 20
+            {
                 last = next
                 runEnd += 1
             }
@@ -560,7 +565,7 @@ public final class Recorder: Sendable {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

@@ -11,14 +11,22 @@ extension DeliveryRecord {
     /// under its lock, so that the costly part (escaping a body of up to 1 MiB) is done outside it.
     public func jsonAfterSeq() -> [UInt8] {
         var w = JSONWriter(capacity: 512 + raw.count + headers.count * 48)
-        w.raw(",\"received_at\":\""); receivedAt.write(to: &w)
-        w.raw("\",\"method\":"); w.string(method)
-        w.raw(",\"path\":"); w.string(path)
-        w.raw(",\"query\":"); Self.write(pairs: query, to: &w)
-        w.raw(",\"headers\":"); Self.write(pairs: headers, to: &w)
-        w.raw(",\"remote\":"); w.string(remote)
-        w.raw(",\"content_type\":"); w.stringOrNull(contentType)
-        w.raw(",\"response_code\":"); w.int(responseCode)
+        w.raw(",\"received_at\":\"")
+        receivedAt.write(to: &w)
+        w.raw("\",\"method\":")
+        w.string(method)
+        w.raw(",\"path\":")
+        w.string(path)
+        w.raw(",\"query\":")
+        Self.write(pairs: query, to: &w)
+        w.raw(",\"headers\":")
+        Self.write(pairs: headers, to: &w)
+        w.raw(",\"remote\":")
+        w.string(remote)
+        w.raw(",\"content_type\":")
+        w.stringOrNull(contentType)
+        w.raw(",\"response_code\":")
+        w.int(responseCode)
         w.raw(outcome == .accepted ? ",\"outcome\":\"accepted\",\"error\":" : ",\"outcome\":\"rejected\",\"error\":")
         w.stringOrNull(error)
         w.raw(",\"fields\":{")
@@ -27,12 +35,14 @@ extension DeliveryRecord {
             guard let value = fields[field] else { continue }
             if !first { w.raw(",") }
             first = false
-            w.key(field.rawValue); w.string(value)
+            w.key(field.rawValue)
+            w.string(value)
         }
         w.raw("},\"extra\":{")
         for (i, pair) in extra.enumerated() {
             if i > 0 { w.raw(",") }
-            w.key(pair.name); w.string(pair.value)
+            w.key(pair.name)
+            w.string(pair.value)
         }
         w.raw("},\"raw\":")
         let utf8 = rawIsUTF8
@@ -60,8 +70,10 @@ extension DeliveryRecord {
         w.raw("[")
         for (i, p) in pairs.enumerated() {
             if i > 0 { w.raw(",") }
-            w.raw("{\"name\":"); w.string(p.name)
-            w.raw(",\"value\":"); w.string(p.value)
+            w.raw("{\"name\":")
+            w.string(p.name)
+            w.raw(",\"value\":")
+            w.string(p.value)
             w.raw("}")
         }
         w.raw("]")
@@ -76,7 +88,9 @@ extension DeliveryRecord {
         var sawSeq = false
         try s.readObject { (key, s) throws(JSONError) in
             switch key {
-            case "seq": r.seq = try s.readSeq(bytes); sawSeq = true
+            case "seq":
+                r.seq = try s.readSeq(bytes)
+                sawSeq = true
             case "received_at": r.receivedAt = try s.readTimestamp()
             case "method": r.method = try s.readString()
             case "path": r.path = try s.readString()
@@ -220,12 +234,18 @@ extension JSONScanner {
     }
 
     mutating func readWebhookID(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> Int? {
-        if peekKind() == .null { _ = try readLiteral(); return nil }
+        if peekKind() == .null {
+            _ = try readLiteral()
+            return nil
+        }
         return Int(try readUInt(bytes, max: UInt64(Int.max), "webhook"))
     }
 
     mutating func readOptionalString() throws(JSONError) -> String? {
-        if peekKind() == .null { _ = try readLiteral(); return nil }
+        if peekKind() == .null {
+            _ = try readLiteral()
+            return nil
+        }
         return try readString()
     }
 
@@ -257,7 +277,8 @@ extension JSONScanner {
         let at = position
         guard peekKind() == .array else { throw JSONError("expected an array of {name, value}", at: at) }
         try readArray { (s) throws(JSONError) in
-            var name = "", value = ""
+            var name = ""
+            var value = ""
             try s.readObject { (k, s) throws(JSONError) in
                 switch k {
                 case "name": name = try s.readString()

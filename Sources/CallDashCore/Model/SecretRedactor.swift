@@ -122,7 +122,8 @@ public struct SecretRedactor: Sendable {
         }
         while i < bytes.count {
             if bytes[i] == first, i + needle.count <= bytes.count, bytes[i..<(i + needle.count)].elementsEqual(needle),
-               !form.standalone || (startsWord(i) && !isWordByte(i + needle.count)) {
+                !form.standalone || (startsWord(i) && !isWordByte(i + needle.count))
+            {
                 if !changed {
                     out.reserveCapacity(bytes.count)
                     out.append(contentsOf: bytes[0..<i])

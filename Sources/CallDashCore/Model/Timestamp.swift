@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A UTC instant in milliseconds since 1970, printed as ISO 8601 (`2026-11-27T11:07:14.123Z`).
@@ -32,13 +32,20 @@ public struct Timestamp: Sendable, Equatable, Comparable, Hashable {
         let (days, msOfDay) = millis.floorDivided(by: 86_400_000)
         let (y, m, d) = Self.civil(fromDays: days)
         let secs = msOfDay / 1000
-        w.padded(y, width: 4); w.byte(0x2D)
-        w.padded(m, width: 2); w.byte(0x2D)
-        w.padded(d, width: 2); w.byte(0x54)
-        w.padded(secs / 3600, width: 2); w.byte(0x3A)
-        w.padded(secs / 60 % 60, width: 2); w.byte(0x3A)
-        w.padded(secs % 60, width: 2); w.byte(0x2E)
-        w.padded(msOfDay % 1000, width: 3); w.byte(0x5A)
+        w.padded(y, width: 4)
+        w.byte(0x2D)
+        w.padded(m, width: 2)
+        w.byte(0x2D)
+        w.padded(d, width: 2)
+        w.byte(0x54)
+        w.padded(secs / 3600, width: 2)
+        w.byte(0x3A)
+        w.padded(secs / 60 % 60, width: 2)
+        w.byte(0x3A)
+        w.padded(secs % 60, width: 2)
+        w.byte(0x2E)
+        w.padded(msOfDay % 1000, width: 3)
+        w.byte(0x5A)
     }
 
     /// Parses what `iso8601` prints (also without milliseconds); nil for anything else.
@@ -56,9 +63,10 @@ public struct Timestamp: Sendable, Equatable, Comparable, Hashable {
     /// Seconds since 1970 of "YYYY-MM-DD?HH:MM:SS" at the start of `b`, `?` being `separator`.
     static func civilSeconds(_ b: [UInt8], separator: UInt8) -> Int64? {
         guard b.count >= 19, b[4] == 0x2D, b[7] == 0x2D, b[10] == separator, b[13] == 0x3A, b[16] == 0x3A,
-              let y = digits(b, 0..<4), let mo = digits(b, 5..<7), let d = digits(b, 8..<10), let h = digits(b, 11..<13),
-              let mi = digits(b, 14..<16), let se = digits(b, 17..<19), (1...12).contains(mo), (1...31).contains(d),
-              h < 24, mi < 60, se < 61 else { return nil }
+            let y = digits(b, 0..<4), let mo = digits(b, 5..<7), let d = digits(b, 8..<10), let h = digits(b, 11..<13),
+            let mi = digits(b, 14..<16), let se = digits(b, 17..<19), (1...12).contains(mo), (1...31).contains(d),
+            h < 24, mi < 60, se < 61
+        else { return nil }
         return ((days(fromCivil: y, mo, d) * 24 + h) * 60 + mi) * 60 + se
     }
 
@@ -97,7 +105,8 @@ public struct Timestamp: Sendable, Equatable, Comparable, Hashable {
 extension Int64 {
     /// Floor division and non-negative remainder (dates before 1970 still format correctly).
     func floorDivided(by d: Int64) -> (Int64, Int64) {
-        let q = self / d, r = self % d
+        let q = self / d
+        let r = self % d
         return r < 0 ? (q - 1, r + d) : (q, r)
     }
 }

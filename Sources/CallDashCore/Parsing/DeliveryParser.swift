@@ -30,7 +30,8 @@ public struct DeliveryParser: Sendable {
     /// The compose webhooks a payload may be mapped back through.
     public var webhooks: WebhookRegistry?
 
-    public init(limits: DeliveryLimits = DeliveryLimits(), multipart: (any MultipartFieldDecoder)? = nil, webhooks: WebhookRegistry? = nil) {
+    public init(limits: DeliveryLimits = DeliveryLimits(), multipart: (any MultipartFieldDecoder)? = nil, webhooks: WebhookRegistry? = nil)
+    {
         self.limits = limits
         self.multipart = multipart
         self.webhooks = webhooks
@@ -98,7 +99,9 @@ public struct DeliveryParser: Sendable {
             guard let multipart else { throw Rejection(415, "multipart/form-data is not supported here") }
             return (try multipart.fields(in: body, boundary: boundary), false)
         }
-        throw Rejection(415, "unsupported content type \(type.mediaType) (send application/json, application/x-www-form-urlencoded or multipart/form-data)")
+        throw Rejection(
+            415,
+            "unsupported content type \(type.mediaType) (send application/json, application/x-www-form-urlencoded or multipart/form-data)")
     }
 
     /// A JSON object's members, and whether its keys are unique (a repeated key is legal

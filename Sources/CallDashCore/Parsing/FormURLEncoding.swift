@@ -31,14 +31,18 @@ public enum FormURLEncoding {
         var out: [UInt8] = []
         var bytes = s.utf8[...]
         while let b = bytes.popFirst() {
-            guard b == UInt8(ascii: "%") else { out.append(b); continue }
+            guard b == UInt8(ascii: "%") else {
+                out.append(b)
+                continue
+            }
             guard let h = bytes.popFirst().flatMap(hexValue), let l = bytes.popFirst().flatMap(hexValue) else { return nil }
             out.append(h << 4 | l)
         }
         return UTF8Validation.firstInvalidOffset(out) == nil ? String(decoding: out, as: UTF8.self) : nil
     }
 
-    private static func decodeComponent(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, what: String) throws(Rejection) -> String {
+    private static func decodeComponent(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, what: String) throws(Rejection) -> String
+    {
         var out: [UInt8] = []
         out.reserveCapacity(range.count)
         var i = range.lowerBound
@@ -58,7 +62,8 @@ public enum FormURLEncoding {
             i += 1
         }
         if let bad = UTF8Validation.firstInvalidOffset(out) {
-            throw Rejection(400, "\(what): invalid UTF-8 after percent-decoding (byte \(bad) of a value starting at byte \(range.lowerBound))")
+            throw Rejection(
+                400, "\(what): invalid UTF-8 after percent-decoding (byte \(bad) of a value starting at byte \(range.lowerBound))")
         }
         return String(decoding: out, as: UTF8.self)
     }

@@ -149,7 +149,8 @@ public struct StoreSnapshot: Sendable {
 
     /// Index of the first report whose seq is greater than `seq` (binary search: seqs ascend).
     public func index(afterSeq seq: UInt64) -> Int {
-        var lo = 0, hi = count
+        var lo = 0
+        var hi = count
         while lo < hi {
             let mid = (lo + hi) / 2
             if self.seq(at: mid) <= seq { lo = mid + 1 } else { hi = mid }

@@ -134,7 +134,8 @@ extension StoreSnapshot {
         withoutActuallyEscaping(transform) { transform in
             let work = UnsafeSendable(transform, results)
             DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let lo = start + total * part / parts, hi = start + total * (part + 1) / parts
+                let lo = start + total * part / parts
+                let hi = start + total * (part + 1) / parts
                 var out: [UInt64] = []
                 self.scan(from: lo, to: hi, filter) { out.append(work.transform($0)) }
                 work.results[part] = out
@@ -146,7 +147,10 @@ extension StoreSnapshot {
         return joined
     }
 
-    private static func search(_ p: UnsafeBufferPointer<UInt8>, _ offs: UnsafeBufferPointer<UInt32>, from k0: Int, _ filter: StoreFilter, _ emit: (PackedReport) -> Void) {
+    private static func search(
+        _ p: UnsafeBufferPointer<UInt8>, _ offs: UnsafeBufferPointer<UInt32>, from k0: Int, _ filter: StoreFilter,
+        _ emit: (PackedReport) -> Void
+    ) {
         guard k0 < offs.count else { return }
         let needle = filter.needle
         var k = k0

@@ -19,10 +19,10 @@ enum SummaryCodec {
         out.append(flags)
         if let w = s.webhook { varint(UInt64(bitPattern: Int64(w)), &out) }
         switch s.location {
-        case let .journal(offset, length):
+        case .journal(let offset, let length):
             varint(offset, &out)
             varint(UInt64(length), &out)
-        case let .inline(line):
+        case .inline(let line):
             varint(UInt64(line.count), &out)
             out.append(contentsOf: line)
         }
@@ -88,7 +88,8 @@ enum SummaryCodec {
     static func isValidJournalEntry(_ p: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = statusCodeOffset + 2
         guard p.count >= i else { return false }
-        let code = p[statusCodeOffset], flags = p[statusCodeOffset + 1]
+        let code = p[statusCodeOffset]
+        let flags = p[statusCodeOffset + 1]
         guard flags & ~0x07 == 0 else { return false } // unknown bits, or inline (never in an index)
         func varint() -> UInt64? { checkedVarint(p, &i) }
         func skip(_ n: UInt64) -> Range<Int>? {

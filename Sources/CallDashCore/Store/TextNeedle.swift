@@ -23,9 +23,11 @@ struct TextNeedle {
 
     /// ASCII-case-insensitive search, eight bytes a step for the first byte of the text.
     func contains(_ hay: UnsafeRawBufferPointer) -> Bool {
-        let n = hay.count, m = bytes.count
+        let n = hay.count
+        let m = bytes.count
         guard m <= n, let base = hay.baseAddress else { return false }
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
         // Folding with `| 0x20` turns A–Z into a–z (and some punctuation into other punctuation,
         // which only adds candidates that the byte check below refuses).
         let folded = first | (Self.isLetter(first) ? 0x20 : 0)

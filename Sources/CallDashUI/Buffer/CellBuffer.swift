@@ -75,7 +75,8 @@ public struct CellBuffer: Equatable, Sendable {
     }
 
     private func clip(_ r: Rect) -> Rect {
-        let x0 = max(0, r.x), y0 = max(0, r.y)
+        let x0 = max(0, r.x)
+        let y0 = max(0, r.y)
         return Rect(x: x0, y: y0, width: min(r.maxX, width) - x0, height: min(r.maxY, height) - y0)
     }
 

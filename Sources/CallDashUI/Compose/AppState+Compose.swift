@@ -60,14 +60,20 @@ extension AppState {
             // preview is redrawn when its record has been read).
             return move(to: cursor + (key == .char("]") ? 1 : -1))
         case .char("u"), .ctrl("z"):
-            guard let last = compose.undo.popLast() else { say("nothing to undo"); return [] }
+            guard let last = compose.undo.popLast() else {
+                say("nothing to undo")
+                return []
+            }
             compose.draft?.webhook = last
             clampRow()
             refreshPreview()
         case .char("p"), .ctrl("p"):
             openPalette()
         case .char("C"):
-            guard visible.count > 0 else { say("no calls yet: the preview uses the provider's sample call", isError: true); return [] }
+            guard visible.count > 0 else {
+                say("no calls yet: the preview uses the provider's sample call", isError: true)
+                return []
+            }
             compose.callPicker = cursor
         default:
             switch compose.focus {
@@ -97,7 +103,7 @@ extension AppState {
     /// Runs `action`, first asking when it would drop unsaved changes.
     mutating func guarded(_ action: ComposeAction) -> [Effect] {
         if compose.draft?.isDirty == true, action != .duplicate {
-            if case let .open(i) = action, compose.entries[i].path == compose.draft?.file {
+            if case .open(let i) = action, compose.entries[i].path == compose.draft?.file {
                 compose.focus = .editor
                 return []
             }
@@ -109,7 +115,7 @@ extension AppState {
 
     mutating func run(_ action: ComposeAction) -> [Effect] {
         switch action {
-        case let .open(i):
+        case .open(let i):
             open(entry: i)
             compose.focus = .editor
         case .new:
@@ -120,7 +126,10 @@ extension AppState {
             start(Draft(webhook: w, file: WebhookFolder(path: compose.folder).file(for: id)))
             say("new webhook \(id): edit it, then s saves it")
         case .duplicate:
-            guard let d = compose.draft else { say("nothing to duplicate: open a webhook first", isError: true); return [] }
+            guard let d = compose.draft else {
+                say("nothing to duplicate: open a webhook first", isError: true)
+                return []
+            }
             let id = max(WebhookFolder.nextID(after: compose.entries), d.webhook.id + 1)
             var w = d.webhook
             w.id = id
@@ -149,7 +158,7 @@ extension AppState {
     mutating func open(entry i: Int) {
         let e = compose.entries[i]
         compose.listCursor = i
-        guard case let .success(w) = e.content else {
+        guard case .success(let w) = e.content else {
             compose.draft = nil
             refreshPreview()
             return
@@ -174,8 +183,8 @@ extension AppState {
             return []
         }
         switch question {
-        case let .delete(file, stamp, _): return [.deleteWebhook(file: file, expected: stamp)]
-        case let .discard(action): return run(action)
+        case .delete(let file, let stamp, _): return [.deleteWebhook(file: file, expected: stamp)]
+        case .discard(let action): return run(action)
         case .overwrite: return save(overwrite: true)
         case .quit: return [.quit]
         }

@@ -32,10 +32,10 @@ extension AppState {
             beginEdit(key: true, remembered: true)
         case .char("d"), .delete:
             switch r {
-            case let .header(i):
+            case .header(let i):
                 remember()
                 compose.draft!.webhook.headers.remove(at: i)
-            case let .body(i):
+            case .body(let i):
                 remember()
                 compose.draft!.webhook.body.remove(at: i)
             default:
@@ -57,8 +57,11 @@ extension AppState {
             return all[(all.firstIndex(of: v)! + step + all.count) % all.count]
         }
         remember()
-        if r == .method { compose.draft!.webhook.method = next(compose.draft!.webhook.method) }
-        else { compose.draft!.webhook.format = next(compose.draft!.webhook.format) }
+        if r == .method {
+            compose.draft!.webhook.method = next(compose.draft!.webhook.method)
+        } else {
+            compose.draft!.webhook.format = next(compose.draft!.webhook.format)
+        }
         refreshPreview()
     }
 
@@ -66,10 +69,10 @@ extension AppState {
     mutating func reorder(_ r: EditorRow, down: Bool) {
         let step = down ? 1 : -1
         switch r {
-        case let .header(i) where compose.draft!.webhook.headers.indices.contains(i + step):
+        case .header(let i) where compose.draft!.webhook.headers.indices.contains(i + step):
             remember()
             compose.draft!.webhook.headers.swapAt(i, i + step)
-        case let .body(i) where compose.draft!.webhook.body.indices.contains(i + step):
+        case .body(let i) where compose.draft!.webhook.body.indices.contains(i + step):
             remember()
             compose.draft!.webhook.body.swapAt(i, i + step)
         default:
@@ -98,7 +101,10 @@ extension AppState {
 
     /// Keys while a line is being typed: the line editor's, plus the few that end or switch it.
     mutating func editKey(_ key: Key) -> [Effect] {
-        guard let r = compose.currentRow else { compose.editor = nil; return [] }
+        guard let r = compose.currentRow else {
+            compose.editor = nil
+            return []
+        }
         switch key {
         case .enter, .escape:
             compose.editor = nil
@@ -121,7 +127,7 @@ extension AppState {
         default:
             guard compose.editor!.handle(key) else {
                 // Esc and a key at once that is no editing key: the Esc ends the line, the key counts.
-                if case let .alt(c) = key { return editKey(.escape) + composeKey(.char(c)) }
+                if case .alt(let c) = key { return editKey(.escape) + composeKey(.char(c)) }
                 return []
             }
             compose.setText(compose.editor!.text, of: r, key: compose.editingKey)
@@ -144,7 +150,8 @@ extension AppState {
             compose.focus = .editor
             let lines = compose.draft.map { ComposeEditorView.editorLines($0.webhook) } ?? []
             let top = ComposeEditorView.firstLine(lines, row: compose.currentRow, height: l.editor.height - 1)
-            let target = wheel != 0 ? compose.row + wheel / 3 : lines[safe: top + m.y - l.editor.y - 1]?.row.flatMap(compose.rows.firstIndex)
+            let target =
+                wheel != 0 ? compose.row + wheel / 3 : lines[safe: top + m.y - l.editor.y - 1]?.row.flatMap(compose.rows.firstIndex)
             if let target, compose.rows.indices.contains(target) { compose.row = target }
         } else if l.preview.contains(x: m.x, y: m.y) {
             compose.focus = .preview

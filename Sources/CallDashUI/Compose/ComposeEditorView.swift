@@ -10,10 +10,17 @@ enum ComposeEditorView {
         guard let d = c.draft else {
             ComposeScreen.rule(" editor ", focused: c.focus == .editor, t, Rect(x: area.x, y: area.y, width: area.width, height: 1), &b)
             var lines: [StyledLine] = []
-            if let e = c.entries[safe: c.listCursor], case let .failure(problem) = e.content {
-                lines = [StyledLine([("\(WebhookFolder.fileName(e.path)) cannot be used:", .detailError)]),
-                         StyledLine([("line \(problem.line): \(problem.problem)", .detailValue)]),
-                         StyledLine([("CallDash never rewrites a file it cannot read: fix it by hand (it reloads by itself), or X deletes it.", .detailLabel)])]
+            if let e = c.entries[safe: c.listCursor], case .failure(let problem) = e.content {
+                lines = [
+                    StyledLine([("\(WebhookFolder.fileName(e.path)) cannot be used:", .detailError)]),
+                    StyledLine([("line \(problem.line): \(problem.problem)", .detailValue)]),
+                    StyledLine([
+                        (
+                            "CallDash never rewrites a file it cannot read: fix it by hand (it reloads by itself), or X deletes it.",
+                            .detailLabel
+                        )
+                    ])
+                ]
             } else {
                 lines = [StyledLine([("No webhook open. Enter opens the one under the cursor, n creates a new one.", .detailLabel)])]
             }
@@ -23,8 +30,9 @@ enum ComposeEditorView {
             return
         }
         let state = d.changedOnDisk ? " changed on disk " : d.saved == nil ? " new, not saved " : d.isDirty ? " ● unsaved " : " saved "
-        ComposeScreen.rule(" \(d.webhook.name.isEmpty ? "(no name)" : d.webhook.name) · \(WebhookFolder.fileName(d.file)) ", right: state,
-                           focused: c.focus == .editor, t, Rect(x: area.x, y: area.y, width: area.width, height: 1), &b)
+        ComposeScreen.rule(
+            " \(d.webhook.name.isEmpty ? "(no name)" : d.webhook.name) · \(WebhookFolder.fileName(d.file)) ", right: state,
+            focused: c.focus == .editor, t, Rect(x: area.x, y: area.y, width: area.width, height: 1), &b)
         let lines = editorLines(d.webhook)
         let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
         let top = firstLine(lines, row: c.currentRow, height: body.height)
@@ -53,12 +61,23 @@ enum ComposeEditorView {
         var out: [Line] = [
             Line(row: .name, label: "Name", value: w.name, isTemplate: false),
             Line(row: .url, label: "URL", value: w.url, isTemplate: true),
-            Line(row: .method, label: "Method", value: w.method.rawValue + (w.method == .GET ? "  (body keys go to the query)" : ""), isTemplate: false),
-            Line(row: .format, label: "Format", value: w.format.rawValue + "  " + ["json": "(application/json)", "form": "(FormData, urlencoded)", "multipart": "(FormData, multipart)"][w.format.rawValue]!, isTemplate: false),
-            Line(row: nil, label: "Headers", value: w.headers.isEmpty ? "none · A adds one" : "A adds · d removes · J/K move", isTemplate: false),
+            Line(
+                row: .method, label: "Method", value: w.method.rawValue + (w.method == .GET ? "  (body keys go to the query)" : ""),
+                isTemplate: false),
+            Line(
+                row: .format, label: "Format",
+                value: w.format.rawValue + "  " + [
+                    "json": "(application/json)", "form": "(FormData, urlencoded)", "multipart": "(FormData, multipart)"
+                ][w.format.rawValue]!, isTemplate: false),
+            Line(
+                row: nil, label: "Headers", value: w.headers.isEmpty ? "none · A adds one" : "A adds · d removes · J/K move",
+                isTemplate: false)
         ]
         for (i, h) in w.headers.enumerated() { out.append(Line(row: .header(i), label: "", key: h.name, value: h.value, isTemplate: true)) }
-        out.append(Line(row: nil, label: "Body", value: w.body.isEmpty ? "none · a adds a key" : "a adds · d removes · J/K move", isTemplate: false))
+        out.append(
+            Line(
+                row: nil, label: "Body", value: w.body.isEmpty ? "none · a adds a key" : "a adds · d removes · J/K move", isTemplate: false)
+        )
         for (i, k) in w.body.enumerated() { out.append(Line(row: .body(i), label: "", key: k.name, value: k.value, isTemplate: true)) }
         return out
     }
@@ -82,8 +101,9 @@ enum ComposeEditorView {
             // Entries: key column, then the value.
             let keyWidth = min(18, max(8, (area.width - 4) / 3))
             let keyError: Int? = if case .header = row, error?.field == "header name \(key)" { 1 } else { nil }
-            TextField.draw(key, editor: editing && c.editingKey ? c.editor : nil, template: false, errorColumn: keyError,
-                  x: x + 2, y: y, width: keyWidth - 1, t, isCursor && focused && !editing, into: &b)
+            TextField.draw(
+                key, editor: editing && c.editingKey ? c.editor : nil, template: false, errorColumn: keyError,
+                x: x + 2, y: y, width: keyWidth - 1, t, isCursor && focused && !editing, into: &b)
             x += 2 + keyWidth
             let separator = if case .header = row { ":" } else { "=" }
             b.put(separator, x: x, y: y, t[.jsonPunctuation])
@@ -93,7 +113,8 @@ enum ComposeEditorView {
             x += labelWidth + 1
         }
         let valueError = row.errorField(in: c.draft!.webhook).flatMap { error?.field == $0 ? error?.column : nil }
-        TextField.draw(line.value, editor: editing && !c.editingKey ? c.editor : nil, template: line.isTemplate, errorColumn: valueError,
-              x: x, y: y, width: area.maxX - x - 1, t, isCursor && focused && !editing && line.key == nil, into: &b)
+        TextField.draw(
+            line.value, editor: editing && !c.editingKey ? c.editor : nil, template: line.isTemplate, errorColumn: valueError,
+            x: x, y: y, width: area.maxX - x - 1, t, isCursor && focused && !editing && line.key == nil, into: &b)
     }
 }

@@ -5,7 +5,9 @@ enum ComposeListView {
     static func render(_ s: AppState, _ t: Theme, in area: Rect, into b: inout CellBuffer) {
         guard !area.isEmpty else { return }
         let c = s.compose
-        ComposeScreen.rule(" webhooks ", right: "\(c.entries.count) ", focused: c.focus == .list, t, Rect(x: area.x, y: area.y, width: area.width, height: 1), &b)
+        ComposeScreen.rule(
+            " webhooks ", right: "\(c.entries.count) ", focused: c.focus == .list, t,
+            Rect(x: area.x, y: area.y, width: area.width, height: 1), &b)
         for y in (area.y + 1)..<area.maxY { b.put("│", x: area.maxX - 1, y: y, t[.border]) }
         let unsaved = Self.unsaved(c)
         let rows = Self.rows(c, height: area.height)
@@ -24,7 +26,7 @@ enum ComposeListView {
             var style = isCursor ? (c.focus == .list ? t[.listCursor] : t[.listCursorUnfocused]) : t[.listRow]
             let text: String
             switch e.content {
-            case let .success(w):
+            case .success(let w):
                 let mark = open && c.draft?.isDirty == true ? "●" : open ? "›" : " "
                 text = "\(mark)\(w.id) \(w.name)"
             case .failure:

@@ -44,7 +44,8 @@ enum CallPickerOverlay {
             let style = n == cursor ? t[.listCursor] : t[.overlayText]
             if n == cursor { b.fill(Rect(x: box.x + 1, y: y, width: box.width - 2, height: 1), style) }
             let f = call.fields
-            let text = "#\(seq)  \(call.receivedAt.clock(offset: s.utcOffset))  \(f[.status] ?? "—")  \(f[.from] ?? "")→\(f[.to] ?? "")  \(f[.mid] ?? "")"
+            let text =
+                "#\(seq)  \(call.receivedAt.clock(offset: s.utcOffset))  \(f[.status] ?? "—")  \(f[.from] ?? "")→\(f[.to] ?? "")  \(f[.mid] ?? "")"
             b.put(text, x: box.x + 2, y: y, maxWidth: box.width - 4, style, ellipsis: true)
         }
     }

@@ -51,7 +51,13 @@ public struct ComposePreview: Sendable {
         case .form: out.append(StyledLine(formSpans(body)))
         case .multipart:
             for line in body.split(separator: "\r\n", omittingEmptySubsequences: false).dropLast() {
-                out.append(StyledLine([(String(line), line.hasPrefix("--") ? .jsonPunctuation : line.hasPrefix("Content-Disposition") ? .previewHeader : .jsonString)]))
+                out.append(
+                    StyledLine([
+                        (
+                            String(line),
+                            line.hasPrefix("--") ? .jsonPunctuation : line.hasPrefix("Content-Disposition") ? .previewHeader : .jsonString
+                        )
+                    ]))
             }
         case nil: out.append(StyledLine([(body, .detailValue)]))
         }

@@ -8,7 +8,8 @@ enum ComposePreviewView {
         let c = s.compose
         b.fill(area, t[.detailValue])
         let bytes = c.preview.request.map { "\($0.body.count) B body " } ?? ""
-        ComposeScreen.rule(" request ", right: bytes, focused: c.focus == .preview, t, Rect(x: area.x, y: area.y, width: area.width, height: 1), &b)
+        ComposeScreen.rule(
+            " request ", right: bytes, focused: c.focus == .preview, t, Rect(x: area.x, y: area.y, width: area.width, height: 1), &b)
         let body = text(area)
         let lines = content(s, width: body.width)
         let top = min(c.previewScroll, max(0, lines.count - body.height))
@@ -28,14 +29,29 @@ enum ComposePreviewView {
         if let e = c.preview.error {
             notes.append(StyledLine([("✗ \(e.field), column \(e.column): \(e.problem)", .detailError)]))
             if let suggestion = e.suggestion {
-                notes.append(StyledLine([("  did you mean ", .detailLabel), (e.problem.contains("{{") ? "{{\(suggestion)}}" : suggestion, .editorVariable), ("?", .detailLabel)]))
+                notes.append(
+                    StyledLine([
+                        ("  did you mean ", .detailLabel), (e.problem.contains("{{") ? "{{\(suggestion)}}" : suggestion, .editorVariable),
+                        ("?", .detailLabel)
+                    ]))
             }
-            notes.append(StyledLine([(e.isAboutValues ? "Nothing is sent until this is fixed; the webhook can still be saved." : "Nothing is sent or saved while the template has this mistake.", .listDim)]))
+            notes.append(
+                StyledLine([
+                    (
+                        e.isAboutValues
+                            ? "Nothing is sent until this is fixed; the webhook can still be saved."
+                            : "Nothing is sent or saved while the template has this mistake.", .listDim
+                    )
+                ]))
         } else if c.draft == nil {
             notes.append(StyledLine([("The request appears here as you type.", .listDim)]))
         }
         if !c.preview.empty.isEmpty {
-            notes.append(StyledLine([("○ empty for this call: ", .detailWarning), (c.preview.empty.map { "{{\($0)}}" }.joined(separator: " "), .editorVariable)]))
+            notes.append(
+                StyledLine([
+                    ("○ empty for this call: ", .detailWarning),
+                    (c.preview.empty.map { "{{\($0)}}" }.joined(separator: " "), .editorVariable)
+                ]))
         }
         if let test = c.test { notes += verdict(test) }
         return lines + [StyledLine()] + notes.flatMap { $0.wrapped(width, atWords: true) }
@@ -43,18 +59,30 @@ enum ComposePreviewView {
 
     static func verdict(_ test: TestSend) -> [StyledLine] {
         switch test {
-        case let .sending(toSelf):
+        case .sending(let toSelf):
             return [StyledLine([(toSelf ? "sending to itself…" : "sending a test…", .detailWarning)])]
-        case let .done(v, toSelf):
+        case .done(let v, let toSelf):
             let what = toSelf ? "sent to itself" : "test"
             guard let status = v.status else {
-                return [StyledLine([("✗ \(what): no answer after \(v.millis) ms (\(v.failure ?? "failed")): the provider counts that as a failure", .detailError)])]
+                return [
+                    StyledLine([
+                        (
+                            "✗ \(what): no answer after \(v.millis) ms (\(v.failure ?? "failed")): the provider counts that as a failure",
+                            .detailError
+                        )
+                    ])
+                ]
             }
-            var out = [StyledLine([
-                (v.delivered ? "✓ " : "✗ ", v.delivered ? .detailGood : .detailError),
-                ("\(what) → \(status) in \(v.millis) ms: ", .detailValue),
-                (v.delivered ? "delivered (the provider counts 200 and 202)" : "not delivered: the provider counts only 200 and 202", v.delivered ? .detailGood : .detailError),
-            ])]
+            var out = [
+                StyledLine([
+                    (v.delivered ? "✓ " : "✗ ", v.delivered ? .detailGood : .detailError),
+                    ("\(what) → \(status) in \(v.millis) ms: ", .detailValue),
+                    (
+                        v.delivered ? "delivered (the provider counts 200 and 202)" : "not delivered: the provider counts only 200 and 202",
+                        v.delivered ? .detailGood : .detailError
+                    )
+                ])
+            ]
             if toSelf, v.delivered { out.append(StyledLine([("  Esc shows it in Calls, mapped back through this webhook", .detailLabel)])) }
             if !v.reply.isEmpty { out.append(StyledLine([("  reply: ", .detailLabel), (String(v.reply.prefix(300)), .detailValue)])) }
             return out

@@ -40,10 +40,14 @@ public enum ComposeScreen {
         if let q = s.compose.confirm {
             let text: String
             switch q {
-            case let .delete(file, _, name):
-                text = "Delete \(name.map { "\($0) (\(WebhookFolder.fileName(file)))" } ?? WebhookFolder.fileName(file))? y deletes, any other key keeps it"
-            case .discard: text = "Unsaved changes to \(s.compose.draft?.webhook.name ?? "this webhook") will be lost. y goes on, any other key stays"
-            case .overwrite: text = "\(WebhookFolder.fileName(s.compose.draft?.file ?? "")) changed on disk since it was read. y overwrites it, any other key keeps it"
+            case .delete(let file, _, let name):
+                text =
+                    "Delete \(name.map { "\($0) (\(WebhookFolder.fileName(file)))" } ?? WebhookFolder.fileName(file))? y deletes, any other key keeps it"
+            case .discard:
+                text = "Unsaved changes to \(s.compose.draft?.webhook.name ?? "this webhook") will be lost. y goes on, any other key stays"
+            case .overwrite:
+                text =
+                    "\(WebhookFolder.fileName(s.compose.draft?.file ?? "")) changed on disk since it was read. y overwrites it, any other key keeps it"
             case .quit: text = "Unsaved changes to \(s.compose.draft?.webhook.name ?? "this webhook"). y quits anyway, any other key stays"
             }
             b.put(" " + text + " ", x: area.x, y: area.y, maxWidth: area.width, t[.searchPrompt], ellipsis: true)
@@ -55,11 +59,16 @@ public enum ComposeScreen {
         }
         let keys: [(String, String)]
         if s.compose.editor != nil {
-            keys = [("Enter", "done"), ("^Z", "undo"), ("^P", "variables"), ("Tab", "key/value"), ("^W ^U ^K", "delete"), ("^A ^E", "home/end")]
+            keys = [
+                ("Enter", "done"), ("^Z", "undo"), ("^P", "variables"), ("Tab", "key/value"), ("^W ^U ^K", "delete"), ("^A ^E", "home/end")
+            ]
         } else {
-            keys = [("Esc", "back to calls"), ("?", "help"), ("Enter", "edit"), ("r", "rename key"), ("s", "save"), ("t", "send test"), ("T", "send to itself"),
-                    ("p", "variables"), ("C", "other call"),
-                    ("n", "new"), ("a A", "body key/header"), ("u", "undo"), ("Tab", "pane")]
+            keys = [
+                ("Esc", "back to calls"), ("?", "help"), ("Enter", "edit"), ("r", "rename key"), ("s", "save"), ("t", "send test"),
+                ("T", "send to itself"),
+                ("p", "variables"), ("C", "other call"),
+                ("n", "new"), ("a A", "body key/header"), ("u", "undo"), ("Tab", "pane")
+            ]
         }
         FooterView.keys(keys, x: area.x + 1, y: area.y, endX: area.maxX, t, into: &b)
     }

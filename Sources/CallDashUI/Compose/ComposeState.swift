@@ -29,8 +29,8 @@ public enum EditorRow: Equatable, Sendable {
     func errorField(in w: Webhook) -> String? {
         switch self {
         case .url: "url"
-        case let .header(i): "header \(w.headers[i].name)"
-        case let .body(i): "body key \(w.body[i].name)"
+        case .header(let i): "header \(w.headers[i].name)"
+        case .body(let i): "body key \(w.body[i].name)"
         case .name, .method, .format: nil
         }
     }
@@ -127,8 +127,8 @@ public struct ComposeState: Sendable {
         case .name: return w.name
         case .url: return w.url
         case .method, .format: return nil
-        case let .header(i): return key ? w.headers[i].name : w.headers[i].value
-        case let .body(i): return key ? w.body[i].name : w.body[i].value
+        case .header(let i): return key ? w.headers[i].name : w.headers[i].value
+        case .body(let i): return key ? w.body[i].name : w.body[i].value
         }
     }
 
@@ -138,8 +138,8 @@ public struct ComposeState: Sendable {
         case .name: draft!.webhook.name = s
         case .url: draft!.webhook.url = s
         case .method, .format: break
-        case let .header(i): if key { draft!.webhook.headers[i].name = s } else { draft!.webhook.headers[i].value = s }
-        case let .body(i): if key { draft!.webhook.body[i].name = s } else { draft!.webhook.body[i].value = s }
+        case .header(let i): if key { draft!.webhook.headers[i].name = s } else { draft!.webhook.headers[i].value = s }
+        case .body(let i): if key { draft!.webhook.body[i].name = s } else { draft!.webhook.body[i].value = s }
         }
     }
 

@@ -24,8 +24,8 @@ public struct LineEditor: Equatable, Sendable {
     /// Applies a key; false when the key is not an editing key (the caller handles it).
     public mutating func handle(_ key: Key) -> Bool {
         switch key {
-        case let .char(c): type(String(c))
-        case let .paste(s): insert(s)
+        case .char(let c): type(String(c))
+        case .paste(let s): insert(s)
         case .left, .ctrl("b"): move(to: cursor - 1)
         case .right, .ctrl("f"): move(to: cursor + 1)
         case .home, .ctrl("a"): move(to: 0)

@@ -24,7 +24,10 @@ extension StyledLine {
             if !piece.isEmpty { current.spans.append((piece, role)) }
         }
         for span in spans {
-            guard atWords else { put(span.text, span.role, breakable: true); continue }
+            guard atWords else {
+                put(span.text, span.role, breakable: true)
+                continue
+            }
             // Words with the spaces before them; a word that does not fit starts a new line.
             var word = ""
             for c in span.text + "\u{0}" {

@@ -14,7 +14,7 @@ extension AppState {
             }
             return []
         }
-        if case let .alt(c) = key, !(screen == .calls ? searching : compose.editor != nil) {
+        if case .alt(let c) = key, !(screen == .calls ? searching : compose.editor != nil) {
             // Esc and a key typed at once: outside a line editor both count.
             return handle(.escape) + handle(.char(c))
         }
@@ -40,7 +40,7 @@ extension AppState {
             return apply(f)
         case .up, .down, .pageUp, .pageDown:
             return applyPending() + listKey(key)
-        case let .paste(text):
+        case .paste(let text):
             search!.insert(text.filter { !$0.isNewline })
         default:
             guard search!.handle(key) else { return [] }
@@ -113,7 +113,7 @@ extension AppState {
             search = LineEditor(filter.text)
         case .char("c"):
             return openCompose()
-        case let .char(c) where ("1"..."9").contains(c):
+        case .char(let c) where ("1"..."9").contains(c):
             let slot = Int(String(c))! - 1
             if f.statuses.contains(slot) { f.statuses.remove(slot) } else { f.statuses.insert(slot) }
             return apply(f)

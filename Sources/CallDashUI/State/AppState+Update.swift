@@ -5,44 +5,44 @@ import CallDashCore
 extension AppState {
     public mutating func update(_ event: AppEvent) -> [Effect] {
         switch event {
-        case let .key(key):
+        case .key(let key):
             return handle(key)
-        case let .mouse(m):
+        case .mouse(let m):
             return handle(m)
-        case let .resize(w, h):
+        case .resize(let w, let h):
             width = w
             height = h
             keepCursorVisible()
             clampDetailScroll()
             return []
-        case let .storeChanged(snap, now):
+        case .storeChanged(let snap, let now):
             return storeChanged(snap, now: now)
-        case let .tick(t):
+        case .tick(let t):
             now = t
             history.advance(to: t)
             if let m = message, m.until <= t { message = nil }
             return []
-        case let .recordLoaded(seq, result):
+        case .recordLoaded(let seq, let result):
             guard seq == selectedSeq else { return [] }
             switch result {
-            case let .success(r):
+            case .success(let r):
                 detail.record = r
                 detail.failure = nil
-            case let .failure(f):
+            case .failure(let f):
                 detail.record = nil
                 detail.failure = f.reason
             }
             rebuildDetail()
             if screen == .compose { refreshPreview() }
             return []
-        case let .urlChecked(seq, result):
+        case .urlChecked(let seq, let result):
             checking.remove(seq)
             checks[seq] = result
             if seq == selectedSeq { rebuildDetail() }
             return []
         case .frame:
             return applyPending()
-        case let .message(text, isError):
+        case .message(let text, let isError):
             say(text, isError: isError)
             return []
         case .webhooksLoaded, .webhookSaved, .webhookDeleted, .testSent:
@@ -126,7 +126,8 @@ extension AppState {
             detail.lines = detail.failure.map { [StyledLine([("Cannot show this call: \($0)", .detailError)])] } ?? []
             return
         }
-        detail.lines = DetailContent.lines(for: r, check: checks[r.seq], checking: checking.contains(r.seq), raw: detail.raw, utcOffset: utcOffset)
+        detail.lines = DetailContent.lines(
+            for: r, check: checks[r.seq], checking: checking.contains(r.seq), raw: detail.raw, utcOffset: utcOffset)
         clampDetailScroll()
     }
 
@@ -164,7 +165,10 @@ extension AppState {
             return []
         case .wheelUp, .wheelDown:
             let n = m.kind == .wheelUp ? -3 : 3
-            if inDetail { scrollDetail(by: n); return [] }
+            if inDetail {
+                scrollDetail(by: n)
+                return []
+            }
             if inList { return move(to: cursor + n) }
             return []
         }

@@ -22,7 +22,10 @@ public struct ArrivalHistory: Equatable, Sendable {
     public mutating func advance(to now: Timestamp) {
         let start = now.millis - now.millis % Self.bucketMillis
         if started == nil { started = now.millis }
-        guard let current = currentStart else { currentStart = start; return }
+        guard let current = currentStart else {
+            currentStart = start
+            return
+        }
         guard start > current else { return }
         let shift = Int(min((start - current) / Self.bucketMillis, Int64(Self.bucketCount)))
         buckets.removeFirst(shift)
@@ -44,9 +47,10 @@ public struct ArrivalHistory: Equatable, Sendable {
         let shown = buckets.suffix(max(0, width))
         let top = shown.max() ?? 0
         let bars: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
-        return String(shown.map { n in
-            guard top > 0, n > 0 else { return " " }
-            return bars[min(bars.count - 1, (n * bars.count - 1) / top)]
-        })
+        return String(
+            shown.map { n in
+                guard top > 0, n > 0 else { return " " }
+                return bars[min(bars.count - 1, (n * bars.count - 1) / top)]
+            })
     }
 }

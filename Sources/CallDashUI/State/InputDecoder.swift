@@ -35,7 +35,7 @@ public struct InputDecoder: Sendable {
             if queue.starts(with: Self.start) {
                 pasting = ""
                 queue.removeFirst(Self.start.count)
-            } else if queue[0] == .escape, queue.count > 1, case let .char(c) = queue[1], c != "[" {
+            } else if queue[0] == .escape, queue.count > 1, case .char(let c) = queue[1], c != "[" {
                 out.append(.alt(c))
                 queue.removeFirst(2)
             } else {
@@ -48,11 +48,11 @@ public struct InputDecoder: Sendable {
     /// What a key inside a paste stands for as text.
     private static func text(of key: Key) -> String {
         switch key {
-        case let .char(c): String(c)
+        case .char(let c): String(c)
         case .enter: "\n"
         case .tab: "\t"
         case .escape: "\u{1B}"
-        case let .ctrl(c): String(Unicode.Scalar((c.asciiValue ?? 96) - 96))
+        case .ctrl(let c): String(Unicode.Scalar((c.asciiValue ?? 96) - 96))
         default: ""
         }
     }

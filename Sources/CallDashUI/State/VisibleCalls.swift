@@ -134,9 +134,16 @@ public struct VisibleCalls: Sendable {
     private static func merge(_ a: [UInt64], _ b: [UInt64]) -> [UInt64] {
         var out: [UInt64] = []
         out.reserveCapacity(a.count + b.count)
-        var i = 0, j = 0
+        var i = 0
+        var j = 0
         while i < a.count && j < b.count {
-            if a[i] <= b[j] { out.append(a[i]); i += 1 } else { out.append(b[j]); j += 1 }
+            if a[i] <= b[j] {
+                out.append(a[i])
+                i += 1
+            } else {
+                out.append(b[j])
+                j += 1
+            }
         }
         out.append(contentsOf: a[i...])
         out.append(contentsOf: b[j...])
@@ -147,7 +154,8 @@ public struct VisibleCalls: Sendable {
 extension Array where Element == UInt64 {
     /// The first index whose element satisfies `pred`, which must be false then true along the array.
     func partitionPoint(_ pred: (UInt64) -> Bool) -> Int {
-        var lo = 0, hi = count
+        var lo = 0
+        var hi = count
         while lo < hi {
             let mid = (lo + hi) / 2
             if pred(self[mid]) { hi = mid } else { lo = mid + 1 }

@@ -11,7 +11,10 @@ public enum SafeText {
             return Character(Unicode.Scalar(0x2400 + UInt32(a))!)
         }
         var clean = true
-        for s in c.unicodeScalars where !isDrawable(s) { clean = false; break }
+        for s in c.unicodeScalars where !isDrawable(s) {
+            clean = false
+            break
+        }
         if clean { return c }
         // Keep the base if it is drawable; drop what follows (it was the unsafe part).
         if let first = c.unicodeScalars.first, isDrawable(first), first.value >= 0x20 { return Character(first) }

@@ -21,7 +21,8 @@ public enum TextWidth {
 
     static func isWide(_ s: Unicode.Scalar) -> Bool {
         let v = s.value
-        var lo = 0, hi = wide.count - 1
+        var lo = 0
+        var hi = wide.count - 1
         while lo <= hi {
             let mid = (lo + hi) / 2
             let r = wide[mid]
@@ -49,6 +50,6 @@ public enum TextWidth {
         0x1F5A4...0x1F5A4, 0x1F5FB...0x1F64F, 0x1F680...0x1F6C5, 0x1F6CC...0x1F6CC, 0x1F6D0...0x1F6D2,
         0x1F6D5...0x1F6D7, 0x1F6DC...0x1F6DF, 0x1F6EB...0x1F6EC, 0x1F6F4...0x1F6FC, 0x1F7E0...0x1F7EB,
         0x1F7F0...0x1F7F0, 0x1F90C...0x1F93A, 0x1F93C...0x1F945, 0x1F947...0x1F9FF, 0x1FA70...0x1FAFF,
-        0x20000...0x2FFFD, 0x30000...0x3FFFD,
+        0x20000...0x2FFFD, 0x30000...0x3FFFD
     ]
 }

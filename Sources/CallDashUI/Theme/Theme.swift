@@ -24,7 +24,8 @@ public struct Theme: Equatable, Sendable {
     /// The built-in dark theme, used as-is or under a theme file.
     public static let dark: Theme = {
         var t = Theme(name: "dark", styles: Dictionary(uniqueKeysWithValues: ThemeRole.allCases.map { ($0, Style.plain) }))
-        let gray = Color.palette(244), dimGray = Color.palette(240)
+        let gray = Color.palette(244)
+        let dimGray = Color.palette(240)
         t[.headerTitle] = Style(fg: .palette(16), bg: .palette(39), .bold)
         t[.headerText] = Style(fg: .palette(252))
         t[.headerDim] = Style(fg: gray)

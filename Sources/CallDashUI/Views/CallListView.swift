@@ -20,7 +20,7 @@ enum CallListView {
             (4, Column(title: "DUR", width: 6, rightAligned: true) { s in CallText.duration(s.fields[.duration]) }),
             (7, Column(title: "SOURCE", width: 10) { s in s.fields[.source] ?? "" }),
             (8, Column(title: "FLOW", width: 8) { s in s.fields[.flowID] ?? "" }),
-            (5, Column(title: "MID", width: 12) { s in s.outcome == .rejected ? (s.error ?? "") : s.fields[.mid] ?? "" }),
+            (5, Column(title: "MID", width: 12) { s in s.outcome == .rejected ? (s.error ?? "") : s.fields[.mid] ?? "" })
         ]
         // Take columns by priority until one does not fit (one space between), then show them
         // in their order; the room left goes to the last one.
@@ -55,7 +55,9 @@ enum CallListView {
         }
         b.fill(list, t[.listRow])
         if s.visible.count == 0 {
-            let why = s.snapshot.count == 0 ? "Waiting for calls… POST a report to \(s.listen)/ (any path)" : "No call matches the filter (0 clears it)"
+            let why =
+                s.snapshot.count == 0
+                ? "Waiting for calls… POST a report to \(s.listen)/ (any path)" : "No call matches the filter (0 clears it)"
             b.put(why, x: list.x + 2, y: list.y + min(1, list.height - 1), maxWidth: list.width - 2, t[.listDim], ellipsis: true)
             return
         }

@@ -29,13 +29,18 @@ public enum CallText {
         let units = ["KiB", "MiB", "GiB"]
         var v = Double(n) / 1024
         var u = 0
-        while v >= 1024, u < units.count - 1 { v /= 1024; u += 1 }
+        while v >= 1024, u < units.count - 1 {
+            v /= 1024
+            u += 1
+        }
         return "\(Double(Int(v * 10)) / 10) \(units[u])"
     }
 
     /// `end_at − start_at` in seconds, when both parse.
     public static func span(_ f: ReportFields) -> Int64? {
-        guard let s = f[.startAt].flatMap(Timestamp.providerSeconds), let e = f[.endAt].flatMap(Timestamp.providerSeconds) else { return nil }
+        guard let s = f[.startAt].flatMap(Timestamp.providerSeconds), let e = f[.endAt].flatMap(Timestamp.providerSeconds) else {
+            return nil
+        }
         return e - s
     }
 }

@@ -27,7 +27,9 @@ public enum CallsScreen {
 
     /// What either screen shows below the size it needs.
     static func tooSmall(_ s: AppState, _ t: Theme, into b: inout CellBuffer) {
-        let lines = ["Terminal too small", "\(s.width)×\(s.height): CallDash needs \(CallsLayout.minWidth)×\(CallsLayout.minHeight)", "q quits"]
+        let lines = [
+            "Terminal too small", "\(s.width)×\(s.height): CallDash needs \(CallsLayout.minWidth)×\(CallsLayout.minHeight)", "q quits"
+        ]
         for (n, text) in lines.enumerated() {
             let y = s.height / 2 - 1 + n
             let w = TextWidth.of(text)

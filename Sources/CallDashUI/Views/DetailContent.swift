@@ -12,7 +12,8 @@ public enum DetailContent {
         let statusRole = ThemeRole.status(code: code, rejected: r.outcome == .rejected)
         var title: [(String, ThemeRole)] = [("#\(r.seq)  ", .detailValue)]
         title.append(r.outcome == .rejected ? (" REJECTED \(r.responseCode) ", .statusRejected) : (status, statusRole))
-        title.append(("  \(r.outcome.rawValue) · answered \(r.responseCode) · received \(r.receivedAt.civil(offset: utcOffset))", .detailLabel))
+        title.append(
+            ("  \(r.outcome.rawValue) · answered \(r.responseCode) · received \(r.receivedAt.civil(offset: utcOffset))", .detailLabel))
         out.append(StyledLine(title))
         if let w = r.webhook { out.append(StyledLine([("mapped through compose webhook #\(w)", .detailLabel)])) }
         if let e = r.error { out.append(StyledLine([("error  ", .detailError), (e, .detailError)])) }
@@ -65,7 +66,12 @@ public enum DetailContent {
 
     static func recordingActions(check: URLCheck?, checking: Bool) -> [StyledLine] {
         let indent = String(repeating: " ", count: labelWidth + 2)
-        var out = [StyledLine([(indent, .detailLabel), ("y", .barKey), (" copy  ", .detailLabel), ("o", .barKey), (" open  ", .detailLabel), ("v", .barKey), (" check", .detailLabel)])]
+        var out = [
+            StyledLine([
+                (indent, .detailLabel), ("y", .barKey), (" copy  ", .detailLabel), ("o", .barKey), (" open  ", .detailLabel),
+                ("v", .barKey), (" check", .detailLabel)
+            ])
+        ]
         if checking {
             out.append(StyledLine([(indent + "checking…", .detailLabel)]))
         } else if let c = check {
@@ -85,8 +91,12 @@ public enum DetailContent {
 
     static func body(_ r: DeliveryRecord, raw showRaw: Bool) -> [StyledLine] {
         let kind = r.contentType.map { ContentType($0)?.mediaType ?? $0 } ?? "no content type"
-        var out = [StyledLine([("Body", .detailSection), ("  \(CallText.bytes(r.raw.count)), \(kind)", .detailLabel),
-                               ("  r: \(showRaw ? "pretty" : "raw")", .detailLabel)])]
+        var out = [
+            StyledLine([
+                ("Body", .detailSection), ("  \(CallText.bytes(r.raw.count)), \(kind)", .detailLabel),
+                ("  r: \(showRaw ? "pretty" : "raw")", .detailLabel)
+            ])
+        ]
         guard !r.raw.isEmpty else { return out + [StyledLine([("  (empty)", .detailLabel)])] }
         guard r.rawIsUTF8 else { return out + hexDump(r.raw) }
         let isJSON = r.raw.first(where: { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }) == 0x7B
@@ -111,9 +121,11 @@ public enum DetailContent {
 
     /// "… at byte 17" in a parse error: where to point.
     static func byteOffset(in error: String) -> Int? {
-        let marker = Array("at byte ".utf8), b = Array(error.utf8)
+        let marker = Array("at byte ".utf8)
+        let b = Array(error.utf8)
         guard b.count > marker.count else { return nil }
-        for start in stride(from: b.count - marker.count, through: 0, by: -1) where b[start..<(start + marker.count)].elementsEqual(marker) {
+        for start in stride(from: b.count - marker.count, through: 0, by: -1) where b[start..<(start + marker.count)].elementsEqual(marker)
+        {
             return Int(String(decoding: b[(start + marker.count)...].prefix { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self))
         }
         return nil
@@ -126,7 +138,11 @@ public enum DetailContent {
         let before = String(decoding: raw[lineStart..<offset], as: UTF8.self)
         let column = before.reduce(0) { $0 + TextWidth.of(SafeText.displayed($1)) }
         let lineNumber = raw[..<lineStart].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
-        return [StyledLine([(String(repeating: " ", count: column) + "^ here: line \(lineNumber), column \(column + 1), byte \(offset)", .detailError)])]
+        return [
+            StyledLine([
+                (String(repeating: " ", count: column) + "^ here: line \(lineNumber), column \(column + 1), byte \(offset)", .detailError)
+            ])
+        ]
     }
 
     static func hexDump(_ raw: [UInt8]) -> [StyledLine] {
@@ -135,7 +151,11 @@ public enum DetailContent {
             let chunk = raw[start..<min(start + 16, raw.count)]
             var s = String(start, radix: 16)
             s = String(repeating: "0", count: max(0, 8 - s.count)) + s + "  "
-            for b in chunk { s.append(hex[Int(b >> 4)]); s.append(hex[Int(b & 15)]); s.append(" ") }
+            for b in chunk {
+                s.append(hex[Int(b >> 4)])
+                s.append(hex[Int(b & 15)])
+                s.append(" ")
+            }
             s += String(repeating: "   ", count: 16 - chunk.count) + " "
             s += String(chunk.map { $0 >= 0x20 && $0 < 0x7F ? Character(Unicode.Scalar($0)) : "." })
             return StyledLine([(s, .detailValue)])

@@ -14,7 +14,11 @@ enum DetailView {
         if let seq = s.detail.seq { title = " call #\(seq) " }
         let end = s.detail.lines.isEmpty ? "" : " \(min(s.detail.scroll + body.height, s.detail.lines.count))/\(s.detail.lines.count) "
         let x = ruleX + 1 + b.put(title, x: ruleX + 1, y: area.y, maxWidth: area.width - 2, t[.paneTitle])
-        if focused { b.put(" Esc back · j/k scroll · h/l sideways ", x: x, y: area.y, maxWidth: area.maxX - x - TextWidth.of(end) - 1, t[.border], ellipsis: true) }
+        if focused {
+            b.put(
+                " Esc back · j/k scroll · h/l sideways ", x: x, y: area.y, maxWidth: area.maxX - x - TextWidth.of(end) - 1, t[.border],
+                ellipsis: true)
+        }
         b.putRight(end, endX: area.maxX - 1, y: area.y, maxWidth: max(0, area.width - 2), rule)
 
         guard !body.isEmpty else { return }
@@ -38,7 +42,10 @@ enum DetailView {
         for span in line.spans {
             guard x < end else { return }
             let w = TextWidth.of(span.text)
-            if col + w <= skip { col += w; continue }
+            if col + w <= skip {
+                col += w
+                continue
+            }
             var text = span.text
             if col < skip {
                 // Drop whole characters until the scroll position.

@@ -39,10 +39,17 @@ enum HeaderView {
                 out.append((" \(CallText.count(c.storedByStatus[i]))" + (short ? " " : "  "), on ? t[.headerText] : t[.headerDim]))
             }
             if c.storedByStatus[7] > 0 { out.append(("other \(CallText.count(c.storedByStatus[7]))  ", t[.statusOther])) }
-            out.append((short ? "rej \(CallText.count(c.storedRejected))" : "rejected \(CallText.count(c.storedRejected))",
-                        c.storedRejected > 0 ? t[.statusRejected] : t[.headerDim]))
+            out.append(
+                (
+                    short ? "rej \(CallText.count(c.storedRejected))" : "rejected \(CallText.count(c.storedRejected))",
+                    c.storedRejected > 0 ? t[.statusRejected] : t[.headerDim]
+                ))
             if withStatus > 0 {
-                out.append(((short ? " · " : "  answer rate ") + "\(c.storedByStatus[0] * 100 / withStatus)%" + (short ? " answered" : ""), t[.headerText]))
+                out.append(
+                    (
+                        (short ? " · " : "  answer rate ") + "\(c.storedByStatus[0] * 100 / withStatus)%" + (short ? " answered" : ""),
+                        t[.headerText]
+                    ))
             }
             if keys { out.append(("  \(CallText.count(c.received)) received", t[.headerDim])) }
             return out

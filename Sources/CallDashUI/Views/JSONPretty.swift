@@ -19,7 +19,8 @@ public enum JSONPretty {
 
         func newline() {
             out.append(StyledLine(line))
-            line = depth <= maxIndent
+            line =
+                depth <= maxIndent
                 ? [(indents[depth], .jsonPunctuation)]
                 : [(indents[maxIndent] + "⋯\(depth) ", .jsonPunctuation)]
         }

@@ -4,8 +4,10 @@ import CallDashCore
 /// underlined, and while being edited the cursor shown and the text scrolled sideways to keep it
 /// in view. The Compose editor's rows and the search on the bottom bar both draw with it.
 enum TextField {
-    static func draw(_ text: String, editor: LineEditor?, template: Bool = false, errorColumn: Int? = nil, x: Int, y: Int, width: Int,
-                     _ t: Theme, _ highlight: Bool = false, on base: ThemeRole = .detailValue, into b: inout CellBuffer) {
+    static func draw(
+        _ text: String, editor: LineEditor?, template: Bool = false, errorColumn: Int? = nil, x: Int, y: Int, width: Int,
+        _ t: Theme, _ highlight: Bool = false, on base: ThemeRole = .detailValue, into b: inout CellBuffer
+    ) {
         guard width > 0 else { return }
         let chars = editor?.chars ?? Array(text)
         var roles = template ? templateRoles(chars) : Array(repeating: base, count: chars.count)
@@ -22,7 +24,8 @@ enum TextField {
             let cursorCol = widths[..<e.cursor].reduce(0, +)
             if cursorCol >= width { skip = cursorCol - width + 1 + min(8, width / 4) }
         }
-        var col = 0, drawn = 0
+        var col = 0
+        var drawn = 0
         for (i, ch) in chars.enumerated() {
             let w = widths[i]
             defer { col += w }
@@ -49,11 +52,13 @@ enum TextField {
         var i = 0
         while i < chars.count {
             if chars[i] == "{", i + 1 < chars.count, chars[i + 1] == "{",
-               let close = closingBraces(chars, from: i + 2) {
+                let close = closingBraces(chars, from: i + 2)
+            {
                 for j in i..<(close + 2) { roles[j] = .editorVariable }
                 i = close + 2
             } else if chars[i] == "%", let close = (i + 1..<chars.count).first(where: { !Template.isNameChar(chars[$0]) }),
-                      close > i + 1, chars[close] == "%" {
+                close > i + 1, chars[close] == "%"
+            {
                 for j in i...close { roles[j] = .editorSecret }
                 i = close + 1
             } else {
