@@ -64,8 +64,8 @@ final class ReceiverMetrics: Sendable {
         let byStatus = MetricNameDescriptor(
             metricName: "calldash_reports_stored_by_status", helpText: "Reports held in memory, by call status.")
         var gauges: [String: Prometheus.Gauge] = [:]
-        for name in CallStatus.allCases.map(\.rawValue) + ["other", "none"] {
-            gauges[name] = registry.makeGauge(descriptor: byStatus, labels: [("status", name)])
+        for slot in StatusSlot.allCases {
+            gauges[slot.metricLabel] = registry.makeGauge(descriptor: byStatus, labels: [("status", slot.metricLabel)])
         }
         storedByStatus = gauges
     }
@@ -102,9 +102,7 @@ final class ReceiverMetrics: Sendable {
             }
         }
         stored.set(to: Double(storedCount))
-        for status in CallStatus.allCases { storedByStatus[status.rawValue]?.set(to: Double(store.stored(status: status))) }
-        storedByStatus["other"]?.set(to: Double(store.storedOtherStatus))
-        storedByStatus["none"]?.set(to: Double(store.stored(status: nil)))
+        for slot in StatusSlot.allCases { storedByStatus[slot.metricLabel]?.set(to: Double(store.stored(slot))) }
         if let bytes {
             let gauge = journalBytes.withLock { g in
                 if g == nil {
@@ -117,4 +115,9 @@ final class ReceiverMetrics: Sendable {
         }
         return registry.emitToString()
     }
+}
+
+extension StatusSlot {
+    /// The `status` label of `calldash_reports_stored_by_status`.
+    fileprivate var metricLabel: String { self == .none ? "none" : name }
 }

@@ -28,8 +28,8 @@ struct ReportStoreTests {
         #expect(snap.lastSeq == UInt64(total))
         #expect((0..<snap.count).allSatisfy { snap.seq(at: $0) == UInt64(total - capacity + 1 + $0) })
         let busyHeld = (total - capacity + 1...total).filter { $0 % 3 == 0 }.count
-        #expect(snap.counts.stored(status: .busy) == busyHeld)
-        #expect(snap.counts.stored(status: .answer) == capacity - busyHeld)
+        #expect(snap.counts.stored(.busy) == busyHeld)
+        #expect(snap.counts.stored(.answer) == capacity - busyHeld)
         #expect(snap.counts.received == UInt64(total))
     }
 
@@ -94,8 +94,8 @@ struct ReportStoreTests {
         let c = store.counts
         #expect(c.rejected == 1 && c.accepted == 2)
         #expect(c.storedRejected == 0)
-        #expect(c.storedOtherStatus == 1)
-        #expect(c.stored(status: nil) == 0)
+        #expect(c.stored(.other) == 1)
+        #expect(c.stored(.none) == 0)
     }
 
     @Test("status and outcome can be read for filtering without decoding each report")

@@ -28,7 +28,7 @@ struct StoreScanTests {
     func naive(_ all: [ReportSummary], _ f: StoreFilter, _ text: String) -> [UInt64] {
         all.filter { s in
             if f.rejectedOnly && s.outcome != .rejected { return false }
-            if f.statusSlots != 0 && f.statusSlots & (1 << StoreCounts.slot(s.statusCode)) == 0 { return false }
+            if f.statusSlots != 0 && f.statusSlots & (1 << StatusSlot(code: s.statusCode).rawValue) == 0 { return false }
             let parts = [s.method] + (s.error.map { [$0] } ?? []) + s.fields.present.map(\.value)
             return text.isEmpty || parts.contains { $0.lowercased().contains(text.lowercased()) }
         }.map(\.seq)

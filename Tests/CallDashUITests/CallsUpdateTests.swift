@@ -240,3 +240,34 @@ struct CallsUpdateTests {
         #expect(h.state.selectedSeq == 3, "the cursor falls to the oldest call still held")
     }
 }
+
+@Suite("The detail you open stays on its call")
+struct DetailStaysTests {
+    @Test("calls arriving while the detail is open do not replace it; Esc goes back to following")
+    func detailStaysWhileCallsArrive() {
+        for (width, height) in [(120, 40), (80, 24)] {
+            var h = Harness(mixedRecorder(), width: width, height: height)
+            #expect(h.state.follow && h.state.selectedSeq == 21)
+            h.press(.enter, .char("j"), .char("j"))
+            let scrolled = h.state.detail.scroll
+            h.arrive([report(30, second: 30), report(31, second: 31)])
+            #expect(h.state.detail.seq == 21, "the detail stays on call #21 at \(width)x\(height)")
+            #expect(h.state.detail.scroll == scrolled, "and where it was scrolled to")
+            #expect(h.text.contains("call #21"))
+            #expect(h.text.contains("2 newer"))
+            h.press(.escape)
+            #expect(h.state.focus == .list && !h.state.detailOpen)
+            #expect(h.state.selectedSeq == 23, "back in the list, following resumes at the newest")
+            if h.state.layout.split { #expect(h.text.contains("call #23")) }
+        }
+    }
+
+    @Test("a detail closed with Esc does not come back as a full-screen detail after a resize")
+    func closedDetailStaysClosedAcrossResize() {
+        var h = Harness(mixedRecorder(), width: 120, height: 40)
+        h.press(.enter, .escape)
+        h.send(.resize(width: 80, height: 24))
+        #expect(!h.state.detailOpen && h.state.focus == .list)
+        #expect(h.text.contains("TIME"), "the list is shown")
+    }
+}

@@ -205,7 +205,7 @@ struct ComposeUpdateTests {
 
     @Test func aTestIsSentOnlyWhenTheTemplateRendersAndTheVerdictIsShown() {
         var h = composeHarness()
-        h.press(.char("t"))
+        h.press(.char("P"))
         guard case .sendTest(let request, let webhook, let toSelf) = h.effects.last else {
             Issue.record("no send effect")
             return
@@ -262,6 +262,53 @@ struct ComposeUpdateTests {
         #expect(!FileManager.default.fileExists(atPath: folder + "/9.json"))
     }
 
+    @Test func xOnAHighlightedBrokenFileDeletesThatFileNotTheOpenOne() {
+        let folder = webhooksFolder()
+        var h = composeHarness(folder: folder)
+        #expect(h.state.compose.draft?.file.hasSuffix("7.json") == true)
+        h.press(.tab, .tab, .char("j")) // the list has focus, its highlight on the broken 9.json
+        h.press(.char("X"))
+        #expect(h.text.contains("Delete 9.json? y deletes"))
+        h.press(.char("y"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/9.json"))
+        #expect(FileManager.default.fileExists(atPath: folder + "/7.json"))
+    }
+
+    @Test func escCancelsAnEditAndPutsTheValueBackEnterKeepsIt() {
+        var h = composeHarness()
+        h.editorRow(0)
+        h.press(.enter)
+        h.type(" XYZ")
+        #expect(h.state.compose.draft?.webhook.name == "crm XYZ")
+        h.press(.escape)
+        #expect(h.state.compose.draft?.webhook.name == "crm")
+        #expect(h.state.compose.draft?.isDirty == false)
+        h.press(.enter)
+        h.type("!")
+        h.press(.enter)
+        #expect(h.state.compose.draft?.webhook.name == "crm!")
+    }
+
+    @Test func escOnANewBodyKeyTakesTheRowAwayAgain() {
+        var h = composeHarness()
+        let before = h.state.compose.draft?.webhook.body.count
+        h.press(.char("a"))
+        h.type("extra")
+        h.press(.escape)
+        #expect(h.state.compose.draft?.webhook.body.count == before)
+    }
+
+    @Test func aNewUnsavedWebhookCanBeDiscarded() {
+        var h = composeHarness()
+        h.press(.char("n"))
+        #expect(h.state.compose.draft?.stamp == nil)
+        h.press(.char("X"))
+        #expect(h.text.contains("Discard the new webhook"))
+        h.press(.char("y"))
+        #expect(h.state.compose.draft == nil)
+        #expect(h.state.message?.text == "discarded the new webhook")
+    }
+
     @Test func aNewHeaderGoesFromItsNameToItsValueOnEnter() {
         var h = composeHarness()
         h.press(.char("A"))
@@ -270,7 +317,7 @@ struct ComposeUpdateTests {
         h.type("{{mid}}")
         h.press(.enter)
         #expect(h.state.compose.draft?.webhook.headers.last == NameValue("X-Call", "{{mid}}"))
-        #expect(h.state.compose.editor == nil)
+        #expect(h.state.modals.editing == nil)
     }
 
     @Test func escapeSequencesPastedIntoAFieldAreShownAsSymbols() {
@@ -330,19 +377,19 @@ struct ComposeUpdateTests {
         #expect(h.text.contains("Preview with which call?"))
         #expect(h.text.contains("#20  10:00:19  ANSWER"))
         h.press(.char("j"), .enter)
-        #expect(h.state.compose.callPicker == nil)
+        #expect(h.state.modals.callPicker == nil)
         #expect(h.text.contains("preview for call #20 ANSWER"))
         #expect(h.preview.contains("call_id=5786-9668-00019&status=ANSWER"))
     }
 
-    @Test func escFollowedAtOnceByAKeyEndsTheLineAndRunsTheKey() {
+    @Test func escFollowedAtOnceByAKeyCancelsTheLineAndRunsTheKey() {
         var h = composeHarness(folder: webhooksFolder(broken: false))
         h.editorRow(0)
         h.press(.enter)
         h.type("!")
         h.press(.alt("s"))
-        #expect(h.state.compose.editor == nil)
-        #expect(h.text.contains("saved crm! to 7.json"))
+        #expect(h.state.modals.editing == nil)
+        #expect(h.text.contains("saved crm to 7.json"))
     }
 
     @Test func quittingWithUnsavedChangesAsksFirst() {

@@ -9,7 +9,7 @@ struct VisibleCallsTests {
     func expected(_ snap: StoreSnapshot, _ f: CallFilter) -> [UInt64] {
         (0..<snap.count).map { snap[$0] }.filter { s in
             if f.rejectedOnly && s.outcome != .rejected { return false }
-            if !f.statuses.isEmpty && !f.statuses.contains(StoreCounts.slot(s.statusCode)) { return false }
+            if !f.statuses.isEmpty && !f.statuses.contains(StatusSlot(code: s.statusCode)) { return false }
             if f.text.isEmpty { return true }
             let texts = [s.method] + (s.error.map { [$0] } ?? []) + s.fields.present.map(\.value)
             return texts.contains { $0.lowercased().contains(f.text.lowercased()) }
@@ -17,9 +17,9 @@ struct VisibleCallsTests {
     }
 
     @Test(arguments: [
-        CallFilter(), CallFilter(statuses: [0]), CallFilter(statuses: [1, 2]), CallFilter(rejectedOnly: true),
+        CallFilter(), CallFilter(statuses: [.answer]), CallFilter(statuses: [.noAnswer, .busy]), CallFilter(rejectedOnly: true),
         CallFilter(text: "ANSWER"), CallFilter(text: "click2call"), CallFilter(text: "00007"), CallFilter(text: "trailing comma"),
-        CallFilter(statuses: [0], text: "obd")
+        CallFilter(statuses: [.answer], text: "obd")
     ])
     func filterKeepsExactlyTheMatchingReports(_ f: CallFilter) {
         let snap = mixedRecorder().store.snapshot()

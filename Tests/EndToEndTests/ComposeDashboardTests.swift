@@ -79,9 +79,9 @@ struct ComposeDashboardTests {
         #expect(t.port() != nil)
         try t.press("c")
         #expect(t.waitFor { $0.contains("POST /hook?call_id=1234-1333-00042") }, "\(t.screen)")
-        try t.press("t")
+        try t.press("P")
         #expect(t.waitFor { $0.contains("✗ test: no answer after") && $0.contains("the provider counts that as a failure") }, "\(t.screen)")
         try t.press("?")
-        #expect(t.waitFor { $0.contains("send a test to the URL / send to itself") }, "\(t.screen)")
+        #expect(t.waitFor { $0.contains("post a test of the request to the webhook's URL") }, "\(t.screen)")
     }
 }

@@ -86,13 +86,13 @@ struct StoreState: Sendable {
         } else {
             counts.accepted += 1
         }
-        counts.storedByStatus[StoreCounts.slot(last.statusCode(at: i))] += 1
+        counts.count(StatusSlot(code: last.statusCode(at: i)), by: 1)
         while count > capacity { evictOldest() }
     }
 
     private mutating func evictOldest() {
         let first = chunks[0]
-        counts.storedByStatus[StoreCounts.slot(first.statusCode(at: dropFront))] -= 1
+        counts.count(StatusSlot(code: first.statusCode(at: dropFront)), by: -1)
         if first.isRejected(at: dropFront) { counts.storedRejected -= 1 }
         dropFront += 1
         count -= 1

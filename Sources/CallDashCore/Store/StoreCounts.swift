@@ -4,26 +4,18 @@ public struct StoreCounts: Sendable, Equatable {
     public var received: UInt64 = 0
     public var accepted: UInt64 = 0
     public var rejected: UInt64 = 0
-    /// Reports held in memory per `CallStatus.code` (index 0...6 known statuses, 7 other, 8 none).
-    public var storedByStatus: [Int] = Array(repeating: 0, count: 9)
+    /// Reports held in memory per status slot (indexed by `StatusSlot.rawValue`; see `stored(_:)`).
+    public private(set) var storedByStatus: [Int] = Array(repeating: 0, count: StatusSlot.allCases.count)
     /// Rejected deliveries held in memory.
     public var storedRejected: Int = 0
 
     public init() {}
 
-    /// Reports held now with `status` (nil means: without a status).
-    public func stored(status: CallStatus?) -> Int {
-        storedByStatus[Self.slot(status.map { CallStatus.code(of: $0.rawValue) } ?? CallStatus.none)]
-    }
+    /// Reports held now in `slot`.
+    public func stored(_ slot: StatusSlot) -> Int { storedByStatus[slot.rawValue] }
 
-    public var storedOtherStatus: Int { storedByStatus[7] }
+    /// Reports held now with a status (known or not).
+    public var storedWithStatus: Int { StatusSlot.allCases.reduce(0) { $1 == .none ? $0 : $0 + stored($1) } }
 
-    /// The `storedByStatus` index for a `CallStatus.code`.
-    public static func slot(_ code: UInt8) -> Int {
-        switch code {
-        case CallStatus.other: 7
-        case CallStatus.none: 8
-        default: Int(code)
-        }
-    }
+    mutating func count(_ slot: StatusSlot, by n: Int) { storedByStatus[slot.rawValue] += n }
 }

@@ -58,7 +58,7 @@ public struct PackedReport {
     }
 }
 
-/// What a scan keeps: statuses (by `StoreCounts.slot`), rejected deliveries only, and text that
+/// What a scan keeps: statuses (a bit per `StatusSlot`), rejected deliveries only, and text that
 /// must appear in the method, the error or a standard field (ASCII letters without case).
 public struct StoreFilter: Sendable, Equatable {
     /// Bit n set keeps slot n; 0 keeps every status.
@@ -78,7 +78,7 @@ public struct StoreFilter: Sendable, Equatable {
 
     @inline(__always) func keeps(_ r: PackedReport) -> Bool {
         if rejectedOnly && !r.isRejected { return false }
-        if statusSlots != 0 && statusSlots & (1 << StoreCounts.slot(r.statusCode)) == 0 { return false }
+        if statusSlots != 0 && statusSlots & (1 << StatusSlot(code: r.statusCode).rawValue) == 0 { return false }
         return true
     }
 }

@@ -28,38 +28,50 @@ extension AppState {
         return [.reloadWebhooks]
     }
 
+    /// Keys outside the modes: the focused pane's table first, then the screen's.
     mutating func composeKey(_ key: Key) -> [Effect] {
-        if let question = compose.confirm { return answer(question, key) }
-        if compose.palette != nil { return paletteKey(key) }
-        if compose.callPicker != nil { return pickerKey(key) }
-        if compose.editor != nil { return editKey(key) }
-        switch key {
-        case .char("q"):
+        switch compose.focus {
+        case .list: if let c = ComposeBindings.list.command(for: key) { return webhookListCommand(c) }
+        case .editor: if let c = ComposeBindings.editor.command(for: key) { return editorCommand(c) }
+        case .preview: if let c = ComposeBindings.preview.command(for: key) { return previewCommand(c) }
+        }
+        guard let command = ComposeBindings.screen.command(for: key) else { return [] }
+        switch command {
+        case .quit:
             if compose.draft?.isDirty == true {
-                compose.confirm = .quit
+                modals.push(.confirm(.quit))
                 return []
             }
             return [.quit]
-        case .char("?"):
-            showHelp = true
-            helpScroll = KeyHelp.line(ofSection: "Compose")
-        case .escape:
+        case .help:
+            openHelp()
+        case .back:
             screen = .calls
             if compose.resumeFollow { return move(to: headRow) }
-        case .tab: compose.focus = [.list: .editor, .editor: .preview, .preview: .list][compose.focus]!
-        case .backTab: compose.focus = [.list: .preview, .editor: .list, .preview: .editor][compose.focus]!
-        case .char("s"), .ctrl("s"): return save(overwrite: false)
-        case .char("n"): return guarded(.new)
-        case .char("Y"): return guarded(.duplicate)
-        case .char("R"): return guarded(.reload)
-        case .char("X"): askDelete(compose.draft?.file ?? compose.entries[safe: compose.listCursor]?.path)
-        case .char("t"): return sendTest(toSelf: false)
-        case .char("T"): return sendTest(toSelf: true)
-        case .char("["), .char("]"):
+        case .nextPane:
+            switch compose.focus {
+            case .list: compose.focus = .editor
+            case .editor: compose.focus = .preview
+            case .preview: compose.focus = .list
+            }
+        case .previousPane:
+            switch compose.focus {
+            case .list: compose.focus = .preview
+            case .editor: compose.focus = .list
+            case .preview: compose.focus = .editor
+            }
+        case .save: return save(overwrite: false)
+        case .new: return guarded(.new)
+        case .duplicate: return guarded(.duplicate)
+        case .reload: return guarded(.reload)
+        case .delete: askDelete()
+        case .sendTest: return sendTest(toSelf: false)
+        case .sendToItself: return sendTest(toSelf: true)
+        case .previousCall, .nextCall:
             // Another call for the preview: the previous or next one in the Calls list (the
             // preview is redrawn when its record has been read).
-            return move(to: cursor + (key == .char("]") ? 1 : -1))
-        case .char("u"), .ctrl("z"):
+            return move(to: cursor + (command == .nextCall ? 1 : -1))
+        case .undo:
             guard let last = compose.undo.popLast() else {
                 say("nothing to undo")
                 return []
@@ -67,35 +79,27 @@ extension AppState {
             compose.draft?.webhook = last
             clampRow()
             refreshPreview()
-        case .char("p"), .ctrl("p"):
+        case .palette:
             openPalette()
-        case .char("C"):
+        case .pickCall:
             guard visible.count > 0 else {
                 say("no calls yet: the preview uses the provider's sample call", isError: true)
                 return []
             }
-            compose.callPicker = cursor
-        default:
-            switch compose.focus {
-            case .list: return listKeyCompose(key)
-            case .editor: editorKey(key)
-            case .preview: previewKey(key)
-            }
+            modals.push(.callPicker(row: cursor))
         }
         return []
     }
 
     // MARK: the list
 
-    mutating func listKeyCompose(_ key: Key) -> [Effect] {
-        switch key {
-        case .char("j"), .down: compose.listCursor = min(compose.listCursor + 1, max(0, compose.entries.count - 1))
-        case .char("k"), .up: compose.listCursor = max(compose.listCursor - 1, 0)
-        case .enter, .char("l"), .right:
+    private mutating func webhookListCommand(_ command: WebhookListCommand) -> [Effect] {
+        switch command {
+        case .down: compose.listCursor = min(compose.listCursor + 1, max(0, compose.entries.count - 1))
+        case .up: compose.listCursor = max(compose.listCursor - 1, 0)
+        case .open:
             guard compose.entries.indices.contains(compose.listCursor) else { return [] }
             return guarded(.open(compose.listCursor))
-        case .char("d"): askDelete(compose.entries[safe: compose.listCursor]?.path)
-        default: break
         }
         return []
     }
@@ -107,7 +111,7 @@ extension AppState {
                 compose.focus = .editor
                 return []
             }
-            compose.confirm = .discard(then: action)
+            modals.push(.confirm(.discard(then: action)))
             return []
         }
         return run(action)
@@ -166,31 +170,44 @@ extension AppState {
         start(Draft(webhook: w, file: e.path, stamp: e.stamp, saved: w))
     }
 
-    /// Asks before deleting `file`: the open webhook's (X), else the one under the list cursor.
-    mutating func askDelete(_ file: String?) {
+    /// Asks before deleting: the webhook highlighted in the list while the list has focus, else
+    /// the open one; a new webhook that was never saved is discarded instead (after asking).
+    mutating func askDelete() {
+        let file: String?
+        if compose.focus == .list || compose.draft == nil {
+            file = compose.entries.indices.contains(compose.listCursor) ? compose.entries[compose.listCursor].path : nil
+        } else if let d = compose.draft, !compose.entries.contains(where: { $0.path == d.file }) {
+            modals.push(.confirm(.discardNew(name: d.webhook.name)))
+            return
+        } else {
+            file = compose.draft?.file
+        }
         guard let file, let entry = compose.entries.first(where: { $0.path == file }) else {
-            say(file == nil ? "no webhook selected" : "this webhook is not saved: there is no file to delete", isError: true)
+            say("no webhook selected", isError: true)
             return
         }
         let name = try? entry.content.get().name
-        compose.confirm = .delete(file: file, stamp: entry.stamp, name: name)
+        modals.push(.confirm(.delete(file: file, stamp: entry.stamp, name: name)))
     }
 
     mutating func answer(_ question: ComposeConfirm, _ key: Key) -> [Effect] {
-        compose.confirm = nil
-        guard key == .char("y") || key == .char("Y") else {
+        modals.pop()
+        guard ComposeBindings.confirm.command(for: key) == .yes else {
             say("cancelled")
             return []
         }
         switch question {
+        case .discardNew:
+            compose.draft = nil
+            compose.undo = []
+            compose.focus = .list
+            refreshPreview()
+            say("discarded the new webhook")
+            return []
         case .delete(let file, let stamp, _): return [.deleteWebhook(file: file, expected: stamp)]
         case .discard(let action): return run(action)
         case .overwrite: return save(overwrite: true)
         case .quit: return [.quit]
         }
     }
-}
-
-extension Array {
-    subscript(safe i: Int) -> Element? { indices.contains(i) ? self[i] : nil }
 }

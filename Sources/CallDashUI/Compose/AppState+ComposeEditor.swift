@@ -4,80 +4,81 @@ import CallDashCore
 extension AppState {
     // MARK: the editor
 
-    mutating func editorKey(_ key: Key) {
+    mutating func editorCommand(_ command: EditorCommand) -> [Effect] {
         let rows = compose.rows
-        guard !rows.isEmpty, let r = compose.currentRow else { return }
-        switch key {
-        case .char("j"), .down: compose.row = min(compose.row + 1, rows.count - 1)
-        case .char("k"), .up: compose.row = max(compose.row - 1, 0)
-        case .char("g"), .home: compose.row = 0
-        case .char("G"), .end: compose.row = rows.count - 1
-        case .left, .right, .char("h"), .char("l"), .char(" "):
-            if r == .method || r == .format { cycle(r, by: key == .left || key == .char("h") ? -1 : 1) }
-        case .enter, .char("i"), .char("e"):
-            if r == .method || r == .format { cycle(r, by: 1) } else { beginEdit(key: false) }
-        case .char("r"):
-            if r.isEntry { beginEdit(key: true) } else { say("r renames a header or a body key; Enter edits this row", isError: true) }
-        case .char("a"), .char("A"):
+        guard !rows.isEmpty, let r = compose.currentRow, let webhook = compose.draft?.webhook else { return [] }
+        let cycles = r == .method || r == .format
+        switch command {
+        case .down: compose.row = min(compose.row + 1, rows.count - 1)
+        case .up: compose.row = max(compose.row - 1, 0)
+        case .first: compose.row = 0
+        case .last: compose.row = rows.count - 1
+        case .cycleBack: if cycles { cycle(r, by: -1) }
+        case .cycleForward: if cycles { cycle(r, by: 1) }
+        case .edit: if cycles { cycle(r, by: 1) } else { beginEdit(key: false, before: webhook) }
+        case .rename:
+            if r.isEntry {
+                beginEdit(key: true, before: webhook)
+            } else {
+                say("r renames a header or a body key; Enter edits this row", isError: true)
+            }
+        case .addBodyKey, .addHeader:
             remember()
             let added: EditorRow
-            if key == .char("a") {
-                compose.draft!.webhook.body.append(NameValue("", ""))
-                added = .body(compose.draft!.webhook.body.count - 1)
+            if command == .addBodyKey {
+                compose.draft?.webhook.body.append(NameValue("", ""))
+                added = .body(webhook.body.count)
             } else {
-                compose.draft!.webhook.headers.append(NameValue("", ""))
-                added = .header(compose.draft!.webhook.headers.count - 1)
+                compose.draft?.webhook.headers.append(NameValue("", ""))
+                added = .header(webhook.headers.count)
             }
-            compose.row = compose.rows.firstIndex(of: added)!
-            beginEdit(key: true, remembered: true)
-        case .char("d"), .delete:
+            compose.row = compose.rows.firstIndex(of: added) ?? compose.row
+            // Esc on the new row's key takes the row away again.
+            beginEdit(key: true, before: webhook, remembered: true)
+        case .remove:
             switch r {
             case .header(let i):
                 remember()
-                compose.draft!.webhook.headers.remove(at: i)
+                compose.draft?.webhook.headers.remove(at: i)
             case .body(let i):
                 remember()
-                compose.draft!.webhook.body.remove(at: i)
-            default:
+                compose.draft?.webhook.body.remove(at: i)
+            case .name, .url, .method, .format:
                 say("only headers and body keys can be removed", isError: true)
-                return
+                return []
             }
             clampRow()
             refreshPreview()
-        case .char("J"), .char("K"):
-            reorder(r, down: key == .char("J"))
-        default:
-            break
+        case .moveDown, .moveUp:
+            reorder(r, down: command == .moveDown)
         }
+        return []
     }
 
     mutating func cycle(_ r: EditorRow, by step: Int) {
         func next<T: CaseIterable & Equatable>(_ v: T) -> T where T.AllCases == [T] {
             let all = T.allCases
-            return all[(all.firstIndex(of: v)! + step + all.count) % all.count]
+            let i = all.firstIndex(of: v) ?? 0
+            return all[(i + step + all.count) % all.count]
         }
+        guard var w = compose.draft?.webhook else { return }
         remember()
-        if r == .method {
-            compose.draft!.webhook.method = next(compose.draft!.webhook.method)
-        } else {
-            compose.draft!.webhook.format = next(compose.draft!.webhook.format)
-        }
+        if r == .method { w.method = next(w.method) } else { w.format = next(w.format) }
+        compose.draft?.webhook = w
         refreshPreview()
     }
 
     /// Moves a header or body key one place up or down among its kind.
     mutating func reorder(_ r: EditorRow, down: Bool) {
         let step = down ? 1 : -1
+        guard var w = compose.draft?.webhook else { return }
         switch r {
-        case .header(let i) where compose.draft!.webhook.headers.indices.contains(i + step):
-            remember()
-            compose.draft!.webhook.headers.swapAt(i, i + step)
-        case .body(let i) where compose.draft!.webhook.body.indices.contains(i + step):
-            remember()
-            compose.draft!.webhook.body.swapAt(i, i + step)
-        default:
-            return
+        case .header(let i) where w.headers.indices.contains(i + step): w.headers.swapAt(i, i + step)
+        case .body(let i) where w.body.indices.contains(i + step): w.body.swapAt(i, i + step)
+        default: return
         }
+        remember()
+        compose.draft?.webhook = w
         compose.row += step
         refreshPreview()
     }
@@ -92,47 +93,57 @@ extension AppState {
         compose.row = min(max(0, compose.row), max(0, compose.rows.count - 1))
     }
 
-    mutating func beginEdit(key: Bool, remembered: Bool = false) {
+    /// Starts typing into the current row's key or value; Esc puts back `before`.
+    mutating func beginEdit(key: Bool, before: Webhook, remembered: Bool = false) {
         guard let r = compose.currentRow, let text = compose.text(of: r, key: key) else { return }
         if !remembered { remember() }
-        compose.editingKey = key
-        compose.editor = LineEditor(text)
+        modals.push(.editing(LineEdit(editor: LineEditor(text), key: key, before: before)))
     }
 
-    /// Keys while a line is being typed: the line editor's, plus the few that end or switch it.
-    mutating func editKey(_ key: Key) -> [Effect] {
+    /// Keys while a line is being typed: the editing table's, else the line editor's.
+    mutating func editKey(_ key: Key, _ edit: LineEdit) -> [Effect] {
         guard let r = compose.currentRow else {
-            compose.editor = nil
+            modals.pop()
             return []
         }
-        switch key {
-        case .enter, .escape:
-            compose.editor = nil
-            if key == .enter, compose.editingKey, compose.text(of: r, key: false) == "" {
-                // A key was named and has no value yet: go on to the value, as a form would.
-                beginEdit(key: false, remembered: true)
+        if let command = ComposeBindings.editing.command(for: key) {
+            switch command {
+            case .done:
+                modals.pop()
+                if edit.key, compose.text(of: r, key: false) == "" {
+                    // A key was named and has no value yet: go on to the value, as a form would.
+                    beginEdit(key: false, before: edit.before, remembered: true)
+                }
+            case .cancel:
+                modals.pop()
+                compose.draft?.webhook = edit.before
+                if compose.undo.last == edit.before { compose.undo.removeLast() }
+                clampRow()
+                refreshPreview()
+            case .switchPart:
+                guard r.isEntry else { break }
+                modals.pop()
+                beginEdit(key: !edit.key, before: edit.before, remembered: true)
+            case .leaveUp, .leaveDown:
+                modals.pop()
+                compose.row = min(max(0, compose.row + (command == .leaveDown ? 1 : -1)), compose.rows.count - 1)
+            case .palette:
+                openPalette()
+            case .save:
+                modals.pop()
+                return save(overwrite: false)
             }
-        case .tab, .backTab:
-            guard r.isEntry else { break }
-            compose.editor = nil
-            beginEdit(key: !compose.editingKey, remembered: true)
-        case .up, .down:
-            compose.editor = nil
-            compose.row = min(max(0, compose.row + (key == .down ? 1 : -1)), compose.rows.count - 1)
-        case .ctrl("p"):
-            openPalette()
-        case .ctrl("s"):
-            compose.editor = nil
-            return save(overwrite: false)
-        default:
-            guard compose.editor!.handle(key) else {
-                // Esc and a key at once that is no editing key: the Esc ends the line, the key counts.
-                if case .alt(let c) = key { return editKey(.escape) + composeKey(.char(c)) }
-                return []
-            }
-            compose.setText(compose.editor!.text, of: r, key: compose.editingKey)
-            refreshPreview()
+            return []
         }
+        var edit = edit
+        guard edit.editor.handle(key) else {
+            // Esc and a key at once that is no editing key: the Esc ends the line, the key counts.
+            if case .alt(let c) = key { return editKey(.escape, edit) + composeKey(.char(c)) }
+            return []
+        }
+        modals.setEditing(edit)
+        compose.setText(edit.editor.text, of: r, key: edit.key)
+        refreshPreview()
         return []
     }
 
@@ -163,57 +174,58 @@ extension AppState {
 
     mutating func openPalette() {
         guard compose.draft != nil else { return }
-        compose.palette = 0
+        modals.push(.palette(cursor: 0))
     }
 
-    mutating func paletteKey(_ key: Key) -> [Effect] {
+    mutating func paletteKey(_ key: Key, cursor: Int) -> [Effect] {
         let count = Template.variableNames.count
-        switch key {
-        case .char("j"), .down, .ctrl("n"): compose.palette = min(compose.palette! + 1, count - 1)
-        case .char("k"), .up, .ctrl("p"): compose.palette = max(compose.palette! - 1, 0)
-        case .escape: compose.palette = nil
-        case .enter:
-            let name = Template.variableNames[compose.palette!]
-            compose.palette = nil
-            if compose.editor == nil {
-                guard let r = compose.currentRow, r != .name, compose.text(of: r, key: false) != nil else {
+        switch ComposeBindings.palette.command(for: key) {
+        case .down: modals.replaceTop(.palette(cursor: min(cursor + 1, count - 1)))
+        case .up: modals.replaceTop(.palette(cursor: max(cursor - 1, 0)))
+        case .close: modals.pop()
+        case .choose:
+            modals.pop()
+            let name = Template.variableNames[cursor]
+            if modals.editing == nil {
+                guard let r = compose.currentRow, r != .name, compose.text(of: r, key: false) != nil, let w = compose.draft?.webhook else {
                     say("variables go into the URL, a header value or a body value: pick one of those rows", isError: true)
                     return []
                 }
-                beginEdit(key: false)
+                beginEdit(key: false, before: w)
             }
-            _ = compose.editor!.handle(.paste("{{\(name)}}"))
-            compose.setText(compose.editor!.text, of: compose.currentRow!, key: compose.editingKey)
+            guard var edit = modals.editing, let r = compose.currentRow else { return [] }
+            edit.editor.insert("{{\(name)}}")
+            modals.setEditing(edit)
+            compose.setText(edit.editor.text, of: r, key: edit.key)
             refreshPreview()
-        default: break
+        case nil: break
         }
         return []
     }
 
     /// The short list of calls to preview with: the Calls list around its cursor.
-    mutating func pickerKey(_ key: Key) -> [Effect] {
-        let row = compose.callPicker!
-        switch key {
-        case .char("j"), .down: compose.callPicker = min(row + 1, visible.count - 1)
-        case .char("k"), .up: compose.callPicker = max(row - 1, 0)
-        case .escape, .char("C"): compose.callPicker = nil
-        case .enter:
-            compose.callPicker = nil
+    mutating func pickerKey(_ key: Key, row: Int) -> [Effect] {
+        switch ComposeBindings.callPicker.command(for: key) {
+        case .down: modals.replaceTop(.callPicker(row: min(row + 1, visible.count - 1)))
+        case .up: modals.replaceTop(.callPicker(row: max(row - 1, 0)))
+        case .close: modals.pop()
+        case .choose:
+            modals.pop()
             return move(to: row)
-        default: break
+        case nil: break
         }
         return []
     }
 
-    mutating func previewKey(_ key: Key) {
-        switch key {
-        case .char("j"), .down: scrollPreview(by: 1)
-        case .char("k"), .up: scrollPreview(by: -1)
-        case .pageDown, .char(" "): scrollPreview(by: 10)
+    mutating func previewCommand(_ command: PreviewCommand) -> [Effect] {
+        switch command {
+        case .down: scrollPreview(by: 1)
+        case .up: scrollPreview(by: -1)
+        case .pageDown: scrollPreview(by: 10)
         case .pageUp: scrollPreview(by: -10)
-        case .char("g"), .home: compose.previewScroll = 0
-        default: break
+        case .top: compose.previewScroll = 0
         }
+        return []
     }
 
     /// Scrolls the request pane, stopping where its last line is at the bottom.

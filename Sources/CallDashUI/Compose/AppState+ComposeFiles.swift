@@ -16,7 +16,7 @@ extension AppState {
             return []
         }
         if d.changedOnDisk, !overwrite {
-            compose.confirm = .overwrite
+            modals.push(.confirm(.overwrite))
             return []
         }
         return [.saveWebhook(d.webhook, file: d.file, expected: d.stamp, overwrite: overwrite)]

@@ -95,14 +95,15 @@ enum ComposeEditorView {
         }
         if isCursor { b.put(focused ? "▸" : "›", x: area.x, y: y, t[.borderFocused]) }
         var x = area.x + 1
-        let editing = isCursor && c.editor != nil
+        let edit = isCursor ? s.modals.editing : nil
+        let editing = edit != nil
         let error = c.preview.error
         if let key = line.key {
             // Entries: key column, then the value.
             let keyWidth = min(18, max(8, (area.width - 4) / 3))
             let keyError: Int? = if case .header = row, error?.field == "header name \(key)" { 1 } else { nil }
             TextField.draw(
-                key, editor: editing && c.editingKey ? c.editor : nil, template: false, errorColumn: keyError,
+                key, editor: edit?.key == true ? edit?.editor : nil, template: false, errorColumn: keyError,
                 x: x + 2, y: y, width: keyWidth - 1, t, isCursor && focused && !editing, into: &b)
             x += 2 + keyWidth
             let separator = if case .header = row { ":" } else { "=" }
@@ -114,7 +115,7 @@ enum ComposeEditorView {
         }
         let valueError = row.errorField(in: c.draft!.webhook).flatMap { error?.field == $0 ? error?.column : nil }
         TextField.draw(
-            line.value, editor: editing && !c.editingKey ? c.editor : nil, template: line.isTemplate, errorColumn: valueError,
+            line.value, editor: edit?.key == false ? edit?.editor : nil, template: line.isTemplate, errorColumn: valueError,
             x: x, y: y, width: area.maxX - x - 1, t, isCursor && focused && !editing && line.key == nil, into: &b)
     }
 }

@@ -15,9 +15,15 @@ public enum ComposeScreen {
         ComposeEditorView.render(s, t, in: l.editor, into: &b)
         ComposePreviewView.render(s, t, in: l.preview, into: &b)
         footer(s, t, l.footer, &b)
-        if s.compose.palette != nil { PaletteOverlay.render(s, t, in: b.area, into: &b) }
-        if s.compose.callPicker != nil { CallPickerOverlay.render(s, t, in: b.area, into: &b) }
-        if s.showHelp { HelpOverlay.render(t, scroll: s.helpScroll, in: b.area, into: &b) }
+        // Overlays in the order they were opened, so the newest is on top.
+        for m in s.modals.all {
+            switch m {
+            case .palette: PaletteOverlay.render(s, t, in: b.area, into: &b)
+            case .callPicker: CallPickerOverlay.render(s, t, in: b.area, into: &b)
+            case .help, .search, .editing, .confirm: break
+            }
+        }
+        HelpOverlay.render(s, in: b.area, into: &b)
     }
 
     /// "CallDash · Compose  webhooks in … · preview for call #12 ANSWER"
@@ -37,7 +43,7 @@ public enum ComposeScreen {
 
     static func footer(_ s: AppState, _ t: Theme, _ area: Rect, _ b: inout CellBuffer) {
         b.fill(area, t[.barText])
-        if let q = s.compose.confirm {
+        if let q = s.modals.confirm {
             let text: String
             switch q {
             case .delete(let file, _, let name):
@@ -49,6 +55,7 @@ public enum ComposeScreen {
                 text =
                     "\(WebhookFolder.fileName(s.compose.draft?.file ?? "")) changed on disk since it was read. y overwrites it, any other key keeps it"
             case .quit: text = "Unsaved changes to \(s.compose.draft?.webhook.name ?? "this webhook"). y quits anyway, any other key stays"
+            case .discardNew(let name): text = "Discard the new webhook \(name)? It was never saved. y discards it, any other key keeps it"
             }
             b.put(" " + text + " ", x: area.x, y: area.y, maxWidth: area.width, t[.searchPrompt], ellipsis: true)
             return
@@ -57,18 +64,17 @@ public enum ComposeScreen {
             b.put(" " + m.text + " ", x: area.x, y: area.y, maxWidth: area.width, m.isError ? t[.barError] : t[.barMessage], ellipsis: true)
             return
         }
-        let keys: [(String, String)]
-        if s.compose.editor != nil {
-            keys = [
-                ("Enter", "done"), ("^Z", "undo"), ("^P", "variables"), ("Tab", "key/value"), ("^W ^U ^K", "delete"), ("^A ^E", "home/end")
-            ]
+        let keys: [(key: String, label: String)]
+        if s.modals.editing != nil {
+            keys = ComposeBindings.editing.bar + LineEditor.bindings.bar
         } else {
-            keys = [
-                ("Esc", "back to calls"), ("?", "help"), ("Enter", "edit"), ("r", "rename key"), ("s", "save"), ("t", "send test"),
-                ("T", "send to itself"),
-                ("p", "variables"), ("C", "other call"),
-                ("n", "new"), ("a A", "body key/header"), ("u", "undo"), ("Tab", "pane")
-            ]
+            let pane: [(key: String, label: String)]
+            switch s.compose.focus {
+            case .list: pane = ComposeBindings.list.bar
+            case .editor: pane = ComposeBindings.editor.bar
+            case .preview: pane = ComposeBindings.preview.bar
+            }
+            keys = (ComposeBindings.screen.bar.prefix(2) + pane + ComposeBindings.screen.bar.dropFirst(2)).map { $0 }
         }
         FooterView.keys(keys, x: area.x + 1, y: area.y, endX: area.maxX, t, into: &b)
     }

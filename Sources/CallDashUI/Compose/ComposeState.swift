@@ -67,6 +67,8 @@ public enum ComposeConfirm: Equatable, Sendable {
     /// Saving would overwrite a file changed on disk.
     case overwrite
     case quit
+    /// A new webhook, never saved, would be thrown away.
+    case discardNew(name: String)
 }
 
 /// What was asked for when unsaved changes were in the way.
@@ -93,17 +95,8 @@ public struct ComposeState: Sendable {
     public var draft: Draft?
     /// The editor row under the cursor.
     public var row = 0
-    /// The line being typed into, when editing.
-    public var editor: LineEditor?
-    /// Whether the line editor holds an entry's key (else its value).
-    public var editingKey = false
     /// Earlier versions of the draft, newest last (`u` steps back).
     public var undo: [Webhook] = []
-    /// The palette's cursor while it is open.
-    public var palette: Int?
-    /// The row (in the Calls list's order) under the cursor of the call picker, while it is open.
-    public var callPicker: Int?
-    public var confirm: ComposeConfirm?
     public var preview = ComposePreview()
     public var previewScroll = 0
     public var test: TestSend?

@@ -21,27 +21,67 @@ public struct LineEditor: Equatable, Sendable {
 
     public var text: String { String(chars) }
 
+    /// What an editing key does.
+    public enum Command: Sendable, Equatable {
+        case left, right, home, end, wordLeft, wordRight
+        case deleteBack, deleteForward, deleteWordBack, deleteWordForward, deleteToStart, deleteToEnd
+        case undo
+    }
+
+    /// The keys of every line being typed (a search, a Compose row); any other character is typed.
+    public static let bindings = BindingTable<Command>(
+        "Typing a line",
+        [
+            (
+                "Typing a line",
+                [
+                    Binding([.left, .ctrl("b")], .left, "a character left"),
+                    Binding([.right, .ctrl("f")], .right, "a character right"),
+                    Binding([.home, .ctrl("a")], .home, "to the start", bar: BarItem("start/end", rank: 5, keys: "^A/^E")),
+                    Binding([.end, .ctrl("e")], .end, "to the end"),
+                    Binding([.wordLeft, .alt("b")], .wordLeft, "a word left"),
+                    Binding([.wordRight, .alt("f")], .wordRight, "a word right"),
+                    Binding([.backspace, .ctrl("h")], .deleteBack, "delete back"),
+                    Binding([.delete, .ctrl("d")], .deleteForward, "delete forward"),
+                    Binding([.ctrl("w")], .deleteWordBack, "delete a word back", bar: BarItem("delete word", rank: 4)),
+                    Binding([.alt("d")], .deleteWordForward, "delete a word forward"),
+                    Binding([.ctrl("u")], .deleteToStart, "delete to the start"),
+                    Binding([.ctrl("k")], .deleteToEnd, "delete to the end"),
+                    Binding([.ctrl("z"), .ctrl("_")], .undo, "undo typing", bar: BarItem("undo", rank: 3))
+                ]
+            )
+        ])
+
     /// Applies a key; false when the key is not an editing key (the caller handles it).
     public mutating func handle(_ key: Key) -> Bool {
+        if let command = Self.bindings.command(for: key) {
+            perform(command)
+            return true
+        }
         switch key {
         case .char(let c): type(String(c))
         case .paste(let s): insert(s)
-        case .left, .ctrl("b"): move(to: cursor - 1)
-        case .right, .ctrl("f"): move(to: cursor + 1)
-        case .home, .ctrl("a"): move(to: 0)
-        case .end, .ctrl("e"): move(to: chars.count)
-        case .wordLeft, .alt("b"): move(to: wordStart(before: cursor))
-        case .wordRight, .alt("f"): move(to: wordEnd(after: cursor))
-        case .backspace, .ctrl("h"): delete(cursor - 1..<cursor)
-        case .delete, .ctrl("d"): delete(cursor..<cursor + 1)
-        case .ctrl("w"): delete(wordStart(before: cursor)..<cursor)
-        case .alt("d"): delete(cursor..<wordEnd(after: cursor))
-        case .ctrl("u"): delete(0..<cursor)
-        case .ctrl("k"): delete(cursor..<chars.count)
-        case .ctrl("z"), .ctrl("_"): undo()
         default: return false
         }
         return true
+    }
+
+    private mutating func perform(_ command: Command) {
+        switch command {
+        case .left: move(to: cursor - 1)
+        case .right: move(to: cursor + 1)
+        case .home: move(to: 0)
+        case .end: move(to: chars.count)
+        case .wordLeft: move(to: wordStart(before: cursor))
+        case .wordRight: move(to: wordEnd(after: cursor))
+        case .deleteBack: delete(cursor - 1..<cursor)
+        case .deleteForward: delete(cursor..<cursor + 1)
+        case .deleteWordBack: delete(wordStart(before: cursor)..<cursor)
+        case .deleteWordForward: delete(cursor..<wordEnd(after: cursor))
+        case .deleteToStart: delete(0..<cursor)
+        case .deleteToEnd: delete(cursor..<chars.count)
+        case .undo: undo()
+        }
     }
 
     /// Inserts text at the cursor as one undo step (a paste, a variable from the palette).

@@ -1,52 +1,76 @@
 import CallDashCore
 
-/// What each key does on the Calls screen (the table the help overlay shows is `KeyHelp`).
+/// Key dispatch: the open mode first (`modals`), then the screen's binding tables.
 extension AppState {
     mutating func handle(_ key: Key) -> [Effect] {
         if key == .ctrl("c") { return [.quit] }
-        if showHelp {
-            switch key {
-            case .char("q"): return [.quit]
-            case .char("?"), .escape, .enter: showHelp = false
-            case .char("j"), .down, .char(" "), .pageDown: helpScroll += key == .char("j") || key == .down ? 1 : 10
-            case .char("k"), .up, .pageUp: helpScroll = max(0, helpScroll - (key == .pageUp ? 10 : 1))
-            default: break
-            }
-            return []
-        }
-        if case .alt(let c) = key, !(screen == .calls ? searching : compose.editor != nil) {
-            // Esc and a key typed at once: outside a line editor both count.
+        if case .alt(let c) = key, !typing {
+            // Esc and a key typed at once: outside a line being typed both count.
             return handle(.escape) + handle(.char(c))
         }
+        switch modals.top {
+        case .help(let scroll): return helpKey(key, scroll: scroll)
+        case .search(let editor): return searchKey(key, editor)
+        case .editing(let edit): return editKey(key, edit)
+        case .palette(let cursor): return paletteKey(key, cursor: cursor)
+        case .callPicker(let row): return pickerKey(key, row: row)
+        case .confirm(let question): return answer(question, key)
+        case nil: break
+        }
         if screen == .compose { return composeKey(key) }
-        if searching { return searchKey(key) }
-        if focus == .detail, let effects = detailKey(key) { return effects }
-        return listKey(key)
+        if focus == .detail, let command = CallsBindings.detail.command(for: key) { return detailCommand(command) }
+        guard let command = CallsBindings.list.command(for: key) else { return [] }
+        return listCommand(command)
+    }
+
+    /// Whether a line is being typed (where Alt-key is an editing key of its own).
+    var typing: Bool { modals.search != nil || modals.editing != nil }
+
+    mutating func openHelp(at line: Int = 0) {
+        modals.push(.help(scroll: line))
+    }
+
+    private mutating func helpKey(_ key: Key, scroll: Int) -> [Effect] {
+        guard let command = CallsBindings.help.command(for: key) else { return [] }
+        switch command {
+        case .quit: return [.quit]
+        case .close: modals.pop()
+        case .down: modals.replaceTop(.help(scroll: scroll + 1))
+        case .up: modals.replaceTop(.help(scroll: max(0, scroll - 1)))
+        case .pageDown: modals.replaceTop(.help(scroll: scroll + 10))
+        case .pageUp: modals.replaceTop(.help(scroll: max(0, scroll - 10)))
+        }
+        return []
     }
 
     /// Typing edits the search text (with the line editor Compose uses); the list is filtered
     /// once per frame (`.frame`), so keys typed faster than a search of the whole store cost one
     /// search, not one each.
-    private mutating func searchKey(_ key: Key) -> [Effect] {
+    private mutating func searchKey(_ key: Key, _ editor: LineEditor) -> [Effect] {
         var f = pendingFilter ?? filter
-        switch key {
-        case .enter:
-            search = nil
-            return applyPending()
-        case .escape:
-            search = nil
-            f.text = ""
-            pendingFilter = nil
-            return apply(f)
-        case .up, .down, .pageUp, .pageDown:
-            return applyPending() + listKey(key)
-        case .paste(let text):
-            search!.insert(text.filter { !$0.isNewline })
-        default:
-            guard search!.handle(key) else { return [] }
+        if let command = CallsBindings.search.command(for: key) {
+            modals.pop()
+            switch command {
+            case .apply:
+                return applyPending()
+            case .clear:
+                f.text = ""
+                pendingFilter = nil
+                return apply(f)
+            case .moveList:
+                guard let move = CallsBindings.list.command(for: key) else { return applyPending() }
+                return applyPending() + listCommand(move)
+            }
         }
-        guard search!.text != f.text else { return [] }
-        f.text = search!.text
+        var editor = editor
+        if case .paste(let text) = key {
+            editor.insert(text.filter { !$0.isNewline })
+        } else {
+            guard editor.handle(key) else { return [] }
+        }
+        modals.replaceTop(.search(editor))
+        guard editor.text != f.text else { return [] }
+        f.text = editor.text
         pendingFilter = f
         return []
     }
@@ -58,111 +82,103 @@ extension AppState {
         return apply(f)
     }
 
-    /// Keys that mean something else while the detail has focus; nil passes the key on.
-    private mutating func detailKey(_ key: Key) -> [Effect]? {
+    private mutating func detailCommand(_ command: DetailCommand) -> [Effect] {
         let page = max(1, detailRows - 1)
-        switch key {
-        case .char("j"), .down: scrollDetail(by: 1)
-        case .char("k"), .up: scrollDetail(by: -1)
-        case .pageDown, .char(" "), .ctrl("d"): scrollDetail(by: page)
-        case .pageUp, .ctrl("u"): scrollDetail(by: -page)
-        case .char("g"), .home: detail.scroll = 0
-        case .char("G"), .end: scrollDetail(by: detail.lines.count)
-        case .char("h"), .left: detail.scrollX = max(0, detail.scrollX - 8)
-        case .char("l"), .right: detail.scrollX += 8
-        case .escape, .tab, .backTab:
-            focus = .list
-            if !layout.split { detailOpen = false }
-        default: return nil
+        switch command {
+        case .down: scrollDetail(by: 1)
+        case .up: scrollDetail(by: -1)
+        case .pageDown: scrollDetail(by: page)
+        case .pageUp: scrollDetail(by: -page)
+        case .top: detail.scroll = 0
+        case .bottom: scrollDetail(by: detail.lines.count)
+        case .left: detail.scrollX = max(0, detail.scrollX - 8)
+        case .right: detail.scrollX += 8
+        case .back: return closeDetail()
         }
         return []
     }
 
-    private mutating func listKey(_ key: Key) -> [Effect] {
+    mutating func listCommand(_ command: CallsCommand) -> [Effect] {
         let page = max(1, listRows - 1)
         var f = filter
-        switch key {
-        case .char("q"): return [.quit]
-        case .char("?"):
-            showHelp = true
-            helpScroll = 0
-        case .char("j"), .down: return move(to: cursor + 1)
-        case .char("k"), .up: return move(to: cursor - 1)
-        case .pageDown, .ctrl("f"): return move(to: cursor + page)
-        case .pageUp, .ctrl("b"): return move(to: cursor - page)
-        case .ctrl("d"): return move(to: cursor + page / 2)
-        case .ctrl("u"): return move(to: cursor - page / 2)
-        case .char("g"), .home: return move(to: 0)
-        case .char("G"), .end: return move(to: visible.count - 1)
-        case .char("f"):
+        switch command {
+        case .quit: return [.quit]
+        case .help: openHelp()
+        case .down: return move(to: cursor + 1)
+        case .up: return move(to: cursor - 1)
+        case .pageDown: return move(to: cursor + page)
+        case .pageUp: return move(to: cursor - page)
+        case .halfPageDown: return move(to: cursor + page / 2)
+        case .halfPageUp: return move(to: cursor - page / 2)
+        case .first: return move(to: 0)
+        case .last: return move(to: visible.count - 1)
+        case .follow:
             say("following the newest call")
             return move(to: headRow)
-        case .enter:
-            detailOpen = true
-            focus = .detail
-        case .tab, .backTab:
-            if layout.split || detailOpen { focus = focus == .list ? .detail : .list }
-        case .escape:
+        case .openDetail: openDetail()
+        case .switchFocus:
+            if layout.split || detailOpen { openDetail() }
+        case .back:
             if !filter.text.isEmpty {
                 f.text = ""
                 return apply(f)
             }
-            detailOpen = false
-            focus = .list
-        case .char("/"):
-            search = LineEditor(filter.text)
-        case .char("c"):
+            return closeDetail()
+        case .search:
+            modals.push(.search(LineEditor(filter.text)))
+        case .compose:
             return openCompose()
-        case .char(let c) where ("1"..."9").contains(c):
-            let slot = Int(String(c))! - 1
+        case .toggleStatus(let slot):
             if f.statuses.contains(slot) { f.statuses.remove(slot) } else { f.statuses.insert(slot) }
             return apply(f)
-        case .char("0"):
+        case .clearFilters:
             guard !filter.isEmpty else { return [] }
             say("filters cleared")
             return apply(CallFilter())
-        case .char("x"):
+        case .rejectedOnly:
             f.rejectedOnly.toggle()
             return apply(f)
-        case .char("s"):
-            let all = SortKey.allCases
-            let next = all[(all.firstIndex(of: visible.sort)! + 1) % all.count]
+        case .sortNext:
+            let next: SortKey
+            switch visible.sort {
+            case .time: next = .duration
+            case .duration: next = .status
+            case .status: next = .time
+            }
             descending = next.descendingByDefault
             say("sorted by \(next.rawValue)")
             return apply(f, sort: next)
-        case .char("S"):
+        case .sortReverse:
             descending.toggle()
             placeCursor()
             keepCursorVisible()
             return selectionChanged()
-        case .char("t"):
+        case .nextTheme:
             themeIndex = (themeIndex + 1) % themes.count
             say("theme: \(theme.name)")
-        case .char("r"):
+        case .rawBody:
             detail.raw.toggle()
             rebuildDetail()
-        case .char("y"):
+        case .copyURL:
             guard let url = recordingURL() else { return [] }
-            say("copied the recording URL (to the terminal's clipboard, OSC 52)")
+            say("copied the recording URL (OSC 52)")
             return [.copy(url)]
-        case .char("o"):
+        case .openURL:
             guard let url = recordingURL() else { return [] }
             return [.open(url)]
-        case .char("v"):
+        case .checkURL:
             guard let url = recordingURL(), let seq = selectedSeq else { return [] }
             checking.insert(seq)
             rebuildDetail()
             return [.check(seq: seq, url: url)]
-        case .char("e"), .char("E"):
+        case .export(let format):
             guard visible.count > 0 else {
                 say("nothing to export: the list is empty", isError: true)
                 return []
             }
-            let seqs = (0..<visible.count).map { seq(ofRow: $0)! }
+            let seqs = (0..<visible.count).compactMap { seq(ofRow: $0) }
             say("exporting \(CallText.count(seqs.count)) calls…")
-            return [.export(key == .char("e") ? .csv : .jsonLines, seqs: seqs)]
-        default:
-            break
+            return [.export(format, seqs: seqs)]
         }
         return []
     }

@@ -69,14 +69,15 @@ extension AppState {
         snapshot = snap
         visible.refresh(snap)
         placeCursor()
-        if !follow { scroll += cursor - oldCursor }
+        if !follow || focus == .detail { scroll += cursor - oldCursor } // the list stays still under a reader
         keepCursorVisible()
         return selectionChanged()
     }
 
-    /// Puts the cursor on the head when following, else back on the selected call.
+    /// Puts the cursor on the head when following, else back on the selected call. While the
+    /// detail has focus it stays on its call: following resumes when the list has focus again.
     mutating func placeCursor() {
-        if follow || selectedSeq == nil {
+        if (follow && focus == .list) || selectedSeq == nil {
             cursor = headRow
         } else if let seq = selectedSeq, let row = row(ofSeq: seq) {
             cursor = row
@@ -121,6 +122,29 @@ extension AppState {
 
     // MARK: the detail
 
+    /// Focuses the detail (full screen on a small terminal); it stays on the call it shows.
+    mutating func openDetail() {
+        detailOpen = true
+        focus = .detail
+    }
+
+    /// Back to the list, which jumps to the newest call if it was following.
+    mutating func closeDetail() -> [Effect] {
+        detailOpen = false
+        guard focus == .detail else { return [] }
+        focus = .list
+        guard follow else { return [] }
+        placeCursor()
+        keepCursorVisible()
+        return selectionChanged()
+    }
+
+    /// Calls newer than the one the detail shows, in the list as filtered.
+    public var newerThanDetail: Int {
+        guard let seq = detail.seq, let row = row(ofSeq: seq) else { return 0 }
+        return descending ? row : visible.count - 1 - row
+    }
+
     mutating func rebuildDetail() {
         guard let r = detail.record else {
             detail.lines = detail.failure.map { [StyledLine([("Cannot show this call: \($0)", .detailError)])] } ?? []
@@ -146,9 +170,9 @@ extension AppState {
     // MARK: mouse
 
     mutating func handle(_ m: MouseEvent) -> [Effect] {
-        guard !showHelp, compose.palette == nil, compose.callPicker == nil, compose.confirm == nil else { return [] }
+        if case .editing = modals.top { modals.pop() } // a click ends the line being typed, keeping it
+        guard modals.isEmpty else { return [] }
         if screen == .compose {
-            compose.editor = nil
             composeMouse(m)
             return []
         }
@@ -161,7 +185,7 @@ extension AppState {
                 focus = .list
                 return move(to: scroll + m.y - l.list.y)
             }
-            if inDetail { focus = .detail }
+            if inDetail { openDetail() }
             return []
         case .wheelUp, .wheelDown:
             let n = m.kind == .wheelUp ? -3 : 3

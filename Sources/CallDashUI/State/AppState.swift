@@ -32,12 +32,10 @@ public struct AppState: Sendable {
     public var checks: [UInt64: URLCheck] = [:]
     public var checking: Set<UInt64> = []
 
-    /// The search being typed: keys go to it until Enter or Esc.
-    public var search: LineEditor?
     /// A search typed but not yet applied to the list (it is, on the next `.frame`).
     public var pendingFilter: CallFilter?
-    public var showHelp = false
-    public var helpScroll = 0
+    /// The open modes (help, a search or a line being typed, a palette, a question).
+    public var modals = ModalStack()
     public var message: Message?
 
     public var history = ArrivalHistory()
@@ -80,7 +78,7 @@ public struct AppState: Sendable {
     public var showsStore: Bool { screen == .calls }
     public var layout: CallsLayout { CallsLayout(width: width, height: height, detailOpen: detailOpen) }
     public var filter: CallFilter { visible.filter }
-    public var searching: Bool { search != nil }
+    public var searching: Bool { modals.search != nil }
     /// The search text as typed so far, applied or not.
     public var searchText: String { (pendingFilter ?? filter).text }
 

@@ -2,13 +2,13 @@ import CallDashCore
 
 /// Which reports the list shows, and how they are ordered.
 public struct CallFilter: Equatable, Sendable {
-    /// `StoreCounts.slot`s to show (0–6 the known statuses, 7 other, 8 none); empty shows all.
-    public var statuses: Set<Int> = []
+    /// The status slots to show; empty shows all.
+    public var statuses: Set<StatusSlot> = []
     public var rejectedOnly = false
     /// Text that must appear in a field, the method or the error (case-insensitive).
     public var text = ""
 
-    public init(statuses: Set<Int> = [], rejectedOnly: Bool = false, text: String = "") {
+    public init(statuses: Set<StatusSlot> = [], rejectedOnly: Bool = false, text: String = "") {
         self.statuses = statuses
         self.rejectedOnly = rejectedOnly
         self.text = text
@@ -18,7 +18,7 @@ public struct CallFilter: Equatable, Sendable {
 
     /// The same filter in the store's terms, for a scan over packed reports.
     var storeFilter: StoreFilter {
-        StoreFilter(statusSlots: statuses.reduce(0) { $0 | UInt16(1) << $1 }, rejectedOnly: rejectedOnly, text: text)
+        StoreFilter(statusSlots: statuses.reduce(0) { $0 | UInt16(1) << $1.rawValue }, rejectedOnly: rejectedOnly, text: text)
     }
 
     /// True when everything this filter keeps, `other` keeps too (so `self` can be applied to
@@ -123,7 +123,7 @@ public struct VisibleCalls: Sendable {
         case .duration:
             let d = r.durationSeconds.map { UInt64(min($0, (1 << 22) - 2)) + 1 } ?? 0
             return d << seqBits | seq
-        case .status: return UInt64(StoreCounts.slot(r.statusCode)) << seqBits | seq
+        case .status: return UInt64(StatusSlot(code: r.statusCode).rawValue) << seqBits | seq
         }
     }
 

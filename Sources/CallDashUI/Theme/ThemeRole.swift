@@ -1,3 +1,5 @@
+import CallDashCore
+
 /// Every place the UI uses a colour, named by what it means rather than how it looks, so a
 /// theme file can restyle one meaning everywhere.
 public enum ThemeRole: String, CaseIterable, Sendable {
@@ -50,18 +52,18 @@ public enum ThemeRole: String, CaseIterable, Sendable {
     case previewTarget = "preview.target"
     case previewHeader = "preview.header"
 
-    /// The role for a call status as stored (`CallStatus.code`); rejected deliveries stand out.
-    public static func status(code: UInt8, rejected: Bool) -> ThemeRole {
+    /// The role for a call status slot; rejected deliveries stand out.
+    public static func status(_ slot: StatusSlot, rejected: Bool) -> ThemeRole {
         if rejected { return .statusRejected }
-        switch code {
-        case 0: return .statusAnswered
-        case 1: return .statusNoAnswer
-        case 2: return .statusBusy
-        case 3: return .statusCancel
-        case 4: return .statusFailed
-        case 5: return .statusCongestion
-        case 6: return .statusUnavailable
-        default: return .statusOther
+        switch slot {
+        case .answer: return .statusAnswered
+        case .noAnswer: return .statusNoAnswer
+        case .busy: return .statusBusy
+        case .cancel: return .statusCancel
+        case .failed: return .statusFailed
+        case .congestion: return .statusCongestion
+        case .chanUnavailable: return .statusUnavailable
+        case .other, .none: return .statusOther
         }
     }
 }

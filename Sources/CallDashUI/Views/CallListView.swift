@@ -76,7 +76,7 @@ enum CallListView {
                 let text = c.value(summary)
                 var style = rowStyle
                 if c.title == "STATUS", !isCursor {
-                    style = t[ThemeRole.status(code: summary.statusCode, rejected: rejected)].over(rowStyle)
+                    style = t[ThemeRole.status(StatusSlot(code: summary.statusCode), rejected: rejected)].over(rowStyle)
                 } else if rejected, !isCursor, c.title == "MID" {
                     style = t[.detailError]
                 }

@@ -12,6 +12,12 @@ public enum CallText {
         return "\(m):\(ss)"
     }
 
+    /// A share as "66.7%": one decimal, rounded to nearest, whole when it is exactly whole.
+    public static func percent(_ p: Double) -> String {
+        let tenths = Int((p * 10).rounded())
+        return tenths % 10 == 0 ? "\(tenths / 10)%" : "\(tenths / 10).\(tenths % 10)%"
+    }
+
     /// A count with thousands separators: 1,234,567.
     public static func count<T: BinaryInteger>(_ n: T) -> String {
         let digits = Array(String(n))

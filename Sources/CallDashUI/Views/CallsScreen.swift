@@ -22,7 +22,7 @@ public enum CallsScreen {
         CallListView.render(s, t, header: l.listHeader, list: l.list, into: &b)
         DetailView.render(s, t, in: l.detail, body: l.detailBody, into: &b)
         FooterView.render(s, t, in: l.footer, into: &b)
-        if s.showHelp { HelpOverlay.render(t, scroll: s.helpScroll, in: b.area, into: &b) }
+        HelpOverlay.render(s, in: b.area, into: &b)
     }
 
     /// What either screen shows below the size it needs.

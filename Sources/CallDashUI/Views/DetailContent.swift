@@ -8,8 +8,7 @@ public enum DetailContent {
     public static func lines(for r: DeliveryRecord, check: URLCheck?, checking: Bool, raw: Bool, utcOffset: Int) -> [StyledLine] {
         var out: [StyledLine] = []
         let status = r.fields[.status] ?? "—"
-        let code = CallStatus.code(of: r.fields[.status])
-        let statusRole = ThemeRole.status(code: code, rejected: r.outcome == .rejected)
+        let statusRole = ThemeRole.status(StatusSlot(code: CallStatus.code(of: r.fields[.status])), rejected: r.outcome == .rejected)
         var title: [(String, ThemeRole)] = [("#\(r.seq)  ", .detailValue)]
         title.append(r.outcome == .rejected ? (" REJECTED \(r.responseCode) ", .statusRejected) : (status, statusRole))
         title.append(

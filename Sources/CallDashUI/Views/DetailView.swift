@@ -12,11 +12,12 @@ enum DetailView {
         b.put(String(repeating: "─", count: max(0, area.maxX - ruleX)), x: ruleX, y: area.y, rule)
         var title = " detail "
         if let seq = s.detail.seq { title = " call #\(seq) " }
-        let end = s.detail.lines.isEmpty ? "" : " \(min(s.detail.scroll + body.height, s.detail.lines.count))/\(s.detail.lines.count) "
+        let (count, top) = (s.detail.lines.count, s.detail.scroll)
+        let end = count <= body.height ? "" : " lines \(top + 1)–\(min(top + body.height, count)) of \(count) "
         let x = ruleX + 1 + b.put(title, x: ruleX + 1, y: area.y, maxWidth: area.width - 2, t[.paneTitle])
         if focused {
             b.put(
-                " Esc back · j/k scroll · h/l sideways ", x: x, y: area.y, maxWidth: area.maxX - x - TextWidth.of(end) - 1, t[.border],
+                " \(CallsBindings.detail.hint) ", x: x, y: area.y, maxWidth: area.maxX - x - TextWidth.of(end) - 1, t[.border],
                 ellipsis: true)
         }
         b.putRight(end, endX: area.maxX - 1, y: area.y, maxWidth: max(0, area.width - 2), rule)

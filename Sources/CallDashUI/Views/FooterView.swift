@@ -8,19 +8,20 @@ enum FooterView {
         let counts = countsText(s)
         let countsWidth = TextWidth.of(counts)
         let room = area.width - countsWidth - 1
-        if let search = s.search {
+        if let search = s.modals.search {
             let x = area.x + b.put(" / ", x: area.x, y: area.y, t[.searchPrompt]) + 1
             TextField.draw(search.text, editor: search, x: x, y: area.y, width: room - (x - area.x), t, on: .barText, into: &b)
         } else if let m = s.message {
             b.put(" " + m.text + " ", x: area.x, y: area.y, maxWidth: room, m.isError ? t[.barError] : t[.barMessage], ellipsis: true)
         } else {
-            keys(KeyHelp.bar, x: area.x + 1, y: area.y, endX: area.x + room, t, into: &b)
+            let bar = s.focus == .detail ? CallsBindings.detail.bar + CallsBindings.list.bar : CallsBindings.list.bar
+            keys(bar, x: area.x + 1, y: area.y, endX: area.x + room, t, into: &b)
         }
         b.put(counts, x: area.maxX - countsWidth, y: area.y, t[.barText])
     }
 
     /// As many key hints as fit before `endX`, most important first.
-    static func keys(_ pairs: [(String, String)], x start: Int, y: Int, endX: Int, _ t: Theme, into b: inout CellBuffer) {
+    static func keys(_ pairs: [(key: String, label: String)], x start: Int, y: Int, endX: Int, _ t: Theme, into b: inout CellBuffer) {
         var x = start
         for (key, label) in pairs {
             let need = TextWidth.of(key) + TextWidth.of(label) + 3
@@ -34,6 +35,11 @@ enum FooterView {
     static func countsText(_ s: AppState) -> String {
         var parts: [String] = []
         if s.visible.sort != .time {
+            // Newer calls are not at one end of the list: "following" and "newer" mean nothing.
+        } else if s.focus == .detail, s.visible.count > 0 {
+            let newer = s.newerThanDetail
+            parts.append(
+                (newer > 0 ? "detail stays on its call, \(CallText.count(newer)) newer" : "detail") + (s.follow ? " (Esc follows)" : ""))
         } else if !s.follow, s.visible.count > 0 {
             let newer = s.descending ? s.cursor : s.visible.count - 1 - s.cursor
             parts.append(newer > 0 ? "paused, \(CallText.count(newer)) newer (f follows)" : "paused")
@@ -44,16 +50,10 @@ enum FooterView {
         let f = s.filter
         if !f.text.isEmpty && !s.searching { parts.append("/" + f.text) }
         if !f.statuses.isEmpty {
-            let names = CallStatusNames.all
-            parts.append(f.statuses.sorted().map { names[$0] }.joined(separator: " "))
+            parts.append(f.statuses.sorted { $0.rawValue < $1.rawValue }.map(\.name).joined(separator: " "))
         }
         if f.rejectedOnly { parts.append("rejected only") }
         parts.append("\(CallText.count(s.visible.count)) of \(CallText.count(s.snapshot.count)) ")
         return " " + parts.joined(separator: " · ")
     }
-}
-
-/// Names of the status filter slots (`StoreCounts.slot`): the known statuses, then the two others.
-enum CallStatusNames {
-    static let all = CallStatus.allCases.map(\.rawValue) + ["other", "no status"]
 }

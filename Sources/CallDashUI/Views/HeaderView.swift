@@ -23,40 +23,46 @@ enum HeaderView {
         if area.height > 1 { totals(s, t, x: area.x, y: area.y + 1, width: area.width, into: &b) }
     }
 
-    /// "1 ANSWER 123  2 NOANSWER 4 … rejected 2  answer rate 64%  5,678 received", or a short
-    /// form ("ANS 123 NOA 4 …") when that does not fit. Statuses filtered out are dimmed.
+    /// "answer rate 64.2%  1 ANSWER 123  2 NOANSWER 4 … 8 other 1  rejected 2  5,678 received": each
+    /// status with the digit that filters it (dimmed when filtered out). Where it does not fit, whole
+    /// items are dropped, least telling first (the received total, statuses with no calls, the rarer
+    /// statuses); the answer rate, the headline figure, stays. Nothing is cut mid-word.
     static func totals(_ s: AppState, _ t: Theme, x x0: Int, y: Int, width: Int, into b: inout CellBuffer) {
         let c = s.snapshot.counts
-        let withStatus = c.storedByStatus[0..<8].reduce(0, +)
-        // Three forms, widest first: with the filter keys and the received total, without them, abbreviated.
-        func segments(short: Bool, keys: Bool = false) -> [(String, Style)] {
-            var out: [(String, Style)] = []
-            for (i, status) in CallStatus.allCases.enumerated() {
-                let on = s.filter.statuses.isEmpty || s.filter.statuses.contains(i)
-                if keys { out.append(("\(i + 1) ", t[.headerDim])) }
-                let name = short ? String(status.rawValue.prefix(3)) : status.rawValue
-                out.append((name, on ? t[ThemeRole.status(code: UInt8(i), rejected: false)] : t[.headerDim]))
-                out.append((" \(CallText.count(c.storedByStatus[i]))" + (short ? " " : "  "), on ? t[.headerText] : t[.headerDim]))
-            }
-            if c.storedByStatus[7] > 0 { out.append(("other \(CallText.count(c.storedByStatus[7]))  ", t[.statusOther])) }
-            out.append(
-                (
-                    short ? "rej \(CallText.count(c.storedRejected))" : "rejected \(CallText.count(c.storedRejected))",
-                    c.storedRejected > 0 ? t[.statusRejected] : t[.headerDim]
-                ))
-            if withStatus > 0 {
-                out.append(
-                    (
-                        (short ? " · " : "  answer rate ") + "\(c.storedByStatus[0] * 100 / withStatus)%" + (short ? " answered" : ""),
-                        t[.headerText]
-                    ))
-            }
-            if keys { out.append(("  \(CallText.count(c.received)) received", t[.headerDim])) }
-            return out
+        var items: [(priority: Int, spans: [(String, Style)])] = []
+        let withStatus = c.storedWithStatus
+        if withStatus > 0 {
+            let rate = Double(c.stored(.answer)) * 100 / Double(withStatus)
+            items.append((100, [("answer rate \(CallText.percent(rate))", t[.headerText])]))
         }
-        let fits = { (p: [(String, Style)]) in p.reduce(0) { $0 + TextWidth.of($1.0) } <= width - 2 }
-        let parts = [segments(short: false, keys: true), segments(short: false)].first(where: fits) ?? segments(short: true)
+        for slot in StatusSlot.allCases where slot != .none && (slot != .other || c.stored(.other) > 0) {
+            let on = s.filter.statuses.isEmpty || s.filter.statuses.contains(slot)
+            let n = c.stored(slot)
+            let spans: [(String, Style)] = [
+                ("\(slot.filterKey) ", t[.headerDim]),
+                (slot.name, on ? t[ThemeRole.status(slot, rejected: false)] : t[.headerDim]),
+                (" \(CallText.count(n))", on ? t[.headerText] : t[.headerDim])
+            ]
+            items.append(((n > 0 ? 80 : 30) - slot.rawValue, spans))
+        }
+        items.append(
+            (
+                c.storedRejected > 0 ? 90 : 20,
+                [("rejected \(CallText.count(c.storedRejected))", c.storedRejected > 0 ? t[.statusRejected] : t[.headerDim])]
+            ))
+        items.append((10, [("\(CallText.count(c.received)) received", t[.headerDim])]))
+        let gap = 2
+        func span(of kept: [(priority: Int, spans: [(String, Style)])]) -> Int {
+            kept.reduce(0) { $0 + $1.spans.reduce(0) { $0 + TextWidth.of($1.0) } } + gap * max(0, kept.count - 1)
+        }
+        var kept = items
+        while !kept.isEmpty, span(of: kept) > width - 2, let lowest = kept.indices.min(by: { kept[$0].priority < kept[$1].priority }) {
+            kept.remove(at: lowest)
+        }
         var x = x0 + 1
-        for (text, style) in parts { x += b.put(text, x: x, y: y, maxWidth: x0 + width - x, style) }
+        for item in kept {
+            for (text, style) in item.spans { x += b.put(text, x: x, y: y, style) }
+            x += gap
+        }
     }
 }

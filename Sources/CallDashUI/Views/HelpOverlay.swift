@@ -1,13 +1,30 @@
-/// The `?` overlay: every key of the Calls screen, from `KeyHelp`.
+/// The `?` overlay: every key of the screen that is up, from its binding tables.
 enum HelpOverlay {
-    static func render(_ t: Theme, scroll: Int, in screen: Rect, into b: inout CellBuffer) {
+    /// The sections the overlay lists on each screen, that screen's own first.
+    static func sections(_ screen: Screen) -> [HelpSection] {
+        let typing = LineEditor.bindings.helpSections + CallsBindings.help.helpSections
+        switch screen {
+        case .calls:
+            return CallsBindings.list.helpSections + CallsBindings.detail.helpSections + CallsBindings.search.helpSections + typing
+        case .compose:
+            return ComposeBindings.screen.helpSections + ComposeBindings.list.helpSections + ComposeBindings.editor.helpSections
+                + ComposeBindings.preview.helpSections + ComposeBindings.editing.helpSections + ComposeBindings.palette.helpSections
+                + ComposeBindings.callPicker.helpSections + ComposeBindings.confirm.helpSections + typing
+        }
+    }
+
+    static func render(_ s: AppState, in screen: Rect, into b: inout CellBuffer) {
+        guard let scroll = s.modals.helpScroll else { return }
+        let t = s.theme
+        let sections = sections(s.screen)
+        let keysWidth = min(24, sections.flatMap(\.rows).map { TextWidth.of($0.keys) }.max() ?? 0) + 2
         var lines: [StyledLine] = []
-        for (title, entries) in KeyHelp.sections {
+        for section in sections {
             if !lines.isEmpty { lines.append(StyledLine()) }
-            lines.append(StyledLine([(title, .overlayTitle)]))
-            for e in entries {
-                let pad = String(repeating: " ", count: max(1, 17 - TextWidth.of(e.keys)))
-                lines.append(StyledLine([("  " + e.keys, .overlayKey), (pad + e.action, .overlayText)]))
+            lines.append(StyledLine([(section.title, .overlayTitle)]))
+            for row in section.rows {
+                let pad = String(repeating: " ", count: max(1, keysWidth - TextWidth.of(row.keys)))
+                lines.append(StyledLine([("  " + row.keys, .overlayKey), (pad + row.help, .overlayText)]))
             }
         }
         let contentWidth = lines.map { TextWidth.of($0.text) }.max() ?? 0
@@ -19,10 +36,13 @@ enum HelpOverlay {
         let inner = Rect(x: box.x + 2, y: box.y + 2, width: box.width - 4, height: box.height - 4)
         let top = min(scroll, max(0, lines.count - inner.height))
         let more = lines.count > inner.height
-        let closeHint = more ? " j/k scroll · ? or Esc closes " : " ? or Esc closes "
-        b.put(closeHint, x: box.maxX - 1 - TextWidth.of(closeHint), y: box.maxY - 1, t[.overlayKey])
+        let hint =
+            " "
+            + (more ? CallsBindings.help.hint : CallsBindings.help.hint.components(separatedBy: " · ").dropFirst().joined(separator: " · "))
+            + " "
+        b.put(hint, x: box.maxX - 1 - TextWidth.of(hint), y: box.maxY - 1, t[.overlayKey])
         if more {
-            b.put(" \(top + inner.height)/\(lines.count) ", x: box.x + 9, y: box.y, t[.overlayKey])
+            b.put(" lines \(top + 1)–\(top + inner.height) of \(lines.count) ", x: box.x + 9, y: box.y, t[.overlayKey])
         }
         for (n, line) in lines.dropFirst(top).prefix(inner.height).enumerated() {
             DetailView.draw(line, t, x: inner.x, y: inner.y + n, width: inner.width, skip: 0, into: &b)
