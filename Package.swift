@@ -46,6 +46,7 @@ let package = Package(
             dependencies: [
                 "CallDashCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log")
             ]
         ),

@@ -20,7 +20,7 @@ extension Pusher {
             }
             return SendVerdict(status: Int(response.status.code), millis: millis(), reply: String(decoding: reply, as: UTF8.self))
         } catch {
-            return SendVerdict(status: nil, millis: millis(), failure: Self.describe(error))
+            return SendVerdict(status: nil, millis: millis(), failure: TransportFailure.describe(error, url: base ?? rendered.maskedURL))
         }
     }
 }

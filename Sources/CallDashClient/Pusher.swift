@@ -9,9 +9,7 @@ public final class Pusher: Sendable {
     let client: HTTPClient
 
     public init() {
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .seconds(3), read: .seconds(10))
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: Clients.configuration())
     }
 
     public func shutdown() async {
@@ -90,7 +88,7 @@ public final class Pusher: Sendable {
                     return Delivery(index: index, delivered: true, attempts: attempt, lastAnswer: last)
                 }
             } catch {
-                last = Self.describe(error)
+                last = TransportFailure.describe(error, url: plan.url)
             }
             if attempt < plan.attempts {
                 try? await Task.sleep(for: backoff)
@@ -119,17 +117,6 @@ public final class Pusher: Sendable {
         let rendered: RenderedRequest
         do { rendered = try webhook.render(values, secrets: plan.secrets) } catch { throw PushError("render: \(error.description)") }
         return try rendered.clientRequest(to: plan.url)
-    }
-
-    static func describe(_ error: Error) -> String {
-        if let e = error as? HTTPClientError {
-            if e == .connectTimeout { return "connect timeout" }
-            if e == .deadlineExceeded || e == .readTimeout { return "timeout" }
-            if e == .remoteConnectionClosed { return "connection closed" }
-        }
-        let text = "\(error)"
-        if text.contains("Connection refused") || text.contains("connectionRefused") { return "connection refused" }
-        return text.count > 60 ? String(text.prefix(60)) + "…" : text
     }
 }
 

@@ -11,12 +11,13 @@ public enum URLChecker {
         var request = HTTPClientRequest(url: url)
         request.method = .HEAD
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+            let response = try await Clients.oneShot.execute(request, timeout: timeout)
             return URLCheck(
-                status: Int(response.status.code), contentType: response.headers.first(name: "content-type"),
+                status: Int(response.status.code), reason: response.status.reasonPhrase,
+                contentType: response.headers.first(name: "content-type"),
                 contentLength: response.headers.first(name: "content-length").flatMap { Int($0) }, millis: elapsed())
         } catch {
-            return URLCheck(millis: elapsed(), failure: Pusher.describe(error))
+            return URLCheck(millis: elapsed(), failure: TransportFailure.describe(error, url: url))
         }
     }
 }

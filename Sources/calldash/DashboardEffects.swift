@@ -65,7 +65,9 @@ struct DashboardEffects: Sendable {
             let (dashboard, pusher, logger, base) = (dashboard, pusher, logger, toSelf ? selfURL : nil)
             Task {
                 let verdict = await pusher.sendOnce(request, to: base, timeout: .seconds(10))
-                logger.info("test send \(request.method) \(request.maskedURL): \(verdict.status.map(String.init) ?? verdict.failure ?? "")")
+                // Sent to itself, the request went to this receiver, not to the webhook's URL.
+                let target = base.map { "CallDash itself (\($0))" } ?? request.maskedURL
+                logger.info("test send \(request.method) to \(target): \(verdict.status.map { "HTTP \($0)" } ?? verdict.failure ?? "")")
                 dashboard.post(.testSent(verdict, toSelf: toSelf))
             }
         case .quit, .copy:

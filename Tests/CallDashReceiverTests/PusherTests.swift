@@ -62,7 +62,7 @@ struct PusherTests {
             source: .synthetic(seed: 1))
         await pusher.shutdown()
         #expect(summary.failed == 1 && summary.attempts == 2)
-        #expect(summary.failures.keys.first == "connection refused")
+        #expect(summary.failures.keys.first == "connection refused by 127.0.0.1:\(port)")
     }
 
     @Test("--rate spaces reports out")

@@ -19,7 +19,7 @@ private func rows<C>(_ t: BindingTable<C>) -> [Row] {
 private let calls: [[Row]] = [rows(CallsBindings.list), rows(CallsBindings.detail), rows(CallsBindings.search), rows(CallsBindings.help)]
 private let compose: [[Row]] = [
     rows(ComposeBindings.screen), rows(ComposeBindings.list), rows(ComposeBindings.editor), rows(ComposeBindings.preview),
-    rows(ComposeBindings.editing), rows(ComposeBindings.palette), rows(ComposeBindings.callPicker), rows(ComposeBindings.confirm),
+    rows(ComposeBindings.editing), rows(ComposeBindings.palette), rows(ComposeBindings.callPicker), rows(ComposeBindings.confirm)
 ]
 private let typing = rows(LineEditor.bindings)
 
@@ -62,7 +62,9 @@ struct BindingTableTests {
         for (mine, theirs) in [(calls, compose), (compose, calls)] {
             let bound = Set(theirs.joined().flatMap(\.keys).map(\.label))
             for r in mine.joined() where r.sendsTraffic {
-                #expect(bound.isDisjoint(with: r.keys.map(\.label)), "\(r.table) \(r.help): \(r.keys.map(\.label)) is bound on the other screen")
+                #expect(
+                    bound.isDisjoint(with: r.keys.map(\.label)), "\(r.table) \(r.help): \(r.keys.map(\.label)) is bound on the other screen"
+                )
             }
         }
         #expect(CallsBindings.list.command(for: .char("t")) == .nextTheme)

@@ -126,10 +126,12 @@ struct CallsUpdateTests {
         #expect(h.effects.contains(.open(url)))
         #expect(h.effects.contains(.check(seq: 21, url: url)))
         #expect(h.text.contains("checking…"))
-        h.send(.urlChecked(seq: 21, URLCheck(status: 200, contentType: "audio/mpeg", contentLength: 48_213, millis: 85)))
-        #expect(h.text.contains("✓ reachable: HTTP 200 · audio/mpeg · 47.0 KiB · 85 ms"))
-        h.send(.urlChecked(seq: 21, URLCheck(millis: 3000, failure: "connect timeout")))
-        #expect(h.text.contains("✗ not reachable: connect timeout after 3000 ms"))
+        h.send(.urlChecked(seq: 21, URLCheck(status: 200, reason: "OK", contentType: "audio/mpeg", contentLength: 48_213, millis: 85)))
+        #expect(h.text.contains("✓ reachable, HTTP 200 OK · audio/mpeg · 47.0 KiB · 85 ms"))
+        h.send(.urlChecked(seq: 21, URLCheck(status: 404, reason: "Not Found", contentType: "text/html", millis: 1)))
+        #expect(h.text.contains("⚠ reachable, but HTTP 404 Not Found · text/html · 1 ms"))
+        h.send(.urlChecked(seq: 21, URLCheck(millis: 6, failure: "unknown host rec.example.com")))
+        #expect(h.text.contains("✗ not reachable: unknown host rec.example.com (6 ms)"))
     }
 
     @Test func callWithoutRecordingSaysSoWhenCopying() {

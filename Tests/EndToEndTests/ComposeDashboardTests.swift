@@ -80,7 +80,11 @@ struct ComposeDashboardTests {
         try t.press("c")
         #expect(t.waitFor { $0.contains("POST /hook?call_id=1234-1333-00042") }, "\(t.screen)")
         try t.press("P")
-        #expect(t.waitFor { $0.contains("✗ test: no answer after") && $0.contains("the provider counts that as a failure") }, "\(t.screen)")
+        #expect(
+            t.waitFor {
+                $0.contains("✗ test: not delivered: connection refused by 127.0.0.1:9")
+                    && $0.contains("the provider counts that")
+            }, "\(t.screen)")
         try t.press("?")
         #expect(t.waitFor { $0.contains("post a test of the request to the webhook's URL") }, "\(t.screen)")
     }

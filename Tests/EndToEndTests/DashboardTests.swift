@@ -151,7 +151,7 @@ struct DashboardActionTests {
         _ = try await base.post(port, body)
         #expect(t.waitFor { $0.contains("CHECK-1") })
         try t.press("v")
-        #expect(t.waitFor { $0.contains("✓ reachable: HTTP 200 · application/json") }, "\(t.screen)")
+        #expect(t.waitFor { $0.contains("✓ reachable, HTTP 200 OK · application/json") }, "\(t.screen)")
     }
 
     @Test("o opens the recording URL with $BROWSER, without a shell")

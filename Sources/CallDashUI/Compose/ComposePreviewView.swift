@@ -67,7 +67,7 @@ enum ComposePreviewView {
                 return [
                     StyledLine([
                         (
-                            "✗ \(what): no answer after \(v.millis) ms (\(v.failure ?? "failed")): the provider counts that as a failure",
+                            "✗ \(what): not delivered: \(v.failure ?? "no answer") (\(v.millis) ms); the provider counts that as a failure",
                             .detailError
                         )
                     ])

@@ -57,7 +57,9 @@ public struct BindingTable<Command: Sendable>: Sendable {
 
     /// The (first key, label) pairs of the bottom bar, by rank.
     public var bar: [(key: String, label: String)] {
-        bindings.compactMap { b in b.bar.map { (b, $0) } }.sorted { $0.1.rank < $1.1.rank }.map { ($0.1.keys ?? $0.0.keys[0].label, $0.1.label) }
+        bindings.compactMap { b in b.bar.map { (b, $0) } }.sorted { $0.1.rank < $1.1.rank }.map {
+            ($0.1.keys ?? $0.0.keys[0].label, $0.1.label)
+        }
     }
 
     /// The bar as one line of text, for the edge of an overlay: "Enter insert · Esc close".

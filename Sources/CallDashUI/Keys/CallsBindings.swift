@@ -5,9 +5,12 @@ public enum CallsCommand: Sendable, Equatable {
     case quit, help
     case down, up, pageDown, pageUp, halfPageDown, halfPageUp, first, last, follow
     case openDetail, switchFocus, back
-    case search, toggleStatus(StatusSlot), rejectedOnly, clearFilters, sortNext, sortReverse
+    case search
+    case toggleStatus(StatusSlot)
+    case rejectedOnly, clearFilters, sortNext, sortReverse
     case copyURL, openURL, checkURL, rawBody
-    case export(ExportFormat), compose, nextTheme
+    case export(ExportFormat)
+    case compose, nextTheme
 }
 
 /// What a key does while the detail pane has focus (other keys act as in the list).
@@ -44,7 +47,7 @@ public enum CallsBindings {
                     Binding([.char("f")], .follow, "follow the newest call", bar: BarItem("follow", rank: 8)),
                     Binding([.enter], .openDetail, "open the call's detail (it stays on that call)", bar: BarItem("detail", rank: 3)),
                     Binding([.tab, .backTab], .switchFocus, "switch focus: list / detail"),
-                    Binding([.escape], .back, "back: clear the search, close the detail"),
+                    Binding([.escape], .back, "back: clear the search, close the detail")
                 ]
             ),
             (
@@ -58,7 +61,7 @@ public enum CallsBindings {
                         Binding([.char("x")], .rejectedOnly, "rejected deliveries only", bar: BarItem("rejected", rank: 6)),
                         Binding([.char("0")], .clearFilters, "clear every filter"),
                         Binding([.char("s")], .sortNext, "sort by time, duration, status", bar: BarItem("sort", rank: 7)),
-                        Binding([.char("S")], .sortReverse, "reverse the order"),
+                        Binding([.char("S")], .sortReverse, "reverse the order")
                     ]
             ),
             (
@@ -67,7 +70,7 @@ public enum CallsBindings {
                     Binding([.char("y")], .copyURL, "copy the recording URL (OSC 52)", bar: BarItem("copy", rank: 9)),
                     Binding([.char("o")], .openURL, "open the recording URL in the browser", sendsTraffic: true),
                     Binding([.char("v")], .checkURL, "check the recording URL (a HEAD request)", sendsTraffic: true),
-                    Binding([.char("r")], .rawBody, "body: pretty-printed / as it arrived"),
+                    Binding([.char("r")], .rawBody, "body: pretty-printed / as it arrived")
                 ]
             ),
             (
@@ -78,9 +81,9 @@ public enum CallsBindings {
                     Binding([.char("c")], .compose, "compose webhooks (Esc comes back)", bar: BarItem("compose", rank: 4)),
                     Binding([.char("t")], .nextTheme, "next theme", bar: BarItem("theme", rank: 11)),
                     Binding([.char("?")], .help, "this help", bar: BarItem("help", rank: 1)),
-                    Binding([.char("q"), .ctrl("c")], .quit, "quit", bar: BarItem("quit", rank: 0)),
+                    Binding([.char("q"), .ctrl("c")], .quit, "quit", bar: BarItem("quit", rank: 0))
                 ]
-            ),
+            )
         ])
 
     public static let detail = BindingTable<DetailCommand>(
@@ -97,7 +100,7 @@ public enum CallsBindings {
                     Binding([.char("G"), .end], .bottom, "bottom"),
                     Binding([.char("h"), .left], .left, "scroll left", bar: BarItem("sideways", rank: 2, keys: "h/l")),
                     Binding([.char("l"), .right], .right, "scroll right"),
-                    Binding([.escape, .tab, .backTab], .back, "back to the list", bar: BarItem("back", rank: 0)),
+                    Binding([.escape, .tab, .backTab], .back, "back to the list", bar: BarItem("back", rank: 0))
                 ]
             )
         ])
@@ -110,7 +113,7 @@ public enum CallsBindings {
                 [
                     Binding([.enter], .apply, "keep the search", bar: BarItem("keep", rank: 0)),
                     Binding([.escape], .clear, "clear the search", bar: BarItem("clear", rank: 1)),
-                    Binding([.up, .down, .pageUp, .pageDown], .moveList, "keep the search and move in the list"),
+                    Binding([.up, .down, .pageUp, .pageDown], .moveList, "keep the search and move in the list")
                 ]
             )
         ])
@@ -126,7 +129,7 @@ public enum CallsBindings {
                     Binding([.char("k"), .up], .up, "scroll up"),
                     Binding([.char(" "), .pageDown], .pageDown, "page down"),
                     Binding([.pageUp], .pageUp, "page up"),
-                    Binding([.char("q")], .quit, "quit"),
+                    Binding([.char("q")], .quit, "quit")
                 ]
             )
         ])

@@ -38,7 +38,8 @@ public enum ComposeBindings {
                     Binding([.char("?")], .help, "this help", bar: BarItem("help", rank: 1)),
                     Binding([.tab], .nextPane, "next pane: webhooks / editor / request", bar: BarItem("pane", rank: 12)),
                     Binding([.backTab], .previousPane, "previous pane"),
-                    Binding([.char("s"), .ctrl("s")], .save, "save (asks first if the file changed on disk)", bar: BarItem("save", rank: 4)),
+                    Binding(
+                        [.char("s"), .ctrl("s")], .save, "save (asks first if the file changed on disk)", bar: BarItem("save", rank: 4)),
                     Binding([.char("n")], .new, "new webhook", bar: BarItem("new", rank: 9)),
                     Binding([.char("Y")], .duplicate, "duplicate the open webhook"),
                     Binding([.char("X")], .delete, "delete the highlighted webhook (or discard a new one); asks first"),
@@ -47,12 +48,16 @@ public enum ComposeBindings {
                     Binding(
                         [.char("P")], .sendTest, "post a test of the request to the webhook's URL", bar: BarItem("post test", rank: 5),
                         sendsTraffic: true),
-                    Binding([.char("T")], .sendToItself, "send the request to CallDash itself", bar: BarItem("to itself", rank: 6), sendsTraffic: true),
-                    Binding([.char("p"), .ctrl("p")], .palette, "variables with the call's values; Enter inserts", bar: BarItem("variables", rank: 7)),
+                    Binding(
+                        [.char("T")], .sendToItself, "send the request to CallDash itself", bar: BarItem("to itself", rank: 6),
+                        sendsTraffic: true),
+                    Binding(
+                        [.char("p"), .ctrl("p")], .palette, "variables with the call's values; Enter inserts",
+                        bar: BarItem("variables", rank: 7)),
                     Binding([.char("C")], .pickCall, "preview with a call picked from a list", bar: BarItem("other call", rank: 8)),
                     Binding([.char("[")], .previousCall, "preview with the previous call"),
                     Binding([.char("]")], .nextCall, "preview with the next call"),
-                    Binding([.char("q")], .quit, "quit (asks first when changes are unsaved)"),
+                    Binding([.char("q")], .quit, "quit (asks first when changes are unsaved)")
                 ]
             )
         ])
@@ -65,7 +70,7 @@ public enum ComposeBindings {
                 [
                     Binding([.char("j"), .down], .down, "next webhook"),
                     Binding([.char("k"), .up], .up, "previous webhook"),
-                    Binding([.enter, .char("l"), .right], .open, "open it in the editor", bar: BarItem("open", rank: 2)),
+                    Binding([.enter, .char("l"), .right], .open, "open it in the editor", bar: BarItem("open", rank: 2))
                 ]
             )
         ])
@@ -80,7 +85,9 @@ public enum ComposeBindings {
                     Binding([.char("k"), .up], .up, "previous row"),
                     Binding([.char("g"), .home], .first, "first row"),
                     Binding([.char("G"), .end], .last, "last row"),
-                    Binding([.enter, .char("i"), .char("e")], .edit, "edit the row (method and format: the next choice)", bar: BarItem("edit", rank: 2)),
+                    Binding(
+                        [.enter, .char("i"), .char("e")], .edit, "edit the row (method and format: the next choice)",
+                        bar: BarItem("edit", rank: 2)),
                     Binding([.char("h"), .left], .cycleBack, "method, format: the previous choice"),
                     Binding([.char("l"), .right, .char(" ")], .cycleForward, "method, format: the next choice"),
                     Binding([.char("r")], .rename, "rename the header or body key", bar: BarItem("rename key", rank: 3)),
@@ -88,7 +95,7 @@ public enum ComposeBindings {
                     Binding([.char("A")], .addHeader, "add a header"),
                     Binding([.char("d"), .delete], .remove, "remove the header or body key"),
                     Binding([.char("J")], .moveDown, "move the header or body key down"),
-                    Binding([.char("K")], .moveUp, "move the header or body key up"),
+                    Binding([.char("K")], .moveUp, "move the header or body key up")
                 ]
             )
         ])
@@ -103,7 +110,7 @@ public enum ComposeBindings {
                     Binding([.char("k"), .up], .up, "scroll up"),
                     Binding([.pageDown, .char(" ")], .pageDown, "page down"),
                     Binding([.pageUp], .pageUp, "page up"),
-                    Binding([.char("g"), .home], .top, "top"),
+                    Binding([.char("g"), .home], .top, "top")
                 ]
             )
         ])
@@ -120,7 +127,7 @@ public enum ComposeBindings {
                     Binding([.up], .leaveUp, "keep the change, go to the row above"),
                     Binding([.down], .leaveDown, "keep the change, go to the row below"),
                     Binding([.ctrl("p")], .palette, "variables with the call's values", bar: BarItem("variables", rank: 2)),
-                    Binding([.ctrl("s")], .save, "keep the change and save"),
+                    Binding([.ctrl("s")], .save, "keep the change and save")
                 ]
             )
         ])
@@ -134,7 +141,7 @@ public enum ComposeBindings {
                     Binding([.char("j"), .down, .ctrl("n")], .down, "next variable"),
                     Binding([.char("k"), .up, .ctrl("p")], .up, "previous variable"),
                     Binding([.enter], .choose, "insert it", bar: BarItem("insert", rank: 0)),
-                    Binding([.escape], .close, "close", bar: BarItem("close", rank: 1)),
+                    Binding([.escape], .close, "close", bar: BarItem("close", rank: 1))
                 ]
             )
         ])
@@ -148,7 +155,7 @@ public enum ComposeBindings {
                     Binding([.char("j"), .down], .down, "next call"),
                     Binding([.char("k"), .up], .up, "previous call"),
                     Binding([.enter], .choose, "preview with it", bar: BarItem("choose", rank: 0)),
-                    Binding([.escape, .char("C")], .close, "close", bar: BarItem("close", rank: 1)),
+                    Binding([.escape, .char("C")], .close, "close", bar: BarItem("close", rank: 1))
                 ]
             )
         ])

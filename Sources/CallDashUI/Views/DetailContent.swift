@@ -75,14 +75,15 @@ public enum DetailContent {
             out.append(StyledLine([(indent + "checking…", .detailLabel)]))
         } else if let c = check {
             if let status = c.status {
-                var parts = ["HTTP \(status)"]
+                // The server answered: reachable. Only a 2xx or 3xx means the recording is there.
+                var parts = ["HTTP \(status)" + (c.reason.map { " \($0)" } ?? "")]
                 if let t = c.contentType { parts.append(t) }
                 if let n = c.contentLength { parts.append(CallText.bytes(n)) }
                 parts.append("\(c.millis) ms")
-                let verdict = c.reachable ? "✓ reachable: " : "✗ not reachable: "
-                out.append(StyledLine([(indent + verdict + parts.joined(separator: " · "), c.reachable ? .detailGood : .detailError)]))
+                let verdict = c.reachable ? "✓ reachable, " : "⚠ reachable, but "
+                out.append(StyledLine([(indent + verdict + parts.joined(separator: " · "), c.reachable ? .detailGood : .detailWarning)]))
             } else {
-                out.append(StyledLine([(indent + "✗ not reachable: \(c.failure ?? "no answer") after \(c.millis) ms", .detailError)]))
+                out.append(StyledLine([(indent + "✗ not reachable: \(c.failure ?? "no answer") (\(c.millis) ms)", .detailError)]))
             }
         }
         return out

@@ -1,0 +1,93 @@
+import AsyncHTTPClient
+import CallDashCore
+import Foundation
+import NIOCore
+import Testing
+
+@testable import CallDashClient
+
+@testable import CallDashReceiver
+
+/// A port on 127.0.0.1 that nothing listens on: bound, its number noted, and closed again.
+private func closedPort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var a = sockaddr_in()
+    a.sin_family = sa_family_t(AF_INET)
+    a.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+    _ = withUnsafeMutablePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+    return Int(UInt16(bigEndian: a.sin_port))
+}
+
+@Suite("Network verdicts are fast and in plain words")
+struct NetworkVerdictTests {
+    @Test("a refused connection is reported at once, naming where, not after the timeout")
+    func refusedAtOnce() async {
+        let port = closedPort()
+        let check = await URLChecker.check("http://127.0.0.1:\(port)/x.mp3")
+        #expect(check.status == nil)
+        #expect(check.failure == "connection refused by 127.0.0.1:\(port)")
+        let webhook = Webhook(id: 1, name: "t", method: .POST, format: .json, url: "http://127.0.0.1:\(port)/hook", body: [NameValue("to", "{{to}}")])
+        let rendered = try! webhook.render(.sample, secrets: SecretSource(environment: [:]))
+        let pusher = Pusher()
+        let verdict = await pusher.sendOnce(rendered)
+        await pusher.shutdown()
+        #expect(verdict.failure == "connection refused by 127.0.0.1:\(port)")
+    }
+
+    /// How long the program's clients take to give up on `url`, timed on the event loop alone
+    /// (a blocking wait, so that tests busy elsewhere in the process cannot stretch it).
+    private func secondsToFail(_ url: String) throws -> Double {
+        let started = NIODeadline.now()
+        let request = try HTTPClient.Request(url: url, method: .HEAD)
+        #expect(throws: (any Error).self) { try Clients.oneShot.execute(request: request, deadline: .now() + .seconds(20)).wait() }
+        return Double((NIODeadline.now() - started).nanoseconds) / 1e9
+    }
+
+    @Test("the clients fail at once on a refused connection or an unknown host instead of retrying until the timeout")
+    func clientsFailFast() throws {
+        #expect(Clients.configuration().connectionPool.retryConnectionEstablishment == false)
+        let refused = try secondsToFail("http://127.0.0.1:\(closedPort())/x.mp3")
+        #expect(refused < 1, "a refused connection took \(refused) s")
+        let unknown = try secondsToFail("http://no-such-host.invalid/x.mp3")
+        #expect(unknown < 3, "an unknown host took \(unknown) s")
+    }
+
+    @Test("push to a refused port says where, in plain words")
+    func pushRefused() async {
+        let pusher = Pusher()
+        var plan = PushPlan(url: "http://127.0.0.1:\(closedPort())/", count: 1)
+        plan.attempts = 1
+        let summary = await pusher.push(plan, source: .given([Array(seedReport.utf8)]))
+        await pusher.shutdown()
+        #expect(summary.failed == 1 && summary.failures.keys.first?.hasPrefix("connection refused by 127.0.0.1:") == true)
+    }
+
+    @Test("a server that answers 404 is reachable, with its status and reason, and the URL is not there")
+    func notFoundIsReachable() async throws {
+        try await TestReceiver.run { r async throws in
+            let check = await URLChecker.check(r.base + "/_calldash/no-such-page")
+            #expect(check.status == 404 && check.reason == "Not Found" && check.failure == nil)
+            #expect(!check.reachable)
+        }
+    }
+
+    @Test("text that is not a URL is called that, never a Swift type name")
+    func notAURL() async {
+        for text in ["not a url at all", "recordings.example.com/x.mp3"] {
+            let check = await URLChecker.check(text)
+            #expect(check.failure?.hasPrefix("not a URL") == true, "\(text): \(check.failure ?? "")")
+            #expect(check.failure?.contains("HTTPClientError") == false)
+        }
+        let ftp = await URLChecker.check("ftp://example.com/x.mp3")
+        #expect(ftp.failure?.hasPrefix("not an http:// or https:// URL") == true, "\(ftp.failure ?? "")")
+    }
+
+    @Test("an unknown host is named")
+    func unknownHost() async {
+        let check = await URLChecker.check("http://no-such-host.invalid/x.mp3")
+        #expect(check.failure == "unknown host no-such-host.invalid", "\(check.failure ?? "")")
+    }
+}
