@@ -30,7 +30,7 @@ enum TailLine {
     /// The same safe drawing as the dashboard's: controls as visible symbols, bidi overrides
     /// and other invisible formatting as U+FFFD, so nothing in a field acts on the terminal.
     static func clean(_ s: String) -> String {
-        String(s.map(SafeText.displayed))
+        SafeText.displayed(s)
     }
 
     static func pad(_ s: String, _ width: Int, right: Bool = false) -> String {

@@ -5,7 +5,6 @@ import NIOCore
 import Testing
 
 @testable import CallDashClient
-
 @testable import CallDashReceiver
 
 /// A port on 127.0.0.1 that nothing listens on: bound, its number noted, and closed again.
@@ -29,7 +28,8 @@ struct NetworkVerdictTests {
         let check = await URLChecker.check("http://127.0.0.1:\(port)/x.mp3")
         #expect(check.status == nil)
         #expect(check.failure == "connection refused by 127.0.0.1:\(port)")
-        let webhook = Webhook(id: 1, name: "t", method: .POST, format: .json, url: "http://127.0.0.1:\(port)/hook", body: [NameValue("to", "{{to}}")])
+        let webhook = Webhook(
+            id: 1, name: "t", method: .POST, format: .json, url: "http://127.0.0.1:\(port)/hook", body: [NameValue("to", "{{to}}")])
         let rendered = try! webhook.render(.sample, secrets: SecretSource(environment: [:]))
         let pusher = Pusher()
         let verdict = await pusher.sendOnce(rendered)

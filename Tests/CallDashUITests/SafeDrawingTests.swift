@@ -16,6 +16,18 @@ struct SafeDrawingTests {
         #expect(h.text.contains("␛[2J␛]52;c;aGk=␇evil"))
     }
 
+    @Test func aLineFeedAndABidiOverrideInAFieldAreShownByName() {
+        var rec = report(1)
+        rec.fields[.status] = "ANSWER\r\nX-Evil: 1"
+        rec.fields[.to] = "91\u{202E}7654\u{2066}"
+        var h = Harness(recorder([rec]))
+        h.press(.enter)
+        #expect(h.text.contains("ANSWER␍␊X-Evil: 1"), "the line feed stays visible")
+        #expect(h.text.contains("91‹RLO›7654‹LRI›"), "told apart from invalid UTF-8 (�)")
+        #expect(SafeText.displayed("a\u{85}b\u{FEFF}") == "a‹U+0085›b‹BOM›")
+        #expect(SafeText.width("\r\n") == 2 && TextWidth.of("x\r\ny") == 4)
+    }
+
     @Test func wideCharactersTakeTwoCellsAndAreNotSplitAtTheEdge() {
         var b = CellBuffer(width: 6, height: 1)
         let used = b.put("日本語", x: 0, y: 0, .plain)

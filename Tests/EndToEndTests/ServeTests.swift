@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
 import Testing
 
 @Suite("calldash serve and push, as built", .serialized)
@@ -145,6 +147,24 @@ struct WatchTests {
         #expect(lines.dropFirst().first?.hasPrefix("TIME") == true)
         let calls = lines.filter { $0.contains("#") }
         #expect(calls.allSatisfy { line in CallStatusNames.all.contains { line.contains($0) } })
+        watch.signal(SIGINT)
+        #expect(watch.exitCode() == 0)
+    }
+
+    @Test("watch --plain shows a bidi override and control characters by name; none reaches the terminal raw")
+    func plainOutputIsSafe() async throws {
+        let watch = try CalldashProcess(["watch", "--plain", "--port", "0", "--no-journal"])
+        #expect(watch.wait { portNumber(after: "listening on http://127.0.0.1:", in: $0.stdout + $0.stderr) != nil }, "\(watch.stderr)")
+        let port = try #require(portNumber(after: "listening on http://127.0.0.1:", in: watch.stdout + watch.stderr))
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/ack")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: #"{"to":"91\u202e7654","from":"x\u0007y","status":"\u001b[31mRED","mid":"PLAIN-1"}"#))
+        _ = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        #expect(watch.wait { $0.stdout.contains("PLAIN-1") }, "\(watch.stdout)")
+        let line = watch.stdout.split(separator: "\n").first { $0.contains("PLAIN-1") }.map(String.init) ?? ""
+        #expect(line.contains("91‹RLO›7654") && line.contains("x␇y") && line.contains("␛[31mRED"), "\(line)")
+        #expect(!line.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x202E })
         watch.signal(SIGINT)
         #expect(watch.exitCode() == 0)
     }

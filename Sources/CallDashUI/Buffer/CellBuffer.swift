@@ -36,10 +36,9 @@ public struct CellBuffer: Equatable, Sendable {
         let limit = min(maxWidth ?? (width - x), width - x)
         guard limit > 0 else { return 0 }
         var col = 0
-        var it = text.makeIterator()
+        var it = text.lazy.flatMap(SafeText.glyphs).makeIterator()
         var pending = it.next()
-        while let raw = pending {
-            let c = SafeText.displayed(raw)
+        while let c = pending {
             let w = TextWidth.of(c)
             pending = it.next()
             let reserve = ellipsis && pending != nil ? 1 : 0

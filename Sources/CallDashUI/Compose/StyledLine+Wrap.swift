@@ -11,7 +11,7 @@ extension StyledLine {
         func put(_ text: String, _ role: ThemeRole, breakable: Bool) {
             var piece = ""
             for c in text {
-                let w = TextWidth.of(SafeText.displayed(c))
+                let w = SafeText.width(c)
                 if used + w > width {
                     if !piece.isEmpty { current.spans.append((piece, role)) }
                     out.append(current)

@@ -15,7 +15,7 @@ public enum TextWidth {
     /// Columns a string takes once made safe to draw.
     public static func of(_ s: String) -> Int {
         var n = 0
-        for c in s { n += of(c) }
+        for c in s { n += SafeText.width(c) }
         return n
     }
 

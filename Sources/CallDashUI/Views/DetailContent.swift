@@ -136,7 +136,7 @@ public enum DetailContent {
         let offset = min(offset, raw.count)
         let lineStart = raw[..<offset].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
         let before = String(decoding: raw[lineStart..<offset], as: UTF8.self)
-        let column = before.reduce(0) { $0 + TextWidth.of(SafeText.displayed($1)) }
+        let column = before.reduce(0) { $0 + SafeText.width($1) }
         let lineNumber = raw[..<lineStart].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
         return [
             StyledLine([

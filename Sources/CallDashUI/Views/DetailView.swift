@@ -53,7 +53,7 @@ enum DetailView {
                 var dropped = 0
                 var idx = text.startIndex
                 while idx < text.endIndex, col + dropped < skip {
-                    dropped += TextWidth.of(SafeText.displayed(text[idx]))
+                    dropped += SafeText.width(text[idx])
                     idx = text.index(after: idx)
                 }
                 text = String(text[idx...])

@@ -17,7 +17,7 @@ enum TextField {
             let end = closingBraces(chars, from: start).map { $0 + 2 } ?? (chars[safe: start] == "{" ? chars.count : start + 1)
             for i in start..<min(end, chars.count) { roles[i] = .editorError }
         }
-        let widths = chars.map { TextWidth.of(SafeText.displayed($0)) }
+        let widths = chars.map { SafeText.width($0) }
         var skip = 0
         if let e = editor {
             // Scroll so the cursor stays inside, keeping a few cells of context to its left.
