@@ -273,3 +273,30 @@ struct DetailStaysTests {
         #expect(h.text.contains("TIME"), "the list is shown")
     }
 }
+
+@Suite("Honest words in the detail and the totals")
+struct HonestWordsTests {
+    @Test("an unanswered call's ring time is a neutral note, an answered call that disagrees keeps its warning")
+    func ringTimeIsNotAWarning() {
+        var busy = report(1, status: "BUSY", duration: 0)
+        busy.fields[.endAt] = "2026-11-27 15:29:17"
+        var answered = report(2, status: "ANSWER", duration: 5)
+        answered.fields[.endAt] = "2026-11-27 15:29:40"
+        var h = Harness(recorder([answered, busy])) // the newest, busy, is selected first
+        #expect(h.text.contains("(no talk time; rang 0:17 from start_at to end_at)"))
+        #expect(!h.text.contains("⚠"))
+        h.press(.char("j"))
+        #expect(h.text.contains("⚠ 0:05, but end_at − start_at is 40 s (0:40)"))
+    }
+
+    @Test("a status spelled in another case or with spaces counts as that status everywhere")
+    func statusCaseIgnored() {
+        var h = Harness(recorder([report(1, status: "answer"), report(2, status: " Busy "), report(3, status: "ANSWER")]))
+        #expect(h.state.snapshot.counts.stored(.answer) == 2 && h.state.snapshot.counts.stored(.busy) == 1)
+        #expect(h.state.snapshot.counts.stored(.other) == 0)
+        h.press(.char("1"))
+        #expect(h.rows == [3, 1])
+        #expect(h.text.contains("answer rate 66.7%"))
+        #expect(h.text.contains("answer "), "shown as sent")
+    }
+}

@@ -16,7 +16,7 @@
 /// Format: the magic line, then entries of a little-endian u32 length, a u32 check of the
 /// summary's bytes (so bit rot inside an entry is noticed, not loaded) and the packed summary.
 public enum JournalIndex {
-    static let magic: [UInt8] = Array("calldash-index 2\n".utf8)
+    static let magic: [UInt8] = Array("calldash-index 3\n".utf8)
     static let entryHeader = 8
 
     public static func path(for journal: String) -> String { journal + ".idx" }

@@ -9,17 +9,28 @@ public enum CallStatus: String, CaseIterable, Sendable {
     case chanUnavailable = "CHANUNAVAIL"
 
     /// A one-byte code for compact storage and fast filtering: the case's position, or `other`.
+    /// Statuses compare ignoring case and surrounding spaces, as the API's `status=` does:
+    /// `answer` counts as ANSWER (it is still shown as sent).
     public static func code(of status: String?) -> UInt8 {
         guard let status else { return none }
+        if let code = exactCode(status) { return code } // as sent, in the provider's spelling: no allocation
+        guard status.utf8.count <= 32 else { return other }
+        return exactCode(normalized(status)) ?? other
+    }
+
+    /// A status as statuses are compared: upper case, without surrounding spaces.
+    public static func normalized(_ status: String) -> String { status.trimmingSpaces.uppercased() }
+
+    private static func exactCode(_ status: String) -> UInt8? {
         switch status {
-        case "ANSWER": return 0
-        case "NOANSWER": return 1
-        case "BUSY": return 2
-        case "CANCEL": return 3
-        case "FAILED": return 4
-        case "CONGESTION": return 5
-        case "CHANUNAVAIL": return 6
-        default: return other
+        case "ANSWER": 0
+        case "NOANSWER": 1
+        case "BUSY": 2
+        case "CANCEL": 3
+        case "FAILED": 4
+        case "CONGESTION": 5
+        case "CHANUNAVAIL": 6
+        default: nil
         }
     }
 
@@ -27,4 +38,13 @@ public enum CallStatus: String, CaseIterable, Sendable {
     public static let other: UInt8 = 254
     /// Code for a report without a status.
     public static let none: UInt8 = 255
+}
+
+extension String {
+    /// Without leading and trailing spaces, tabs and line breaks.
+    fileprivate var trimmingSpaces: Substring {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
+        guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else { return "" }
+        return self[start...end]
+    }
 }

@@ -7,7 +7,7 @@ public struct ReportQuery: Sendable, Equatable {
     public var text: String?
 
     public init(statuses: Set<String> = [], outcome: Outcome? = nil, text: String? = nil) {
-        self.statuses = Set(statuses.map { $0.uppercased() })
+        self.statuses = Set(statuses.map(CallStatus.normalized))
         self.outcome = outcome
         self.text = text.flatMap { $0.isEmpty ? nil : $0.lowercased() }
     }
@@ -19,7 +19,7 @@ public struct ReportQuery: Sendable, Equatable {
     public func matches(_ s: ReportSummary) -> Bool {
         if let outcome, s.outcome != outcome { return false }
         if !statuses.isEmpty {
-            guard let status = s.fields[.status], statuses.contains(status.uppercased()) else { return false }
+            guard let status = s.fields[.status], statuses.contains(CallStatus.normalized(status)) else { return false }
         }
         return true
     }

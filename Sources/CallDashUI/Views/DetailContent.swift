@@ -39,7 +39,8 @@ public enum DetailContent {
         out.append(labelled("remote", r.remote, .detailValue))
         out.append(labelled("content type", r.contentType ?? "(none)", .detailValue))
         out.append(labelled("answered", "\(r.responseCode)", r.responseCode < 300 ? .detailGood : .detailError))
-        for h in r.headers { out.append(StyledLine([("  " + h.name, .detailLabel), (": ", .jsonPunctuation), (h.value, .detailValue)])) }
+        if !r.headers.isEmpty { out.append(StyledLine([("  Headers", .detailSection)])) }
+        for h in r.headers { out.append(StyledLine([("    " + h.name, .detailLabel), (": ", .jsonPunctuation), (h.value, .detailValue)])) }
 
         out.append(StyledLine())
         out += body(r, raw: raw)
@@ -60,6 +61,10 @@ public enum DetailContent {
             return ("  (\(CallText.duration(d)); no start_at and end_at to compare)", .detailLabel)
         }
         if abs(span - seconds) <= 1 { return ("  ✓ \(CallText.duration(d)), matches end_at − start_at", .detailGood) }
+        // An unanswered call has no talk time: its start-to-end span is how long it rang.
+        if seconds == 0, CallStatus.code(of: f[.status]) != 0 {
+            return ("  (no talk time; rang \(CallText.duration(String(span))) from start_at to end_at)", .detailLabel)
+        }
         return ("  ⚠ \(CallText.duration(d)), but end_at − start_at is \(span) s (\(CallText.duration(String(span))))", .detailWarning)
     }
 
