@@ -262,6 +262,29 @@ struct ComposeUpdateTests {
         #expect(!FileManager.default.fileExists(atPath: folder + "/9.json"))
     }
 
+    @Test func aVerdictIsMarkedOnceTheRequestChangesAndGoesWhenAnotherWebhookOpens() {
+        var h = composeHarness()
+        h.press(.char("P"))
+        h.send(.testSent(SendVerdict(status: 200, millis: 3, reply: ""), toSelf: false))
+        #expect(h.text.contains("✓ test → 200 in 3 ms"))
+        h.editorRow(1)
+        h.press(.enter, .end)
+        h.type("&x=1")
+        h.press(.enter)
+        #expect(h.text.contains("(an earlier version of the request) test → 200 in 3 ms"))
+        h.press(.char("n"), .char("y")) // y: the unsaved change may go
+        #expect(!h.text.contains("test → 200"))
+    }
+
+    @Test func enteringComposeShowsItsKeysNotAMessageFromCalls() {
+        var h = Harness(mixedRecorder(), webhooks: webhooksFolder())
+        h.press(.char("f"))
+        #expect(h.state.message?.text == "following the newest call")
+        h.press(.char("c"))
+        #expect(h.state.message == nil)
+        #expect(h.screen.lines.last?.contains("Esc back to calls") == true)
+    }
+
     @Test func xOnAHighlightedBrokenFileDeletesThatFileNotTheOpenOne() {
         let folder = webhooksFolder()
         var h = composeHarness(folder: folder)

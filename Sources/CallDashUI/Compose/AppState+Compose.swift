@@ -10,13 +10,19 @@ extension AppState {
     public mutating func refreshPreview() {
         guard let w = compose.draft?.webhook else {
             compose.preview = ComposePreview()
+            if case .done = compose.test { compose.test = nil }
             return
         }
+        let before = compose.preview.lines
         compose.preview = ComposePreview(w, values: composeValues, secrets: compose.secrets)
+        if compose.preview.lines != before, case .done(let v, let toSelf, _) = compose.test {
+            compose.test = .done(v, toSelf: toSelf, stale: true)
+        }
     }
 
     mutating func openCompose() -> [Effect] {
         screen = .compose
+        message = nil // a message from Calls would hide Compose's keys
         // The preview stays on the call chosen, not on each new arrival; Esc resumes following.
         compose.resumeFollow = follow
         follow = false
@@ -47,6 +53,7 @@ extension AppState {
             openHelp()
         case .back:
             screen = .calls
+            message = nil
             if compose.resumeFollow { return move(to: headRow) }
         case .nextPane:
             switch compose.focus {
@@ -152,6 +159,7 @@ extension AppState {
 
     mutating func start(_ draft: Draft) {
         compose.draft = draft
+        if case .done = compose.test { compose.test = nil } // a verdict is about the webhook it was sent for
         compose.undo = []
         compose.row = 0
         compose.focus = .editor

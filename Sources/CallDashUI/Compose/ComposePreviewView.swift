@@ -61,8 +61,8 @@ enum ComposePreviewView {
         switch test {
         case .sending(let toSelf):
             return [StyledLine([(toSelf ? "sending to itself…" : "sending a test…", .detailWarning)])]
-        case .done(let v, let toSelf):
-            let what = toSelf ? "sent to itself" : "test"
+        case .done(let v, let toSelf, let stale):
+            let what = (stale ? "(an earlier version of the request) " : "") + (toSelf ? "sent to itself" : "test")
             guard let status = v.status else {
                 return [
                     StyledLine([

@@ -82,7 +82,8 @@ public enum ComposeAction: Equatable, Sendable {
 /// A test send in flight or its verdict.
 public enum TestSend: Equatable, Sendable {
     case sending(toSelf: Bool)
-    case done(SendVerdict, toSelf: Bool)
+    /// `stale`: the request has changed since it was sent, so the verdict is about an earlier one.
+    case done(SendVerdict, toSelf: Bool, stale: Bool = false)
 }
 
 /// Everything the Compose screen shows.
