@@ -46,9 +46,12 @@ public enum ReportSource: Sendable {
 
 /// How a push went, as `--json` prints it.
 public struct PushSummary: Sendable, Equatable {
+    /// Reports sent at least once; `failed` of them were not delivered.
     public var sent = 0
     public var delivered = 0
     public var failed = 0
+    /// Reports that never became a request (unreadable, or not renderable).
+    public var notSent = 0
     public var attempts = 0
     /// Final answer per failed report: an HTTP status or the transport error.
     public var failures: [String: Int] = [:]
@@ -56,11 +59,12 @@ public struct PushSummary: Sendable, Equatable {
     public init() {}
 
     public var json: String {
-        "{\"sent\":\(sent),\"delivered\":\(delivered),\"failed\":\(failed),\"attempts\":\(attempts)}"
+        "{\"sent\":\(sent),\"delivered\":\(delivered),\"failed\":\(failed),\"not_sent\":\(notSent),\"attempts\":\(attempts)}"
     }
 
     public var text: String {
         var s = "sent \(sent), delivered \(delivered), failed \(failed), attempts \(attempts)"
+        if notSent > 0 { s += ", not sent \(notSent)" }
         if !failures.isEmpty {
             s += " (failures: " + failures.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ") + ")"
         }

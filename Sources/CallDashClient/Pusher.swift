@@ -38,11 +38,15 @@ public final class Pusher: Sendable {
             var inFlight = 0
             func settle(_ d: Delivery) {
                 inFlight -= 1
-                summary.sent += 1
                 summary.attempts += d.attempts
-                if d.delivered {
+                if d.attempts == 0 {
+                    summary.notSent += 1
+                    summary.failures[d.lastAnswer, default: 0] += 1
+                } else if d.delivered {
+                    summary.sent += 1
                     summary.delivered += 1
                 } else {
+                    summary.sent += 1
                     summary.failed += 1
                     summary.failures[d.lastAnswer, default: 0] += 1
                 }

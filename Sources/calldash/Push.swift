@@ -77,6 +77,10 @@ struct Push: AsyncParsableCommand {
                 throw Failure(error.description)
             }
             plan.secrets = .process
+            // A secret it needs is not set: say so once, before anything is sent.
+            if let rendered = try? plan.webhook?.render(.sample, secrets: .process), let why = rendered.unsendable {
+                throw Failure("--webhook \(webhook): nothing sent: \(why)")
+            }
         }
         let pusher = Pusher()
         let verbose = !quiet && !json
@@ -90,6 +94,6 @@ struct Push: AsyncParsableCommand {
         }
         await pusher.shutdown()
         Output.line(json ? summary.json : summary.text)
-        if summary.failed > 0 { throw ExitCode(1) }
+        if summary.failed > 0 || summary.notSent > 0 { throw ExitCode(1) }
     }
 }

@@ -38,6 +38,11 @@ struct Render: ParsableCommand {
             }
             Output.write(http, fd: 1)
         }
+        if let why = request.unsendable {
+            // Masked output is still useful; revealing what is not set is not possible.
+            Output.line("calldash render: \(why) (shown as a placeholder)", fd: 2)
+            if reveal { throw ExitCode(1) }
+        }
     }
 
     /// The call's values: the report file parsed as the receiver parses a delivery, or the sample.

@@ -67,14 +67,14 @@ struct TemplateTests {
         #expect(try render("?t=%token%", .urlPath).text == "?t=s3cr3t%2B%2F%3D")
     }
 
-    @Test func anUnsetSecretNamesTheVariableToSet() {
-        #expect(
-            throws: TemplateError(
-                field: "header Authorization", column: 8, problem: "secret %api_key% is not set: export CALLDASH_SECRET_API_KEY",
-                isAboutValues: true)
-        ) {
-            try render("Bearer %api_key%", .header, field: "header Authorization")
-        }
+    @Test func anUnsetSecretRendersAsAPlaceholderNamingTheVariableAndBlocksSending() throws {
+        let r = try render("Bearer %api_key%", .header, field: "header Authorization")
+        #expect(r.text == "Bearer ‹unset CALLDASH_SECRET_API_KEY›" && r.masked == r.text)
+        #expect(r.unsetSecrets == ["api_key"])
+        let hook = Webhook(
+            id: 1, name: "t", method: .POST, format: .json, url: "https://x/a", headers: [NameValue("Authorization", "Bearer %api_key%")])
+        let request = try hook.render(.sample, secrets: SecretSource(environment: [:]))
+        #expect(request.unsendable == "secret %api_key% is not set: export CALLDASH_SECRET_API_KEY")
     }
 
     @Test(arguments: [

@@ -285,6 +285,17 @@ struct ComposeUpdateTests {
         #expect(h.screen.lines.last?.contains("Esc back to calls") == true)
     }
 
+    @Test func anUnsetSecretShowsAPlaceholderInTheWholePreviewAndOnlySendingIsBlocked() {
+        var h = Harness(mixedRecorder(), webhooks: webhooksFolder())
+        h.press(.char("c"))
+        #expect(h.preview.contains("Authorization: Bearer ‹unset CALLDASH_SECRET_TOKEN›"))
+        #expect(h.preview.contains("POST /ack"), "the request line and body are still shown")
+        #expect(h.text.contains("⚠ secret %token% is not set: export CALLDASH_SECRET_TOKEN"))
+        h.press(.char("P"))
+        #expect(!h.effects.contains { if case .sendTest = $0 { true } else { false } })
+        #expect(h.state.message?.text == "not sent: secret %token% is not set: export CALLDASH_SECRET_TOKEN")
+    }
+
     @Test func xOnAHighlightedBrokenFileDeletesThatFileNotTheOpenOne() {
         let folder = webhooksFolder()
         var h = composeHarness(folder: folder)

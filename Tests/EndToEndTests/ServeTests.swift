@@ -13,7 +13,7 @@ struct ServeTests {
         let port = try #require(serve.listeningPort(), "stderr: \(serve.stderr)")
         let push = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack/receive", "--count", "5", "--json"])
         #expect(push.code == 0)
-        #expect(push.stdout == "{\"sent\":5,\"delivered\":5,\"failed\":0,\"attempts\":5}\n")
+        #expect(push.stdout == "{\"sent\":5,\"delivered\":5,\"failed\":0,\"not_sent\":0,\"attempts\":5}\n")
         #expect(serve.wait { $0.stdout.split(separator: "\n").count == 5 })
         let lines = serve.stdout.split(separator: "\n")
         for (i, line) in lines.enumerated() {
@@ -109,7 +109,7 @@ struct ServeTests {
         let port = try #require(serve.listeningPort())
         let push = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack", "--count", "3", "--attempts", "2", "--json"])
         #expect(push.code == 1)
-        #expect(push.stdout == "{\"sent\":3,\"delivered\":0,\"failed\":3,\"attempts\":6}\n")
+        #expect(push.stdout == "{\"sent\":3,\"delivered\":0,\"failed\":3,\"not_sent\":0,\"attempts\":6}\n")
         let text = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack", "--attempts", "1"])
         #expect(text.stdout.contains("sent 1, delivered 0, failed 1, attempts 1 (failures: 503 ×1)"))
         #expect(text.stderr.contains("report 1: not delivered after 1 attempt(s), last answer 503"))

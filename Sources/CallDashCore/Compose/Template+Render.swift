@@ -64,6 +64,9 @@ public struct RenderedText: Equatable, Sendable {
     public var text: String
     public var masked: String
     public var emptyVariables: [String]
+    /// Secrets not set here: they rendered as a placeholder naming the variable to export, and
+    /// the request cannot be sent.
+    public var unsetSecrets: [String] = []
 }
 
 extension Template {
@@ -95,9 +98,12 @@ extension Template {
                 out.masked += escaped
             case .secret(let name, let column):
                 guard let value = secrets.value(of: name) else {
-                    throw TemplateError(
-                        field: field, column: column, problem: "secret %\(name)% is not set: export \(SecretSource.variable(for: name))",
-                        isAboutValues: true)
+                    // Shown, never sent: the preview and `render` stay readable without the secret.
+                    let placeholder = "‹unset \(SecretSource.variable(for: name))›"
+                    out.text += placeholder
+                    out.masked += placeholder
+                    out.unsetSecrets.append(name)
+                    continue
                 }
                 guard let escaped = context.escape(value) else {
                     throw TemplateError(

@@ -10,6 +10,14 @@ public struct RenderedRequest: Equatable, Sendable {
     public var maskedBody: [UInt8]
     /// Variables the call does not carry; they rendered empty.
     public var emptyVariables: [String]
+    /// Secrets not set here (see `RenderedText.unsetSecrets`): such a request is shown, never sent.
+    public var unsetSecrets: [String] = []
+
+    /// Why it cannot be sent, when a secret it needs is not set.
+    public var unsendable: String? {
+        guard let name = unsetSecrets.first else { return nil }
+        return "secret %\(name)% is not set: export \(SecretSource.variable(for: name))"
+    }
 }
 
 extension Webhook {
@@ -54,9 +62,11 @@ public struct CompiledWebhook: Sendable {
         let method = webhook.method
         let format = webhook.format
         var empty: [String] = []
+        var unset: [String] = []
         func text(_ t: Template, _ context: TemplateContext, literals: Bool = false) throws(TemplateError) -> RenderedText {
             let r = try t.render(values, secrets: secrets, context: context, escapingLiterals: literals)
             empty += r.emptyVariables
+            unset += r.unsetSecrets.filter { !unset.contains($0) }
             return r
         }
         var url = try text(self.url, .urlPath)
@@ -68,8 +78,13 @@ public struct CompiledWebhook: Sendable {
             masked.append(NameValue(h.name, v.masked))
         }
         // Body values, each rendered for the context its format puts it in.
-        let context: TemplateContext =
-            method == .GET ? .urlQuery : [.json: .jsonString, .form: .formValue, .multipart: .multipartValue][format]!
+        let context: TemplateContext
+        switch (method, format) {
+        case (.GET, _): context = .urlQuery
+        case (_, .json): context = .jsonString
+        case (_, .form): context = .formValue
+        case (_, .multipart): context = .multipartValue
+        }
         var pairs: [(key: String, value: RenderedText)] = []
         for b in self.body { pairs.append((b.key, try text(b.value, context, literals: true))) }
 
@@ -125,7 +140,7 @@ public struct CompiledWebhook: Sendable {
         }
         return RenderedRequest(
             method: method.rawValue, url: url.text, headers: headers, body: body, maskedURL: url.masked,
-            maskedHeaders: masked, maskedBody: maskedBody, emptyVariables: empty)
+            maskedHeaders: masked, maskedBody: maskedBody, emptyVariables: empty, unsetSecrets: unset)
     }
 
     /// Literal text that cannot go on the wire, reported at its column (in characters).

@@ -31,6 +31,10 @@ extension AppState {
             say("cannot send: \(compose.preview.error?.description ?? "nothing rendered")", isError: true)
             return []
         }
+        if let why = request.unsendable {
+            say("not sent: \(why)", isError: true)
+            return []
+        }
         if case .sending = compose.test {
             say("a test is still on its way")
             return []

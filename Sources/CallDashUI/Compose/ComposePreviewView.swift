@@ -46,6 +46,11 @@ enum ComposePreviewView {
         } else if c.draft == nil {
             notes.append(StyledLine([("The request appears here as you type.", .listDim)]))
         }
+        if let why = c.preview.request?.unsendable {
+            notes.append(StyledLine([("⚠ \(why)", .detailWarning)]))
+            notes.append(
+                StyledLine([("Nothing is sent until it is set (then restart calldash); the webhook can still be saved.", .listDim)]))
+        }
         if !c.preview.empty.isEmpty {
             notes.append(
                 StyledLine([
