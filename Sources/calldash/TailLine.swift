@@ -1,42 +1,47 @@
 import CallDashCore
 import CallDashUI
 
-/// One delivery as a line of the live tail.
+/// One delivery as a line of the live tail (`--plain`): the dashboard's columns and values
+/// (`CallColumn`), two spaces apart, drawn safe as the dashboard draws them.
 enum TailLine {
-    static let header =
-        pad("TIME", 8) + "  " + pad("SEQ", 6) + "  " + pad("STATUS", 11) + "  " + pad("FROM", 14) + "  "
-        + pad("TO", 14) + "  " + pad("DUR", 6, right: true) + "  " + pad("SOURCE", 10) + "  MID"
+    static let header = CallColumn.tail.map { pad($0.title, $0) }.joined(separator: "  ")
 
-    static func format(_ r: DeliveryRecord) -> String {
-        let time = String(r.receivedAt.iso8601.dropFirst(11).prefix(8))
-        if r.outcome == .rejected {
-            return pad(time, 8) + "  " + pad("#\(r.seq)", 6) + "  " + pad("REJECTED", 11)
-                + "  \(r.responseCode) \(r.method) \(r.path): \(clean(r.error ?? ""))"
+    static func format(_ r: DeliveryRecord, utcOffset: Int) -> String {
+        let summary = ReportSummary(r, location: .inline([]))
+        var cells: [String] = []
+        for c in CallColumn.tail {
+            switch c {
+            case .receivedAt, .seq, .field(.status): cells.append(pad(c.shown(summary, utcOffset: utcOffset), c))
+            default:
+                // A rejected delivery has no fields: its answer and error take the rest of the line.
+                if r.outcome == .rejected {
+                    return (cells + ["\(r.responseCode) \(r.method) \(r.path): \(SafeText.displayed(r.error ?? ""))"]).joined(
+                        separator: "  ")
+                }
+                let value = c.shown(summary, utcOffset: utcOffset)
+                cells.append(
+                    c == CallColumn.tail.last ? SafeText.displayed(value.isEmpty ? "-" : value) : pad(value.isEmpty ? "-" : value, c))
+            }
         }
-        let f = r.fields
-        return pad(time, 8) + "  " + pad("#\(r.seq)", 6) + "  " + pad(f[.status] ?? "-", 11) + "  " + pad(f[.from] ?? "-", 14) + "  "
-            + pad(f[.to] ?? "-", 14) + "  " + pad(duration(f[.duration]), 6, right: true) + "  " + pad(f[.source] ?? "-", 10) + "  "
-            + clean(f[.mid] ?? "-")
+        return cells.joined(separator: "  ")
     }
 
-    /// Seconds as m:ss; anything that is not a whole number is shown as sent.
-    static func duration(_ s: String?) -> String {
-        guard let s, let v = Int(s), v >= 0 else { return s ?? "-" }
-        let secs = v % 60
-        return "\(v / 60):" + (secs < 10 ? "0" : "") + String(secs)
-    }
-
-    /// Control characters would move the cursor or recolour the terminal: show them as '?'.
-    /// The same safe drawing as the dashboard's: controls as visible symbols, bidi overrides
-    /// and other invisible formatting as U+FFFD, so nothing in a field acts on the terminal.
-    static func clean(_ s: String) -> String {
-        SafeText.displayed(s)
-    }
-
-    static func pad(_ s: String, _ width: Int, right: Bool = false) -> String {
-        let c = clean(s)
-        let cut = c.count > width ? String(c.prefix(width - 1)) + "…" : c
-        let fill = String(repeating: " ", count: max(0, width - cut.count))
-        return right ? fill + cut : cut + fill
+    /// `s` made safe and fitted to the column's width (cut with "…", padded with spaces).
+    static func pad(_ s: String, _ c: CallColumn) -> String {
+        let text = SafeText.displayed(s)
+        let width = c.width
+        var (cut, used) = (text, TextWidth.of(text))
+        if used > width {
+            (cut, used) = ("", 0)
+            for ch in text {
+                let w = SafeText.width(ch)
+                guard used + w <= width - 1 else { break }
+                cut.append(ch)
+                used += w
+            }
+            (cut, used) = (cut + "…", used + 1)
+        }
+        let fill = String(repeating: " ", count: max(0, width - used))
+        return c.rightAligned ? fill + cut : cut + fill
     }
 }

@@ -120,9 +120,10 @@ struct Watch: AsyncParsableCommand {
     private func tail(_ session: ReceiverSession, listen: String) async throws {
         Output.line("calldash: listening on \(listen) — journal: \(receiver.journalPath ?? "off") — Ctrl-C quits")
         Output.line(TailLine.header)
+        let utcOffset = TimeZone.current.secondsFromGMT()
         let (tail, subscription) = LineSink.subscribe(session.recorder, fd: 1) { entry in
             // The tail shows a few fields of each record: read back from its line, on the output thread.
-            (try? DeliveryRecord(json: entry.line)).map { Array(TailLine.format($0).utf8) } ?? []
+            (try? DeliveryRecord(json: entry.line)).map { Array(TailLine.format($0, utcOffset: utcOffset).utf8) } ?? []
         }
         await Termination.wait()
         session.recorder.unsubscribe(subscription)

@@ -75,3 +75,33 @@ struct VisibleCallsTests {
         #expect(v.keys.map(VisibleCalls.seq(ofKey:)) == [1, 3, 2])
     }
 }
+
+@Suite("One column model for every listing")
+struct CallColumnTests {
+    @Test("narrow terminals keep who was called, how long and which call before FROM and BRIDGE")
+    func narrowKeepsTellingColumns() {
+        let at = { (w: Int) in CallColumn.fitting(CallColumn.list, width: w).map(\.column) }
+        #expect(at(40) == [.receivedAt, .field(.status), .field(.to)])
+        #expect(at(64) == [.receivedAt, .field(.status), .field(.to), .field(.duration), .field(.mid)])
+        #expect(!at(75).contains(.field(.bridge)))
+        #expect(at(200) == CallColumn.list)
+    }
+
+    @Test("a rejected row shows its error across the row, not squeezed into the MID column")
+    func rejectedRowShowsItsError() {
+        var h = Harness(mixedRecorder())
+        let row = h.screen.lines.first { $0.contains("REJECTED") } ?? ""
+        #expect(row.contains("REJECTED    malformed JSON: trailing comma before '}' at byte 39"), "\(row)")
+        h.press(.char("s"), .char("s"))
+        #expect(h.screen.lines.contains { $0.contains("STATUS ↑") }, "the sorted column says so")
+    }
+
+    @Test("the list, the export and the tail take the same values: durations over an hour read h:mm:ss")
+    func sameValuesEverywhere() {
+        let s = ReportSummary(report(1, duration: 3725), location: .inline([]))
+        #expect(CallColumn.field(.duration).shown(s, utcOffset: 0) == "1:02:05")
+        #expect(CallColumn.field(.duration).raw(s) == "3725")
+        #expect(CSVExport.header.hasPrefix("seq,received_at,outcome,response_code,method,error,"))
+        #expect(CSVExport.row(s).contains(",3725,"))
+    }
+}

@@ -1,15 +1,10 @@
 /// The CSV form of exported reports: one header row, then one row per report with its
 /// delivery facts and every standard field, exactly as sent (RFC 4180 quoting).
 public enum CSVExport {
-    public static var header: String {
-        (["seq", "received_at", "outcome", "response_code", "method", "error"] + ReportField.allCases.map(\.rawValue))
-            .joined(separator: ",") + "\r\n"
-    }
+    public static var header: String { CallColumn.csv.map(\.key).joined(separator: ",") + "\r\n" }
 
     public static func row(_ s: ReportSummary) -> String {
-        var cells = ["\(s.seq)", s.receivedAt.iso8601, s.outcome.rawValue, "\(s.responseCode)", s.method, s.error ?? ""]
-        cells += ReportField.allCases.map { s.fields[$0] ?? "" }
-        return cells.map(quoted).joined(separator: ",") + "\r\n"
+        CallColumn.csv.map { quoted($0.raw(s)) }.joined(separator: ",") + "\r\n"
     }
 
     /// Quotes a cell when it holds a comma, quote or line break (compared by scalar: "\r\n" is

@@ -39,14 +39,12 @@ enum CallPickerOverlay {
         let top = min(max(0, cursor - rows / 2), max(0, s.visible.count - rows))
         for n in top..<min(s.visible.count, top + rows) {
             guard let seq = s.seq(ofRow: n), let i = s.snapshot.index(ofSeq: seq) else { continue }
-            let call = s.snapshot[i]
-            let y = box.y + 2 + n - top
             let style = n == cursor ? t[.listCursor] : t[.overlayText]
+            let y = box.y + 2 + n - top
             if n == cursor { b.fill(Rect(x: box.x + 1, y: y, width: box.width - 2, height: 1), style) }
-            let f = call.fields
-            let text =
-                "#\(seq)  \(call.receivedAt.clock(offset: s.utcOffset))  \(f[.status] ?? "—")  \(f[.from] ?? "")→\(f[.to] ?? "")  \(f[.mid] ?? "")"
-            b.put(text, x: box.x + 2, y: y, maxWidth: box.width - 4, style, ellipsis: true)
+            let cols = CallColumn.fitting(CallColumn.picker, width: box.width - 6)
+            CallListView.drawRow(
+                s.snapshot[i], cols, x: box.x + 1, y: y, width: box.width - 3, s, t, rowStyle: style, isCursor: n == cursor, into: &b)
         }
     }
 }

@@ -35,6 +35,15 @@ public enum SortKey: String, CaseIterable, Sendable {
 
     /// The direction a user expects first: newest, longest, then statuses in their usual order.
     var descendingByDefault: Bool { self != .status }
+
+    /// The list column it sorts by, whose title shows the direction.
+    var column: CallColumn? {
+        switch self {
+        case .time: .receivedAt
+        case .duration: .field(.duration)
+        case .status: .field(.status)
+        }
+    }
 }
 
 /// The reports passing the filter, as sort keys in ascending order. A key is the sort value in

@@ -2,56 +2,21 @@ import CallDashCore
 
 /// The live list of calls: one row per report, columns chosen by what fits.
 enum CallListView {
-    struct Column {
-        var title: String
-        var width: Int
-        var rightAligned = false
-        var value: (ReportSummary) -> String
-    }
-
-    /// Columns in the order shown, with the priority that decides which survive a narrow terminal.
-    static func columns(width: Int, utcOffset: Int) -> [Column] {
-        let all: [(priority: Int, column: Column)] = [
-            (0, Column(title: "TIME", width: 8) { s in s.receivedAt.clock(offset: utcOffset) }),
-            (1, Column(title: "STATUS", width: 11) { s in s.outcome == .rejected ? "REJECTED" : s.fields[.status] ?? "—" }),
-            (2, Column(title: "FROM", width: 13) { s in s.fields[.from] ?? "" }),
-            (3, Column(title: "TO", width: 13) { s in s.fields[.to] ?? "" }),
-            (6, Column(title: "BRIDGE", width: 13) { s in s.fields[.bridge] ?? "" }),
-            (4, Column(title: "DUR", width: 6, rightAligned: true) { s in CallText.duration(s.fields[.duration]) }),
-            (7, Column(title: "SOURCE", width: 10) { s in s.fields[.source] ?? "" }),
-            (8, Column(title: "FLOW", width: 8) { s in s.fields[.flowID] ?? "" }),
-            (5, Column(title: "MID", width: 12) { s in s.outcome == .rejected ? (s.error ?? "") : s.fields[.mid] ?? "" })
-        ]
-        // Take columns by priority until one does not fit (one space between), then show them
-        // in their order; the room left goes to the last one.
-        var used = 2
-        var keep = Set<Int>()
-        for (i, entry) in all.enumerated().sorted(by: { $0.element.priority < $1.element.priority }) {
-            guard used + entry.column.width + 1 <= width || keep.isEmpty else { break }
-            keep.insert(i)
-            used += entry.column.width + 1
-        }
-        var shown = all.enumerated().filter { keep.contains($0.offset) }.map(\.element.column)
-        // The last column takes what is left (mid, or the error of a rejected delivery).
-        if var last = shown.popLast() {
-            last.width = max(last.width, width - used + last.width)
-            shown.append(last)
-        }
-        return shown
-    }
-
     static func render(_ s: AppState, _ t: Theme, header: Rect, list: Rect, into b: inout CellBuffer) {
         guard !header.isEmpty || !list.isEmpty else { return }
-        let cols = columns(width: list.width, utcOffset: s.utcOffset)
+        let cols = CallColumn.fitting(CallColumn.list, width: list.width - 2)
         b.fill(header, t[.listHeader])
         var x = header.x + 2
-        for c in cols {
+        for (c, width) in cols {
+            // The sorted column says so, with its direction.
+            var title = c.title
+            if let key = s.visible.sort.column, key == c { title += s.descending ? " ↓" : " ↑" }
             if c.rightAligned {
-                b.putRight(c.title, endX: x + c.width, y: header.y, maxWidth: c.width, t[.listHeader])
+                b.putRight(title, endX: x + width, y: header.y, maxWidth: width, t[.listHeader])
             } else {
-                b.put(c.title, x: x, y: header.y, maxWidth: c.width, t[.listHeader])
+                b.put(title, x: x, y: header.y, maxWidth: width, t[.listHeader])
             }
-            x += c.width + 1
+            x += width + 1
         }
         b.fill(list, t[.listRow])
         if s.visible.count == 0 {
@@ -69,24 +34,40 @@ enum CallListView {
             let isCursor = row == s.cursor
             let rowStyle = isCursor ? t[s.focus == .list ? .listCursor : .listCursorUnfocused] : t[.listRow]
             b.fill(Rect(x: list.x, y: y, width: list.width, height: 1), rowStyle)
-            let rejected = summary.outcome == .rejected
-            b.put(rejected ? "!" : " ", x: list.x, y: y, rejected ? t[.statusRejected] : rowStyle)
-            var x = list.x + 2
-            for c in cols {
-                let text = c.value(summary)
-                var style = rowStyle
-                if c.title == "STATUS", !isCursor {
-                    style = t[ThemeRole.status(StatusSlot(code: summary.statusCode), rejected: rejected)].over(rowStyle)
-                } else if rejected, !isCursor, c.title == "MID" {
-                    style = t[.detailError]
+            drawRow(summary, cols, x: list.x, y: y, width: list.width, s, t, rowStyle: rowStyle, isCursor: isCursor, into: &b)
+        }
+    }
+
+    /// One call on one line: `!` for a rejected delivery, then the columns. A rejected delivery
+    /// has no fields to show: its error takes the row after its status instead of one column.
+    static func drawRow(
+        _ summary: ReportSummary, _ cols: [(column: CallColumn, width: Int)], x x0: Int, y: Int, width: Int, _ s: AppState, _ t: Theme,
+        rowStyle: Style, isCursor: Bool, into b: inout CellBuffer
+    ) {
+        let rejected = summary.outcome == .rejected
+        b.put(rejected ? "!" : " ", x: x0, y: y, rejected ? t[.statusRejected] : rowStyle)
+        var x = x0 + 2
+        for (c, colWidth) in cols {
+            var style = rowStyle
+            switch c {
+            case .field(.status) where !isCursor:
+                style = t[ThemeRole.status(StatusSlot(code: summary.statusCode), rejected: rejected)].over(rowStyle)
+            case .receivedAt, .seq, .field(.status): break
+            default:
+                if rejected {
+                    b.put(
+                        summary.error ?? "", x: x, y: y, maxWidth: x0 + width - x, isCursor ? rowStyle : t[.detailError].over(rowStyle),
+                        ellipsis: true)
+                    return
                 }
-                if c.rightAligned {
-                    b.putRight(text, endX: x + c.width, y: y, maxWidth: c.width, style)
-                } else {
-                    b.put(text, x: x, y: y, maxWidth: c.width, style, ellipsis: true)
-                }
-                x += c.width + 1
             }
+            let text = c.shown(summary, utcOffset: s.utcOffset)
+            if c.rightAligned {
+                b.putRight(text, endX: x + colWidth, y: y, maxWidth: colWidth, style)
+            } else {
+                b.put(text, x: x, y: y, maxWidth: colWidth, style, ellipsis: true)
+            }
+            x += colWidth + 1
         }
     }
 }

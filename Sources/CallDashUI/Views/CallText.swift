@@ -2,16 +2,6 @@ import CallDashCore
 
 /// How call values read on screen, shared by the list, the detail and the export.
 public enum CallText {
-    /// Seconds as m:ss (h:mm:ss from an hour); the value as sent when it is not a whole number.
-    public static func duration(_ raw: String?) -> String {
-        guard let raw else { return "" }
-        guard let s = Int(raw), s >= 0, raw.utf8.count < 12 else { return raw }
-        let (h, m, sec) = (s / 3600, s / 60 % 60, s % 60)
-        let ss = sec < 10 ? "0\(sec)" : "\(sec)"
-        if h > 0 { return "\(h):\(m < 10 ? "0" : "")\(m):\(ss)" }
-        return "\(m):\(ss)"
-    }
-
     /// A share as "66.7%": one decimal, rounded to nearest, whole when it is exactly whole.
     public static func percent(_ p: Double) -> String {
         let tenths = Int((p * 10).rounded())

@@ -58,14 +58,14 @@ public enum DetailContent {
             return ("  ⚠ not a whole number of seconds", .detailWarning)
         }
         guard let span = CallText.span(f) else {
-            return ("  (\(CallText.duration(d)); no start_at and end_at to compare)", .detailLabel)
+            return ("  (\(CallColumn.duration(d)); no start_at and end_at to compare)", .detailLabel)
         }
-        if abs(span - seconds) <= 1 { return ("  ✓ \(CallText.duration(d)), matches end_at − start_at", .detailGood) }
+        if abs(span - seconds) <= 1 { return ("  ✓ \(CallColumn.duration(d)), matches end_at − start_at", .detailGood) }
         // An unanswered call has no talk time: its start-to-end span is how long it rang.
         if seconds == 0, CallStatus.code(of: f[.status]) != 0 {
-            return ("  (no talk time; rang \(CallText.duration(String(span))) from start_at to end_at)", .detailLabel)
+            return ("  (no talk time; rang \(CallColumn.duration(String(span))) from start_at to end_at)", .detailLabel)
         }
-        return ("  ⚠ \(CallText.duration(d)), but end_at − start_at is \(span) s (\(CallText.duration(String(span))))", .detailWarning)
+        return ("  ⚠ \(CallColumn.duration(d)), but end_at − start_at is \(span) s (\(CallColumn.duration(String(span))))", .detailWarning)
     }
 
     static func recordingActions(check: URLCheck?, checking: Bool) -> [StyledLine] {
