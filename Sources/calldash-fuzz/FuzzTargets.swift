@@ -26,7 +26,7 @@ enum FuzzTarget: String, CaseIterable {
             _ = try? Self.parser.parse(
                 path: "/crm/ack", query: [NameValue("webhook_id", "7")], contentType: type, body: Array(bytes.dropFirst()))
         case .template:
-            _ = try? Template(text, field: "url")
+            _ = try? Template(text, location: .url)
             if let w = try? Webhook(
                 file: Array(#"{"id":1,"name":"f","url":"https://x/a?s={{status}}","body":[{"key":"k","value":"#.utf8)
                     + Array(Self.jsonString(text).utf8) + Array("}]}".utf8), path: "1.json"),

@@ -11,8 +11,8 @@ struct TemplateTests {
         ]))
     let secrets = SecretSource(environment: ["CALLDASH_SECRET_TOKEN": "s3cr3t+/="])
 
-    func render(_ s: String, _ context: TemplateContext, field: String = "url") throws -> RenderedText {
-        try Template(s, field: field).render(call, secrets: secrets, context: context)
+    func render(_ s: String, _ context: TemplateContext, at location: TemplateLocation = .url) throws -> RenderedText {
+        try Template(s, location: location).render(call, secrets: secrets, context: context)
     }
 
     @Test func variablesRenderTheCallsValuesExactlyAsSent() throws {
@@ -23,7 +23,7 @@ struct TemplateTests {
         let r = try render("{{id}}|{{duration}}|", .multipartValue)
         #expect(r.text == "5786-9668-0DEPT||")
         #expect(r.emptyVariables == ["duration"])
-        let own = try Template("{{id}}", field: "url").render(
+        let own = try Template("{{id}}", location: .url).render(
             TemplateValues(fields: call.fields, id: "77"), secrets: secrets, context: .urlPath)
         #expect(own.text == "77")
     }
@@ -53,22 +53,23 @@ struct TemplateTests {
         let values = TemplateValues(fields: ReportFields([.status: "ANSWER\r\nX-Evil: 1"]))
         #expect(
             throws: TemplateError(
-                field: "header X-Status", column: 1, problem: "{{status}} holds a line break, which a header cannot carry",
+                location: .headerValue(0, name: "X-Status"), column: 1,
+                problem: "{{status}} holds a line break, which a header cannot carry",
                 isAboutValues: true)
         ) {
-            try Template("{{status}}", field: "header X-Status").render(values, secrets: secrets, context: .header)
+            try Template("{{status}}", location: .headerValue(0, name: "X-Status")).render(values, secrets: secrets, context: .header)
         }
     }
 
     @Test func secretsRenderForSendingAndMaskedForShowing() throws {
-        let r = try render("Bearer %token%", .header, field: "header Authorization")
+        let r = try render("Bearer %token%", .header, at: .headerValue(0, name: "Authorization"))
         #expect(r.text == "Bearer s3cr3t+/=")
         #expect(r.masked == "Bearer ••••••")
         #expect(try render("?t=%token%", .urlPath).text == "?t=s3cr3t%2B%2F%3D")
     }
 
     @Test func anUnsetSecretRendersAsAPlaceholderNamingTheVariableAndBlocksSending() throws {
-        let r = try render("Bearer %api_key%", .header, field: "header Authorization")
+        let r = try render("Bearer %api_key%", .header, at: .headerValue(0, name: "Authorization"))
         #expect(r.text == "Bearer ‹unset CALLDASH_SECRET_API_KEY›" && r.masked == r.text)
         #expect(r.unsetSecrets == ["api_key"])
         let hook = Webhook(
@@ -78,19 +79,19 @@ struct TemplateTests {
     }
 
     @Test(arguments: [
-        ("https://x/{{stauts}}", TemplateError(field: "url", column: 13, problem: "unknown variable {{stauts}}", suggestion: "status")),
-        ("https://x/{{nope}}", TemplateError(field: "url", column: 13, problem: "unknown variable {{nope}}")),
-        ("a {{to", TemplateError(field: "url", column: 3, problem: "{{ is not closed with }}")),
-        ("a {{ }} b", TemplateError(field: "url", column: 3, problem: "empty variable name in {{}}")),
-        ("Bearer %token", TemplateError(field: "url", column: 8, problem: "secret %token is not closed: write %token%")),
-        ("Bearer %my-token%", TemplateError(field: "url", column: 8, problem: "bad secret name \"my-token\": use letters, digits and _")),
+        ("https://x/{{stauts}}", TemplateError(location: .url, column: 13, problem: "unknown variable {{stauts}}", suggestion: "status")),
+        ("https://x/{{nope}}", TemplateError(location: .url, column: 13, problem: "unknown variable {{nope}}")),
+        ("a {{to", TemplateError(location: .url, column: 3, problem: "{{ is not closed with }}")),
+        ("a {{ }} b", TemplateError(location: .url, column: 3, problem: "empty variable name in {{}}")),
+        ("Bearer %token", TemplateError(location: .url, column: 8, problem: "secret %token is not closed: write %token%")),
+        ("Bearer %my-token%", TemplateError(location: .url, column: 8, problem: "bad secret name \"my-token\": use letters, digits and _")),
         (
             "{{recording_ulr}}",
-            TemplateError(field: "url", column: 3, problem: "unknown variable {{recording_ulr}}", suggestion: "recording_url")
+            TemplateError(location: .url, column: 3, problem: "unknown variable {{recording_ulr}}", suggestion: "recording_url")
         )
     ])
     func mistakesAreErrorsWithTheirColumnAndASuggestion(_ source: String, _ error: TemplateError) {
-        #expect(throws: error) { try Template(source, field: "url") }
+        #expect(throws: error) { try Template(source, location: .url) }
     }
 
     @Test func percentSignsThatAreNotSecretsStayText() throws {
@@ -98,7 +99,7 @@ struct TemplateTests {
     }
 
     @Test func errorsReadAsOneLine() {
-        let e = TemplateError(field: "url", column: 13, problem: "unknown variable {{stauts}}", suggestion: "status")
+        let e = TemplateError(location: .url, column: 13, problem: "unknown variable {{stauts}}", suggestion: "status")
         #expect(e.description == "url, column 13: unknown variable {{stauts}} (did you mean status?)")
     }
 }

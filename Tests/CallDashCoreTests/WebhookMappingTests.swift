@@ -59,9 +59,9 @@ struct WebhookMappingTests {
     }
 
     @Test func templatesMatchLiteralsAndRefuseAdjacentVariables() throws {
-        let two = try Template("{{from}}{{to}}", field: "x").parts
+        let two = try Template("{{from}}{{to}}", location: .url).parts
         #expect(WebhookMapping.match(two, "12"[...]) == nil)
-        let dash = try Template("a-{{from}}-{{to}}", field: "x").parts
+        let dash = try Template("a-{{from}}-{{to}}", location: .url).parts
         #expect(WebhookMapping.match(dash, "a-1-2-3"[...])?.map(\.1) == ["1", "2-3"])
         #expect(WebhookMapping.match(dash, "b-1-2"[...]) == nil)
     }

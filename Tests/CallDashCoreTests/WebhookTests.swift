@@ -81,7 +81,8 @@ struct WebhookTests {
     @Test func aBadHeaderNameOrALineBreakInAHeaderIsNeverRendered() {
         var w = crm
         w.headers = [NameValue("X Bad", "1")]
-        #expect(throws: TemplateError(field: "header name X Bad", column: 1, problem: "\"X Bad\" is not a valid header name")) {
+        #expect(throws: TemplateError(location: .headerName(0, name: "X Bad"), column: 1, problem: "\"X Bad\" is not a valid header name"))
+        {
             try w.render(call, secrets: secrets)
         }
         w.headers = [NameValue("X-Status", "{{status}}")]
@@ -102,11 +103,14 @@ struct WebhookTests {
         w.url = "https://crm.example/a b"
         #expect(
             throws: TemplateError(
-                field: "url", column: 22, problem: "a URL cannot hold spaces or control characters: write %20 for a space")
+                location: .url, column: 22, problem: "a URL cannot hold spaces or control characters: write %20 for a space")
         ) { try w.render(call, secrets: secrets) }
         w = crm
         w.headers = [NameValue("X-A", "ok\nno")]
-        #expect(throws: TemplateError(field: "header X-A", column: 3, problem: "a header value cannot hold a line break or NUL")) {
+        #expect(
+            throws: TemplateError(
+                location: .headerValue(0, name: "X-A"), column: 3, problem: "a header value cannot hold a line break or NUL")
+        ) {
             try w.render(call, secrets: secrets)
         }
     }

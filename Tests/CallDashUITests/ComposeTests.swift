@@ -296,6 +296,19 @@ struct ComposeUpdateTests {
         #expect(h.state.message?.text == "not sent: secret %token% is not set: export CALLDASH_SECRET_TOKEN")
     }
 
+    @Test func anErrorInTheSecondOfTwoHeadersWithOneNameMarksThatRowOnly() {
+        let hook = Webhook(
+            id: 1, name: "t", method: .POST, format: .json, url: "https://x/a",
+            headers: [NameValue("X-Tag", "ok"), NameValue("X-Tag", "{{stauts}}")])
+        var error: TemplateError?
+        do { _ = try hook.render(.sample, secrets: SecretSource(environment: [:])) } catch let e { error = e }
+        #expect(error?.location == .headerValue(1, name: "X-Tag"))
+        #expect(error?.description == "header X-Tag, column 3: unknown variable {{stauts}} (did you mean status?)")
+        #expect(EditorRow.header(1).errorColumn(error) == 3)
+        #expect(EditorRow.header(0).errorColumn(error) == nil)
+        #expect(EditorRow.url.errorColumn(error) == nil)
+    }
+
     @Test func xOnAHighlightedBrokenFileDeletesThatFileNotTheOpenOne() {
         let folder = webhooksFolder()
         var h = composeHarness(folder: folder)

@@ -91,7 +91,7 @@ extension Template {
                 if value == nil { out.emptyVariables.append(name) }
                 guard let escaped = context.escape(value ?? "") else {
                     throw TemplateError(
-                        field: field, column: column, problem: "{{\(name)}} holds a line break, which a header cannot carry",
+                        location: location, column: column, problem: "{{\(name)}} holds a line break, which a header cannot carry",
                         isAboutValues: true)
                 }
                 out.text += escaped
@@ -107,7 +107,7 @@ extension Template {
                 }
                 guard let escaped = context.escape(value) else {
                     throw TemplateError(
-                        field: field, column: column, problem: "secret %\(name)% holds a line break, which a header cannot carry",
+                        location: location, column: column, problem: "secret %\(name)% holds a line break, which a header cannot carry",
                         isAboutValues: true)
                 }
                 out.text += escaped

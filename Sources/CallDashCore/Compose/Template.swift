@@ -8,17 +8,17 @@ public struct Template: Equatable, Sendable {
         case secret(String, column: Int)
     }
 
-    public let field: String
+    public let location: TemplateLocation
     public let parts: [Part]
 
     /// The names a template may use: the standard fields and `id` (which falls back to `mid`).
     public static let variableNames: [String] = ReportField.allCases.map(\.rawValue) + ["id"]
 
-    /// Parses `source`; `field` names it in errors ("url", "header Authorization", …).
+    /// Parses `source`; errors name `location`.
     /// The markers are ASCII, so the scan runs over UTF-8 bytes (the preview reparses on every
     /// keystroke); columns are counted in characters, as the editor shows them.
-    public init(_ source: String, field: String) throws(TemplateError) {
-        self.field = field
+    public init(_ source: String, location: TemplateLocation) throws(TemplateError) {
+        self.location = location
         let bytes = Array(source.utf8)
         let n = bytes.count
         func text(_ r: Range<Int>) -> String { String(decoding: bytes[r], as: UTF8.self) }
@@ -29,7 +29,7 @@ public struct Template: Equatable, Sendable {
             return counted.characters + 1
         }
         func fail(_ i: Int, _ problem: String, _ suggestion: String? = nil) -> TemplateError {
-            TemplateError(field: field, column: column(i), problem: problem, suggestion: suggestion)
+            TemplateError(location: location, column: column(i), problem: problem, suggestion: suggestion)
         }
         let open = UInt8(ascii: "{")
         let close = UInt8(ascii: "}")

@@ -37,24 +37,24 @@ public struct CompiledWebhook: Sendable {
 
     public init(_ webhook: Webhook) throws(TemplateError) {
         self.webhook = webhook
-        url = try Template(webhook.url, field: "url")
-        try Self.refuse(in: webhook.url, field: "url", "a URL cannot hold spaces or control characters: write %20 for a space") {
+        url = try Template(webhook.url, location: .url)
+        try Self.refuse(in: webhook.url, at: .url, "a URL cannot hold spaces or control characters: write %20 for a space") {
             // ASCII first: Unicode's whitespace property is slow, and the preview checks per keystroke.
             $0.value <= 0x20 || $0.value == 0x7F || ($0.value > 0x7F && $0.properties.isWhitespace)
         }
         var headers: [(name: String, value: Template)] = []
-        for h in webhook.headers {
+        for (i, h) in webhook.headers.enumerated() {
             guard !h.name.isEmpty, h.name.utf8.allSatisfy(Self.isTokenByte) else {
-                throw TemplateError(field: "header name \(h.name)", column: 1, problem: "\"\(h.name)\" is not a valid header name")
+                throw TemplateError(location: .headerName(i, name: h.name), column: 1, problem: "\"\(h.name)\" is not a valid header name")
             }
-            try Self.refuse(in: h.value, field: "header \(h.name)", "a header value cannot hold a line break or NUL") {
+            try Self.refuse(in: h.value, at: .headerValue(i, name: h.name), "a header value cannot hold a line break or NUL") {
                 $0 == "\r" || $0 == "\n" || $0 == "\0"
             }
-            headers.append((h.name, try Template(h.value, field: "header \(h.name)")))
+            headers.append((h.name, try Template(h.value, location: .headerValue(i, name: h.name))))
         }
         self.headers = headers
         var body: [(key: String, value: Template)] = []
-        for b in webhook.body { body.append((b.name, try Template(b.value, field: "body key \(b.name)"))) }
+        for (i, b) in webhook.body.enumerated() { body.append((b.name, try Template(b.value, location: .bodyValue(i, key: b.name)))) }
         self.body = body
     }
 
@@ -144,11 +144,11 @@ public struct CompiledWebhook: Sendable {
     }
 
     /// Literal text that cannot go on the wire, reported at its column (in characters).
-    private static func refuse(in source: String, field: String, _ problem: String, where bad: (Unicode.Scalar) -> Bool)
+    private static func refuse(in source: String, at location: TemplateLocation, _ problem: String, where bad: (Unicode.Scalar) -> Bool)
         throws(TemplateError)
     {
         guard let at = source.unicodeScalars.firstIndex(where: bad) else { return }
-        throw TemplateError(field: field, column: source[..<at].count + 1, problem: problem)
+        throw TemplateError(location: location, column: source[..<at].count + 1, problem: problem)
     }
 
     /// RFC 9110 token characters, the only ones a header name may hold.

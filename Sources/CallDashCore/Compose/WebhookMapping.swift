@@ -72,12 +72,14 @@ public struct WebhookMapping: Sendable {
         for item in querySource.split(separator: "&") {
             let kv = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard kv.count == 2, let key = FormURLEncoding.percentDecoded(String(kv[0]).replacingAll("+", with: " ")),
-                let t = try? Template(String(kv[1]), field: "url")
+                let t = try? Template(String(kv[1]), location: .url)
             else { continue }
             keys[key] = t.parts
         }
-        for b in w.body { if let t = try? Template(b.value, field: "body") { keys[b.name] = t.parts } }
-        let path = pathSource.flatMap { try? Template($0, field: "url").parts }
+        for (i, b) in w.body.enumerated() {
+            if let t = try? Template(b.value, location: .bodyValue(i, key: b.name)) { keys[b.name] = t.parts }
+        }
+        let path = pathSource.flatMap { try? Template($0, location: .url).parts }
         return Entry(id: w.id, path: path, keys: keys, bodyKeys: w.body.map(\.name))
     }
 

@@ -5,12 +5,13 @@ public enum CallColumn: Hashable, Sendable {
     case field(ReportField)
 
     /// Every column of a CSV export, in order.
-    public static let csv: [CallColumn] = [.seq, .receivedAt, .outcome, .responseCode, .method, .error] + ReportField.allCases.map(CallColumn.field)
+    public static let csv: [CallColumn] =
+        [.seq, .receivedAt, .outcome, .responseCode, .method, .error] + ReportField.allCases.map(CallColumn.field)
 
     /// The columns of the dashboard's list, in the order shown.
     public static let list: [CallColumn] = [
         .receivedAt, .field(.status), .field(.from), .field(.to), .field(.bridge), .field(.duration), .field(.source), .field(.flowID),
-        .field(.mid),
+        .field(.mid)
     ]
 
     /// The CSV header's name: the record's key.

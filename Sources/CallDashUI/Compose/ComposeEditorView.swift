@@ -101,7 +101,7 @@ enum ComposeEditorView {
         if let key = line.key {
             // Entries: key column, then the value.
             let keyWidth = min(18, max(8, (area.width - 4) / 3))
-            let keyError: Int? = if case .header = row, error?.field == "header name \(key)" { 1 } else { nil }
+            let keyError: Int? = row.isKeyError(error) ? 1 : nil
             TextField.draw(
                 key, editor: edit?.key == true ? edit?.editor : nil, template: false, errorColumn: keyError,
                 x: x + 2, y: y, width: keyWidth - 1, t, isCursor && focused && !editing, into: &b)
@@ -113,7 +113,7 @@ enum ComposeEditorView {
             b.put(line.label, x: x, y: y, maxWidth: labelWidth, isCursor ? t[.detailSection] : t[.detailLabel])
             x += labelWidth + 1
         }
-        let valueError = row.errorField(in: c.draft!.webhook).flatMap { error?.field == $0 ? error?.column : nil }
+        let valueError = row.errorColumn(error)
         TextField.draw(
             line.value, editor: edit?.key == false ? edit?.editor : nil, template: line.isTemplate, errorColumn: valueError,
             x: x, y: y, width: area.maxX - x - 1, t, isCursor && focused && !editing && line.key == nil, into: &b)

@@ -18,7 +18,7 @@ public struct ComposePreview: Sendable {
         do {
             let rendered = try CompiledWebhook(webhook).render(values, secrets: secrets)
             guard let wire = rendered.http(reveal: false) else {
-                error = TemplateError(field: "url", column: 1, problem: "the URL must be absolute and start with http:// or https://")
+                error = TemplateError(location: .url, column: 1, problem: "the URL must be absolute and start with http:// or https://")
                 return
             }
             request = rendered

@@ -27,11 +27,11 @@ enum ComposePreviewView {
         var lines = c.preview.lines.flatMap { $0.wrapped(width) }
         var notes: [StyledLine] = []
         if let e = c.preview.error {
-            notes.append(StyledLine([("✗ \(e.field), column \(e.column): \(e.problem)", .detailError)]))
+            notes.append(StyledLine([("✗ \(e.location), column \(e.column): \(e.problem)", .detailError)]))
             if let suggestion = e.suggestion {
                 notes.append(
                     StyledLine([
-                        ("  did you mean ", .detailLabel), (e.problem.contains("{{") ? "{{\(suggestion)}}" : suggestion, .editorVariable),
+                        ("  did you mean ", .detailLabel), ("{{\(suggestion)}}", .editorVariable),
                         ("?", .detailLabel)
                     ]))
             }

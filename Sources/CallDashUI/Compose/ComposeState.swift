@@ -25,14 +25,21 @@ public enum EditorRow: Equatable, Sendable {
         }
     }
 
-    /// How template errors name the row ("url", "header Authorization", "body key to").
-    func errorField(in w: Webhook) -> String? {
-        switch self {
-        case .url: "url"
-        case .header(let i): "header \(w.headers[i].name)"
-        case .body(let i): "body key \(w.body[i].name)"
-        case .name, .method, .format: nil
+    /// The column of `error` in this row's value, when the error is there.
+    func errorColumn(_ error: TemplateError?) -> Int? {
+        guard let error else { return nil }
+        switch (self, error.location) {
+        case (.url, .url): return error.column
+        case (.header(let i), .headerValue(let j, _)) where i == j: return error.column
+        case (.body(let i), .bodyValue(let j, _)) where i == j: return error.column
+        default: return nil
         }
+    }
+
+    /// Whether `error` is about this row's key (a header name).
+    func isKeyError(_ error: TemplateError?) -> Bool {
+        if case .header(let i) = self, case .headerName(let j, _) = error?.location { return i == j }
+        return false
     }
 }
 

@@ -57,7 +57,7 @@ extension CallColumn {
 
     /// The columns of `--plain`, each at its width.
     public static let tail: [CallColumn] = [
-        .receivedAt, .seq, .field(.status), .field(.from), .field(.to), .field(.duration), .field(.source), .field(.mid),
+        .receivedAt, .seq, .field(.status), .field(.from), .field(.to), .field(.duration), .field(.source), .field(.mid)
     ]
 
     /// The columns of Compose's call picker.
