@@ -24,29 +24,18 @@ final class CursesBackend {
 
     /// Draws `buffer`.
     func present(_ buffer: CellBuffer) {
-        let full = previous.map { $0.width != buffer.width || $0.height != buffer.height } ?? true
         var wide = [wchar_t](repeating: 0, count: 8)
-        for y in 0..<buffer.height {
-            for x in 0..<buffer.width {
-                let cell = buffer[x, y]
-                if cell.isContinuation { continue }
-                if !full, let p = previous, p[x, y] == cell,
-                    // A wide character's neighbour that changed needs the pair redrawn.
-                    x + 1 >= buffer.width || p[x + 1, y] == buffer[x + 1, y]
-                {
-                    continue
-                }
-                var n = 0
-                for s in cell.text.unicodeScalars.prefix(wide.count - 1) {
-                    wide[n] = wchar_t(bitPattern: s.value)
-                    n += 1
-                }
-                wide[n] = 0
-                let (attrs, pair) = attributes(cell.style)
-                if cd_put(Int32(y), Int32(x), wide, attrs, pair) == cd_err() {
-                    var replacement: [wchar_t] = [0xFFFD, 0]
-                    _ = cd_put(Int32(y), Int32(x), &replacement, attrs, pair)
-                }
+        for change in buffer.diff(from: previous) {
+            var n = 0
+            for s in change.cell.text.unicodeScalars.prefix(wide.count - 1) {
+                wide[n] = wchar_t(bitPattern: s.value)
+                n += 1
+            }
+            wide[n] = 0
+            let (attrs, pair) = attributes(change.cell.style)
+            if cd_put(Int32(change.y), Int32(change.x), wide, attrs, pair) == cd_err() {
+                var replacement: [wchar_t] = [0xFFFD, 0]
+                _ = cd_put(Int32(change.y), Int32(change.x), &replacement, attrs, pair)
             }
         }
         previous = buffer

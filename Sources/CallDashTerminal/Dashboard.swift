@@ -14,8 +14,6 @@ import Synchronization
 /// due), drain keys, events and the store's new version through `update`, run the effects,
 /// and draw at most one frame per 33 ms, writing only the cells that changed.
 public final class Dashboard: Sendable {
-    public static let frameMillis: Int64 = 33
-
     private let store: ReportStore
     private let wake: WakePipe
     private let inbox = Mutex<[AppEvent]>([])
@@ -52,16 +50,13 @@ public final class Dashboard: Sendable {
         var frame = CellBuffer(width: 0, height: 0)
         _ = state.update(.resize(width: screen.width, height: screen.height))
         var seenVersion: UInt64 = 0
-        var lastFrame: Int64 = 0
-        var lastStore: Int64 = 0
-        var lastTick = Self.monotonicMillis()
-        var dirty = true
+        var clock = FrameClock(now: Self.monotonicMillis())
         var decoder = InputDecoder()
         var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0), pollfd(fd: wake.readFD, events: Int16(POLLIN), revents: 0)]
 
         // Runs an event and its effects, then whatever those posted (a record read back from
         // the journal), so a frame never shows a state waiting on an answer already given.
-        func handle(_ event: AppEvent) -> Bool {
+        func handle(_ event: AppEvent, redraw: Bool = true) -> Bool {
             var queue = [event]
             while !queue.isEmpty {
                 for e in queue {
@@ -78,17 +73,13 @@ public final class Dashboard: Sendable {
                     return e
                 }
             }
-            dirty = true
+            if redraw { clock.changed() }
             return true
         }
 
         while !stopping.load(ordering: .acquiring) {
-            let now = Self.monotonicMillis()
-            let untilFrame = dirty ? max(0, lastFrame + Self.frameMillis - now) : 1000
-            let untilStore =
-                store.version != seenVersion ? max(0, (state.showsStore ? lastFrame : lastStore) + Self.frameMillis - now) : 1000
-            let untilTick = max(0, lastTick + 1000 - now)
-            _ = poll(&fds, 2, Int32(min(untilFrame, untilStore, untilTick)))
+            let wait = clock.wait(now: Self.monotonicMillis(), storeChanged: store.version != seenVersion, showsStore: state.showsStore)
+            _ = poll(&fds, 2, Int32(wait))
             if fds[1].revents != 0 { wake.drain() }
 
             var running = true
@@ -121,31 +112,22 @@ public final class Dashboard: Sendable {
             guard running else { break }
 
             let t = Self.monotonicMillis()
-            if t - lastTick >= 1000 {
-                lastTick = t
-                _ = handle(.tick(now: .now()))
-            }
-            // Take in new reports at most once a frame: just before drawing it on the Calls screen,
-            // on a clock of their own on a screen that does not show them.
-            if store.version != seenVersion, t - (state.showsStore ? lastFrame : lastStore) >= Self.frameMillis {
-                lastStore = t
+            if clock.takeTick(now: t) { _ = handle(.tick(now: .now())) }
+            if store.version != seenVersion, clock.takeStore(now: t, showsStore: state.showsStore) {
                 let snap = store.snapshot()
                 seenVersion = snap.version
-                let wasDirty = dirty
-                _ = handle(.storeChanged(snap, now: .now()))
                 // A screen that shows nothing of the store (Compose) is not redrawn for new
                 // reports, so under load its keystrokes are drawn at once, not in the next slot.
-                if !state.showsStore { dirty = wasDirty }
+                _ = handle(.storeChanged(snap, now: .now()), redraw: state.showsStore)
             }
-            if dirty, t - lastFrame >= Self.frameMillis {
+            if clock.frameDue(now: t) {
                 guard handle(.frame) else { break }
                 if frame.width != state.width || frame.height != state.height {
                     frame = CellBuffer(width: state.width, height: state.height)
                 }
                 AppScreen.render(state, into: &frame)
                 backend.present(frame)
-                lastFrame = Self.monotonicMillis()
-                dirty = false
+                clock.drawn(at: Self.monotonicMillis())
             }
         }
     }
