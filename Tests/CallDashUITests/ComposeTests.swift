@@ -364,7 +364,7 @@ struct ComposeUpdateTests {
         h.type("{{mid}}")
         h.press(.enter)
         #expect(h.state.compose.draft?.webhook.headers.last == NameValue("X-Call", "{{mid}}"))
-        #expect(h.state.modals.editing == nil)
+        #expect(h.state.compose.modals.editing == nil)
     }
 
     @Test func escapeSequencesPastedIntoAFieldAreShownAsSymbols() {
@@ -424,7 +424,7 @@ struct ComposeUpdateTests {
         #expect(h.text.contains("Preview with which call?"))
         #expect(h.text.contains("#20     10:00:19 ANSWER      919876500019"), "aligned in the list's columns")
         h.press(.char("j"), .enter)
-        #expect(h.state.modals.callPicker == nil)
+        #expect(h.state.compose.modals.callPicker == nil)
         #expect(h.text.contains("preview for call #20 ANSWER"))
         #expect(h.preview.contains("call_id=5786-9668-00019&status=ANSWER"))
     }
@@ -435,7 +435,7 @@ struct ComposeUpdateTests {
         h.press(.enter)
         h.type("!")
         h.press(.alt("s"))
-        #expect(h.state.modals.editing == nil)
+        #expect(h.state.compose.modals.editing == nil)
         #expect(h.text.contains("saved crm to 7.json"))
     }
 
@@ -518,5 +518,25 @@ struct InputDecoderTests {
         #expect(d.decode([.escape, .char("b")]) == [.alt("b")])
         #expect(d.decode([.escape]) == [.escape])
         #expect(d.decode([.escape, .escape]) == [.escape, .escape])
+    }
+}
+
+@Suite("Compose is a model of its own")
+struct ComposeModelTests {
+    @Test("it handles keys with only the context it reads, and asks the dashboard for the rest")
+    func asksTheDashboard() {
+        var c = ComposeState(folder: "", secrets: SecretSource(environment: [:]))
+        let ctx = ComposeContext(cursor: 4, calls: 10, width: 120, height: 40)
+        for (key, asked) in [
+            (Key.char("]"), ComposeRequest.previewCall(row: 5)), (.char("["), .previewCall(row: 3)), (.char("?"), .help), (.escape, .back)
+        ] {
+            #expect(c.handle(key, ctx).isEmpty)
+            #expect(c.takeRequests() == [asked], "\(key)")
+        }
+        _ = c.handle(.char("C"), ctx)
+        #expect(c.modals.callPicker == 4, "the picker opens on the Calls cursor")
+        _ = c.handle(.char("j"), ctx)
+        _ = c.handle(.enter, ctx)
+        #expect(c.takeRequests() == [.previewCall(row: 5)] && c.modals.isEmpty)
     }
 }

@@ -95,7 +95,7 @@ enum ComposeEditorView {
         }
         if isCursor { b.put(focused ? "▸" : "›", x: area.x, y: y, t[.borderFocused]) }
         var x = area.x + 1
-        let edit = isCursor ? s.modals.editing : nil
+        let edit = isCursor ? s.compose.modals.editing : nil
         let editing = edit != nil
         let error = c.preview.error
         if let key = line.key {

@@ -12,7 +12,7 @@ enum PaletteOverlay {
         HelpOverlay.frame(box, title: " Variables · \(ComposeScreen.callLabel(s)) ", t, into: &b)
         b.putRight(" \(ComposeBindings.palette.hint) ", endX: box.maxX - 1, y: box.maxY - 1, maxWidth: box.width - 2, t[.overlayKey])
         let rows = box.height - 3
-        let cursor = s.modals.palette ?? 0
+        let cursor = s.compose.modals.palette ?? 0
         let top = max(0, cursor - rows + 1)
         for (n, item) in items.enumerated().dropFirst(top).prefix(rows) {
             let y = box.y + 2 + n - top
@@ -32,7 +32,7 @@ enum CallPickerOverlay {
         let w = min(screen.width - 4, 76)
         let h = min(screen.height - 2, 16)
         let box = Rect(x: screen.x + (screen.width - w) / 2, y: screen.y + (screen.height - h) / 2, width: w, height: h)
-        guard box.width > 20, box.height > 4, let cursor = s.modals.callPicker else { return }
+        guard box.width > 20, box.height > 4, let cursor = s.compose.modals.callPicker else { return }
         HelpOverlay.frame(box, title: " Preview with which call? ", t, into: &b)
         b.putRight(" \(ComposeBindings.callPicker.hint) ", endX: box.maxX - 1, y: box.maxY - 1, maxWidth: box.width - 2, t[.overlayKey])
         let rows = box.height - 3

@@ -11,7 +11,7 @@ enum ComposePreviewView {
         ComposeScreen.rule(
             " request ", right: bytes, focused: c.focus == .preview, t, Rect(x: area.x, y: area.y, width: area.width, height: 1), &b)
         let body = text(area)
-        let lines = content(s, width: body.width)
+        let lines = content(c, width: body.width)
         let top = min(c.previewScroll, max(0, lines.count - body.height))
         for (n, line) in lines.dropFirst(top).prefix(body.height).enumerated() {
             DetailView.draw(line, t, x: body.x, y: body.y + n, width: body.width, skip: 0, into: &b)
@@ -22,8 +22,7 @@ enum ComposePreviewView {
     static func text(_ area: Rect) -> Rect { Rect(x: area.x + 1, y: area.y + 1, width: area.width - 2, height: area.height - 1) }
 
     /// Every line the pane can show, wrapped to `width`: the request, then the notes under it.
-    static func content(_ s: AppState, width: Int) -> [StyledLine] {
-        let c = s.compose
+    static func content(_ c: ComposeState, width: Int) -> [StyledLine] {
         var lines = c.preview.lines.flatMap { $0.wrapped(width) }
         var notes: [StyledLine] = []
         if let e = c.preview.error {

@@ -16,11 +16,11 @@ public enum ComposeScreen {
         ComposePreviewView.render(s, t, in: l.preview, into: &b)
         footer(s, t, l.footer, &b)
         // Overlays in the order they were opened, so the newest is on top.
-        for m in s.modals.all {
+        for m in s.compose.modals.all {
             switch m {
             case .palette: PaletteOverlay.render(s, t, in: b.area, into: &b)
             case .callPicker: CallPickerOverlay.render(s, t, in: b.area, into: &b)
-            case .help, .search, .editing, .confirm: break
+            case .editing, .confirm: break
             }
         }
         HelpOverlay.render(s, in: b.area, into: &b)
@@ -43,7 +43,7 @@ public enum ComposeScreen {
 
     static func footer(_ s: AppState, _ t: Theme, _ area: Rect, _ b: inout CellBuffer) {
         b.fill(area, t[.barText])
-        if let q = s.modals.confirm {
+        if let q = s.compose.modals.confirm {
             let text: String
             switch q {
             case .delete(let file, _, let name):
@@ -65,7 +65,7 @@ public enum ComposeScreen {
             return
         }
         let keys: [(key: String, label: String)]
-        if s.modals.editing != nil {
+        if s.compose.modals.editing != nil {
             keys = ComposeBindings.editing.bar + LineEditor.bindings.bar
         } else {
             let pane: [(key: String, label: String)]
@@ -89,7 +89,5 @@ public enum ComposeScreen {
 }
 
 extension AppState {
-    public var composeLayout: ComposeLayout {
-        ComposeLayout(width: width, height: height, editorRows: compose.rows.count)
-    }
+    public var composeLayout: ComposeLayout { compose.layout(composeContext) }
 }

@@ -109,6 +109,12 @@ public struct ComposeState: Sendable {
     public var previewScroll = 0
     public var test: TestSend?
     public var secrets: SecretSource
+    /// The values of the call the preview renders with (the one selected in Calls, or the sample).
+    public var values = TemplateValues.sample
+    /// The modes open on this screen: a question, the palette, the call picker, a line being typed.
+    public var modals = ModalStack<ComposeModal>()
+    /// What was asked of the dashboard around it, carried out after each call (`ComposeRequest`).
+    var requests: [ComposeRequest] = []
     /// Whether the Calls list was following new calls when Compose opened.
     public var resumeFollow = false
 
@@ -148,4 +154,8 @@ public struct ComposeState: Sendable {
     static func palette(_ values: TemplateValues) -> [(name: String, value: String?)] {
         Template.variableNames.map { ($0, values.value(of: $0)) }
     }
+}
+
+extension ComposeState {
+    func layout(_ ctx: ComposeContext) -> ComposeLayout { ComposeLayout(width: ctx.width, height: ctx.height, editorRows: rows.count) }
 }

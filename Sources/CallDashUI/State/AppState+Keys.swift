@@ -11,20 +11,16 @@ extension AppState {
         switch modals.top {
         case .help(let scroll): return helpKey(key, scroll: scroll)
         case .search(let editor): return searchKey(key, editor)
-        case .editing(let edit): return editKey(key, edit)
-        case .palette(let cursor): return paletteKey(key, cursor: cursor)
-        case .callPicker(let row): return pickerKey(key, row: row)
-        case .confirm(let question): return answer(question, key)
         case nil: break
         }
-        if screen == .compose { return composeKey(key) }
+        if screen == .compose { return inCompose { $0.handle(key, $1) } }
         if focus == .detail, let command = CallsBindings.detail.command(for: key) { return detailCommand(command) }
         guard let command = CallsBindings.list.command(for: key) else { return [] }
         return listCommand(command)
     }
 
     /// Whether a line is being typed (where Alt-key is an editing key of its own).
-    var typing: Bool { modals.search != nil || modals.editing != nil }
+    var typing: Bool { modals.search != nil || (screen == .compose && compose.modals.editing != nil) }
 
     mutating func openHelp(at line: Int = 0) {
         modals.push(.help(scroll: line))

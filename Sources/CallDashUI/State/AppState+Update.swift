@@ -46,8 +46,10 @@ extension AppState {
             say(text, isError: isError)
             return []
         case .webhooksLoaded, .webhookSaved, .webhookDeleted, .testSent:
-            composeEvent(event)
-            return []
+            return inCompose { c, _ in
+                c.handle(event)
+                return []
+            }
         }
     }
 
@@ -170,11 +172,15 @@ extension AppState {
     // MARK: mouse
 
     mutating func handle(_ m: MouseEvent) -> [Effect] {
-        if case .editing = modals.top { modals.pop() } // a click ends the line being typed, keeping it
         guard modals.isEmpty else { return [] }
         if screen == .compose {
-            composeMouse(m)
-            return []
+            // A click ends the line being typed, keeping it; other modes ignore the mouse.
+            if case .editing = compose.modals.top { compose.modals.pop() }
+            guard compose.modals.isEmpty else { return [] }
+            return inCompose { c, ctx in
+                c.mouse(m, ctx)
+                return []
+            }
         }
         let l = layout
         let inList = l.list.contains(x: m.x, y: m.y)

@@ -35,7 +35,7 @@ public struct AppState: Sendable {
     /// A search typed but not yet applied to the list (it is, on the next `.frame`).
     public var pendingFilter: CallFilter?
     /// The open modes (help, a search or a line being typed, a palette, a question).
-    public var modals = ModalStack()
+    public var modals = ModalStack<Modal>()
     public var message: Message?
 
     public var history = ArrivalHistory()

@@ -1,13 +1,18 @@
 import CallDashCore
 
-/// A mode that takes the keys until it ends: the top of `AppState.modals` gets every key, and
-/// while one is open the mouse is ignored (a line being typed ends first). This is the one place
-/// their precedence is written: the newest wins.
+/// A mode of the dashboard that takes the keys until it ends, over either screen: the top of
+/// `AppState.modals` gets every key, and while one is open the mouse is ignored. Compose's own
+/// modes (`ComposeModal`) come after these. This is the one place their precedence is written:
+/// the dashboard's first, then the screen's, the newest of each first.
 public enum Modal: Equatable, Sendable {
     case help(scroll: Int)
     /// The Calls search being typed.
     case search(LineEditor)
-    /// A Compose row being typed into.
+}
+
+/// A mode of the Compose screen (`ComposeState.modals`).
+public enum ComposeModal: Equatable, Sendable {
+    /// A row being typed into.
     case editing(LineEdit)
     /// The variables palette, at its cursor.
     case palette(cursor: Int)
@@ -27,29 +32,36 @@ public struct LineEdit: Equatable, Sendable {
 }
 
 /// The open modes, oldest first.
-public struct ModalStack: Equatable, Sendable {
-    public private(set) var all: [Modal] = []
+public struct ModalStack<Mode: Equatable & Sendable>: Equatable, Sendable {
+    public private(set) var all: [Mode] = []
 
-    public var top: Modal? { all.last }
+    public init() {}
+
+    public var top: Mode? { all.last }
     public var isEmpty: Bool { all.isEmpty }
 
-    mutating func push(_ m: Modal) { all.append(m) }
-    @discardableResult mutating func pop() -> Modal? { all.popLast() }
+    mutating func push(_ m: Mode) { all.append(m) }
+    @discardableResult mutating func pop() -> Mode? { all.popLast() }
     /// Changes the top mode in place (a cursor moved, a character typed).
-    mutating func replaceTop(_ m: Modal) {
+    mutating func replaceTop(_ m: Mode) {
         guard !all.isEmpty else { return push(m) }
         all[all.count - 1] = m
     }
-    /// Removes every mode of the kind `matches` picks.
-    mutating func removeAll(where matches: (Modal) -> Bool) { all.removeAll(where: matches) }
 
-    // What the views draw.
-    public var helpScroll: Int? { all.lazy.compactMap { if case .help(let s) = $0 { s } else { nil } }.last }
-    public var search: LineEditor? { all.lazy.compactMap { if case .search(let e) = $0 { e } else { nil } }.last }
-    public var editing: LineEdit? { all.lazy.compactMap { if case .editing(let e) = $0 { e } else { nil } }.last }
-    public var palette: Int? { all.lazy.compactMap { if case .palette(let c) = $0 { c } else { nil } }.last }
-    public var callPicker: Int? { all.lazy.compactMap { if case .callPicker(let r) = $0 { r } else { nil } }.last }
-    public var confirm: ComposeConfirm? { all.lazy.compactMap { if case .confirm(let q) = $0 { q } else { nil } }.last }
+    /// The newest mode `pick` recognises, as what it picks out of it.
+    func newest<T>(_ pick: (Mode) -> T?) -> T? { all.lazy.compactMap(pick).last }
+}
+
+extension ModalStack where Mode == Modal {
+    public var helpScroll: Int? { newest { if case .help(let s) = $0 { s } else { nil } } }
+    public var search: LineEditor? { newest { if case .search(let e) = $0 { e } else { nil } } }
+}
+
+extension ModalStack where Mode == ComposeModal {
+    public var editing: LineEdit? { newest { if case .editing(let e) = $0 { e } else { nil } } }
+    public var palette: Int? { newest { if case .palette(let c) = $0 { c } else { nil } } }
+    public var callPicker: Int? { newest { if case .callPicker(let r) = $0 { r } else { nil } } }
+    public var confirm: ComposeConfirm? { newest { if case .confirm(let q) = $0 { q } else { nil } } }
 
     /// Replaces the line being typed (the newest `.editing`).
     mutating func setEditing(_ e: LineEdit) {

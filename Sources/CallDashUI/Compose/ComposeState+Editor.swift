@@ -1,18 +1,18 @@
 import CallDashCore
 
 /// Compose's editor keys, the line being typed, the palette, the call picker and the mouse.
-extension AppState {
+extension ComposeState {
     // MARK: the editor
 
     mutating func editorCommand(_ command: EditorCommand) -> [Effect] {
-        let rows = compose.rows
-        guard !rows.isEmpty, let r = compose.currentRow, let webhook = compose.draft?.webhook else { return [] }
+        let rows = self.rows
+        guard !rows.isEmpty, let r = currentRow, let webhook = draft?.webhook else { return [] }
         let cycles = r == .method || r == .format
         switch command {
-        case .down: compose.row = min(compose.row + 1, rows.count - 1)
-        case .up: compose.row = max(compose.row - 1, 0)
-        case .first: compose.row = 0
-        case .last: compose.row = rows.count - 1
+        case .down: row = min(row + 1, rows.count - 1)
+        case .up: row = max(row - 1, 0)
+        case .first: row = 0
+        case .last: row = rows.count - 1
         case .cycleBack: if cycles { cycle(r, by: -1) }
         case .cycleForward: if cycles { cycle(r, by: 1) }
         case .edit: if cycles { cycle(r, by: 1) } else { beginEdit(key: false, before: webhook) }
@@ -20,31 +20,31 @@ extension AppState {
             if r.isEntry {
                 beginEdit(key: true, before: webhook)
             } else {
-                say("r renames a header or a body key; Enter edits this row", isError: true)
+                tell("r renames a header or a body key; Enter edits this row", isError: true)
             }
         case .addBodyKey, .addHeader:
             remember()
             let added: EditorRow
             if command == .addBodyKey {
-                compose.draft?.webhook.body.append(NameValue("", ""))
+                draft?.webhook.body.append(NameValue("", ""))
                 added = .body(webhook.body.count)
             } else {
-                compose.draft?.webhook.headers.append(NameValue("", ""))
+                draft?.webhook.headers.append(NameValue("", ""))
                 added = .header(webhook.headers.count)
             }
-            compose.row = compose.rows.firstIndex(of: added) ?? compose.row
+            row = self.rows.firstIndex(of: added) ?? row // the rows now, with the one added
             // Esc on the new row's key takes the row away again.
             beginEdit(key: true, before: webhook, remembered: true)
         case .remove:
             switch r {
             case .header(let i):
                 remember()
-                compose.draft?.webhook.headers.remove(at: i)
+                draft?.webhook.headers.remove(at: i)
             case .body(let i):
                 remember()
-                compose.draft?.webhook.body.remove(at: i)
+                draft?.webhook.body.remove(at: i)
             case .name, .url, .method, .format:
-                say("only headers and body keys can be removed", isError: true)
+                tell("only headers and body keys can be removed", isError: true)
                 return []
             }
             clampRow()
@@ -61,48 +61,48 @@ extension AppState {
             let i = all.firstIndex(of: v) ?? 0
             return all[(i + step + all.count) % all.count]
         }
-        guard var w = compose.draft?.webhook else { return }
+        guard var w = draft?.webhook else { return }
         remember()
         if r == .method { w.method = next(w.method) } else { w.format = next(w.format) }
-        compose.draft?.webhook = w
+        draft?.webhook = w
         refreshPreview()
     }
 
     /// Moves a header or body key one place up or down among its kind.
     mutating func reorder(_ r: EditorRow, down: Bool) {
         let step = down ? 1 : -1
-        guard var w = compose.draft?.webhook else { return }
+        guard var w = draft?.webhook else { return }
         switch r {
         case .header(let i) where w.headers.indices.contains(i + step): w.headers.swapAt(i, i + step)
         case .body(let i) where w.body.indices.contains(i + step): w.body.swapAt(i, i + step)
         default: return
         }
         remember()
-        compose.draft?.webhook = w
-        compose.row += step
+        draft?.webhook = w
+        row += step
         refreshPreview()
     }
 
     mutating func remember() {
-        guard let w = compose.draft?.webhook else { return }
-        if compose.undo.last != w { compose.undo.append(w) }
-        if compose.undo.count > 200 { compose.undo.removeFirst() }
+        guard let w = draft?.webhook else { return }
+        if undo.last != w { undo.append(w) }
+        if undo.count > 200 { undo.removeFirst() }
     }
 
     mutating func clampRow() {
-        compose.row = min(max(0, compose.row), max(0, compose.rows.count - 1))
+        row = min(max(0, row), max(0, rows.count - 1))
     }
 
     /// Starts typing into the current row's key or value; Esc puts back `before`.
     mutating func beginEdit(key: Bool, before: Webhook, remembered: Bool = false) {
-        guard let r = compose.currentRow, let text = compose.text(of: r, key: key) else { return }
+        guard let r = currentRow, let text = text(of: r, key: key) else { return }
         if !remembered { remember() }
         modals.push(.editing(LineEdit(editor: LineEditor(text), key: key, before: before)))
     }
 
     /// Keys while a line is being typed: the editing table's, else the line editor's.
-    mutating func editKey(_ key: Key, _ edit: LineEdit) -> [Effect] {
-        guard let r = compose.currentRow else {
+    mutating func editKey(_ key: Key, _ edit: LineEdit, _ ctx: ComposeContext) -> [Effect] {
+        guard let r = currentRow else {
             modals.pop()
             return []
         }
@@ -110,14 +110,14 @@ extension AppState {
             switch command {
             case .done:
                 modals.pop()
-                if edit.key, compose.text(of: r, key: false) == "" {
+                if edit.key, text(of: r, key: false) == "" {
                     // A key was named and has no value yet: go on to the value, as a form would.
                     beginEdit(key: false, before: edit.before, remembered: true)
                 }
             case .cancel:
                 modals.pop()
-                compose.draft?.webhook = edit.before
-                if compose.undo.last == edit.before { compose.undo.removeLast() }
+                draft?.webhook = edit.before
+                if undo.last == edit.before { undo.removeLast() }
                 clampRow()
                 refreshPreview()
             case .switchPart:
@@ -126,7 +126,7 @@ extension AppState {
                 beginEdit(key: !edit.key, before: edit.before, remembered: true)
             case .leaveUp, .leaveDown:
                 modals.pop()
-                compose.row = min(max(0, compose.row + (command == .leaveDown ? 1 : -1)), compose.rows.count - 1)
+                row = min(max(0, row + (command == .leaveDown ? 1 : -1)), rows.count - 1)
             case .palette:
                 openPalette()
             case .save:
@@ -138,11 +138,11 @@ extension AppState {
         var edit = edit
         guard edit.editor.handle(key) else {
             // Esc and a key at once that is no editing key: the Esc ends the line, the key counts.
-            if case .alt(let c) = key { return editKey(.escape, edit) + composeKey(.char(c)) }
+            if case .alt(let c) = key { return editKey(.escape, edit, ctx) + screenKey(.char(c), ctx) }
             return []
         }
         modals.setEditing(edit)
-        compose.setText(edit.editor.text, of: r, key: edit.key)
+        setText(edit.editor.text, of: r, key: edit.key)
         refreshPreview()
         return []
     }
@@ -150,30 +150,30 @@ extension AppState {
     // MARK: the mouse
 
     /// A click picks a webhook or an editor row; the wheel scrolls the list, editor or preview.
-    mutating func composeMouse(_ m: MouseEvent) {
-        let l = composeLayout
+    mutating func mouse(_ m: MouseEvent, _ ctx: ComposeContext) {
+        let l = layout(ctx)
         let wheel = m.kind == .wheelUp ? -3 : m.kind == .wheelDown ? 3 : 0
         if l.list.contains(x: m.x, y: m.y) {
-            compose.focus = .list
-            let n = wheel != 0 ? compose.listCursor + wheel : ComposeListView.firstRow(compose, height: l.list.height) + m.y - l.list.y - 1
-            if compose.entries.indices.contains(n) { compose.listCursor = n }
+            focus = .list
+            let n = wheel != 0 ? listCursor + wheel : ComposeListView.firstRow(self, height: l.list.height) + m.y - l.list.y - 1
+            if entries.indices.contains(n) { listCursor = n }
         } else if l.editor.contains(x: m.x, y: m.y) {
-            compose.focus = .editor
-            let lines = compose.draft.map { ComposeEditorView.editorLines($0.webhook) } ?? []
-            let top = ComposeEditorView.firstLine(lines, row: compose.currentRow, height: l.editor.height - 1)
+            focus = .editor
+            let lines = draft.map { ComposeEditorView.editorLines($0.webhook) } ?? []
+            let top = ComposeEditorView.firstLine(lines, row: currentRow, height: l.editor.height - 1)
             let target =
-                wheel != 0 ? compose.row + wheel / 3 : lines[safe: top + m.y - l.editor.y - 1]?.row.flatMap(compose.rows.firstIndex)
-            if let target, compose.rows.indices.contains(target) { compose.row = target }
+                wheel != 0 ? row + wheel / 3 : lines[safe: top + m.y - l.editor.y - 1]?.row.flatMap(rows.firstIndex)
+            if let target, rows.indices.contains(target) { row = target }
         } else if l.preview.contains(x: m.x, y: m.y) {
-            compose.focus = .preview
-            scrollPreview(by: wheel)
+            focus = .preview
+            scrollPreview(by: wheel, ctx)
         }
     }
 
     // MARK: the palette and the preview
 
     mutating func openPalette() {
-        guard compose.draft != nil else { return }
+        guard draft != nil else { return }
         modals.push(.palette(cursor: 0))
     }
 
@@ -187,16 +187,16 @@ extension AppState {
             modals.pop()
             let name = Template.variableNames[cursor]
             if modals.editing == nil {
-                guard let r = compose.currentRow, r != .name, compose.text(of: r, key: false) != nil, let w = compose.draft?.webhook else {
-                    say("variables go into the URL, a header value or a body value: pick one of those rows", isError: true)
+                guard let r = currentRow, r != .name, text(of: r, key: false) != nil, let w = draft?.webhook else {
+                    tell("variables go into the URL, a header value or a body value: pick one of those rows", isError: true)
                     return []
                 }
                 beginEdit(key: false, before: w)
             }
-            guard var edit = modals.editing, let r = compose.currentRow else { return [] }
+            guard var edit = modals.editing, let r = currentRow else { return [] }
             edit.editor.insert("{{\(name)}}")
             modals.setEditing(edit)
-            compose.setText(edit.editor.text, of: r, key: edit.key)
+            setText(edit.editor.text, of: r, key: edit.key)
             refreshPreview()
         case nil: break
         }
@@ -204,34 +204,34 @@ extension AppState {
     }
 
     /// The short list of calls to preview with: the Calls list around its cursor.
-    mutating func pickerKey(_ key: Key, row: Int) -> [Effect] {
+    mutating func pickerKey(_ key: Key, row: Int, _ ctx: ComposeContext) -> [Effect] {
         switch ComposeBindings.callPicker.command(for: key) {
-        case .down: modals.replaceTop(.callPicker(row: min(row + 1, visible.count - 1)))
+        case .down: modals.replaceTop(.callPicker(row: min(row + 1, ctx.calls - 1)))
         case .up: modals.replaceTop(.callPicker(row: max(row - 1, 0)))
         case .close: modals.pop()
         case .choose:
             modals.pop()
-            return move(to: row)
+            requests.append(.previewCall(row: row))
         case nil: break
         }
         return []
     }
 
-    mutating func previewCommand(_ command: PreviewCommand) -> [Effect] {
+    mutating func previewCommand(_ command: PreviewCommand, _ ctx: ComposeContext) -> [Effect] {
         switch command {
-        case .down: scrollPreview(by: 1)
-        case .up: scrollPreview(by: -1)
-        case .pageDown: scrollPreview(by: 10)
-        case .pageUp: scrollPreview(by: -10)
-        case .top: compose.previewScroll = 0
+        case .down: scrollPreview(by: 1, ctx)
+        case .up: scrollPreview(by: -1, ctx)
+        case .pageDown: scrollPreview(by: 10, ctx)
+        case .pageUp: scrollPreview(by: -10, ctx)
+        case .top: previewScroll = 0
         }
         return []
     }
 
     /// Scrolls the request pane, stopping where its last line is at the bottom.
-    mutating func scrollPreview(by n: Int) {
-        let area = ComposePreviewView.text(composeLayout.preview)
+    mutating func scrollPreview(by n: Int, _ ctx: ComposeContext) {
+        let area = ComposePreviewView.text(layout(ctx).preview)
         let last = max(0, ComposePreviewView.content(self, width: area.width).count - area.height)
-        compose.previewScroll = min(max(0, compose.previewScroll + n), last)
+        previewScroll = min(max(0, previewScroll + n), last)
     }
 }
