@@ -30,6 +30,10 @@ struct DashboardEffects: Sendable {
             }
         case .open(let url):
             open(url)
+        case .search(let job):
+            // A scan of the whole store: never on the UI thread, which shows the answer when it comes.
+            let dashboard = dashboard
+            DispatchQueue.global(qos: .userInitiated).async { dashboard.post(.searched(job.run())) }
         case .check(let seq, let url):
             let dashboard = dashboard
             Task {

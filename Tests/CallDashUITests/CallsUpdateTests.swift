@@ -300,3 +300,31 @@ struct HonestWordsTests {
         #expect(h.text.contains("answer "), "shown as sent")
     }
 }
+
+@Suite("A typed search never makes a keystroke wait")
+struct SearchOffTheUIThreadTests {
+    @Test("the scan runs as an effect; an answer overtaken by more typing is dropped and the latest search runs")
+    func staleAnswersAreDropped() {
+        var s = Harness(mixedRecorder()).state
+        _ = s.update(.key(.char("/")))
+        _ = s.update(.key(.char("b")))
+        let first = s.update(.frame)
+        guard case .search(let jobB) = first.first else {
+            Issue.record("no search started: \(first)")
+            return
+        }
+        #expect(s.visible.count == 21, "nothing scanned on the UI thread")
+        for c in "usy" { _ = s.update(.key(.char(c))) }
+        #expect(s.update(.frame).isEmpty, "one search at a time")
+        #expect(s.modals.search?.text == "busy")
+        let next = s.update(.searched(jobB.run()))
+        #expect(s.visible.count == 21, "the answer for \"b\" is not shown: \"busy\" was typed since")
+        guard case .search(let jobBusy) = next.first else {
+            Issue.record("the latest search did not start: \(next)")
+            return
+        }
+        #expect(jobBusy.filter.text == "busy")
+        _ = s.update(.searched(jobBusy.run()))
+        #expect(s.visible.count == 2 && s.pendingFilter == nil && s.searchInFlight == nil)
+    }
+}

@@ -95,6 +95,8 @@ struct Harness {
     func perform(_ effect: Effect) -> [AppEvent] {
         let folder = WebhookFolder(path: state.compose.folder)
         switch effect {
+        case .search(let job):
+            return [.searched(job.run())]
         case .loadRecord(let s):
             return [.recordLoaded(seq: s.seq, Result { try recorder.record(for: s) }.mapError { LoadFailure("\($0)") })]
         case .reloadWebhooks:

@@ -11,6 +11,8 @@ public enum AppEvent: Sendable {
     case tick(now: Timestamp)
     case recordLoaded(seq: UInt64, Result<DeliveryRecord, LoadFailure>)
     case urlChecked(seq: UInt64, URLCheck)
+    /// A search started by `.search` is done.
+    case searched(VisibleCalls)
     /// A frame is about to be drawn: work deferred until then (a typed search) is done now.
     case frame
     /// A line for the bottom bar from an effect (export written, browser opened, …).

@@ -48,14 +48,14 @@ extension AppState {
             modals.pop()
             switch command {
             case .apply:
-                return applyPending()
+                return startSearch() // the list shows it once it is done
             case .clear:
                 f.text = ""
                 pendingFilter = nil
                 return apply(f)
             case .moveList:
-                guard let move = CallsBindings.list.command(for: key) else { return applyPending() }
-                return applyPending() + listCommand(move)
+                guard let move = CallsBindings.list.command(for: key) else { return startSearch() }
+                return startSearch() + listCommand(move)
             }
         }
         var editor = editor
@@ -71,11 +71,25 @@ extension AppState {
         return []
     }
 
-    /// Applies a search typed since the last frame.
-    mutating func applyPending() -> [Effect] {
-        guard let f = pendingFilter else { return [] }
+    /// Hands the search typed since the last frame to a search off the UI thread, unless one
+    /// is running (its answer starts the next): a keystroke never waits for a scan of the store.
+    mutating func startSearch() -> [Effect] {
+        guard let f = pendingFilter, searchInFlight == nil else { return [] }
+        searchInFlight = f
+        return [.search(SearchJob(calls: visible, filter: f, snapshot: snapshot))]
+    }
+
+    /// A search has answered: shown when it is still what was typed (with the arrivals since
+    /// it started), else dropped and the latest one started.
+    mutating func searched(_ result: VisibleCalls) -> [Effect] {
+        searchInFlight = nil
+        guard result.filter == pendingFilter else { return startSearch() }
         pendingFilter = nil
-        return apply(f)
+        visible = result
+        visible.refresh(snapshot)
+        placeCursor()
+        keepCursorVisible()
+        return selectionChanged()
     }
 
     private mutating func detailCommand(_ command: DetailCommand) -> [Effect] {

@@ -41,7 +41,9 @@ extension AppState {
             if seq == selectedSeq { rebuildDetail() }
             return []
         case .frame:
-            return applyPending()
+            return startSearch()
+        case .searched(let result):
+            return searched(result)
         case .message(let text, let isError):
             say(text, isError: isError)
             return []

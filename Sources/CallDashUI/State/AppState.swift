@@ -32,8 +32,11 @@ public struct AppState: Sendable {
     public var checks: [UInt64: URLCheck] = [:]
     public var checking: Set<UInt64> = []
 
-    /// A search typed but not yet applied to the list (it is, on the next `.frame`).
+    /// A search typed but not yet shown: it is handed to a search off the UI thread at the next
+    /// `.frame`, and shown when that answers (`.searched`), unless more was typed meanwhile.
     public var pendingFilter: CallFilter?
+    /// The search running off the UI thread, if any: at most one runs, the latest typed next.
+    public var searchInFlight: CallFilter?
     /// The open modes (help, a search or a line being typed, a palette, a question).
     public var modals = ModalStack<Modal>()
     public var message: Message?

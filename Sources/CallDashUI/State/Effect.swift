@@ -12,6 +12,9 @@ public enum Effect: Equatable, Sendable {
     case open(String)
     /// HEAD the URL and report reachability.
     case check(seq: UInt64, url: String)
+    /// Filter the store anew for a typed search, off the UI thread, starting from the calls
+    /// shown (a narrower search checks only those); answered with `.searched`.
+    case search(SearchJob)
     /// Write the reports shown (their seqs, in the order shown) to a file.
     case export(ExportFormat, seqs: [UInt64])
     /// Read the webhooks folder again (answered with `.webhooksLoaded`).

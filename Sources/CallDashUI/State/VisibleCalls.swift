@@ -172,3 +172,20 @@ extension Array where Element == UInt64 {
         return lo
     }
 }
+
+/// A typed search to run off the UI thread: the calls shown, the filter and the store as they
+/// were when it started. Two jobs are the same job when they search for the same thing.
+public struct SearchJob: Sendable, Equatable {
+    public var calls: VisibleCalls
+    public var filter: CallFilter
+    public var snapshot: StoreSnapshot
+
+    /// The calls passing `filter`, in the order shown (the slow part: on any thread).
+    public func run() -> VisibleCalls {
+        var v = calls
+        v.apply(filter, sort: calls.sort, to: snapshot)
+        return v
+    }
+
+    public static func == (a: SearchJob, b: SearchJob) -> Bool { a.filter == b.filter }
+}

@@ -53,6 +53,7 @@ enum FooterView {
             parts.append(f.statuses.sorted { $0.rawValue < $1.rawValue }.map(\.name).joined(separator: " "))
         }
         if f.rejectedOnly { parts.append("rejected only") }
+        if s.pendingFilter != nil { parts.append("searching…") }
         parts.append("\(CallText.count(s.visible.count)) of \(CallText.count(s.snapshot.count)) ")
         return " " + parts.joined(separator: " · ")
     }
