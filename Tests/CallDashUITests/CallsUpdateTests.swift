@@ -328,3 +328,23 @@ struct SearchOffTheUIThreadTests {
         #expect(s.visible.count == 2 && s.pendingFilter == nil && s.searchInFlight == nil)
     }
 }
+
+@Suite("Narrow bottom bars drop whole parts")
+struct NarrowFooterTests {
+    @Test("at 40 and 60 columns the bar keeps N of M and whole words, never a cut one")
+    func footerDropsWholeParts() {
+        for width in [40, 60] {
+            var h = Harness(mixedRecorder(), width: width, height: 20)
+            h.press(.char("j"), .char("j"), .char("3"))
+            let bar = h.screen.lines.last ?? ""
+            #expect(bar.hasSuffix("2 of 21 "), "\(width): \(bar)")
+            for word in bar.split(separator: " ") where word.count > 2 {
+                #expect(
+                    [
+                        "quit", "help", "search", "of", "BUSY", "following", "paused,", "newer", "(f", "follows)", "sort", "time", "detail",
+                        "·"
+                    ].contains(String(word)) || word.allSatisfy(\.isNumber), "\(width): cut word \(word) in \(bar)")
+            }
+        }
+    }
+}

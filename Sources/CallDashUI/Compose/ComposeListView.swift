@@ -6,9 +6,9 @@ enum ComposeListView {
         guard !area.isEmpty else { return }
         let c = s.compose
         ComposeScreen.rule(
-            " webhooks ", right: "\(c.entries.count) ", focused: c.focus == .list, t,
-            Rect(x: area.x, y: area.y, width: area.width, height: 1), &b)
+            " webhooks (\(c.entries.count)) ", focused: c.focus == .list, t, Rect(x: area.x, y: area.y, width: area.width, height: 1), &b)
         for y in (area.y + 1)..<area.maxY { b.put("│", x: area.maxX - 1, y: y, t[.border]) }
+        b.put("┬", x: area.maxX - 1, y: area.y, t[.border]) // where the pane's edge meets the rule
         let unsaved = Self.unsaved(c)
         let rows = Self.rows(c, height: area.height)
         if let d = unsaved {

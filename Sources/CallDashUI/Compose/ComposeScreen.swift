@@ -14,6 +14,8 @@ public enum ComposeScreen {
         ComposeListView.render(s, t, in: l.list, into: &b)
         ComposeEditorView.render(s, t, in: l.editor, into: &b)
         ComposePreviewView.render(s, t, in: l.preview, into: &b)
+        // The request pane's rule meets the list's edge.
+        if l.preview.x == l.list.maxX, !l.preview.isEmpty { b.put("├", x: l.list.maxX - 1, y: l.preview.y, t[.border]) }
         footer(s, t, l.footer, &b)
         // Overlays in the order they were opened, so the newest is on top.
         for m in s.compose.modals.all {

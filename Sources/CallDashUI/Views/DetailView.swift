@@ -7,6 +7,7 @@ enum DetailView {
         b.fill(area, t[.detailValue])
         if area.x > 0 {
             for y in area.y..<area.maxY { b.put("│", x: area.x, y: y, rule) }
+            b.put("┌", x: area.x, y: area.y, rule) // beside the list, its edge turns into the title rule
         }
         let ruleX = area.x + (area.x > 0 ? 1 : 0)
         b.put(String(repeating: "─", count: max(0, area.maxX - ruleX)), x: ruleX, y: area.y, rule)

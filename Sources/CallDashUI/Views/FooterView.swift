@@ -5,7 +5,7 @@ enum FooterView {
     static func render(_ s: AppState, _ t: Theme, in area: Rect, into b: inout CellBuffer) {
         guard !area.isEmpty else { return }
         b.fill(area, t[.barText])
-        let counts = countsText(s)
+        let counts = countsText(s, width: area.width - 1)
         let countsWidth = TextWidth.of(counts)
         let room = area.width - countsWidth - 1
         if let search = s.modals.search {
@@ -31,30 +31,41 @@ enum FooterView {
         }
     }
 
-    /// "following · sort time ↓ · /text · ANSWER BUSY · 12 of 3,456 " — what the list shows, and why.
-    static func countsText(_ s: AppState) -> String {
-        var parts: [String] = []
+    /// "following · sort time ↓ · /text · ANSWER BUSY · 12 of 3,456 " — what the list shows, and
+    /// why. Where it does not fit in `width`, whole parts go, least telling first (the sort, then
+    /// the filters, then following or paused); "N of M" stays. Nothing is cut mid-word.
+    static func countsText(_ s: AppState, width: Int = .max) -> String {
+        var parts: [(priority: Int, text: String)] = []
         if s.visible.sort != .time {
             // Newer calls are not at one end of the list: "following" and "newer" mean nothing.
         } else if s.focus == .detail, s.visible.count > 0 {
             let newer = s.newerThanDetail
             parts.append(
-                (newer > 0 ? "detail stays on its call, \(CallText.count(newer)) newer" : "detail") + (s.follow ? " (Esc follows)" : ""))
+                (
+                    3,
+                    (newer > 0 ? "detail stays on its call, \(CallText.count(newer)) newer" : "detail") + (s.follow ? " (Esc follows)" : "")
+                ))
         } else if !s.follow, s.visible.count > 0 {
             let newer = s.descending ? s.cursor : s.visible.count - 1 - s.cursor
-            parts.append(newer > 0 ? "paused, \(CallText.count(newer)) newer (f follows)" : "paused")
+            parts.append((3, newer > 0 ? "paused, \(CallText.count(newer)) newer (f follows)" : "paused"))
         } else {
-            parts.append("following")
+            parts.append((3, "following"))
         }
-        parts.append("sort \(s.visible.sort.rawValue) \(s.descending ? "↓" : "↑")")
+        parts.append((1, "sort \(s.visible.sort.rawValue) \(s.descending ? "↓" : "↑")"))
         let f = s.filter
-        if !f.text.isEmpty && !s.searching { parts.append("/" + f.text) }
+        if !f.text.isEmpty && !s.searching { parts.append((2, "/" + f.text)) }
         if !f.statuses.isEmpty {
-            parts.append(f.statuses.sorted { $0.rawValue < $1.rawValue }.map(\.name).joined(separator: " "))
+            parts.append((2, f.statuses.sorted { $0.rawValue < $1.rawValue }.map(\.name).joined(separator: " ")))
         }
-        if f.rejectedOnly { parts.append("rejected only") }
-        if s.pendingFilter != nil { parts.append("searching…") }
-        parts.append("\(CallText.count(s.visible.count)) of \(CallText.count(s.snapshot.count)) ")
-        return " " + parts.joined(separator: " · ")
+        if f.rejectedOnly { parts.append((2, "rejected only")) }
+        if s.pendingFilter != nil { parts.append((4, "searching…")) }
+        parts.append((5, "\(CallText.count(s.visible.count)) of \(CallText.count(s.snapshot.count)) "))
+        func text(_ p: [(priority: Int, text: String)]) -> String { " " + p.map(\.text).joined(separator: " · ") }
+        while parts.count > 1, TextWidth.of(text(parts)) > width,
+            let lowest = parts.indices.min(by: { parts[$0].priority < parts[$1].priority })
+        {
+            parts.remove(at: lowest)
+        }
+        return text(parts)
     }
 }
