@@ -67,6 +67,17 @@ struct ReceiverOptions: ParsableArguments {
             throw ValidationError("the token must be non-empty and without spaces")
         }
         if noJournal, journal != nil { throw ValidationError("--journal and --no-journal contradict each other") }
+        if let journal {
+            // A folder named by hand is made only one level deep: a typo must not create a tree
+            // of folders at the root of the file system (the default journal's are all made).
+            let folder = (journal as NSString).deletingLastPathComponent
+            let parent = (folder as NSString).deletingLastPathComponent
+            if !folder.isEmpty, !parent.isEmpty, !FileManager.default.fileExists(atPath: folder),
+                !FileManager.default.fileExists(atPath: parent)
+            {
+                throw ValidationError("--journal: the folder \(parent) does not exist (create it first)")
+            }
+        }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 

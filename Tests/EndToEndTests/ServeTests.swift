@@ -169,6 +169,15 @@ struct WatchTests {
         #expect(watch.exitCode() == 0)
     }
 
+    @Test("--journal two folders deep into nothing is one line, non-zero, and creates no folder")
+    func journalFolderMustExist() throws {
+        let missing = "/tmp/calldash-no-such-\(UUID().uuidString)"
+        let r = try runCalldash(["serve", "--port", "0", "--journal", missing + "/sub/j.jsonl"])
+        #expect(r.code != 0)
+        #expect(r.stderr.contains("--journal: the folder \(missing) does not exist (create it first)"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: missing))
+    }
+
     @Test("--capacity bounds what serve keeps in memory while the journal keeps everything")
     func capacity() async throws {
         let dir = temporaryFolder()
