@@ -54,6 +54,10 @@ enum ThemeFiles {
             }
         }
         guard let i = catalog.names.firstIndex(of: choice) else {
+            // Its file exists but was refused: say why, not that there is no such theme.
+            if let refused = catalog.errors.first(where: { ThemeCatalog.name(ofPath: $0.file) == choice }) {
+                throw Failure("--theme: the theme file \(refused) was refused")
+            }
             throw Failure("--theme: no theme named \"\(choice)\" (themes: \(catalog.names.joined(separator: ", ")))")
         }
         return (i, nil)

@@ -243,6 +243,18 @@ struct DashboardColourTests {
         #expect(t.waitFor { $0.contains("theme: light") }, "\(t.screen)")
     }
 
+    @Test("--theme naming a theme whose file was refused says why, with the file and line")
+    func refusedThemeByName() throws {
+        let config = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        try FileManager.default.createDirectory(atPath: config + "/calldash/themes", withIntermediateDirectories: true)
+        try "list.row = red\nstatus.bsy = red\n".write(toFile: config + "/calldash/themes/bad.theme", atomically: true, encoding: .utf8)
+        let p = try CalldashProcess(["watch", "--port", "0", "--no-journal", "--theme", "bad"], environment: ["XDG_CONFIG_HOME": config])
+        #expect(p.exitCode() == 1)
+        #expect(p.stderr.hasPrefix("calldash: --theme: the theme file \(config)/calldash/themes/bad.theme:2: unknown role"), "\(p.stderr)")
+        #expect(p.stderr.hasSuffix("was refused\n"), "\(p.stderr)")
+    }
+
     @Test("--theme with an unknown name exits with one line naming the themes there are")
     func unknownThemeName() throws {
         let r = try runCalldash(["watch", "--port", "0", "--no-journal", "--theme", "nope"])
