@@ -341,10 +341,55 @@ struct NarrowFooterTests {
             for word in bar.split(separator: " ") where word.count > 2 {
                 #expect(
                     [
-                        "quit", "help", "search", "of", "BUSY", "following", "paused,", "newer", "(f", "follows)", "sort", "time", "detail",
+                        "quit", "help", "search", "of", "BUSY", "following", "paused", "paused,", "newer", "(f", "follows)", "sort", "time",
+                        "detail",
                         "·"
                     ].contains(String(word)) || word.allSatisfy(\.isNumber), "\(width): cut word \(word) in \(bar)")
             }
         }
+    }
+}
+
+@Suite("Small things a user noticed")
+struct SmallTouchesTests {
+    @Test("Tab opens the full-screen detail on a small terminal, as Enter does")
+    func tabOpensDetailWhenSmall() {
+        var h = Harness(mixedRecorder(), width: 80, height: 24)
+        h.press(.tab)
+        #expect(h.state.focus == .detail && h.state.detailOpen)
+        #expect(h.text.contains("call #21"))
+    }
+
+    @Test("a message about the last key goes with the next key, so it never contradicts it")
+    func messageGoesWithTheNextKey() {
+        var h = Harness(mixedRecorder())
+        h.press(.char("j"), .char("f"))
+        #expect(h.state.message?.text == "following the newest call")
+        h.press(.char("j"))
+        #expect(h.state.message == nil && h.text.contains("paused, 1 newer"))
+    }
+
+    @Test("a short terminal keeps the answer rate in its one header row")
+    func shortTerminalKeepsTheAnswerRate() {
+        let h = Harness(mixedRecorder(), width: 60, height: 12)
+        #expect(h.screen.lines[0].contains("answer rate 40%"), "\(h.screen.lines[0])")
+    }
+
+    @Test("a filter that hides the selected call selects the nearest call after it")
+    func filterKeepsTheSelectionNear() {
+        var h = Harness(mixedRecorder())
+        for _ in 0..<8 { h.press(.char("j")) } // #13 ANSWER
+        #expect(h.state.selectedSeq == 13)
+        h.press(.char("3")) // BUSY only: #3 and #13 are not BUSY … the next BUSY after #13
+        let busy = h.rows
+        #expect(h.state.selectedSeq.map { s in busy.contains(s) } == true)
+        #expect(h.state.selectedSeq == busy.filter { $0 > 13 }.last ?? busy.first)
+    }
+
+    @Test("a call without a recording URL shows no copy, open and check keys")
+    func noRecordingNoActions() {
+        var h = Harness(recorder([report(1, recording: false)]))
+        h.press(.enter)
+        #expect(!h.text.contains("y copy"))
     }
 }

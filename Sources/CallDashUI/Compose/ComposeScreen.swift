@@ -57,7 +57,8 @@ public enum ComposeScreen {
                 text =
                     "\(WebhookFolder.fileName(s.compose.draft?.file ?? "")) changed on disk since it was read. y overwrites it, any other key keeps it"
             case .quit: text = "Unsaved changes to \(s.compose.draft?.webhook.name ?? "this webhook"). y quits anyway, any other key stays"
-            case .discardNew(let name): text = "Discard the new webhook \(name)? It was never saved. y discards it, any other key keeps it"
+            case .discardNew(let name):
+                text = "Discard the new webhook “\(name)”? It was never saved. y discards it, any other key keeps it"
             }
             b.put(" " + text + " ", x: area.x, y: area.y, maxWidth: area.width, t[.searchPrompt], ellipsis: true)
             return

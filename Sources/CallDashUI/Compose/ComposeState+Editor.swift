@@ -224,6 +224,7 @@ extension ComposeState {
         case .pageDown: scrollPreview(by: 10, ctx)
         case .pageUp: scrollPreview(by: -10, ctx)
         case .top: previewScroll = 0
+        case .bottom: scrollPreview(by: Int.max / 2, ctx)
         }
         return []
     }

@@ -15,7 +15,7 @@ public enum CallsCommand: Sendable, Equatable {
 
 /// What a key does while the detail pane has focus (other keys act as in the list).
 public enum DetailCommand: Sendable, Equatable {
-    case down, up, pageDown, pageUp, top, bottom, left, right, back
+    case down, up, pageDown, pageUp, halfPageDown, halfPageUp, top, bottom, left, right, back
 }
 
 /// What a key does while a search is typed (other keys edit the line).
@@ -94,8 +94,10 @@ public enum CallsBindings {
                 [
                     Binding([.char("j"), .down], .down, "scroll down", bar: BarItem("scroll", rank: 1, keys: "j/k")),
                     Binding([.char("k"), .up], .up, "scroll up"),
-                    Binding([.pageDown, .char(" "), .ctrl("d")], .pageDown, "page down"),
-                    Binding([.pageUp, .ctrl("u")], .pageUp, "page up"),
+                    Binding([.pageDown, .char(" "), .ctrl("f")], .pageDown, "page down"),
+                    Binding([.pageUp, .ctrl("b")], .pageUp, "page up"),
+                    Binding([.ctrl("d")], .halfPageDown, "half a page down"),
+                    Binding([.ctrl("u")], .halfPageUp, "half a page up"),
                     Binding([.char("g"), .home], .top, "top"),
                     Binding([.char("G"), .end], .bottom, "bottom"),
                     Binding([.char("h"), .left], .left, "scroll left", bar: BarItem("sideways", rank: 2, keys: "h/l")),

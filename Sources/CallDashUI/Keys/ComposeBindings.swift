@@ -15,7 +15,7 @@ public enum EditorCommand: Sendable, Equatable {
 }
 
 /// What a key does in the request pane.
-public enum PreviewCommand: Sendable, Equatable { case down, up, pageDown, pageUp, top }
+public enum PreviewCommand: Sendable, Equatable { case down, up, pageDown, pageUp, top, bottom }
 
 /// What a key does in the variables palette and in the call picker.
 public enum PickCommand: Sendable, Equatable { case down, up, close, choose }
@@ -110,7 +110,8 @@ public enum ComposeBindings {
                     Binding([.char("k"), .up], .up, "scroll up"),
                     Binding([.pageDown, .char(" ")], .pageDown, "page down"),
                     Binding([.pageUp], .pageUp, "page up"),
-                    Binding([.char("g"), .home], .top, "top")
+                    Binding([.char("g"), .home], .top, "top"),
+                    Binding([.char("G"), .end], .bottom, "bottom")
                 ]
             )
         ])

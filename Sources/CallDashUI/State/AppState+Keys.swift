@@ -4,6 +4,8 @@ import CallDashCore
 extension AppState {
     mutating func handle(_ key: Key) -> [Effect] {
         if key == .ctrl("c") { return [.quit] }
+        // What a key did last ("following the newest call") would contradict what the next one does.
+        if let m = message, !m.isError { message = nil }
         if case .alt(let c) = key, !typing {
             // Esc and a key typed at once: outside a line being typed both count.
             return handle(.escape) + handle(.char(c))
@@ -99,6 +101,8 @@ extension AppState {
         case .up: scrollDetail(by: -1)
         case .pageDown: scrollDetail(by: page)
         case .pageUp: scrollDetail(by: -page)
+        case .halfPageDown: scrollDetail(by: max(1, page / 2))
+        case .halfPageUp: scrollDetail(by: -max(1, page / 2))
         case .top: detail.scroll = 0
         case .bottom: scrollDetail(by: detail.lines.count)
         case .left: detail.scrollX = max(0, detail.scrollX - 8)
@@ -126,8 +130,7 @@ extension AppState {
             say("following the newest call")
             return move(to: headRow)
         case .openDetail: openDetail()
-        case .switchFocus:
-            if layout.split || detailOpen { openDetail() }
+        case .switchFocus: openDetail() // on a small terminal, in place of the list
         case .back:
             if !filter.text.isEmpty {
                 f.text = ""

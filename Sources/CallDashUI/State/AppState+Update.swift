@@ -85,6 +85,10 @@ extension AppState {
             cursor = headRow
         } else if let seq = selectedSeq, let row = row(ofSeq: seq) {
             cursor = row
+        } else if let seq = selectedSeq, visible.sort == .time, visible.count > 0 {
+            // The selected call is filtered out: the nearest shown call after it, else the newest.
+            let i = min(visible.keys.partitionPoint { VisibleCalls.seq(ofKey: $0) >= seq }, visible.count - 1)
+            cursor = descending ? visible.count - 1 - i : i
         } else {
             cursor = min(cursor, max(0, visible.count - 1))
         }

@@ -24,7 +24,9 @@ public enum DetailContent {
             var line = labelled(field.rawValue, value, field == .status ? statusRole : .detailValue)
             if field == .duration { line.spans.append(durationCheck(r.fields)) }
             out.append(line)
-            if field == .recordingURL { out += recordingActions(check: check, checking: checking) }
+            if field == .recordingURL, r.fields[.recordingURL]?.isEmpty == false {
+                out += recordingActions(check: check, checking: checking)
+            }
         }
         if !r.extra.isEmpty {
             out.append(StyledLine())

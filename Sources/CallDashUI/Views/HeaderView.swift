@@ -8,6 +8,11 @@ enum HeaderView {
         b.fill(area, t[.headerText])
         var x = area.x
         x += b.put(" CallDash ", x: x, y: area.y, t[.headerTitle])
+        guard area.height > 1 else {
+            // One row (a short terminal): the totals, whose answer rate is the headline, over where it listens.
+            totals(s, t, x: x - 1, y: area.y, width: area.maxX - x + 1, into: &b)
+            return
+        }
         let rate = s.history.perSecond(now: s.now)
         let rateText = rate >= 10 || rate == 0 ? "\(Int(rate.rounded()))/s" : "\(Double(Int(rate * 10)) / 10)/s"
         let spark = s.history.sparkline(width: min(30, max(0, area.width / 4)))
@@ -20,7 +25,7 @@ enum HeaderView {
             b.put(right, x: sx, y: area.y, t[.headerText])
             b.put(spark, x: sx + TextWidth.of(right), y: area.y, t[.sparkline])
         }
-        if area.height > 1 { totals(s, t, x: area.x, y: area.y + 1, width: area.width, into: &b) }
+        totals(s, t, x: area.x, y: area.y + 1, width: area.width, into: &b)
     }
 
     /// "answer rate 64.2%  1 ANSWER 123  2 NOANSWER 4 … 8 other 1  rejected 2  5,678 received": each
