@@ -161,6 +161,9 @@ struct DashboardEffects: Sendable {
         }
         let note = missing > 0 ? " (\(missing) no longer held)" : ""
         logger.info("exported \(written) reports to \(path)")
-        dashboard.post(.message("exported \(CallText.count(written)) calls to \(Paths.short(path))\(note)", isError: false))
+        // The file's name first, so a narrow bar cuts the folder, not the name.
+        let name = (path as NSString).lastPathComponent
+        let folder = Paths.short((path as NSString).deletingLastPathComponent)
+        dashboard.post(.message("exported \(CallText.count(written)) calls to \(name)\(note) (in \(folder))", isError: false))
     }
 }

@@ -33,7 +33,7 @@ enum ThemeFiles {
 
     /// A refused theme file in one short line for the bottom bar (the log has the full path).
     static func refusal(_ e: ThemeError) -> String {
-        "theme refused: \(ThemeCatalog.name(ofPath: e.file)).\(ThemeFile.fileExtension):\(e.line): \(e.problem); using the default"
+        "theme refused: \(ThemeCatalog.name(ofPath: e.file)).\(ThemeFile.fileExtension):\(e.line): \(e.problem)\(e.alsoText); using the default"
     }
 
     /// The theme `--theme` names: a file path (contains "/" or ends in ".theme") or a theme name.

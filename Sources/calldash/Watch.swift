@@ -83,7 +83,9 @@ struct Watch: AsyncParsableCommand {
         defer { session.recorder.unsubscribe(subscription) }
         let journal =
             receiver.journalPath.map {
-                "journal \(Paths.short($0))" + (session.replay.records > 0 ? " (\(CallText.count(session.replay.records)) replayed)" : "")
+                // The count first: a narrow header cuts the end of the path, not the figure.
+                (session.replay.records > 0 ? "\(CallText.count(session.replay.records)) replayed from " : "")
+                    + "journal \(Paths.short($0))"
             } ?? "no journal: in memory only"
         var state = AppState(
             listen: listen, journal: journal, width: 80, height: 24, snapshot: store.snapshot(), themes: themes,

@@ -87,4 +87,14 @@ struct ThemeTests {
         #expect(Color.palette(236).basic == .black)
         #expect(Color.palette(252).basic == .white)
     }
+
+    @Test func aFileWithSeveralProblemsIsRefusedNamingEveryOne() {
+        #expect {
+            try ThemeFile.parse("list.row = red\nstatus.bsy = red\nborder = #zz0000\n", name: "bad", file: "bad.theme")
+        } throws: { error in
+            guard let e = error as? ThemeError else { return false }
+            return e.line == 2 && e.problem.hasPrefix("unknown role \"status.bsy\"") && e.more.map(\.line) == [3]
+                && e.more[0].problem.hasPrefix("border: ") && e.description.contains("; line 3: border: ")
+        }
+    }
 }

@@ -5,8 +5,13 @@ public struct ThemeError: Error, Equatable, Sendable, CustomStringConvertible {
     public var file: String
     public var line: Int
     public var problem: String
+    /// The file's other problems, each on its own line: a file is refused with all of them named.
+    public var more: [ThemeError] = []
 
-    public var description: String { "\(file):\(line): \(problem)" }
+    public var description: String { "\(file):\(line): \(problem)" + alsoText }
+
+    /// "; line 3: status.busy: …" for each further problem.
+    public var alsoText: String { more.map { "; line \($0.line): \($0.problem)" }.joined() }
 }
 
 /// Reads theme files: one `role = colour [on colour] [attribute…]` per line; lines starting
@@ -23,24 +28,34 @@ public enum ThemeFile {
         theme.name = name
         let roles = Dictionary(uniqueKeysWithValues: ThemeRole.allCases.map { ($0.rawValue, $0) })
         var seen: Set<String> = []
+        var problems: [ThemeError] = []
         for (n, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = String(rawLine)
             guard !line.allSatisfy(\.isWhitespace), !line.trimmed.hasPrefix("#") else { continue }
             let fail = { (problem: String) in ThemeError(file: file, line: n + 1, problem: problem) }
             guard let eq = line.firstIndex(of: "=") else {
-                throw fail("expected \"role = colour\", found \"\(line.trimmed)\"")
+                problems.append(fail("expected \"role = colour\", found \"\(line.trimmed)\""))
+                continue
             }
             let key = String(line[..<eq]).trimmed
             guard let role = roles[key] else {
                 let hint = Suggestion.nearest(to: key, among: roles.keys.sorted()).map { " (did you mean \($0)?)" } ?? ""
-                throw fail("unknown role \"\(key)\"\(hint)")
+                problems.append(fail("unknown role \"\(key)\"\(hint)"))
+                continue
             }
-            guard seen.insert(key).inserted else { throw fail("role \"\(key)\" is set twice") }
+            guard seen.insert(key).inserted else {
+                problems.append(fail("role \"\(key)\" is set twice"))
+                continue
+            }
             do {
                 theme[role] = try style(String(line[line.index(after: eq)...]))
             } catch {
-                throw fail("\(key): \(error.problem)")
+                problems.append(fail("\(key): \(error.problem)"))
             }
+        }
+        if var first = problems.first {
+            first.more = Array(problems.dropFirst())
+            throw first
         }
         return theme
     }
