@@ -540,3 +540,13 @@ struct ComposeModelTests {
         #expect(c.takeRequests() == [.previewCall(row: 5)] && c.modals.isEmpty)
     }
 }
+
+@Suite("The preview wraps visibly")
+struct PreviewWrapTests {
+    @Test("a wire line longer than the pane goes on with a marker, so it is not read as a line break")
+    func wrappedLinesAreMarked() {
+        let line = StyledLine([("POST /calls?id=6289-8545 HTTP/1.1", .detailValue)])
+        #expect(line.wrapped(12, continuation: "↪ ").map(\.text) == ["POST /calls?", "↪ id=6289-85", "↪ 45 HTTP/1.", "↪ 1"])
+        #expect(line.wrapped(12).map(\.text).first == "POST /calls?")
+    }
+}

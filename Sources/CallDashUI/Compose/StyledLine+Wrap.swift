@@ -2,9 +2,13 @@ extension StyledLine {
     /// The line cut into pieces of at most `width` cells, keeping each span's role: how the
     /// preview shows a long URL or body in full instead of cutting it off. With `atWords`
     /// (sentences, not wire text) it breaks between words where it can, so a name such as
-    /// CALLDASH_SECRET_TOKEN stays whole.
-    func wrapped(_ width: Int, atWords: Bool = false) -> [StyledLine] {
+    /// CALLDASH_SECRET_TOKEN stays whole. A `continuation` marker starts each piece after the
+    /// first (dimmed), so a wrapped wire line cannot be taken for a line break of its own.
+    func wrapped(_ width: Int, atWords: Bool = false, continuation: String? = nil) -> [StyledLine] {
         guard width > 0 else { return [self] }
+        let marker = continuation.flatMap { TextWidth.of($0) < width ? $0 : nil }
+        let next = marker.map { StyledLine([($0, .listDim)]) } ?? StyledLine()
+        let nextUsed = marker.map(TextWidth.of) ?? 0
         var out: [StyledLine] = []
         var current = StyledLine()
         var used = 0
@@ -15,7 +19,7 @@ extension StyledLine {
                 if used + w > width {
                     if !piece.isEmpty { current.spans.append((piece, role)) }
                     out.append(current)
-                    (current, piece, used) = (StyledLine(), "", 0)
+                    (current, piece, used) = (next, "", nextUsed)
                     if !breakable && c == " " { continue } // no space at the start of a line
                 }
                 piece.append(c)
@@ -35,7 +39,7 @@ extension StyledLine {
                     let w = TextWidth.of(word)
                     if used > 0, used + w > width, w - 1 <= width {
                         out.append(current)
-                        (current, used) = (StyledLine(), 0)
+                        (current, used) = (next, nextUsed)
                         word = String(word.drop { $0 == " " })
                     }
                     put(word, span.role, breakable: false)
