@@ -393,3 +393,21 @@ struct SmallTouchesTests {
         #expect(!h.text.contains("y copy"))
     }
 }
+
+@Suite("Search matches are highlighted")
+struct MatchHighlightTests {
+    @Test("the text searched for is marked where it shows in a row, ignoring case")
+    func matchesAreMarked() {
+        var h = Harness(mixedRecorder())
+        h.press(.char("/"))
+        h.type("OBD")
+        h.press(.enter)
+        let screen = h.screen
+        let match = h.state.theme[.listMatch]
+        let y = (0..<screen.height).first { screen.lines[$0].contains("OBD") && screen.lines[$0].contains("5786-9668-00020") } ?? -1
+        #expect(y >= 0)
+        let x = Array(screen.lines[y]).firstIndex(of: "O") ?? -1
+        #expect(x >= 0 && screen[x, y].style.bg == match.bg && screen[x + 2, y].style.bg == match.bg)
+        #expect(screen[x + 3, y].style.bg != match.bg)
+    }
+}

@@ -18,6 +18,7 @@ public struct Theme: Equatable, Sendable {
         t[.listCursor].attributes.insert(.reverse)
         t[.listCursorUnfocused].attributes.insert(.underline)
         t[.editorCursor].attributes.insert(.reverse)
+        t[.listMatch].attributes.insert(.underline)
         return t
     }
 
@@ -42,6 +43,7 @@ public struct Theme: Equatable, Sendable {
         t[.listHeader] = Style(fg: .palette(39), .bold)
         t[.listRow] = Style(fg: .palette(252))
         t[.listDim] = Style(fg: gray)
+        t[.listMatch] = Style(fg: .palette(16), bg: .palette(178))
         t[.listCursor] = Style(fg: .palette(231), bg: .palette(25), .bold)
         t[.listCursorUnfocused] = Style(fg: .palette(231), bg: .palette(238))
         t[.border] = Style(fg: dimGray)

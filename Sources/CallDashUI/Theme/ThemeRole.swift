@@ -20,6 +20,8 @@ public enum ThemeRole: String, CaseIterable, Sendable {
     case listHeader = "list.header"
     case listRow = "list.row"
     case listDim = "list.dim"
+    /// Text matching the search, in the list's rows.
+    case listMatch = "list.match"
     case listCursor = "list.cursor"
     case listCursorUnfocused = "list.cursor.unfocused"
     case border = "border"
