@@ -7,7 +7,7 @@ extension RenderedRequest {
     /// The request as AsyncHTTPClient sends it: the rendered method, headers and body, to the
     /// rendered URL, or to `base`'s scheme, host and port with the rendered path and query.
     func clientRequest(to base: String? = nil) throws(PushError) -> HTTPClientRequest {
-        if let unsendable { throw PushError("not sent: \(unsendable)") }
+        if let unsendable { throw PushError(unsendable) }
         guard let target = Self.target(of: url) else {
             throw PushError("render: \"\(maskedURL)\" is not an absolute http(s) URL")
         }

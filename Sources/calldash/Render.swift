@@ -30,6 +30,7 @@ struct Render: ParsableCommand {
         } catch {
             throw Failure(error.description)
         }
+        if reveal, let why = request.unsendable { throw Failure("--reveal: \(why)") } // nothing printable to run
         if curl {
             Output.line(request.curl(reveal: reveal))
         } else {
@@ -41,7 +42,6 @@ struct Render: ParsableCommand {
         if let why = request.unsendable {
             // Masked output is still useful; revealing what is not set is not possible.
             Output.line("calldash render: \(why) (shown as a placeholder)", fd: 2)
-            if reveal { throw ExitCode(1) }
         }
     }
 

@@ -411,3 +411,23 @@ struct MatchHighlightTests {
         #expect(screen[x + 3, y].style.bg != match.bg)
     }
 }
+
+@Suite("Filters and a running search")
+struct FilterDuringSearchTests {
+    @Test("a status key pressed while a search runs keeps the search text, and the late answer does not undo it")
+    func statusKeyKeepsTheSearch() {
+        var s = Harness(mixedRecorder()).state
+        _ = s.update(.key(.char("/")))
+        for c in "obd" { _ = s.update(.key(.char(c))) }
+        guard case .search(let job) = s.update(.frame).first else {
+            Issue.record("no search started")
+            return
+        }
+        _ = s.update(.key(.enter))
+        _ = s.update(.key(.char("1"))) // ANSWER, while the search for "obd" still runs
+        #expect(s.filter.text == "obd" && s.filter.statuses == [.answer])
+        let shown = s.visible.count
+        _ = s.update(.searched(job.run()))
+        #expect(s.filter.statuses == [.answer] && s.visible.count == shown, "the late answer is dropped")
+    }
+}

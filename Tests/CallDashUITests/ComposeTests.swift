@@ -550,3 +550,36 @@ struct PreviewWrapTests {
         #expect(line.wrapped(12).map(\.text).first == "POST /calls?")
     }
 }
+
+@Suite("Compose under changes it did not make")
+struct ComposeRaceTests {
+    @Test("a file that goes away while its discard question is open is named, not opened (and nothing traps)")
+    func discardThenOpenAVanishedFile() {
+        let folder = webhooksFolder(broken: false)
+        try! crmFile.replacingOccurrences(of: "\"id\": 7", with: "\"id\": 8").write(
+            toFile: folder + "/8.json", atomically: true, encoding: .utf8)
+        var h = composeHarness(folder: folder)
+        h.editorRow(0)
+        h.press(.enter)
+        h.type("!")
+        h.press(.enter, .tab, .tab, .char("j"), .enter) // open 8.json over unsaved changes: the question
+        #expect(h.text.contains("will be lost"))
+        try! FileManager.default.removeItem(atPath: folder + "/8.json")
+        h.send(.webhooksLoaded(WebhookFolder(path: folder).load()))
+        h.press(.char("y"))
+        #expect(h.state.message?.text == "8.json is no longer in the folder")
+    }
+
+    @Test("the reply to a test has the secrets masked, and a multipart boundary does not depend on them")
+    func secretsStayOutOfReplyAndBoundary() {
+        var h = composeHarness()
+        h.press(.char("P"))
+        h.send(.testSent(SendVerdict(status: 200, millis: 1, reply: "you sent Bearer s3cr3t"), toSelf: false))
+        #expect(h.text.contains("reply: you sent Bearer ***") && !h.text.contains("s3cr3t"))
+        var w = Webhook(id: 1, name: "m", method: .POST, format: .multipart, url: "https://x/a", body: [NameValue("t", "%token%")])
+        w.format = .multipart
+        let a = try! w.render(.sample, secrets: SecretSource(environment: ["CALLDASH_SECRET_TOKEN": "one"]))
+        let b = try! w.render(.sample, secrets: SecretSource(environment: ["CALLDASH_SECRET_TOKEN": "two"]))
+        #expect(a.maskedHeaders == b.maskedHeaders, "the boundary in Content-Type is the same whatever the secret")
+    }
+}

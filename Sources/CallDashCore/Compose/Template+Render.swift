@@ -51,7 +51,8 @@ public struct SecretSource: Sendable {
 
     public func value(of name: String) -> String? { environment[Self.variable(for: name)] }
 
-    /// Every secret's value that is set (what must be kept out of the journal).
+    /// Every secret's value that is set: what must be kept out of the journal, and masked
+    /// wherever it might come back (a server's reply to a test).
     public var values: [String] { environment.filter { $0.key.hasPrefix(Self.prefix) && !$0.value.isEmpty }.map(\.value) }
 
     /// What the preview, logs and files show instead of a secret's value.

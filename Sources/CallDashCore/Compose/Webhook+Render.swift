@@ -121,7 +121,7 @@ public struct CompiledWebhook: Sendable {
                 maskedBody = Array(f(true).utf8)
                 contentType = "application/x-www-form-urlencoded"
             case .multipart:
-                let boundary = Self.boundary(avoiding: pairs.map(\.value.text))
+                let boundary = Self.boundary(seededBy: pairs.map(\.value.masked), avoiding: pairs.map(\.value.text))
                 let m = { (masked: Bool) -> String in
                     pairs.map { p in
                         let name = p.key.replacingAll("\"", with: "%22").replacingAll("\r", with: "%0D").replacingAll("\n", with: "%0A")
@@ -160,9 +160,11 @@ public struct CompiledWebhook: Sendable {
     }
 
     /// A multipart boundary that none of the values contains.
-    static func boundary(avoiding values: [String]) -> String {
+    /// A boundary found in none of `values`, the same for the same masked values: seeded by what
+    /// may be shown, so the boundary (which is shown) reveals nothing of a secret.
+    static func boundary(seededBy masked: [String], avoiding values: [String]) -> String {
         var seed: UInt64 = 0xCA11_DA5B
-        for v in values { for b in v.utf8 { seed = (seed ^ UInt64(b)) &* 0x100_0000_01B3 } }
+        for v in masked { for b in v.utf8 { seed = (seed ^ UInt64(b)) &* 0x100_0000_01B3 } }
         var rng = SplitMix64(seed: seed)
         while true {
             let b = "calldash-" + String(rng.next(), radix: 36)

@@ -50,12 +50,4 @@ public enum StatusSlot: Int, CaseIterable, Sendable, Hashable {
     /// The digit that toggles it in the Calls filter ("1" for ANSWER … "9" for no status).
     public var filterKey: Character { Character(String(rawValue + 1)) }
 
-    /// The slot a filter digit toggles.
-    public init?(filterKey: Character) {
-        guard let d = filterKey.wholeNumberValue, let slot = StatusSlot(rawValue: d - 1) else { return nil }
-        self = slot
-    }
-
-    /// The known statuses' slots, in order.
-    public static let known: [StatusSlot] = CallStatus.allCases.map(StatusSlot.init)
 }

@@ -25,7 +25,9 @@ extension AppState {
                 screen = .calls
                 message = nil
                 if compose.resumeFollow { effects += move(to: headRow) }
-            case .previewCall(let row): effects += move(to: row)
+            case .previewCall(let row):
+                effects += move(to: row)
+                follow = false // the preview stays on the call chosen, even the newest
             }
         }
         return effects

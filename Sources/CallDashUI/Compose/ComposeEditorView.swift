@@ -57,6 +57,14 @@ enum ComposeEditorView {
         var isTemplate: Bool
     }
 
+    static func formatNote(_ f: Webhook.Format) -> String {
+        switch f {
+        case .json: "(application/json)"
+        case .form: "(FormData, urlencoded)"
+        case .multipart: "(FormData, multipart)"
+        }
+    }
+
     static func editorLines(_ w: Webhook) -> [Line] {
         var out: [Line] = [
             Line(row: .name, label: "Name", value: w.name, isTemplate: false),
@@ -66,9 +74,7 @@ enum ComposeEditorView {
                 isTemplate: false),
             Line(
                 row: .format, label: "Format",
-                value: w.format.rawValue + "  " + [
-                    "json": "(application/json)", "form": "(FormData, urlencoded)", "multipart": "(FormData, multipart)"
-                ][w.format.rawValue]!, isTemplate: false),
+                value: w.format.rawValue + "  " + formatNote(w.format), isTemplate: false),
             Line(
                 row: nil, label: "Headers", value: w.headers.isEmpty ? "none · A adds one" : "A adds · d removes · J/K move",
                 isTemplate: false)

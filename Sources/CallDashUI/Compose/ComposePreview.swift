@@ -18,7 +18,12 @@ public struct ComposePreview: Sendable {
         do {
             let rendered = try CompiledWebhook(webhook).render(values, secrets: secrets)
             guard let wire = rendered.http(reveal: false) else {
-                error = TemplateError(location: .url, column: 1, problem: "the URL must be absolute and start with http:// or https://")
+                // A URL that starts with a secret or a variable is absolute only once they are filled:
+                // the webhook can still be saved.
+                let filledIn = webhook.url.hasPrefix("%") || webhook.url.hasPrefix("{{")
+                error = TemplateError(
+                    location: .url, column: 1, problem: "the URL must be absolute and start with http:// or https://",
+                    isAboutValues: filledIn)
                 return
             }
             request = rendered

@@ -57,11 +57,12 @@ enum ComposePreviewView {
                     (c.preview.empty.map { "{{\($0)}}" }.joined(separator: " "), .editorVariable)
                 ]))
         }
-        if let test = c.test { notes += verdict(test) }
+        if let test = c.test { notes += verdict(test, masking: SecretRedactor(secrets: c.secrets.values)) }
         return lines + [StyledLine()] + notes.flatMap { $0.wrapped(width, atWords: true) }
     }
 
-    static func verdict(_ test: TestSend) -> [StyledLine] {
+    /// The verdict of a test send; the server's reply has the secrets masked (an echo would show them).
+    static func verdict(_ test: TestSend, masking redactor: SecretRedactor) -> [StyledLine] {
         switch test {
         case .sending(let toSelf):
             return [StyledLine([(toSelf ? "sending to itself…" : "sending a test…", .detailWarning)])]
@@ -88,7 +89,9 @@ enum ComposePreviewView {
                 ])
             ]
             if toSelf, v.delivered { out.append(StyledLine([("  Esc shows it in Calls, mapped back through this webhook", .detailLabel)])) }
-            if !v.reply.isEmpty { out.append(StyledLine([("  reply: ", .detailLabel), (String(v.reply.prefix(300)), .detailValue)])) }
+            if !v.reply.isEmpty {
+                out.append(StyledLine([("  reply: ", .detailLabel), (redactor.redact(String(v.reply.prefix(300))), .detailValue)]))
+            }
             return out
         }
     }

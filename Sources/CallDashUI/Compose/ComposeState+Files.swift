@@ -90,7 +90,8 @@ extension ComposeState {
             draft = Draft(webhook: w, file: d.file, stamp: entry.stamp, saved: w)
             return
         }
-        if !d.isDirty, let entry, case .success(let w) = entry.content {
+        // A row being typed counts as a change: reloading under it would write into another row.
+        if !d.isDirty, modals.editing == nil, let entry, case .success(let w) = entry.content {
             draft = Draft(webhook: w, file: d.file, stamp: entry.stamp, saved: w)
             clampRow()
             refreshPreview()

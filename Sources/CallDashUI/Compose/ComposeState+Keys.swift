@@ -106,7 +106,7 @@ extension ComposeState {
         case .up: listCursor = max(listCursor - 1, 0)
         case .open:
             guard entries.indices.contains(listCursor) else { return [] }
-            return guarded(.open(listCursor))
+            return guarded(.open(file: entries[listCursor].path))
         }
         return []
     }
@@ -114,7 +114,7 @@ extension ComposeState {
     /// Runs `action`, first asking when it would drop unsaved changes.
     mutating func guarded(_ action: ComposeAction) -> [Effect] {
         if draft?.isDirty == true, action != .duplicate {
-            if case .open(let i) = action, entries[i].path == draft?.file {
+            if case .open(let file) = action, file == draft?.file {
                 focus = .editor
                 return []
             }
@@ -126,7 +126,11 @@ extension ComposeState {
 
     mutating func run(_ action: ComposeAction) -> [Effect] {
         switch action {
-        case .open(let i):
+        case .open(let file):
+            guard let i = entries.firstIndex(where: { $0.path == file }) else {
+                tell("\(WebhookFolder.fileName(file)) is no longer in the folder", isError: true)
+                return []
+            }
             open(entry: i)
             focus = .editor
         case .new:

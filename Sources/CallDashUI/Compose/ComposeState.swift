@@ -80,7 +80,8 @@ public enum ComposeConfirm: Equatable, Sendable {
 
 /// What was asked for when unsaved changes were in the way.
 public enum ComposeAction: Equatable, Sendable {
-    case open(Int)
+    /// Open the listed file (by path: the list may be read again while a question is open).
+    case open(file: String)
     case new
     case duplicate
     case reload
@@ -140,14 +141,15 @@ public struct ComposeState: Sendable {
     }
 
     mutating func setText(_ s: String, of r: EditorRow, key: Bool) {
-        guard draft != nil else { return }
+        guard var w = draft?.webhook else { return }
         switch r {
-        case .name: draft!.webhook.name = s
-        case .url: draft!.webhook.url = s
-        case .method, .format: break
-        case .header(let i): if key { draft!.webhook.headers[i].name = s } else { draft!.webhook.headers[i].value = s }
-        case .body(let i): if key { draft!.webhook.body[i].name = s } else { draft!.webhook.body[i].value = s }
+        case .name: w.name = s
+        case .url: w.url = s
+        case .method, .format: return
+        case .header(let i): if key { w.headers[i].name = s } else { w.headers[i].value = s }
+        case .body(let i): if key { w.body[i].name = s } else { w.body[i].value = s }
         }
+        draft?.webhook = w
     }
 
     /// The variables with the call's values, as the palette lists them.

@@ -30,20 +30,22 @@ extension AppState {
 
     private mutating func helpKey(_ key: Key, scroll: Int) -> [Effect] {
         guard let command = CallsBindings.help.command(for: key) else { return [] }
+        // The overlay shows its lines less four of frame in a box two short of the screen.
+        let last = max(0, HelpOverlay.lineCount(screen) - (height - 6))
+        func to(_ n: Int) { modals.replaceTop(.help(scroll: min(max(0, n), last))) }
         switch command {
         case .quit: return [.quit]
         case .close: modals.pop()
-        case .down: modals.replaceTop(.help(scroll: scroll + 1))
-        case .up: modals.replaceTop(.help(scroll: max(0, scroll - 1)))
-        case .pageDown: modals.replaceTop(.help(scroll: scroll + 10))
-        case .pageUp: modals.replaceTop(.help(scroll: max(0, scroll - 10)))
+        case .down: to(scroll + 1)
+        case .up: to(scroll - 1)
+        case .pageDown: to(scroll + 10)
+        case .pageUp: to(scroll - 10)
         }
         return []
     }
 
-    /// Typing edits the search text (with the line editor Compose uses); the list is filtered
-    /// once per frame (`.frame`), so keys typed faster than a search of the whole store cost one
-    /// search, not one each.
+    /// Typing edits the search text (with the line editor Compose uses); at the next `.frame`
+    /// the search starts off the UI thread (`startSearch`), so no key waits for a scan.
     private mutating func searchKey(_ key: Key, _ editor: LineEditor) -> [Effect] {
         var f = pendingFilter ?? filter
         if let command = CallsBindings.search.command(for: key) {
@@ -56,8 +58,10 @@ extension AppState {
                 pendingFilter = nil
                 return apply(f)
             case .moveList:
-                guard let move = CallsBindings.list.command(for: key) else { return startSearch() }
-                return startSearch() + listCommand(move)
+                // Moving needs the searched list: this one key waits for the search.
+                let shown = pendingFilter.map { apply($0) } ?? []
+                guard let move = CallsBindings.list.command(for: key) else { return shown }
+                return shown + listCommand(move)
             }
         }
         var editor = editor
@@ -114,7 +118,7 @@ extension AppState {
 
     mutating func listCommand(_ command: CallsCommand) -> [Effect] {
         let page = max(1, listRows - 1)
-        var f = filter
+        var f = pendingFilter ?? filter // a search still running is part of what the user filters
         switch command {
         case .quit: return [.quit]
         case .help: openHelp()
@@ -122,8 +126,8 @@ extension AppState {
         case .up: return move(to: cursor - 1)
         case .pageDown: return move(to: cursor + page)
         case .pageUp: return move(to: cursor - page)
-        case .halfPageDown: return move(to: cursor + page / 2)
-        case .halfPageUp: return move(to: cursor - page / 2)
+        case .halfPageDown: return move(to: cursor + max(1, page / 2))
+        case .halfPageUp: return move(to: cursor - max(1, page / 2))
         case .first: return move(to: 0)
         case .last: return move(to: visible.count - 1)
         case .follow:

@@ -120,7 +120,9 @@ extension AppState {
         return [.loadRecord(summary)]
     }
 
+    /// Shows `f` now (on this thread); a search still running for an older filter is dropped.
     mutating func apply(_ f: CallFilter, sort: SortKey? = nil) -> [Effect] {
+        pendingFilter = nil
         let newSort = sort ?? visible.sort
         visible.apply(f, sort: newSort, to: snapshot)
         placeCursor()

@@ -37,7 +37,7 @@ public struct AppState: Sendable {
     public var pendingFilter: CallFilter?
     /// The search running off the UI thread, if any: at most one runs, the latest typed next.
     public var searchInFlight: CallFilter?
-    /// The open modes (help, a search or a line being typed, a palette, a question).
+    /// The dashboard's open modes (help, a search being typed); Compose keeps its own.
     public var modals = ModalStack<Modal>()
     public var message: Message?
 

@@ -83,8 +83,8 @@ enum CallListView {
             let at = (0...(hay.count - pin.count)).first(where: { i in hay[i..<(i + pin.count)].elementsEqual(pin) })
         else { return }
         let start = chars[..<at].reduce(0) { $0 + SafeText.width($1) }
-        guard start < width - 1 else { return }
         let cut = TextWidth.of(text) > width ? 1 : 0 // the ellipsis' cell stays
+        guard start < width - cut else { return }
         b.put(String(chars[at..<(at + pin.count)]), x: x + start, y: y, maxWidth: width - start - cut, style)
     }
 }

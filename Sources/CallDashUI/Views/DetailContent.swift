@@ -64,7 +64,7 @@ public enum DetailContent {
         }
         if abs(span - seconds) <= 1 { return ("  ✓ \(CallColumn.duration(d)), matches end_at − start_at", .detailGood) }
         // An unanswered call has no talk time: its start-to-end span is how long it rang.
-        if seconds == 0, CallStatus.code(of: f[.status]) != 0 {
+        if seconds == 0, StatusSlot(code: CallStatus.code(of: f[.status])) != .answer {
             return ("  (no talk time; rang \(CallColumn.duration(String(span))) from start_at to end_at)", .detailLabel)
         }
         return ("  ⚠ \(CallColumn.duration(d)), but end_at − start_at is \(span) s (\(CallColumn.duration(String(span))))", .detailWarning)

@@ -13,6 +13,12 @@ enum HelpOverlay {
         }
     }
 
+    /// The overlay's lines on `screen`: each section's title and rows, a blank line between.
+    static func lineCount(_ screen: Screen) -> Int {
+        let all = sections(screen)
+        return all.reduce(0) { $0 + 1 + $1.rows.count } + max(0, all.count - 1)
+    }
+
     static func render(_ s: AppState, in screen: Rect, into b: inout CellBuffer) {
         guard let scroll = s.modals.helpScroll else { return }
         let t = s.theme
