@@ -583,3 +583,21 @@ struct ComposeRaceTests {
         #expect(a.maskedHeaders == b.maskedHeaders, "the boundary in Content-Type is the same whatever the secret")
     }
 }
+
+@Suite("Quitting never loses a webhook's unsaved changes")
+struct QuitAsksTests {
+    @Test("q on the Calls screen with unsaved Compose changes asks in Compose first; y quits")
+    func quitFromCallsAsks() {
+        var h = composeHarness()
+        h.editorRow(0)
+        h.press(.enter)
+        h.type("!")
+        h.press(.enter, .escape) // back to Calls, the change unsaved
+        #expect(h.state.screen == .calls)
+        h.press(.char("q"))
+        #expect(!h.effects.contains(.quit))
+        #expect(h.state.screen == .compose && h.text.contains("y quits anyway"))
+        h.press(.char("y"))
+        #expect(h.effects.contains(.quit))
+    }
+}

@@ -34,7 +34,7 @@ extension AppState {
         let last = max(0, HelpOverlay.lineCount(screen) - (height - 6))
         func to(_ n: Int) { modals.replaceTop(.help(scroll: min(max(0, n), last))) }
         switch command {
-        case .quit: return [.quit]
+        case .quit: return quit()
         case .close: modals.pop()
         case .down: to(scroll + 1)
         case .up: to(scroll - 1)
@@ -120,7 +120,7 @@ extension AppState {
         let page = max(1, listRows - 1)
         var f = pendingFilter ?? filter // a search still running is part of what the user filters
         switch command {
-        case .quit: return [.quit]
+        case .quit: return quit()
         case .help: openHelp()
         case .down: return move(to: cursor + 1)
         case .up: return move(to: cursor - 1)
@@ -197,6 +197,15 @@ extension AppState {
             say("exporting \(CallText.count(seqs.count)) calls…")
             return [.export(format, seqs: seqs)]
         }
+        return []
+    }
+
+    /// Quits, unless a webhook has unsaved changes: then Compose asks first (Ctrl-C never asks).
+    mutating func quit() -> [Effect] {
+        guard compose.draft?.isDirty == true else { return [.quit] }
+        modals.removeAll()
+        screen = .compose
+        compose.modals.push(.confirm(.quit))
         return []
     }
 

@@ -48,6 +48,8 @@ public struct ModalStack<Mode: Equatable & Sendable>: Equatable, Sendable {
         all[all.count - 1] = m
     }
 
+    mutating func removeAll() { all = [] }
+
     /// The newest mode `pick` recognises, as what it picks out of it.
     func newest<T>(_ pick: (Mode) -> T?) -> T? { all.lazy.compactMap(pick).last }
 }
