@@ -22,6 +22,8 @@ public struct PushPlan: Sendable {
     public var webhook: CompiledWebhook?
     /// Where the webhook's `%secrets%` come from.
     public var secrets = SecretSource(environment: [:])
+    /// Where simulated reports' recordings are (the demo points them at its own receiver).
+    public var recordings: String?
 
     public init(
         url: String, count: Int? = 1, rate: Double? = nil, attempts: Int = 3, concurrency: Int = 16,

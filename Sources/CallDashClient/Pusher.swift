@@ -30,7 +30,9 @@ public final class Pusher: Sendable {
         -> PushSummary
     {
         var generator: SyntheticReports?
-        if case .synthetic(let seed) = source { generator = SyntheticReports(seed: seed) }
+        if case .synthetic(let seed) = source {
+            generator = plan.recordings.map { SyntheticReports(seed: seed, recordings: $0) } ?? SyntheticReports(seed: seed)
+        }
         var summary = PushSummary()
         let start = ContinuousClock.now
         await withTaskGroup(of: Delivery.self) { group in

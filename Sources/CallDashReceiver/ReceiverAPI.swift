@@ -8,13 +8,19 @@ struct ReceiverAPI {
     let shared: ReceiverContext
 
     static let maxLimit = 10_000
+
+    /// One silent MPEG-1 Layer III frame (128 kbit/s, 44.1 kHz): a recording a player accepts.
+    static let silentFrame: [UInt8] = [0xFF, 0xFB, 0x90, 0x64] + [UInt8](repeating: 0, count: 413)
     static let defaultLimit = 1_000
 
     func handle(_ head: HTTPRequestHead, path: String, rawQuery: String?, on loop: EventLoop, allocator: ByteBufferAllocator) -> APIResponse
     {
         shared.metrics.apiRequest()
         if let problem = shared.hostProblem(head.headers) { return .error(status: 403, reason: problem) }
-        if path != "/_calldash/health", let problem = shared.authorizationProblem(head.headers) {
+        // The demo's recordings are fixed bytes, opened from a browser that has no token.
+        let isDemoRecording =
+            shared.configuration.demoRecordings && path.hasPrefix(ReceiverConfiguration.demoRecordingsPath + "/") && path.hasSuffix(".mp3")
+        if path != "/_calldash/health", !isDemoRecording, let problem = shared.authorizationProblem(head.headers) {
             return .error(status: 401, reason: problem)
         }
         guard head.method == .GET || head.method == .HEAD else {
@@ -25,6 +31,11 @@ struct ReceiverAPI {
             params = try FormURLEncoding.decode(rawQuery ?? "", what: "query string")
         } catch {
             return .error(status: 400, reason: error.reason)
+        }
+        if isDemoRecording {
+            var body = allocator.buffer(capacity: Self.silentFrame.count)
+            body.writeBytes(Self.silentFrame)
+            return .bytes(status: 200, contentType: "audio/mpeg", body: body)
         }
         switch path {
         case "/_calldash/health":

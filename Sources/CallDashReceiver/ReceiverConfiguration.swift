@@ -22,6 +22,11 @@ public struct ReceiverConfiguration: Sendable {
     /// Host names besides the listen address and `localhost` that the API answers without a
     /// token (`--allow-host`).
     public var allowedHosts: [String]
+    /// Serve `/_calldash/demo/recordings/…` (`watch --demo`), so the demo's recording URLs answer.
+    public var demoRecordings = false
+
+    /// Where `watch --demo` serves the recordings its simulated calls point at.
+    public static let demoRecordingsPath = "/_calldash/demo/recordings"
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, respondCode: Int = 200, token: String? = nil,

@@ -104,11 +104,15 @@ struct ReceiverOptions: ParsableArguments {
     /// `sparingACore`: the dashboard's UI thread then keeps answering keys within a frame while
     /// the receiver is saturated (measured in scripts/bench-ui).
     /// `token` is `resolvedToken()`, read once by the caller (a file read twice could differ).
-    func configuration(sparingACore: Bool = false, webhooks registry: WebhookRegistry? = nil, token: String?) -> ReceiverConfiguration {
-        ReceiverConfiguration(
+    func configuration(
+        sparingACore: Bool = false, webhooks registry: WebhookRegistry? = nil, token: String?, demoRecordings: Bool = false
+    ) -> ReceiverConfiguration {
+        var c = ReceiverConfiguration(
             host: host, port: port, respondCode: respond, token: token,
             limits: DeliveryLimits(maxBodyBytes: maxBody), idleTimeout: .seconds(Int64(idleTimeout)),
             requestTimeout: .seconds(Int64(requestTimeout)),
             threads: threads ?? max(1, UsableCores.count - (sparingACore ? 1 : 0)), webhooks: registry, allowedHosts: allowHost)
+        c.demoRecordings = demoRecordings
+        return c
     }
 }

@@ -16,8 +16,8 @@ struct ReceiverSession {
     /// Problems while running (the journal cannot be written, its file went missing) go to
     /// `report`, or to the log when there is none.
     static func start(
-        _ options: ReceiverOptions, sparingACore: Bool = false, logger: Logger, report: (@Sendable (String) -> Void)? = nil,
-        warn: (String) -> Void
+        _ options: ReceiverOptions, sparingACore: Bool = false, demoRecordings: Bool = false, logger: Logger,
+        report: (@Sendable (String) -> Void)? = nil, warn: (String) -> Void
     ) async throws -> ReceiverSession {
         let store = ReportStore(capacity: options.capacity)
         var journal: Journal?
@@ -40,7 +40,8 @@ struct ReceiverSession {
         }
         let webhooks = WebhookWatcher(path: options.webhooks.path)
         for problem in webhooks.reload() { warn("webhook file not used: \(problem)") }
-        let configuration = options.configuration(sparingACore: sparingACore, webhooks: webhooks.registry, token: token)
+        let configuration = options.configuration(
+            sparingACore: sparingACore, webhooks: webhooks.registry, token: token, demoRecordings: demoRecordings)
         let receiver = Receiver(configuration: configuration, recorder: recorder, logger: logger)
         let port = try await receiver.start()
         let watching = Task { await webhooks.watch() }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CallDashClient
 import CallDashCore
+import CallDashReceiver
 import CallDashTerminal
 import CallDashUI
 import Foundation
@@ -40,7 +41,7 @@ struct Watch: AsyncParsableCommand {
         LoggingSystem.bootstrap { FileLogHandler(label: $0, sink: sink) }
         let logger = Logger(label: "calldash")
         var warnings: [String] = []
-        let session = try await ReceiverSession.start(receiver, sparingACore: !usePlain, logger: logger) { w in
+        let session = try await ReceiverSession.start(receiver, sparingACore: !usePlain, demoRecordings: demo, logger: logger) { w in
             logger.warning("\(w)")
             warnings.append(w)
             if usePlain { Output.warn(w) }
@@ -50,8 +51,10 @@ struct Watch: AsyncParsableCommand {
         let pusher = Pusher()
         var provider: Task<Void, Never>?
         if demo {
-            let plan = PushPlan(
+            var plan = PushPlan(
                 url: receiver.localURL(port: session.port) + "/ack/receive", count: nil, rate: demoRate, attempts: 3, concurrency: 4)
+            // Recordings the receiver serves itself, so v checks and o opens something real.
+            plan.recordings = receiver.localURL(port: session.port) + ReceiverConfiguration.demoRecordingsPath
             provider = Task { _ = await pusher.push(plan, source: .synthetic(seed: UInt64.random(in: 0...UInt64.max))) }
         }
         if usePlain {

@@ -178,6 +178,38 @@ struct WatchTests {
         #expect(!FileManager.default.fileExists(atPath: missing))
     }
 
+    @Test("watch --demo serves the recordings its calls point at, so checking or opening one works; serve does not")
+    func demoServesItsRecordings() async throws {
+        let watch = try CalldashProcess(["watch", "--demo", "--plain", "--port", "0", "--no-journal", "--demo-rate", "40"])
+        #expect(watch.wait { portNumber(after: "listening on http://127.0.0.1:", in: $0.stdout) != nil }, "\(watch.stdout)")
+        let port = try #require(portNumber(after: "listening on http://127.0.0.1:", in: watch.stdout))
+        let base = "http://127.0.0.1:\(port)"
+        var url: String?
+        for _ in 0..<50 where url == nil {
+            let reply = try await HTTPClient.shared.execute(
+                HTTPClientRequest(url: base + "/_calldash/reports?status=ANSWER&limit=1"), timeout: .seconds(10))
+            let page = String(buffer: try await reply.body.collect(upTo: 1 << 20))
+            url = page.firstMatch(of: /"recording_url":"([^"]+)"/).map { String($0.1) }
+            if url == nil { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        let recording = try #require(url, "an answered demo call with a recording")
+        #expect(recording.hasPrefix(base + "/_calldash/demo/recordings/") && recording.hasSuffix(".mp3"), "\(recording)")
+        var head = HTTPClientRequest(url: recording)
+        head.method = .HEAD
+        let answer = try await HTTPClient.shared.execute(head, timeout: .seconds(10))
+        #expect(answer.status.code == 200 && answer.headers.first(name: "content-type") == "audio/mpeg")
+        watch.signal(SIGINT)
+        #expect(watch.exitCode() == 0)
+
+        let serve = try CalldashProcess(["serve", "--port", "0", "--no-journal"])
+        let servePort = try #require(serve.listeningPort())
+        var probe = HTTPClientRequest(url: "http://127.0.0.1:\(servePort)/_calldash/demo/recordings/1/x.mp3")
+        probe.method = .HEAD
+        #expect(try await HTTPClient.shared.execute(probe, timeout: .seconds(10)).status.code == 404)
+        serve.signal(SIGINT)
+        #expect(serve.exitCode() == 0)
+    }
+
     @Test("--capacity bounds what serve keeps in memory while the journal keeps everything")
     func capacity() async throws {
         let dir = temporaryFolder()

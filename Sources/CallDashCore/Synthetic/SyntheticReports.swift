@@ -8,13 +8,16 @@ public struct SyntheticReports: Sendable {
     private let bridge: String
     private let flowID: Int
     private let webhookID: Int
+    /// Where answered calls' recordings are (a URL without the trailing slash).
+    private let recordings: String
 
     /// Status weights out of 100, as seen in outbound campaigns: most calls connect, a fifth ring out.
     static let statusMix: [(CallStatus, Int)] = [
         (.answer, 55), (.noAnswer, 18), (.busy, 10), (.cancel, 6), (.failed, 5), (.congestion, 3), (.chanUnavailable, 3)
     ]
 
-    public init(seed: UInt64) {
+    public init(seed: UInt64, recordings: String = "https://recordings.example.com/obd") {
+        self.recordings = recordings
         var rng = SplitMix64(seed: seed)
         campaign = Int.random(in: 1000...9999, using: &rng)
         batch = Int.random(in: 1000...9999, using: &rng)
@@ -71,7 +74,7 @@ public struct SyntheticReports: Sendable {
         w.string(status.rawValue)
         w.raw(",")
         w.raw("\"recording_url\":")
-        w.string(status == .answer ? "https://recordings.example.com/obd/\(campaign)/\(mid).mp3" : "")
+        w.string(status == .answer ? "\(recordings)/\(campaign)/\(mid).mp3" : "")
         w.raw("}")
         return w.bytes
     }
