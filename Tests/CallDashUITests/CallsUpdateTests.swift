@@ -431,3 +431,22 @@ struct FilterDuringSearchTests {
         #expect(s.filter.statuses == [.answer] && s.visible.count == shown, "the late answer is dropped")
     }
 }
+
+@Suite("Reading a long raw body")
+struct DetailWrapTests {
+    @Test("w wraps the detail's long lines to the pane, marked ↪, and keeps doing so for the next call")
+    func wrapLongLines() {
+        var rec = report(1)
+        rec.raw = Array(("{\"note\":\"" + String(repeating: "abcdefghij", count: 30) + "\"}").utf8)
+        var h = Harness(recorder([report(2), rec]), width: 120, height: 40)
+        h.press(.char("r"))
+        let before = h.state.detail.lines.count
+        h.press(.char("w"))
+        #expect(h.state.detail.lines.count > before)
+        #expect(h.state.detail.lines.contains { $0.text.hasPrefix("↪ ") })
+        let width = h.state.layout.detailBody.width - 1
+        #expect(h.state.detail.lines.allSatisfy { TextWidth.of($0.text) <= width })
+        h.press(.char("j"))
+        #expect(h.state.detail.wrap)
+    }
+}

@@ -8,7 +8,7 @@ public enum CallsCommand: Sendable, Equatable {
     case search
     case toggleStatus(StatusSlot)
     case rejectedOnly, clearFilters, sortNext, sortReverse
-    case copyURL, openURL, checkURL, rawBody
+    case copyURL, openURL, checkURL, rawBody, wrapLines
     case export(ExportFormat)
     case compose, nextTheme
 }
@@ -70,7 +70,8 @@ public enum CallsBindings {
                     Binding([.char("y")], .copyURL, "copy the recording URL (OSC 52)", bar: BarItem("copy", rank: 9)),
                     Binding([.char("o")], .openURL, "open the recording URL in the browser", sendsTraffic: true),
                     Binding([.char("v")], .checkURL, "check the recording URL (a HEAD request)", sendsTraffic: true),
-                    Binding([.char("r")], .rawBody, "body: pretty-printed / as it arrived")
+                    Binding([.char("r")], .rawBody, "body: pretty-printed / as it arrived"),
+                    Binding([.char("w")], .wrapLines, "the detail's long lines: wrapped / scrolled sideways")
                 ]
             ),
             (

@@ -176,6 +176,10 @@ extension AppState {
         case .rawBody:
             detail.raw.toggle()
             rebuildDetail()
+        case .wrapLines:
+            detail.wrap.toggle()
+            rebuildDetail()
+            say(detail.wrap ? "long lines wrapped (w scrolls them sideways again)" : "long lines scroll sideways (h/l)")
         case .copyURL:
             guard let url = recordingURL() else { return [] }
             say("copied the recording URL (OSC 52)")

@@ -13,6 +13,7 @@ extension AppState {
             width = w
             height = h
             keepCursorVisible()
+            if detail.wrap { rebuildDetail() } // wrapped to the new width
             clampDetailScroll()
             return []
         case .storeChanged(let snap, let now):
@@ -114,8 +115,10 @@ extension AppState {
     mutating func selectionChanged() -> [Effect] {
         selectedSeq = seq(ofRow: cursor)
         guard detail.seq != selectedSeq else { return [] }
+        let wrap = detail.wrap // a way of reading, kept from call to call
         detail = DetailState()
         detail.seq = selectedSeq
+        detail.wrap = wrap
         guard let summary = selected else { return [] }
         return [.loadRecord(summary)]
     }
@@ -160,8 +163,10 @@ extension AppState {
             detail.lines = detail.failure.map { [StyledLine([("Cannot show this call: \($0)", .detailError)])] } ?? []
             return
         }
-        detail.lines = DetailContent.lines(
+        let lines = DetailContent.lines(
             for: r, check: checks[r.seq], checking: checking.contains(r.seq), raw: detail.raw, utcOffset: utcOffset)
+        detail.lines = detail.wrap ? lines.flatMap { $0.wrapped(max(1, layout.detailBody.width - 1), continuation: "↪ ") } : lines
+        if detail.wrap { detail.scrollX = 0 }
         clampDetailScroll()
     }
 

@@ -117,6 +117,8 @@ public struct DetailState: Sendable {
     public var scrollX = 0
     /// Show the body as it arrived instead of pretty-printed.
     public var raw = false
+    /// Wrap long lines to the pane (a raw body is one long line) instead of scrolling sideways.
+    public var wrap = false
 
     public init() {}
 }
