@@ -35,19 +35,25 @@ final class CalldashProcess: Sendable {
         process = p
         stdoutPipe = stdout
         if readingStdout { startReadingStdout() }
-        stderr.fileHandleForReading.readabilityHandler = { [err] h in
-            let data = h.availableData
-            err.withLock { $0.append(contentsOf: data) }
-        }
+        stderr.fileHandleForReading.readabilityHandler = { [err] h in Self.collect(h, into: err) }
         try p.run()
     }
 
     /// Starts collecting stdout (a test that began with an unread stdout ends the stall).
     func startReadingStdout() {
-        stdoutPipe.fileHandleForReading.readabilityHandler = { [out] h in
-            let data = h.availableData
-            out.withLock { $0.append(contentsOf: data) }
+        stdoutPipe.fileHandleForReading.readabilityHandler = { [out] h in Self.collect(h, into: out) }
+    }
+
+    /// Appends what the pipe has; at its end, stops watching it. A handler left on a pipe at its
+    /// end fires without pause, and its dispatch source outlives the descriptor once the pipe is
+    /// freed: libdispatch then crashed the whole test process when the number was reused.
+    private static func collect(_ h: FileHandle, into buffer: Buffer) {
+        let data = h.availableData
+        if data.isEmpty {
+            h.readabilityHandler = nil
+            return
         }
+        buffer.withLock { $0.append(contentsOf: data) }
     }
 
     /// The process's resident memory, from /proc.
