@@ -117,7 +117,7 @@ struct UIBench: ParsableCommand {
         let values = TemplateValues(try! r.record(for: r.store.snapshot()[0]))
         let secrets = SecretSource(environment: ["CALLDASH_SECRET_TOKEN": "t0k3n"])
         let small = Webhook(
-            id: 7, name: "crm", method: .POST, format: .json, url: "https://crm.example/ack?call_id={{id}}&status={{status}}",
+            id: 7, name: "crm", method: .post, format: .json, url: "https://crm.example/ack?call_id={{id}}&status={{status}}",
             headers: [NameValue("Authorization", "Bearer %token%")],
             body: [NameValue("to", "{{to}}"), NameValue("message_status", "{{status}}")])
         var url = "https://crm.example/calls/{{mid}}?status={{status}}"

@@ -9,7 +9,14 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var receiver: ReceiverOptions
 
-    @Option(help: "Log level for stderr (trace, debug, info, notice, warning, error, critical).")
+    @Option(
+        help: "Log level for stderr (trace, debug, info, notice, warning, error, critical).",
+        transform: { text in
+            guard let level = Logger.Level(rawValue: text) else {
+                throw ValidationError("use one of trace, debug, info, notice, warning, error, critical")
+            }
+            return level
+        })
     var logLevel: Logger.Level = .warning
 
     func run() async throws {
@@ -30,5 +37,3 @@ struct Serve: AsyncParsableCommand {
         stdout.flush()
     }
 }
-
-extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -73,7 +73,7 @@ struct TemplateTests {
         #expect(r.text == "Bearer ‹unset CALLDASH_SECRET_API_KEY›" && r.masked == r.text)
         #expect(r.unsetSecrets == ["api_key"])
         let hook = Webhook(
-            id: 1, name: "t", method: .POST, format: .json, url: "https://x/a", headers: [NameValue("Authorization", "Bearer %api_key%")])
+            id: 1, name: "t", method: .post, format: .json, url: "https://x/a", headers: [NameValue("Authorization", "Bearer %api_key%")])
         let request = try hook.render(.sample, secrets: SecretSource(environment: [:]))
         #expect(request.unsendable == "secret %api_key% is not set: export CALLDASH_SECRET_API_KEY")
     }

@@ -6,7 +6,7 @@ import Testing
 @Suite("Mapping back: a compose payload reads as the standard report it came from")
 struct WebhookMappingTests {
     let crm = Webhook(
-        id: 7, name: "crm", method: .POST, format: .json,
+        id: 7, name: "crm", method: .post, format: .json,
         url: "https://crm.example/ack/{{flow_id}}?call_id={{id}}&st={{status}}",
         body: [NameValue("to", "{{to}}"), NameValue("message_status", "{{status}}"), NameValue("who", "caller {{from}} via {{bridge}}")])
 
@@ -83,7 +83,7 @@ struct WebhookMappingTests {
 
 @Suite("The webhooks folder: atomic saves, broken files listed, changes on disk noticed")
 struct WebhookFolderTests {
-    let hook = Webhook(id: 3, name: "ops", method: .PUT, format: .form, url: "http://h/x", body: [NameValue("s", "{{status}}")])
+    let hook = Webhook(id: 3, name: "ops", method: .put, format: .form, url: "http://h/x", body: [NameValue("s", "{{status}}")])
 
     @Test func savedWebhooksReadBackWithNoTemporaryFilesLeft() throws {
         let dir = temporaryDirectory() + "/webhooks"

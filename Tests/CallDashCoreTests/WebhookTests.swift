@@ -5,7 +5,7 @@ import Testing
 @Suite("Compose webhooks: files and the requests they render")
 struct WebhookTests {
     let crm = Webhook(
-        id: 7, name: "crm", method: .POST, format: .json,
+        id: 7, name: "crm", method: .post, format: .json,
         url: "https://crm.example/ack?call_id={{id}}&status={{status}}",
         headers: [NameValue("Authorization", "Bearer %token%")],
         body: [NameValue("to", "{{to}}"), NameValue("message_status", "{{status}}")])
@@ -59,7 +59,7 @@ struct WebhookTests {
         w.format = .form
         #expect(
             String(decoding: try w.render(call, secrets: secrets).body, as: UTF8.self) == "to=919876543210&message_status=NO+ANSWER%26x")
-        w.method = .GET
+        w.method = .get
         let g = try w.render(call, secrets: secrets)
         #expect(g.body.isEmpty)
         #expect(g.url == "https://crm.example/ack?call_id=M-1&status=NO%20ANSWER%26x&to=919876543210&message_status=NO%20ANSWER%26x")

@@ -29,7 +29,7 @@ struct NetworkVerdictTests {
         #expect(check.status == nil)
         #expect(check.failure == "connection refused by 127.0.0.1:\(port)")
         let webhook = Webhook(
-            id: 1, name: "t", method: .POST, format: .json, url: "http://127.0.0.1:\(port)/hook", body: [NameValue("to", "{{to}}")])
+            id: 1, name: "t", method: .post, format: .json, url: "http://127.0.0.1:\(port)/hook", body: [NameValue("to", "{{to}}")])
         let rendered = try! webhook.render(.sample, secrets: SecretSource(environment: [:]))
         let pusher = Pusher()
         let verdict = await pusher.sendOnce(rendered)

@@ -198,7 +198,7 @@ struct ComposeUpdateTests {
         h.press(.right)
         h.editorRow(2)
         h.press(.left)
-        #expect(h.state.compose.draft?.webhook.method == .PUT)
+        #expect(h.state.compose.draft?.webhook.method == .put)
         #expect(h.preview.contains("to=919876500020&status=ANSWER"))
         #expect(h.preview.contains("Content-Type: application/x-www-form-urlencoded"))
     }
@@ -298,7 +298,7 @@ struct ComposeUpdateTests {
 
     @Test func anErrorInTheSecondOfTwoHeadersWithOneNameMarksThatRowOnly() {
         let hook = Webhook(
-            id: 1, name: "t", method: .POST, format: .json, url: "https://x/a",
+            id: 1, name: "t", method: .post, format: .json, url: "https://x/a",
             headers: [NameValue("X-Tag", "ok"), NameValue("X-Tag", "{{stauts}}")])
         var error: TemplateError?
         do { _ = try hook.render(.sample, secrets: SecretSource(environment: [:])) } catch let e { error = e }
@@ -576,7 +576,7 @@ struct ComposeRaceTests {
         h.press(.char("P"))
         h.send(.testSent(SendVerdict(status: 200, millis: 1, reply: "you sent Bearer s3cr3t"), toSelf: false))
         #expect(h.text.contains("reply: you sent Bearer ***") && !h.text.contains("s3cr3t"))
-        var w = Webhook(id: 1, name: "m", method: .POST, format: .multipart, url: "https://x/a", body: [NameValue("t", "%token%")])
+        var w = Webhook(id: 1, name: "m", method: .post, format: .multipart, url: "https://x/a", body: [NameValue("t", "%token%")])
         w.format = .multipart
         let a = try! w.render(.sample, secrets: SecretSource(environment: ["CALLDASH_SECRET_TOKEN": "one"]))
         let b = try! w.render(.sample, secrets: SecretSource(environment: ["CALLDASH_SECRET_TOKEN": "two"]))

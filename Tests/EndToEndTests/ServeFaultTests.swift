@@ -106,7 +106,7 @@ struct ServeEdgeTests {
         let serve = try CalldashProcess(["serve", "--port", "0", "--no-journal"], prefix: ["/usr/bin/prlimit", "--nofile=64"])
         let port = try #require(serve.listeningPort())
         var held: [Int32] = []
-        defer { held.forEach { close($0) } }
+        defer { for fd in held { close(fd) } }
         for _ in 0..<120 {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var addr = sockaddr_in()
@@ -125,7 +125,7 @@ struct ServeEdgeTests {
         let used = cpuSeconds(serve.pid) - before
         #expect(used < 0.5, "used \(used) s of CPU in 2 s while out of descriptors")
         #expect(serve.stderr.components(separatedBy: "cannot accept connections").count == 2, "said once")
-        held.forEach { close($0) }
+        for fd in held { close(fd) }
         held = []
         // Once descriptors are free again, new connections are taken.
         #expect(

@@ -99,7 +99,7 @@ func spawn(_ argv: [String], captureOutput: Bool = true) throws -> (Int32, Strin
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     var pid: pid_t = 0
     let cArgs = argv.map { strdup($0) } + [nil]
-    defer { cArgs.forEach { free($0) } }
+    defer { for arg in cArgs { free(arg) } }
     let rc = posix_spawnp(&pid, argv[0], &actions, nil, cArgs, environ)
     if captureOutput { close(fds[1]) }
     guard rc == 0 else {

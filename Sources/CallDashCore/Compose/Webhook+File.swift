@@ -57,7 +57,7 @@ extension Webhook {
         guard let url else { throw fail(0, "no \"url\"") }
         // A file written by hand without an id is the webhook its name says (7.json: 7).
         self.init(
-            id: id ?? WebhookFolder.namedID(path) ?? 0, name: name ?? "", method: method ?? .POST, format: format ?? .json, url: url,
+            id: id ?? WebhookFolder.namedID(path) ?? 0, name: name ?? "", method: method ?? .post, format: format ?? .json, url: url,
             headers: headers, body: body)
     }
 

@@ -80,7 +80,7 @@ public struct CompiledWebhook: Sendable {
         // Body values, each rendered for the context its format puts it in.
         let context: TemplateContext
         switch (method, format) {
-        case (.GET, _): context = .urlQuery
+        case (.get, _): context = .urlQuery
         case (_, .json): context = .jsonString
         case (_, .form): context = .formValue
         case (_, .multipart): context = .multipartValue
@@ -91,7 +91,7 @@ public struct CompiledWebhook: Sendable {
         var body: [UInt8] = []
         var maskedBody: [UInt8] = []
         var contentType: String?
-        if method == .GET {
+        if method == .get {
             if !pairs.isEmpty {
                 let sep = url.text.contains("?") ? "&" : "?"
                 let q = { (m: Bool) in

@@ -1,6 +1,10 @@
 /// A compose webhook as the provider defines it and as its `<id>.json` file holds it.
 public struct Webhook: Equatable, Sendable {
-    public enum Method: String, CaseIterable, Sendable { case GET, POST, PUT }
+    public enum Method: String, CaseIterable, Sendable {
+        case get = "GET"
+        case post = "POST"
+        case put = "PUT"
+    }
 
     public enum Format: String, CaseIterable, Sendable {
         case json

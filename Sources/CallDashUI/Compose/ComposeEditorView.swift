@@ -70,7 +70,7 @@ enum ComposeEditorView {
             Line(row: .name, label: "Name", value: w.name, isTemplate: false),
             Line(row: .url, label: "URL", value: w.url, isTemplate: true),
             Line(
-                row: .method, label: "Method", value: w.method.rawValue + (w.method == .GET ? "  (body keys go to the query)" : ""),
+                row: .method, label: "Method", value: w.method.rawValue + (w.method == .get ? "  (body keys go to the query)" : ""),
                 isTemplate: false),
             Line(
                 row: .format, label: "Format",

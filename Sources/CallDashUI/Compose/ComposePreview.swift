@@ -28,7 +28,7 @@ public struct ComposePreview: Sendable {
             }
             request = rendered
             empty = Array(Set(rendered.emptyVariables)).sorted()
-            lines = Self.lines(wire, format: webhook.method == .GET ? nil : webhook.format)
+            lines = Self.lines(wire, format: webhook.method == .get ? nil : webhook.format)
         } catch let e {
             error = e
         }

@@ -136,7 +136,7 @@ extension ComposeState {
         case .new:
             let id = WebhookFolder.nextID(after: entries)
             let w = Webhook(
-                id: id, name: "webhook \(id)", method: .POST, format: .json, url: "https://example.com/calls?call_id={{id}}",
+                id: id, name: "webhook \(id)", method: .post, format: .json, url: "https://example.com/calls?call_id={{id}}",
                 body: [NameValue("status", "{{status}}"), NameValue("to", "{{to}}")])
             start(Draft(webhook: w, file: WebhookFolder(path: folder).file(for: id)))
             tell("new webhook \(id): edit it, then s saves it")
