@@ -298,6 +298,8 @@ struct HonestWordsTests {
         #expect(h.rows == [3, 1])
         #expect(h.text.contains("answer rate 66.7%"))
         #expect(h.text.contains("answer "), "shown as sent")
+        let padded = String(repeating: " ", count: 40) + "answer\t"
+        #expect(CallStatus.code(of: padded) == 0 && ReportQuery(statuses: ["ANSWER"]).statuses.contains(CallStatus.normalized(padded)))
     }
 }
 

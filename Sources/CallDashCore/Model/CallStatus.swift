@@ -14,24 +14,18 @@ public enum CallStatus: String, CaseIterable, Sendable {
     public static func code(of status: String?) -> UInt8 {
         guard let status else { return none }
         if let code = exactCode(status) { return code } // as sent, in the provider's spelling: no allocation
-        guard status.utf8.count <= 32 else { return other }
-        return exactCode(normalized(status)) ?? other
+        // However much space surrounds it; a longer word is no known status (and is not upper-cased).
+        let word = status.trimmingSpaces
+        guard word.utf8.count <= 16 else { return other }
+        return exactCode(word.uppercased()) ?? other
     }
 
     /// A status as statuses are compared: upper case, without surrounding spaces.
     public static func normalized(_ status: String) -> String { status.trimmingSpaces.uppercased() }
 
+    /// The code of a status spelled as the provider spells it (the position, as `StatusSlot` has it).
     private static func exactCode(_ status: String) -> UInt8? {
-        switch status {
-        case "ANSWER": 0
-        case "NOANSWER": 1
-        case "BUSY": 2
-        case "CANCEL": 3
-        case "FAILED": 4
-        case "CONGESTION": 5
-        case "CHANUNAVAIL": 6
-        default: nil
-        }
+        CallStatus(rawValue: status).map { UInt8(StatusSlot($0).rawValue) }
     }
 
     /// Code for a status outside the known set.

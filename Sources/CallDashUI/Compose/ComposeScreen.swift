@@ -71,13 +71,13 @@ public enum ComposeScreen {
         if s.compose.modals.editing != nil {
             keys = ComposeBindings.editing.bar + LineEditor.bindings.bar
         } else {
-            let pane: [(key: String, label: String)]
+            let pane: [(key: String, label: String, rank: Int)]
             switch s.compose.focus {
-            case .list: pane = ComposeBindings.list.bar
-            case .editor: pane = ComposeBindings.editor.bar
-            case .preview: pane = ComposeBindings.preview.bar
+            case .list: pane = ComposeBindings.list.ranked
+            case .editor: pane = ComposeBindings.editor.ranked
+            case .preview: pane = ComposeBindings.preview.ranked
             }
-            keys = (ComposeBindings.screen.bar.prefix(2) + pane + ComposeBindings.screen.bar.dropFirst(2)).map { $0 }
+            keys = BindingTable<ComposeCommand>.merged([ComposeBindings.screen.ranked, pane])
         }
         FooterView.keys(keys, x: area.x + 1, y: area.y, endX: area.maxX, t, into: &b)
     }

@@ -56,14 +56,27 @@ public struct BindingTable<Command: Sendable>: Sendable {
     }
 
     /// The (first key, label) pairs of the bottom bar, by rank.
-    public var bar: [(key: String, label: String)] {
-        bindings.compactMap { b in b.bar.map { (b, $0) } }.sorted { $0.1.rank < $1.1.rank }.map {
-            ($0.1.keys ?? $0.0.keys[0].label, $0.1.label)
-        }
+    public var bar: [(key: String, label: String)] { Self.merged([ranked]) }
+
+    /// The bar's items with their ranks, for merging with another table's (`merged`).
+    public var ranked: [(key: String, label: String, rank: Int)] { Self.barItems(of: bindings) }
+
+    private static func barItems(of bindings: [Binding<Command>]) -> [(key: String, label: String, rank: Int)] {
+        bindings.compactMap { b in b.bar.map { ($0.keys ?? b.keys[0].label, $0.label, $0.rank) } }
+    }
+
+    /// Several tables' bar items in one bar, by rank (a pane's keys among its screen's).
+    public static func merged(_ bars: [[(key: String, label: String, rank: Int)]]) -> [(key: String, label: String)] {
+        bars.joined().sorted { $0.rank < $1.rank }.map { ($0.key, $0.label) }
     }
 
     /// The bar as one line of text, for the edge of an overlay: "Enter insert · Esc close".
-    public var hint: String { bar.map { "\($0.key) \($0.label)" }.joined(separator: " · ") }
+    public var hint: String { hint { _ in true } }
+
+    /// The hint of the bar items whose command `include` keeps.
+    public func hint(_ include: (Command) -> Bool) -> String {
+        Self.merged([Self.barItems(of: bindings.filter { include($0.command) })]).map { "\($0.key) \($0.label)" }.joined(separator: " · ")
+    }
 
     /// The help overlay's rows: each section's title, then "keys  help" lines.
     public var helpSections: [HelpSection] {

@@ -42,10 +42,8 @@ enum HelpOverlay {
         let inner = Rect(x: box.x + 2, y: box.y + 2, width: box.width - 4, height: box.height - 4)
         let top = min(scroll, max(0, lines.count - inner.height))
         let more = lines.count > inner.height
-        let hint =
-            " "
-            + (more ? CallsBindings.help.hint : CallsBindings.help.hint.components(separatedBy: " · ").dropFirst().joined(separator: " · "))
-            + " "
+        // "j/k scroll" only when there is more than fits.
+        let hint = " " + CallsBindings.help.hint { more || $0 != .down } + " "
         b.put(hint, x: box.maxX - 1 - TextWidth.of(hint), y: box.maxY - 1, t[.overlayKey])
         if more {
             b.put(" lines \(top + 1)–\(top + inner.height) of \(lines.count) ", x: box.x + 9, y: box.y, t[.overlayKey])
