@@ -412,6 +412,27 @@ struct MatchHighlightTests {
         #expect(x >= 0 && screen[x, y].style.bg == match.bg && screen[x + 2, y].style.bg == match.bg)
         #expect(screen[x + 3, y].style.bg != match.bg)
     }
+
+    @Test("the detail of a found call marks the text searched for too, also in a right-aligned place and after wide characters")
+    func detailAndAnyAlignmentAreMarked() {
+        var h = Harness(mixedRecorder())
+        h.press(.char("/"))
+        h.type("5786-9668-00020")
+        h.press(.enter, .enter)
+        let screen = h.screen
+        let match = h.state.theme[.listMatch]
+        let detail = h.state.layout.detailBody
+        let marked = (detail.y..<detail.maxY).filter { y in (detail.x..<detail.maxX).contains { screen[$0, y].style.bg == match.bg } }
+        #expect(!marked.isEmpty, "the detail's mid row is marked")
+
+        var b = CellBuffer(width: 20, height: 1)
+        b.putRight("日本 Ab ab", endX: 20, y: 0, maxWidth: 20, .plain)
+        b.highlight("AB", y: 0, from: 0, to: 20) { _ in Style(fg: .palette(1)) }
+        let styled = (0..<20).filter { b[$0, 0].style.fg == .palette(1) }
+        #expect(styled == [15, 16, 18, 19], "both matches, right-aligned after two wide characters")
+        b.highlight("本", y: 0, from: 0, to: 20) { _ in Style(fg: .palette(2)) }
+        #expect(b[12, 0].style.fg == .palette(2) && b[13, 0].style.fg == .palette(2), "a wide match takes both its cells")
+    }
 }
 
 @Suite("Filters and a running search")
@@ -450,5 +471,40 @@ struct DetailWrapTests {
         #expect(h.state.detail.lines.allSatisfy { TextWidth.of($0.text) <= width })
         h.press(.char("j"))
         #expect(h.state.detail.wrap)
+    }
+}
+
+@Suite("A message is read whole")
+struct LongMessageTests {
+    static let long =
+        "no browser to open it: set $BROWSER or install xdg-utils (your desktop's opener), or copy the recording URL with y and paste it where you listen"
+
+    @Test("a message longer than the bar wraps at words above it, every word shown, and N of M stays")
+    func longMessageWraps() {
+        var h = Harness(mixedRecorder(), width: 80, height: 24)
+        h.state.say(Self.long, isError: true)
+        let lines = h.screen.lines
+        let shown = lines.suffix(MessageBar.maxRows).joined(separator: " ").split(separator: " ").joined(separator: " ")
+        #expect(shown.contains(Self.long), "\(lines.suffix(4))")
+        #expect(lines.last?.hasSuffix("21 of 21 ") == true)
+        #expect(!lines.suffix(MessageBar.maxRows).contains { $0.contains("…") })
+    }
+
+    @Test("a short message stays on the bar and the list above it is untouched")
+    func shortMessageOneLine() {
+        var h = Harness(mixedRecorder(), width: 80, height: 24)
+        let before = h.screen.lines
+        h.state.say("filters cleared")
+        let after = h.screen.lines
+        #expect(after.last?.contains("filters cleared") == true)
+        #expect(Array(after.dropLast()) == Array(before.dropLast()))
+    }
+
+    @Test("a Compose question that does not fit is wrapped, not cut before its y")
+    func longQuestionWraps() {
+        var h = composeHarness(width: 80, height: 24)
+        h.press(.char("n"), .char("X"))
+        let tail = h.screen.lines.suffix(MessageBar.maxRows).joined(separator: " ").split(separator: " ").joined(separator: " ")
+        #expect(tail.contains("It was never saved. y discards it, any other key keeps it"), "\(tail)")
     }
 }

@@ -23,7 +23,7 @@ enum ComposePreviewView {
 
     /// Every line the pane can show, wrapped to `width`: the request, then the notes under it.
     static func content(_ c: ComposeState, width: Int) -> [StyledLine] {
-        var lines = c.preview.lines.flatMap { $0.wrapped(width, continuation: "↪ ") }
+        let lines = c.preview.lines.flatMap { $0.wrapped(width, continuation: "↪ ") }
         var notes: [StyledLine] = []
         if let e = c.preview.error {
             notes.append(StyledLine([("✗ \(e.location), column \(e.column): \(e.problem)", .detailError)]))

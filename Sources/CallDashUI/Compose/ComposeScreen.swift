@@ -60,11 +60,11 @@ public enum ComposeScreen {
             case .discardNew(let name):
                 text = "Discard the new webhook “\(name)”? It was never saved. y discards it, any other key keeps it"
             }
-            b.put(" " + text + " ", x: area.x, y: area.y, maxWidth: area.width, t[.searchPrompt], ellipsis: true)
+            MessageBar.draw(text, .searchPrompt, bar: area, room: area.width, top: 2, t, into: &b)
             return
         }
         if let m = s.message {
-            b.put(" " + m.text + " ", x: area.x, y: area.y, maxWidth: area.width, m.isError ? t[.barError] : t[.barMessage], ellipsis: true)
+            MessageBar.draw(m.text, m.isError ? .barError : .barMessage, bar: area, room: area.width, top: 2, t, into: &b)
             return
         }
         let keys: [(key: String, label: String)]

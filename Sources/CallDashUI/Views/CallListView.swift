@@ -66,25 +66,9 @@ enum CallListView {
                 b.putRight(text, endX: x + colWidth, y: y, maxWidth: colWidth, style)
             } else {
                 b.put(text, x: x, y: y, maxWidth: colWidth, style, ellipsis: true)
-                highlight(s.filter.text, in: text, x: x, y: y, width: colWidth, t[.listMatch].over(style), into: &b)
             }
+            b.highlight(s.filter.text, y: y, from: x, to: x + colWidth) { t[.listMatch].over($0) }
             x += colWidth + 1
         }
-    }
-
-    /// Redraws the first place `needle` occurs in `text` (ignoring case, as the search does) in
-    /// `style`, where it is visible within `width`.
-    static func highlight(_ needle: String, in text: String, x: Int, y: Int, width: Int, _ style: Style, into b: inout CellBuffer) {
-        guard !needle.isEmpty else { return }
-        let chars = Array(text)
-        let hay = chars.map { $0.lowercased() }
-        let pin = needle.map { $0.lowercased() }
-        guard pin.count <= hay.count,
-            let at = (0...(hay.count - pin.count)).first(where: { i in hay[i..<(i + pin.count)].elementsEqual(pin) })
-        else { return }
-        let start = chars[..<at].reduce(0) { $0 + SafeText.width($1) }
-        let cut = TextWidth.of(text) > width ? 1 : 0 // the ellipsis' cell stays
-        guard start < width - cut else { return }
-        b.put(String(chars[at..<(at + pin.count)]), x: x + start, y: y, maxWidth: width - start - cut, style)
     }
 }

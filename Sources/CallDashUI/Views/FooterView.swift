@@ -12,7 +12,7 @@ enum FooterView {
             let x = area.x + b.put(" / ", x: area.x, y: area.y, t[.searchPrompt]) + 1
             TextField.draw(search.text, editor: search, x: x, y: area.y, width: room - (x - area.x), t, on: .barText, into: &b)
         } else if let m = s.message {
-            b.put(" " + m.text + " ", x: area.x, y: area.y, maxWidth: room, m.isError ? t[.barError] : t[.barMessage], ellipsis: true)
+            MessageBar.draw(m.text, m.isError ? .barError : .barMessage, bar: area, room: room, top: 2, t, into: &b)
         } else {
             let bar = s.focus == .detail ? CallsBindings.detail.bar + CallsBindings.list.bar : CallsBindings.list.bar
             keys(bar, x: area.x + 1, y: area.y, endX: area.x + room, t, into: &b)
