@@ -429,6 +429,26 @@ struct ComposeUpdateTests {
         #expect(h.preview.contains("call_id=5786-9668-00019&status=ANSWER"))
     }
 
+    @Test func thePickerSearchesTheCallsWithTheListsSearchAndPicksAFoundOne() {
+        var h = composeHarness()
+        h.press(.char("C"), .char("/"))
+        h.type("busy")
+        #expect(h.screen.lines.last?.hasPrefix(" /  busy ") == true, "the search is typed on Compose's bar: \(h.screen.lines.last ?? "")")
+        h.press(.enter)
+        #expect(h.state.compose.modals.callPicker != nil, "the picker stays open on what was found")
+        #expect(h.text.contains("Preview with which call? /busy · 2 of 21"))
+        #expect(h.text.contains("#13 ") && h.text.contains("#2 ") && !h.text.contains("#20 "))
+        h.press(.char("j"), .enter)
+        #expect(h.preview.contains("status=BUSY"))
+        h.press(.char("C"), .char("/"), .ctrl("u"))
+        h.type("nosuchcall")
+        h.press(.down) // moves in the picker once the search has answered, not in Calls behind it
+        #expect(h.text.contains("No call matches /nosuchcall"))
+        h.press(.enter)
+        #expect(h.state.compose.modals.callPicker == nil)
+        #expect(h.text.contains("preview for the sample call"), "no call is selected in Calls, and the header says so")
+    }
+
     @Test func escFollowedAtOnceByAKeyCancelsTheLineAndRunsTheKey() {
         var h = composeHarness(folder: webhooksFolder(broken: false))
         h.editorRow(0)

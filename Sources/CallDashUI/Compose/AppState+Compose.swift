@@ -28,6 +28,7 @@ extension AppState {
             case .previewCall(let row):
                 effects += move(to: row)
                 follow = false // the preview stays on the call chosen, even the newest
+            case .searchCalls: openSearch()
             }
         }
         return effects

@@ -16,4 +16,6 @@ public enum ComposeRequest: Equatable, Sendable {
     case back
     /// Preview with the call at this row of the Calls list.
     case previewCall(row: Int)
+    /// Search the Calls list (the call picker lists it).
+    case searchCalls
 }

@@ -32,10 +32,20 @@ enum CallPickerOverlay {
         let w = min(screen.width - 4, 76)
         let h = min(screen.height - 2, 16)
         let box = Rect(x: screen.x + (screen.width - w) / 2, y: screen.y + (screen.height - h) / 2, width: w, height: h)
-        guard box.width > 20, box.height > 4, let cursor = s.compose.modals.callPicker else { return }
-        HelpOverlay.frame(box, title: " Preview with which call? ", t, into: &b)
+        guard box.width > 20, box.height > 4, let row = s.compose.modals.callPicker else { return }
+        let f = s.pendingFilter ?? s.filter
+        let searched = f.text.isEmpty ? "" : "/\(f.text) · "
+        let title = " Preview with which call? \(searched)\(CallText.count(s.visible.count)) of \(CallText.count(s.snapshot.count)) "
+        HelpOverlay.frame(box, title: title, t, into: &b)
         b.putRight(" \(ComposeBindings.callPicker.hint) ", endX: box.maxX - 1, y: box.maxY - 1, maxWidth: box.width - 2, t[.overlayKey])
         let rows = box.height - 3
+        if s.visible.count == 0 {
+            let why =
+                f.text.isEmpty
+                ? "No calls yet: the preview uses the provider's sample" : "No call matches /\(f.text) (/ then Esc clears it)"
+            b.put(why, x: box.x + 2, y: box.y + 2, maxWidth: box.width - 4, t[.overlayText], ellipsis: true)
+        }
+        let cursor = min(row, max(0, s.visible.count - 1))
         let top = min(max(0, cursor - rows / 2), max(0, s.visible.count - rows))
         for n in top..<min(s.visible.count, top + rows) {
             guard let seq = s.seq(ofRow: n), let i = s.snapshot.index(ofSeq: seq) else { continue }

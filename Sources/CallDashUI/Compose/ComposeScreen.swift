@@ -45,6 +45,10 @@ public enum ComposeScreen {
 
     static func footer(_ s: AppState, _ t: Theme, _ area: Rect, _ b: inout CellBuffer) {
         b.fill(area, t[.barText])
+        if let search = s.modals.search {
+            FooterView.searchField(search, x: area.x, y: area.y, width: area.width, t, into: &b)
+            return
+        }
         if let q = s.compose.modals.confirm {
             let text: String
             switch q {

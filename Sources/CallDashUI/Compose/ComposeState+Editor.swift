@@ -203,15 +203,17 @@ extension ComposeState {
         return []
     }
 
-    /// The short list of calls to preview with: the Calls list around its cursor.
+    /// The calls to preview with: the Calls list, from its cursor, searched with its search.
     mutating func pickerKey(_ key: Key, row: Int, _ ctx: ComposeContext) -> [Effect] {
+        let row = min(row, max(0, ctx.calls - 1)) // a search may have shortened the list
         switch ComposeBindings.callPicker.command(for: key) {
-        case .down: modals.replaceTop(.callPicker(row: min(row + 1, ctx.calls - 1)))
+        case .down: modals.replaceTop(.callPicker(row: min(row + 1, max(0, ctx.calls - 1))))
         case .up: modals.replaceTop(.callPicker(row: max(row - 1, 0)))
         case .close: modals.pop()
         case .choose:
             modals.pop()
-            requests.append(.previewCall(row: row))
+            if ctx.calls > 0 { requests.append(.previewCall(row: row)) }
+        case .search: requests.append(.searchCalls)
         case nil: break
         }
         return []

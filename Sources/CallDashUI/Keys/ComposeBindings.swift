@@ -20,6 +20,9 @@ public enum PreviewCommand: Sendable, Equatable { case down, up, pageDown, pageU
 /// What a key does in the variables palette and in the call picker.
 public enum PickCommand: Sendable, Equatable { case down, up, close, choose }
 
+/// What a key does in the call picker, which can also search the calls it lists.
+public enum CallPickCommand: Sendable, Equatable { case down, up, close, choose, search }
+
 /// What a key does while a Compose row is typed into (other keys edit the line).
 public enum EditingCommand: Sendable, Equatable { case done, cancel, switchPart, leaveUp, leaveDown, palette, save }
 
@@ -147,7 +150,7 @@ public enum ComposeBindings {
             )
         ])
 
-    public static let callPicker = BindingTable<PickCommand>(
+    public static let callPicker = BindingTable<CallPickCommand>(
         "Calls to preview with",
         [
             (
@@ -156,7 +159,8 @@ public enum ComposeBindings {
                     Binding([.char("j"), .down], .down, "next call"),
                     Binding([.char("k"), .up], .up, "previous call"),
                     Binding([.enter], .choose, "preview with it", bar: BarItem("choose", rank: 0)),
-                    Binding([.escape, .char("C")], .close, "close", bar: BarItem("close", rank: 1))
+                    Binding([.char("/")], .search, "search the calls (the Calls list's search)", bar: BarItem("search", rank: 1)),
+                    Binding([.escape, .char("C")], .close, "close", bar: BarItem("close", rank: 2))
                 ]
             )
         ])

@@ -24,6 +24,10 @@ extension AppState {
     /// Whether a line is being typed (where Alt-key is an editing key of its own).
     var typing: Bool { modals.search != nil || (screen == .compose && compose.modals.editing != nil) }
 
+    mutating func openSearch() {
+        modals.push(.search(LineEditor((pendingFilter ?? filter).text)))
+    }
+
     mutating func openHelp(at line: Int = 0) {
         modals.push(.help(scroll: line))
     }
@@ -60,6 +64,7 @@ extension AppState {
             case .moveList:
                 // Moving needs the searched list: this one key waits for the search.
                 let shown = pendingFilter.map { apply($0) } ?? []
+                if screen == .compose { return shown + inCompose { $0.handle(key, $1) } } // the call picker's move
                 guard let move = CallsBindings.list.command(for: key) else { return shown }
                 return shown + listCommand(move)
             }
@@ -95,6 +100,7 @@ extension AppState {
         visible.refresh(snapshot)
         placeCursor()
         keepCursorVisible()
+        if compose.modals.callPicker != nil { compose.modals.replaceTop(.callPicker(row: cursor)) }
         return selectionChanged()
     }
 
@@ -141,8 +147,7 @@ extension AppState {
                 return apply(f)
             }
             return closeDetail()
-        case .search:
-            modals.push(.search(LineEditor(filter.text)))
+        case .search: openSearch()
         case .compose:
             return openCompose()
         case .toggleStatus(let slot):

@@ -9,8 +9,7 @@ enum FooterView {
         let countsWidth = TextWidth.of(counts)
         let room = area.width - countsWidth - 1
         if let search = s.modals.search {
-            let x = area.x + b.put(" / ", x: area.x, y: area.y, t[.searchPrompt]) + 1
-            TextField.draw(search.text, editor: search, x: x, y: area.y, width: room - (x - area.x), t, on: .barText, into: &b)
+            searchField(search, x: area.x, y: area.y, width: room, t, into: &b)
         } else if let m = s.message {
             MessageBar.draw(m.text, m.isError ? .barError : .barMessage, bar: area, room: room, top: 2, t, into: &b)
         } else {
@@ -18,6 +17,12 @@ enum FooterView {
             keys(bar, x: area.x + 1, y: area.y, endX: area.x + room, t, into: &b)
         }
         b.put(counts, x: area.maxX - countsWidth, y: area.y, t[.barText])
+    }
+
+    /// The search being typed, after its " / " prompt.
+    static func searchField(_ search: LineEditor, x x0: Int, y: Int, width: Int, _ t: Theme, into b: inout CellBuffer) {
+        let x = x0 + b.put(" / ", x: x0, y: y, t[.searchPrompt]) + 1
+        TextField.draw(search.text, editor: search, x: x, y: y, width: width - (x - x0), t, on: .barText, into: &b)
     }
 
     /// As many key hints as fit before `endX`, most important first.
