@@ -14,6 +14,15 @@ struct CallDash: AsyncParsableCommand {
     /// Every failure ends in one readable line on stderr and a non-zero exit, never a stack trace
     /// or a usage dump; `--help` and `--version` still print in full.
     static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "help", let name = arguments.dropFirst().first, !name.hasPrefix("-"),
+            !configuration.subcommands.contains(where: { $0._commandName == name })
+        {
+            // The parser would print the top-level help and succeed, as if the name were right.
+            let names = configuration.subcommands.map { $0._commandName }.joined(separator: ", ")
+            FileHandle.standardError.write(Data("calldash: no command named '\(name)' (the commands are \(names))\n".utf8))
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
         do {
             var command = try parseAsRoot()
             if var async = command as? AsyncParsableCommand {
@@ -29,9 +38,38 @@ struct CallDash: AsyncParsableCommand {
                 fullMessage(for: error)
                 .split(separator: "\n").first.map(String.init)?
                 .replacingOccurrences(of: "Error: ", with: "") ?? "\(error)"
-            FileHandle.standardError.write(Data("calldash: \(message)\n".utf8))
+            FileHandle.standardError.write(Data("calldash: \(worded(message))\n".utf8))
             Foundation.exit(code.rawValue == 0 ? 1 : code.rawValue)
         }
+    }
+}
+
+extension CallDash {
+    /// The parser's line, with a "Did you mean" dropped when it names an option that does not
+    /// resemble the one typed (`--bogus` is not a misspelt `--log`): `--help` is pointed at instead.
+    static func worded(_ message: String) -> String {
+        guard let range = message.range(of: ". Did you mean '") else {
+            return message.hasPrefix("Unknown option") ? message + " (--help lists the options)" : message
+        }
+        let typed = message.split(separator: "'").dropFirst().first.map(String.init) ?? ""
+        let suggested = String(message[range.upperBound...].prefix { $0 != "'" })
+        if editDistance(typed, suggested) <= max(2, suggested.count / 3) { return message }
+        return String(message[..<range.lowerBound]) + " (--help lists the options)"
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let (a, b) = (Array(a), Array(b))
+        var row = Array(0...b.count)
+        for i in 1...max(1, a.count) where !a.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in stride(from: 1, through: b.count, by: 1) {
+                let above = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                previous = above
+            }
+        }
+        return a.isEmpty ? b.count : row[b.count]
     }
 }
 

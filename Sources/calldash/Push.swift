@@ -19,19 +19,20 @@ struct Push: AsyncParsableCommand {
             "Reports to send: a JSON object, an array of objects, or JSON Lines (default: synthetic calls).", valueName: "file"))
     var report: String?
 
-    @Option(help: "How many reports (default: 1 synthetic, or every report in --report; a file is cycled if fewer).")
+    @Option(
+        parsing: .unconditional, help: "How many reports (default: 1 synthetic, or every report in --report; a file is cycled if fewer).")
     var count: Int?
 
-    @Option(help: "Reports per second (default: as fast as --concurrency allows).")
+    @Option(parsing: .unconditional, help: "Reports per second (default: as fast as --concurrency allows).")
     var rate: Double?
 
-    @Option(help: "Tries per report.")
+    @Option(parsing: .unconditional, help: "Tries per report.")
     var attempts = 3
 
-    @Option(help: "Reports in flight at once.")
+    @Option(parsing: .unconditional, help: "Reports in flight at once.")
     var concurrency = 16
 
-    @Option(help: "Seed for synthetic reports (default: random).")
+    @Option(parsing: .unconditional, help: "Seed for synthetic reports (default: random).")
     var seed: UInt64?
 
     @Option(

@@ -9,7 +9,7 @@ struct ReceiverOptions: ParsableArguments {
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
 
-    @Option(help: "Port to listen on; 0 picks a free one and prints it.")
+    @Option(parsing: .unconditional, help: "Port to listen on; 0 picks a free one and prints it.")
     var port = 8080
 
     @Option(help: ArgumentHelp("Journal file (JSON Lines).", valueName: "path"))
@@ -21,10 +21,10 @@ struct ReceiverOptions: ParsableArguments {
     @Flag(help: "fsync the journal before each reply (group commit), to survive power loss.")
     var fsync = false
 
-    @Option(help: "Most reports kept in memory; the oldest leave first (the journal keeps all).")
+    @Option(parsing: .unconditional, help: "Most reports kept in memory; the oldest leave first (the journal keeps all).")
     var capacity = 1_000_000
 
-    @Option(help: "HTTP status answered to accepted deliveries.")
+    @Option(parsing: .unconditional, help: "HTTP status answered to accepted deliveries.")
     var respond = 200
 
     @Option(
@@ -41,19 +41,21 @@ struct ReceiverOptions: ParsableArguments {
             "A host name (besides the listen address and localhost) that the API answers without a token; repeatable.", valueName: "name"))
     var allowHost: [String] = []
 
-    @Option(help: ArgumentHelp("Largest body accepted, in bytes.", valueName: "bytes"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Largest body accepted, in bytes.", valueName: "bytes"))
     var maxBody = 1 << 20
 
-    @Option(help: ArgumentHelp("Seconds a connection may stay silent before it is closed.", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds a connection may stay silent before it is closed.", valueName: "seconds"))
     var idleTimeout = 60
 
-    @Option(help: ArgumentHelp("Seconds a request may take to arrive whole before it is answered 408.", valueName: "seconds"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Seconds a request may take to arrive whole before it is answered 408.", valueName: "seconds"))
     var requestTimeout = 30
 
     /// Payloads the folder's webhooks produce are mapped back to the standard fields.
     @OptionGroup var webhooks: WebhooksOption
 
-    @Option(help: "Event-loop threads (default: one per core; watch leaves one core to the dashboard).")
+    @Option(parsing: .unconditional, help: "Event-loop threads (default: one per core; watch leaves one core to the dashboard).")
     var threads: Int?
 
     func validate() throws {

@@ -17,7 +17,7 @@ struct Watch: AsyncParsableCommand {
     @Flag(help: "Also run a simulated provider that posts realistic reports to the receiver over HTTP.")
     var demo = false
 
-    @Option(help: "Reports per second from the simulated provider.")
+    @Option(parsing: .unconditional, help: "Reports per second from the simulated provider.")
     var demoRate: Double = 3
 
     @Option(help: ArgumentHelp("Colour theme: a name from the themes folder, or a .theme file.", valueName: "name|file"))

@@ -67,7 +67,12 @@ struct ServeTests {
     @Test(
         "bad command-line input ends with one readable line and a non-zero exit",
         arguments: [
-            (["serve", "--bogus"], "unknown option '--bogus'"),
+            (["serve", "--bogus"], "unknown option '--bogus' (--help lists the options)"),
+            (["--lgo", "x"], "Did you mean '--log'?"),
+            (["serve", "--port", "-1"], "--port must be from 0 to 65535"),
+            (["watch", "--demo-rate", "-5"], "--demo-rate must be more than 0"),
+            (["push", "--to", "http://127.0.0.1:9", "--count", "-3"], "--count must be at least 1"),
+            (["help", "nosuch"], "no command named 'nosuch' (the commands are watch, serve, push, render)"),
             (["serve", "--port", "70000"], "--port must be from 0 to 65535"),
             (["serve", "--respond", "99"], "--respond must be an HTTP status"),
             (["serve", "--journal", "/proc/calldash/j.jsonl"], "cannot create the folder for journal /proc/calldash/j.jsonl"),
