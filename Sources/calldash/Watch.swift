@@ -98,6 +98,7 @@ struct Watch: AsyncParsableCommand {
         session.webhooks.onChange { dashboard.post(.webhooksLoaded($0)) }
         _ = state.update(.webhooksLoaded(session.webhooks.entries))
         state.themeIndex = themeIndex
+        state.terminalBackground = .ofTerminal(ProcessInfo.processInfo.environment)
         if let first = problems.first {
             _ = state.update(.message(problems.count > 1 ? "\(first) (+\(problems.count - 1) more in the log)" : first, isError: true))
         }

@@ -97,4 +97,41 @@ struct ThemeTests {
                 && e.more[0].problem.hasPrefix("border: ") && e.description.contains("; line 3: border: ")
         }
     }
+
+    static func shipped() throws -> [Theme] {
+        try ["dark", "light", "high-contrast", "mono"].map { name in
+            let path = themesFolder.appendingPathComponent(name + ".theme").path
+            return try ThemeFile.parse(String(contentsOfFile: path, encoding: .utf8), name: name, file: path)
+        }
+    }
+
+    @Test("t skips the light theme on a terminal that says its background is dark, and names it on one that does not")
+    func themeCycleMindsTheTerminalBackground() throws {
+        let themes = try Self.shipped()
+        #expect(themes.map(\.background) == [.dark, .light, .any, .any])
+        #expect(ThemeBackground.ofTerminal(["COLORFGBG": "15;0"]) == .dark)
+        #expect(ThemeBackground.ofTerminal(["COLORFGBG": "0;default;15"]) == .light)
+        #expect(ThemeBackground.ofTerminal([:]) == .any && ThemeBackground.ofTerminal(["COLORFGBG": "x"]) == .any)
+
+        var h = Harness(mixedRecorder(), themes: themes)
+        h.state.terminalBackground = .dark
+        h.press(.char("t"))
+        #expect(h.state.theme.name == "high-contrast")
+        #expect(h.state.message?.text == "theme: high-contrast (skipped light: made for a light background)")
+        h.press(.char("t"), .char("t"))
+        #expect(h.state.theme.name == "dark", "mono, then round to dark; light never comes")
+
+        var unknown = Harness(mixedRecorder(), themes: themes)
+        unknown.press(.char("t"))
+        #expect(unknown.state.theme.name == "light")
+        #expect(unknown.state.message?.text == "theme: light, made for a light terminal background (t for the next)")
+    }
+
+    @Test func aThemeFileNamesItsBackgroundOrIsRefused() {
+        #expect((try? ThemeFile.parse("background = LIGHT\n", name: "x", file: "x.theme"))?.background == .light)
+        #expect((try? ThemeFile.parse("list.row = red\n", name: "x", file: "x.theme"))?.background == .any)
+        #expect {
+            try ThemeFile.parse("background = grey\n", name: "x", file: "x.theme")
+        } throws: { ($0 as? ThemeError)?.problem == "background: \"grey\" is not dark, light or any" }
+    }
 }

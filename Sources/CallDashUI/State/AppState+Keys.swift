@@ -175,9 +175,7 @@ extension AppState {
             placeCursor()
             keepCursorVisible()
             return selectionChanged()
-        case .nextTheme:
-            themeIndex = (themeIndex + 1) % themes.count
-            say("theme: \(theme.name)")
+        case .nextTheme: nextTheme()
         case .rawBody:
             detail.raw.toggle()
             rebuildDetail()
@@ -229,5 +227,23 @@ extension AppState {
             return nil
         }
         return url
+    }
+
+    /// The next theme that suits the terminal's background, when it is known; when it is not,
+    /// a theme for a light background says so, in case the text turned unreadable.
+    mutating func nextTheme() {
+        let order = (1...themes.count).map { (themeIndex + $0) % themes.count }
+        let next = order.first { themes[$0].background.suits(terminalBackground) } ?? themeIndex
+        let skipped = order.prefix { $0 != next }.map { themes[$0].name }
+        themeIndex = next
+        if !skipped.isEmpty {
+            say(
+                "theme: \(theme.name) (skipped \(skipped.joined(separator: ", ")): made for a \(themes[order[0]].background.rawValue) background)"
+            )
+        } else if terminalBackground == .any, theme.background == .light {
+            say("theme: \(theme.name), made for a light terminal background (t for the next)")
+        } else {
+            say("theme: \(theme.name)")
+        }
     }
 }

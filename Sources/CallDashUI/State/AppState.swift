@@ -48,6 +48,8 @@ public struct AppState: Sendable {
 
     public var themes: [Theme]
     public var themeIndex = 0
+    /// The terminal's background when it is known: `t` skips themes made for the other one.
+    public var terminalBackground: ThemeBackground = .any
 
     public var screen = Screen.calls
     public var compose: ComposeState

@@ -2,6 +2,8 @@
 /// any part of it.
 public struct Theme: Equatable, Sendable {
     public var name: String
+    /// The terminal background the theme is drawn for (a light theme is unreadable on a dark one).
+    public var background: ThemeBackground = .dark
     private var styles: [ThemeRole: Style]
 
     /// Every theme starts from `dark`, which sets every role.
@@ -77,4 +79,23 @@ public struct Theme: Equatable, Sendable {
         t[.previewHeader] = Style(fg: .palette(110))
         return t
     }()
+}
+
+/// A terminal's background, or the one a theme is made for; `any` is unknown, or fits both.
+public enum ThemeBackground: String, Sendable, CaseIterable {
+    case dark, light, any
+
+    /// What `COLORFGBG` ("15;0": foreground;background, set by rxvt, Konsole and others) says
+    /// of the terminal: a background of palette 7 or 9–15 is light, 0–6 or 8 dark.
+    public static func ofTerminal(_ environment: [String: String]) -> ThemeBackground {
+        guard let last = environment["COLORFGBG"]?.split(separator: ";").last, let bg = Int(last) else { return .any }
+        switch bg {
+        case 0...6, 8: return .dark
+        case 7, 9...15: return .light
+        default: return .any
+        }
+    }
+
+    /// Whether a theme made for `self` reads well on a terminal with `terminal`'s background.
+    public func suits(_ terminal: ThemeBackground) -> Bool { self == .any || terminal == .any || self == terminal }
 }

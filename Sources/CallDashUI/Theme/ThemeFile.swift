@@ -26,6 +26,7 @@ public enum ThemeFile {
     public static func parse(_ text: String, name: String, file: String, over base: Theme = .dark) throws(ThemeError) -> Theme {
         var theme = base
         theme.name = name
+        theme.background = .any // unless the file says what it is made for
         let roles = Dictionary(uniqueKeysWithValues: ThemeRole.allCases.map { ($0.rawValue, $0) })
         var seen: Set<String> = []
         var problems: [ThemeError] = []
@@ -38,6 +39,15 @@ public enum ThemeFile {
                 continue
             }
             let key = String(line[..<eq]).trimmed
+            if key == "background" {
+                let value = String(line[line.index(after: eq)...]).trimmed
+                if let b = ThemeBackground(rawValue: value.lowercased()) {
+                    theme.background = b
+                } else {
+                    problems.append(fail("background: \"\(value)\" is not dark, light or any"))
+                }
+                continue
+            }
             guard let role = roles[key] else {
                 let hint = Suggestion.nearest(to: key, among: roles.keys.sorted()).map { " (did you mean \($0)?)" } ?? ""
                 problems.append(fail("unknown role \"\(key)\"\(hint)"))
