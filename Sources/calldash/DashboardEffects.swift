@@ -119,14 +119,14 @@ struct DashboardEffects: Sendable {
     private func export(_ format: ExportFormat, _ seqs: [UInt64], _ snapshot: StoreSnapshot) {
         let stamp = Timestamp.now().civil(offset: TimeZone.current.secondsFromGMT())
             .replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "").replacingOccurrences(of: " ", with: "-")
-        let path = "\(exportDirectory)/calldash-export-\(stamp).\(format.rawValue)"
+        let path = "\(exportDirectory)/calldash-export-\(stamp)\(format.fileSuffix)"
         let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             dashboard.post(.message("export failed: cannot create \(path): \(String(cString: strerror(errno)))", isError: true))
             return
         }
         defer { close(fd) }
-        var buffer: [UInt8] = format == .csv ? Array(CSVExport.header.utf8) : []
+        var buffer: [UInt8] = format == .jsonLines ? [] : Array(CSVExport.header.utf8)
         var written = 0
         var missing = 0
         var failure: Int32 = 0
@@ -139,6 +139,8 @@ struct DashboardEffects: Sendable {
             switch format {
             case .csv:
                 buffer += CSVExport.row(summary).utf8
+            case .spreadsheet:
+                buffer += CSVExport.row(summary, forSpreadsheets: true).utf8
             case .jsonLines:
                 guard let line = try? recorder.line(for: summary) else {
                     missing += 1

@@ -39,4 +39,23 @@ struct OutputSafetyTests {
     func csvCells(value: String, expected: String) {
         #expect(CSVExport.quoted(value) == expected)
     }
+
+    @Test("the spreadsheet CSV writes phone numbers as text formulas, and leaves durations and times as they are")
+    func spreadsheetCSVKeepsLongNumbersAsText() {
+        #expect(CSVExport.readAsFloat("918065070948") && CSVExport.readAsFloat("+918065070948") && CSVExport.readAsFloat("0801"))
+        #expect(!CSVExport.readAsFloat("3725") && !CSVExport.readAsFloat("0") && !CSVExport.readAsFloat("2026-11-27 15:29:00"))
+        #expect(!CSVExport.readAsFloat("") && !CSVExport.readAsFloat("+") && !CSVExport.readAsFloat("١٢٣٤٥٦٧٨٩٠١٢"))
+        var f = ReportFields()
+        f[.to] = "918065070948"
+        f[.duration] = "42"
+        f[.status] = "ANSWER"
+        let record = DeliveryRecord(
+            receivedAt: Timestamp(millis: 0), method: "POST", path: "/", remote: "127.0.0.1:1", contentType: "application/json", fields: f,
+            raw: [])
+        let summary = ReportSummary(record, location: .inline([]))
+        let sheet = CSVExport.row(summary, forSpreadsheets: true)
+        #expect(sheet.contains(",\"=\"\"918065070948\"\"\","), "\(sheet)")
+        #expect(sheet.contains(",42,") && sheet.contains(",ANSWER,"))
+        #expect(CSVExport.row(summary).contains(",918065070948,"))
+    }
 }

@@ -103,5 +103,6 @@ struct CallColumnTests {
         #expect(CallColumn.field(.duration).raw(s) == "3725")
         #expect(CSVExport.header.hasPrefix("seq,received_at,outcome,response_code,method,error,"))
         #expect(CSVExport.row(s).contains(",3725,"))
+        #expect(!CSVExport.row(s).contains("=\""), "plain CSV keeps every value as sent")
     }
 }

@@ -185,7 +185,7 @@ struct DashboardActionTests {
         #expect(t.waitFor { $0.contains("no browser to open it: set $BROWSER or install xdg-utils") }, "\(t.screen)")
     }
 
-    @Test("e exports exactly the calls shown to a CSV file in the working directory")
+    @Test("e exports exactly the calls shown to a CSV file in the working directory; ^E writes one whose phone numbers a spreadsheet keeps")
     func exportShown() async throws {
         let t = try TmuxSession(["watch", "--port", "0"])
         let port = try #require(t.port())
@@ -202,6 +202,14 @@ struct DashboardActionTests {
         #expect(lines.first?.hasPrefix("seq,received_at,outcome,response_code,method,error,webhook_id,bridge") == true)
         #expect(lines.dropFirst().map { $0.contains("BUSY") && $0.contains("EXP-") } == [true, true])
         #expect(lines[1].contains("EXP-2") && lines[2].contains("EXP-1"), "in the order shown, newest first")
+        #expect(lines[1].contains(",919876543210,"))
+
+        try t.press("C-e")
+        #expect(t.waitFor { $0.contains("-sheet.csv") }, "\(t.screen)")
+        let sheets = try FileManager.default.contentsOfDirectory(atPath: t.folder).filter { $0.hasSuffix("-sheet.csv") }
+        let sheet = try String(contentsOfFile: t.folder + "/" + #require(sheets.first), encoding: .utf8).split(separator: "\r\n")
+        #expect(sheet.count == 3 && sheet.first == lines.first)
+        #expect(sheet[1].contains(",\"=\"\"919876543210\"\"\",") && sheet[1].contains(",42,"), "\(sheet[1])")
     }
 }
 

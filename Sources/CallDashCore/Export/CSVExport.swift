@@ -3,8 +3,21 @@
 public enum CSVExport {
     public static var header: String { CallColumn.csv.map(\.key).joined(separator: ",") + "\r\n" }
 
-    public static func row(_ s: ReportSummary) -> String {
-        CallColumn.csv.map { quoted($0.raw(s)) }.joined(separator: ",") + "\r\n"
+    /// One report's row. `forSpreadsheets` writes a long number as a text formula (`="…"`)
+    /// that Excel, Sheets and LibreOffice show as typed instead of through a float.
+    public static func row(_ s: ReportSummary, forSpreadsheets: Bool = false) -> String {
+        CallColumn.csv.map { c in
+            let v = c.raw(s)
+            return forSpreadsheets && readAsFloat(v) ? "\"=\"\"\(v)\"\"\"" : quoted(v)
+        }.joined(separator: ",") + "\r\n"
+    }
+
+    /// Whether a spreadsheet would turn `v` into a number that loses what it says: 12 digits
+    /// or more show as 9.18E+11 (and lose digits after 15), a leading 0 or + is dropped.
+    static func readAsFloat(_ v: String) -> Bool {
+        let digits = v.first == "+" ? v.dropFirst() : Substring(v)
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+        return digits.count >= 12 || v.first == "+" || (digits.count > 1 && digits.first == "0")
     }
 
     /// Quotes a cell when it holds a comma, quote or line break (compared by scalar: "\r\n" is

@@ -78,6 +78,7 @@ public enum CallsBindings {
                 "Everything else",
                 [
                     Binding([.char("e")], .export(.csv), "export what is shown as CSV", bar: BarItem("export", rank: 10)),
+                    Binding([.ctrl("e")], .export(.spreadsheet), "CSV for spreadsheets: long numbers as text"),
                     Binding([.char("E")], .export(.jsonLines), "export what is shown as JSON Lines"),
                     Binding([.char("c")], .compose, "compose webhooks (Esc comes back)", bar: BarItem("compose", rank: 4)),
                     Binding([.char("t")], .nextTheme, "next theme", bar: BarItem("theme", rank: 11)),

@@ -29,7 +29,19 @@ public enum Effect: Equatable, Sendable {
 }
 
 /// File formats for exporting what the list shows.
-public enum ExportFormat: String, Equatable, Sendable {
+public enum ExportFormat: Equatable, Sendable {
+    /// RFC 4180, every value as sent: for programs.
     case csv
-    case jsonLines = "jsonl"
+    /// CSV whose long numbers a spreadsheet keeps as text (a phone number, not 9.18E+11).
+    case spreadsheet
+    case jsonLines
+
+    /// How the file's name ends.
+    public var fileSuffix: String {
+        switch self {
+        case .csv: ".csv"
+        case .spreadsheet: "-sheet.csv"
+        case .jsonLines: ".jsonl"
+        }
+    }
 }
