@@ -205,7 +205,9 @@ struct JournalTests {
         record.seq = 9
         let text = String(decoding: record.json(), as: UTF8.self)
         let keys = [
-            "seq", "received_at", "method", "path", "query", "headers", "remote", "content_type", "response_code", "outcome", "error",
+            "seq", "duplicate_of", "received_at", "method", "path", "query", "headers", "remote", "content_type", "response_code",
+            "outcome",
+            "error",
             "fields", "extra", "raw", "raw_encoding", "webhook"
         ]
         var last = text.startIndex

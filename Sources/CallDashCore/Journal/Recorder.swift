@@ -41,6 +41,8 @@ public final class Recorder: Sendable {
 
     private struct Pending {
         var recorded: Recorded
+        /// Its fields' fingerprint when it was remembered as an original (forgotten if it fails).
+        var original: FieldFingerprint?
         var packed: [UInt8]
         /// Where its line ends in the journal.
         var end: UInt64
@@ -48,6 +50,7 @@ public final class Recorder: Sendable {
 
     private struct State {
         var nextSeq: UInt64
+        var duplicates: DuplicateIndex
         /// Journaled deliveries whose lines are not in the file yet (or, with fsync, not on
         /// disk yet), in seq order: published once they are, failed if that fails.
         var pending: Deque<Pending> = []
@@ -80,8 +83,14 @@ public final class Recorder: Sendable {
         self.journal = journal
         self.redactor = redactor
         self.report = report
+        // What was replayed is held: later deliveries repeating it are duplicates of it.
+        var duplicates = DuplicateIndex(capacity: store.capacity)
+        store.snapshot().scan(StoreFilter()) { r in
+            if !r.isRejected, !r.isDuplicate { _ = duplicates.check(FieldFingerprint(packed: r), seq: r.seq, oldestHeld: { nil }) }
+        }
         // Replay refuses seqs this large, so the next seq always fits.
-        state = Mutex(State(nextSeq: min(lastSeq, Self.maxSeq - 1) + 1, decidedThrough: min(lastSeq, Self.maxSeq - 1)))
+        state = Mutex(
+            State(nextSeq: min(lastSeq, Self.maxSeq - 1) + 1, duplicates: duplicates, decidedThrough: min(lastSeq, Self.maxSeq - 1)))
     }
 
     /// How long writes must work again before a run of failures counts as over.
@@ -106,13 +115,16 @@ public final class Recorder: Sendable {
     public func recordBuffered(_ incoming: consuming DeliveryRecord) -> Recorded {
         var record = incoming
         redactor.redact(&record)
-        // Everything but the seq is encoded before taking the lock.
+        // Everything but the seq and what it repeats is worked out before taking the lock.
         let afterSeq = record.jsonAfterSeq()
+        let fingerprint = record.outcome == .accepted ? FieldFingerprint(record.fields) : nil
         var wake = Wake()
         let recorded: Recorded = state.withLock { st in
             record.seq = st.nextSeq
             st.nextSeq += 1
-            let line = DeliveryRecord.line(seq: record.seq, afterSeq: afterSeq)
+            record.duplicateOf = fingerprint.flatMap { st.duplicates.check($0, seq: record.seq, oldestHeld: { store.oldestSeq }) }
+            let original = record.duplicateOf == nil ? fingerprint : nil
+            let line = DeliveryRecord.line(seq: record.seq, duplicateOf: record.duplicateOf, afterSeq: afterSeq)
             let recorded = Recorded(record: record, line: line)
             guard let journal else {
                 publish(recorded, packed: Self.pack(record, .inline(line)), &st, &wake)
@@ -123,7 +135,7 @@ public final class Recorder: Sendable {
             // Pack once: the same bytes go to the journal's index and to the store.
             let packed = Self.pack(record, .journal(offset: offset, length: UInt32(line.count)))
             journal.appendIndex(packed)
-            st.pending.append(Pending(recorded: recorded, packed: packed, end: offset + UInt64(line.count) + 1))
+            st.pending.append(Pending(recorded: recorded, original: original, packed: packed, end: offset + UInt64(line.count) + 1))
             return recorded
         }
         wake.run()
@@ -241,6 +253,9 @@ public final class Recorder: Sendable {
         if st.failures.count > 256 { st.failures.removeFirst() }
         while let p = st.pending.popFirst() {
             var record = p.recorded.record
+            // Not kept: it is no call's original, and as a refused delivery it repeats none.
+            if let f = p.original { st.duplicates.forget(f, seq: record.seq) }
+            record.duplicateOf = nil
             record.error = record.outcome == .rejected ? "\(cause); it was rejected: \(record.error ?? "")" : cause
             record.outcome = .rejected
             record.responseCode = 503

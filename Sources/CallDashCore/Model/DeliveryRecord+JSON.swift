@@ -4,11 +4,12 @@ import Foundation
 extension DeliveryRecord {
     /// The record as one line of JSON, without the trailing newline.
     public func json() -> [UInt8] {
-        Self.line(seq: seq, afterSeq: jsonAfterSeq())
+        Self.line(seq: seq, duplicateOf: duplicateOf, afterSeq: jsonAfterSeq())
     }
 
-    /// The line's bytes after `{"seq":N`: everything but the seq, which the recorder assigns
-    /// under its lock, so that the costly part (escaping a body of up to 1 MiB) is done outside it.
+    /// The line's bytes after `{"seq":N,"duplicate_of":M`: everything but what the recorder
+    /// decides under its lock, so that the costly part (escaping a body of up to 1 MiB) is done
+    /// outside it.
     public func jsonAfterSeq() -> [UInt8] {
         var w = JSONWriter(capacity: 512 + raw.count + headers.count * 48)
         w.raw(",\"received_at\":\"")
@@ -57,11 +58,13 @@ extension DeliveryRecord {
         return w.bytes
     }
 
-    /// `{"seq":N` followed by `afterSeq` (from `jsonAfterSeq`).
-    public static func line(seq: UInt64, afterSeq: [UInt8]) -> [UInt8] {
-        var w = JSONWriter(capacity: afterSeq.count + 28)
+    /// `{"seq":N,"duplicate_of":M` followed by `afterSeq` (from `jsonAfterSeq`).
+    public static func line(seq: UInt64, duplicateOf: UInt64?, afterSeq: [UInt8]) -> [UInt8] {
+        var w = JSONWriter(capacity: afterSeq.count + 56)
         w.raw("{\"seq\":")
         w.int(seq)
+        w.raw(",\"duplicate_of\":")
+        if let duplicateOf { w.int(duplicateOf) } else { w.raw("null") }
         afterSeq.withUnsafeBufferPointer { w.append($0) }
         return w.bytes
     }
@@ -107,6 +110,7 @@ extension DeliveryRecord {
             case "raw": rawText = try s.readString()
             case "raw_encoding": base64 = try s.readString() == "base64"
             case "webhook": r.webhook = try s.readWebhookID(bytes)
+            case "duplicate_of": r.duplicateOf = try s.readDuplicateOf(bytes)
             default: try s.skipValue()
             }
         }
@@ -138,11 +142,14 @@ extension ReportSummary {
         var method = ""
         var error: String?
         var webhook: Int?
+        var duplicateOf: UInt64?
         var fields = ReportFields()
         let tail = Self.webhookTail(bytes)
         try s.readObjectKeys { (key, s) throws(JSONError) in
             if key.equals("seq") {
                 seq = try s.readSeq(bytes)
+            } else if key.equals("duplicate_of") {
+                duplicateOf = try s.readDuplicateOf(bytes)
             } else if key.equals("received_at") {
                 receivedAt = try s.readTimestamp()
             } else if key.equals("method") {
@@ -167,7 +174,7 @@ extension ReportSummary {
         guard let seq else { throw JSONError("record has no seq", at: 0) }
         self.init(
             seq: seq, receivedAt: receivedAt, responseCode: code, outcome: outcome, method: method,
-            error: error, webhook: webhook, fields: fields, location: location)
+            error: error, webhook: webhook, duplicateOf: duplicateOf, fields: fields, location: location)
     }
 }
 
@@ -239,6 +246,14 @@ extension JSONScanner {
             return nil
         }
         return Int(try readUInt(bytes, max: UInt64(Int.max), "webhook"))
+    }
+
+    mutating func readDuplicateOf(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> UInt64? {
+        if peekKind() == .null {
+            _ = try readLiteral()
+            return nil
+        }
+        return try readUInt(bytes, max: Recorder.maxSeq, "duplicate_of")
     }
 
     mutating func readOptionalString() throws(JSONError) -> String? {

@@ -31,12 +31,15 @@ public struct DeliveryRecord: Sendable, Equatable {
     public var raw: [UInt8]
     /// The compose webhook the delivery was mapped through, if any.
     public var webhook: Int?
+    /// The seq of an earlier stored delivery whose standard fields are all equal (a provider
+    /// retry); set by the recorder.
+    public var duplicateOf: UInt64?
 
     public init(
         seq: UInt64 = 0, receivedAt: Timestamp, method: String, path: String, query: [NameValue] = [],
         headers: [NameValue] = [], remote: String = "", contentType: String? = nil, responseCode: Int = 200,
         outcome: Outcome = .accepted, error: String? = nil, fields: ReportFields = ReportFields(),
-        extra: [NameValue] = [], raw: [UInt8] = [], webhook: Int? = nil
+        extra: [NameValue] = [], raw: [UInt8] = [], webhook: Int? = nil, duplicateOf: UInt64? = nil
     ) {
         self.seq = seq
         self.receivedAt = receivedAt
@@ -53,6 +56,7 @@ public struct DeliveryRecord: Sendable, Equatable {
         self.extra = extra
         self.raw = raw
         self.webhook = webhook
+        self.duplicateOf = duplicateOf
     }
 
     /// True when `raw` is valid UTF-8 and can be journaled as text; otherwise it goes as base64.

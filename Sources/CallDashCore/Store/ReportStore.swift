@@ -37,6 +37,11 @@ public final class ReportStore: Sendable {
 
     public var counts: StoreCounts { state.withLock { $0.counts } }
 
+    /// The seq of the oldest report held; nil when the store is empty.
+    public var oldestSeq: UInt64? {
+        state.withLock { st in st.count > 0 ? st.chunks[0].seq(at: st.dropFront) : nil }
+    }
+
     public func snapshot() -> StoreSnapshot {
         state.withLock { StoreSnapshot(state: $0) }
     }

@@ -16,12 +16,14 @@ public struct ReportSummary: Sendable, Equatable {
     public var method: String
     public var error: String?
     public var webhook: Int?
+    /// The seq of the earlier delivery this one repeats (a provider retry), if any.
+    public var duplicateOf: UInt64?
     public var fields: ReportFields
     public var location: RecordLocation
 
     public init(
         seq: UInt64, receivedAt: Timestamp, responseCode: Int, outcome: Outcome, method: String,
-        error: String?, webhook: Int?, fields: ReportFields, location: RecordLocation
+        error: String?, webhook: Int?, duplicateOf: UInt64? = nil, fields: ReportFields, location: RecordLocation
     ) {
         self.seq = seq
         self.receivedAt = receivedAt
@@ -30,6 +32,7 @@ public struct ReportSummary: Sendable, Equatable {
         self.method = method
         self.error = error
         self.webhook = webhook
+        self.duplicateOf = duplicateOf
         self.fields = fields
         self.location = location
     }
@@ -38,7 +41,7 @@ public struct ReportSummary: Sendable, Equatable {
         self.init(
             seq: record.seq, receivedAt: record.receivedAt, responseCode: record.responseCode,
             outcome: record.outcome, method: record.method, error: record.error, webhook: record.webhook,
-            fields: record.fields, location: location)
+            duplicateOf: record.duplicateOf, fields: record.fields, location: location)
     }
 
     public var statusCode: UInt8 { CallStatus.code(of: fields[.status]) }

@@ -10,6 +10,8 @@ public struct PackedReport {
     public var seq: UInt64 { SummaryCodec.seq(bytes, at: start) }
     public var statusCode: UInt8 { bytes[start + SummaryCodec.statusCodeOffset] }
     public var isRejected: Bool { bytes[start + SummaryCodec.statusCodeOffset + 1] & 1 != 0 }
+    /// Whether it repeats an earlier held delivery (`duplicate_of` is set).
+    public var isDuplicate: Bool { bytes[start + SummaryCodec.statusCodeOffset + 1] & SummaryCodec.duplicateFlag != 0 }
 
     /// The duration field as whole seconds; nil when absent or not a number.
     public var durationSeconds: Int? {

@@ -2,10 +2,12 @@
 /// typical report instead of the ~1 KB that a struct of Strings and arrays costs on the heap.
 ///
 /// Layout: seq u64 · receivedAt i64 · responseCode u16 · statusCode u8 · flags u8
-/// (bit0 rejected, bit1 webhook, bit2 error, bit3 inline) · [webhook varint] · location ·
+/// (bit0 rejected, bit1 webhook, bit2 error, bit3 inline, bit4 duplicate) · [webhook varint] ·
+/// [duplicate-of seq varint] · location ·
 /// method (u8 length + bytes) · [error varint+bytes] · 12 fields, each varint (length + 1, 0 = absent) + bytes.
 enum SummaryCodec {
     static let statusCodeOffset = 18
+    static let duplicateFlag: UInt8 = 16
 
     static func encode(_ s: ReportSummary, into out: inout [UInt8]) {
         append(UInt64(s.seq), 8, &out)
@@ -16,8 +18,10 @@ enum SummaryCodec {
         if s.webhook != nil { flags |= 2 }
         if s.error != nil { flags |= 4 }
         if case .inline = s.location { flags |= 8 }
+        if s.duplicateOf != nil { flags |= duplicateFlag }
         out.append(flags)
         if let w = s.webhook { varint(UInt64(bitPattern: Int64(w)), &out) }
+        if let d = s.duplicateOf { varint(d, &out) }
         switch s.location {
         case .journal(let offset, let length):
             varint(offset, &out)
@@ -49,6 +53,7 @@ enum SummaryCodec {
         let flags = p[i]
         i += 1
         let webhook = flags & 2 != 0 ? Int(Int64(bitPattern: readVarint(p, &i))) : nil
+        let duplicateOf = flags & duplicateFlag != 0 ? readVarint(p, &i) : nil
         let location: RecordLocation
         if flags & 8 != 0 {
             let n = Int(readVarint(p, &i))
@@ -78,7 +83,7 @@ enum SummaryCodec {
         }
         return ReportSummary(
             seq: seq, receivedAt: Timestamp(millis: millis), responseCode: code,
-            outcome: flags & 1 != 0 ? .rejected : .accepted, method: method, error: error, webhook: webhook,
+            outcome: flags & 1 != 0 ? .rejected : .accepted, method: method, error: error, webhook: webhook, duplicateOf: duplicateOf,
             fields: fields, location: location)
     }
 
@@ -90,7 +95,7 @@ enum SummaryCodec {
         guard p.count >= i else { return false }
         let code = p[statusCodeOffset]
         let flags = p[statusCodeOffset + 1]
-        guard flags & ~0x07 == 0 else { return false } // unknown bits, or inline (never in an index)
+        guard flags & ~(0x07 | duplicateFlag) == 0 else { return false } // unknown bits, or inline (never in an index)
         func varint() -> UInt64? { checkedVarint(p, &i) }
         func skip(_ n: UInt64) -> Range<Int>? {
             guard n <= UInt64(p.count - i) else { return nil }
@@ -98,6 +103,7 @@ enum SummaryCodec {
             return i..<(i + Int(n))
         }
         if flags & 2 != 0 { guard let w = varint(), w <= UInt64(Int64.max) else { return false } }
+        if flags & duplicateFlag != 0 { guard let d = varint(), d <= Recorder.maxSeq else { return false } }
         guard varint() != nil, let length = varint(), length <= UInt64(UInt32.max), i < p.count else { return false }
         let methodLength = UInt64(p[i])
         i += 1
@@ -127,6 +133,7 @@ enum SummaryCodec {
         guard flags & 8 == 0 else { return nil }
         func varint() -> UInt64? { checkedVarint(p, &i) }
         if flags & 2 != 0 { guard varint() != nil else { return nil } }
+        if flags & duplicateFlag != 0 { guard varint() != nil else { return nil } }
         guard let offset = varint(), let length = varint() else { return nil }
         return (seq, offset, length)
     }
@@ -144,6 +151,7 @@ enum SummaryCodec {
         let flags = p[i]
         i += 1
         if flags & 2 != 0 { _ = readVarint(p, &i) }
+        if flags & duplicateFlag != 0 { _ = readVarint(p, &i) }
         if flags & 8 != 0 {
             i += Int(readVarint(p, &i))
         } else {

@@ -1,0 +1,68 @@
+import DequeModule
+
+/// A fingerprint of a delivery's standard fields (which are present, and their exact bytes):
+/// two deliveries with the same one repeat each other, as a provider's retry repeats a report.
+/// Hashed with the process's seeded hasher, so it is never written anywhere.
+struct FieldFingerprint: Hashable, Sendable {
+    let value: Int
+
+    init(_ fields: ReportFields) {
+        var h = Hasher()
+        for f in ReportField.allCases {
+            guard var v = fields[f] else { continue }
+            v.withUTF8 { Self.add(f, $0, &h) }
+        }
+        value = h.finalize()
+    }
+
+    /// The same fingerprint from a packed summary's field bytes, without building Strings.
+    init(packed r: PackedReport) {
+        var h = Hasher()
+        SummaryCodec.forEachText(r.bytes, at: r.start) { part, v in
+            if case .field(let f) = part { Self.add(f, v, &h) }
+            return true
+        }
+        value = h.finalize()
+    }
+
+    private static func add(_ f: ReportField, _ v: UnsafeBufferPointer<UInt8>, _ h: inout Hasher) {
+        h.combine(f)
+        h.combine(v.count)
+        h.combine(bytes: UnsafeRawBufferPointer(v))
+    }
+}
+
+/// The first held delivery for each fingerprint, so that a repeat is known at ingest in O(1)
+/// under the ingest lock. It holds one entry per original still in the store: the oldest
+/// leave as the store's capacity pushes them out. When an original has left the store, the
+/// next delivery with its fields becomes the original (a duplicate must point at a held call).
+struct DuplicateIndex: Sendable {
+    private var first: [FieldFingerprint: UInt64] = [:]
+    private var order: Deque<(seq: UInt64, fingerprint: FieldFingerprint)> = []
+    let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// The seq that a delivery with `fingerprint` repeats, or nil after remembering it as an
+    /// original. `oldestHeld` is the store's oldest seq (nil when it is empty).
+    mutating func check(_ fingerprint: FieldFingerprint, seq: UInt64, oldestHeld: () -> UInt64?) -> UInt64? {
+        if let original = first[fingerprint] {
+            if let oldest = oldestHeld(), original < oldest {
+                forget(fingerprint, seq: original)
+            } else {
+                return original
+            }
+        }
+        first[fingerprint] = seq
+        order.append((seq, fingerprint))
+        while order.count > capacity, let gone = order.popFirst() { forget(gone.fingerprint, seq: gone.seq) }
+        return nil
+    }
+
+    /// Forgets `seq` as the original of `fingerprint` (it was not kept, or left the store).
+    mutating func forget(_ fingerprint: FieldFingerprint, seq: UInt64) {
+        if first[fingerprint] == seq { first[fingerprint] = nil }
+    }
+
+    var count: Int { first.count }
+}
