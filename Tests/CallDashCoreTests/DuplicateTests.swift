@@ -80,7 +80,8 @@ struct DuplicateTests {
 
     @Test("a journal written before duplicates were recorded reads as having none")
     func oldJournalLines() throws {
-        let old = #"{"seq":4,"received_at":"2026-09-21T14:13:20.123Z","method":"POST","path":"/","query":[],"headers":[],"remote":"","content_type":null,"response_code":200,"outcome":"accepted","error":null,"fields":{"status":"ANSWER"},"extra":{},"raw":"","raw_encoding":"utf8","webhook":null}"#
+        let old =
+            #"{"seq":4,"received_at":"2026-09-21T14:13:20.123Z","method":"POST","path":"/","query":[],"headers":[],"remote":"","content_type":null,"response_code":200,"outcome":"accepted","error":null,"fields":{"status":"ANSWER"},"extra":{},"raw":"","raw_encoding":"utf8","webhook":null}"#
         let record = try DeliveryRecord(json: Array(old.utf8))
         #expect(record.seq == 4 && record.duplicateOf == nil)
         let bad = old.replacingOccurrences(of: "\"seq\":4,", with: "\"seq\":4,\"duplicate_of\":18446744073709551615,")

@@ -61,8 +61,9 @@ public struct Timestamp: Sendable, Equatable, Comparable, Hashable {
     }
 
     /// Seconds since 1970 of "YYYY-MM-DD?HH:MM:SS" at the start of `b`, `?` being `separator`.
-    static func civilSeconds(_ b: [UInt8], separator: UInt8) -> Int64? {
-        guard b.count >= 19, b[4] == 0x2D, b[7] == 0x2D, b[10] == separator, b[13] == 0x3A, b[16] == 0x3A,
+    static func civilSeconds<B: RandomAccessCollection<UInt8>>(_ b: B, separator: UInt8) -> Int64? where B.Index == Int {
+        let o = b.startIndex
+        guard b.count >= 19, b[o + 4] == 0x2D, b[o + 7] == 0x2D, b[o + 10] == separator, b[o + 13] == 0x3A, b[o + 16] == 0x3A,
             let y = digits(b, 0..<4), let mo = digits(b, 5..<7), let d = digits(b, 8..<10), let h = digits(b, 11..<13),
             let mi = digits(b, 14..<16), let se = digits(b, 17..<19), (1...12).contains(mo), (1...31).contains(d),
             h < 24, mi < 60, se < 61
@@ -70,11 +71,12 @@ public struct Timestamp: Sendable, Equatable, Comparable, Hashable {
         return ((days(fromCivil: y, mo, d) * 24 + h) * 60 + mi) * 60 + se
     }
 
-    static func digits(_ b: [UInt8], _ r: Range<Int>) -> Int64? {
+    static func digits<B: RandomAccessCollection<UInt8>>(_ b: B, _ r: Range<Int>) -> Int64? where B.Index == Int {
         var v: Int64 = 0
         for i in r {
-            guard b[i] >= 0x30, b[i] <= 0x39 else { return nil }
-            v = v * 10 + Int64(b[i] - 0x30)
+            let c = b[b.startIndex + i]
+            guard c >= 0x30, c <= 0x39 else { return nil }
+            v = v * 10 + Int64(c - 0x30)
         }
         return v
     }

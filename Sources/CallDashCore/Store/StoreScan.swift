@@ -10,6 +10,15 @@ public struct PackedReport {
     public var seq: UInt64 { SummaryCodec.seq(bytes, at: start) }
     public var statusCode: UInt8 { bytes[start + SummaryCodec.statusCodeOffset] }
     public var isRejected: Bool { bytes[start + SummaryCodec.statusCodeOffset + 1] & 1 != 0 }
+    public var receivedAtMillis: Int64 {
+        Int64(
+            bitPattern: UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress!).loadUnaligned(fromByteOffset: start + 8, as: UInt64.self))
+        )
+    }
+
+    /// The compose webhook it was mapped through.
+    public var webhook: Int? { SummaryCodec.webhook(bytes, at: start) }
+
     /// Whether it repeats an earlier held delivery (`duplicate_of` is set).
     public var isDuplicate: Bool { bytes[start + SummaryCodec.statusCodeOffset + 1] & SummaryCodec.duplicateFlag != 0 }
 

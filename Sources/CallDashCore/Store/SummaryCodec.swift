@@ -176,6 +176,14 @@ enum SummaryCodec {
         }
     }
 
+    /// The webhook of the summary at `start`, without decoding the rest.
+    static func webhook(_ p: UnsafeBufferPointer<UInt8>, at start: Int) -> Int? {
+        var i = start + statusCodeOffset + 1
+        guard p[i] & 2 != 0 else { return nil }
+        i += 1
+        return Int(Int64(bitPattern: readVarint(p, &i)))
+    }
+
     /// The seq of the summary at `start`, without decoding the rest.
     static func seq(_ p: UnsafeBufferPointer<UInt8>, at start: Int) -> UInt64 {
         var i = start

@@ -1,0 +1,149 @@
+import Dispatch
+import Synchronization
+
+/// How many calls had one status (named as the provider spelled it first).
+public struct StatusCount: Equatable, Sendable {
+    public var status: String
+    public var calls: Int
+}
+
+/// The figures of one group of calls: a breakdown value, or "others".
+public struct StatsRow: Equatable, Sendable {
+    public var value: String
+    public var calls: Int
+    public var answered: Int
+    public var asr: Double
+    public var acdSeconds: Double
+    public var statuses: [StatusCount]
+}
+
+/// One breakdown: its values, most calls first, and the rest summed.
+public struct StatsBreakdown: Equatable, Sendable {
+    public var dimension: StatsDimension
+    public var rows: [StatsRow]
+    /// The values past `top`, summed (value "others"); nil when every value is listed.
+    public var others: StatsRow?
+    public var distinctValues: Int
+}
+
+/// Arrivals per bucket over the window, empty buckets included.
+public struct StatsSeries: Equatable, Sendable {
+    public struct Point: Equatable, Sendable {
+        public var start: Timestamp
+        public var calls: Int
+        public var statuses: [StatusCount]
+    }
+    public var bucket: SeriesBucket
+    public var points: [Point]
+}
+
+/// The campaign figures of PRODUCT.md ("Campaign statistics") over the accepted, non-duplicate
+/// deliveries held, within a window of `received_at`.
+public struct CampaignStats: Equatable, Sendable {
+    public var since: Int64?
+    public var from: Timestamp?
+    public var to: Timestamp
+    public var calls = 0
+    public var answered = 0
+    public var asr = 0.0
+    public var acdSeconds = 0.0
+    public var talkSeconds = 0
+    public var shortThreshold = 6
+    public var short = 0
+    public var sdr = 0.0
+    public var peakConcurrent = 0
+    public var duplicates = 0
+    public var rejected = 0
+    /// Calls whose start or end time is not the provider's "YYYY-MM-DD HH:MM:SS" (or ends
+    /// before it starts): left out of the time-based figures.
+    public var unparseableTimes = 0
+    public var statuses: [StatusCount] = []
+    public var lastReportAt: Timestamp?
+    public var breakdowns: [StatsBreakdown] = []
+    public var series: StatsSeries?
+
+    /// Computes `query` over `snapshot` at `now`; a large store is split across the cores.
+    public static func compute(_ snapshot: StoreSnapshot, _ query: StatsQuery, now: Timestamp) throws(StatsQueryError) -> CampaignStats {
+        let to = now.millis
+        let from: Int64? = query.since.map { to - $0 * 1000 }
+        let oldest: Int64? = snapshot.count > 0 ? snapshot[0].receivedAt.millis : nil
+        var seriesStart: Int64 = 0
+        var bucketCount = 0
+        var bucketMillis: Int64 = 0
+        if let bucket = query.series, let first = from ?? oldest {
+            bucketMillis = bucket.seconds * 1000
+            seriesStart = first.floorDivided(by: bucketMillis).0 * bucketMillis
+            let points = (to - seriesStart) / bucketMillis + 1
+            guard points <= Int64(StatsQuery.maxPoints) else {
+                throw StatsQueryError(
+                    parameter: "series",
+                    problem: "\(bucket.rawValue) bars over this window would be \(points); at most \(StatsQuery.maxPoints) (a larger bucket or a shorter since)")
+            }
+            bucketCount = Int(max(0, points))
+        }
+        let (start, buckets, width) = (seriesStart, bucketCount, bucketMillis)
+        let parts = snapshot.count >= 100_000 ? 2 : 1
+        let results = Mutex<[StatsTally?]>(Array(repeating: nil, count: parts))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let lo = snapshot.count * part / parts
+            let hi = snapshot.count * (part + 1) / parts
+            var t = StatsTally(dimensions: query.by.count, buckets: buckets)
+            t.add(snapshot, lo..<hi, query: query, from: from, to: to, seriesStart: start, bucketMillis: width)
+            results.withLock { $0[part] = t }
+        }
+        let tallies = results.withLock { $0 }.compactMap { $0 }
+        var tally = tallies[0]
+        for later in tallies.dropFirst() { tally.merge(later) }
+
+        var s = CampaignStats(since: query.since, from: from.map(Timestamp.init(millis:)) ?? oldest.map(Timestamp.init(millis:)), to: now)
+        s.shortThreshold = query.short
+        s.calls = tally.all.calls
+        s.answered = tally.all.answered
+        s.asr = ratio(tally.all.answered, tally.all.calls)
+        s.acdSeconds = tally.all.timed > 0 ? Double(tally.all.talk) / Double(tally.all.timed) : 0
+        s.talkSeconds = tally.all.talk
+        s.short = tally.short
+        s.sdr = ratio(tally.short, tally.all.answered)
+        s.peakConcurrent = StatsTally.peak(starts: tally.starts, ends: tally.ends)
+        s.duplicates = tally.duplicates
+        s.rejected = tally.rejected
+        s.unparseableTimes = tally.unparseableTimes
+        s.statuses = statusCounts(tally.all.statuses, tally.spelling)
+        s.lastReportAt = snapshot.count > 0 ? snapshot[snapshot.count - 1].receivedAt : nil
+        for (d, dimension) in query.by.enumerated() {
+            let sorted = tally.groups[d].map { (value: $0.key.string, tally: $0.value) }
+                .sorted { $0.tally.calls != $1.tally.calls ? $0.tally.calls > $1.tally.calls : $0.value < $1.value }
+            let shown = sorted.prefix(query.top).map { row($0.value, $0.tally, tally.spelling) }
+            var rest = GroupTally()
+            for g in sorted.dropFirst(query.top) { rest.merge(g.tally) }
+            s.breakdowns.append(
+                StatsBreakdown(
+                    dimension: dimension, rows: shown, others: sorted.count > query.top ? row("others", rest, tally.spelling) : nil,
+                    distinctValues: sorted.count))
+        }
+        if let bucket = query.series {
+            s.series = StatsSeries(
+                bucket: bucket,
+                points: tally.buckets.enumerated().map { n, b in
+                    StatsSeries.Point(
+                        start: Timestamp(millis: seriesStart + Int64(n) * bucketMillis), calls: b.calls,
+                        statuses: statusCounts(b.statuses, tally.spelling))
+                })
+        }
+        return s
+    }
+
+    static func ratio(_ a: Int, _ b: Int) -> Double { b > 0 ? Double(a) / Double(b) : 0 }
+
+    static func row(_ value: String, _ g: GroupTally, _ spelling: [TextKey: String]) -> StatsRow {
+        StatsRow(
+            value: value, calls: g.calls, answered: g.answered, asr: ratio(g.answered, g.calls),
+            acdSeconds: g.timed > 0 ? Double(g.talk) / Double(g.timed) : 0, statuses: statusCounts(g.statuses, spelling))
+    }
+
+    /// Most calls first; a status spelled five ways counts once, under its first spelling.
+    static func statusCounts(_ counts: [TextKey: Int], _ spelling: [TextKey: String]) -> [StatusCount] {
+        counts.map { StatusCount(status: spelling[$0.key] ?? $0.key.string, calls: $0.value) }
+            .sorted { $0.calls != $1.calls ? $0.calls > $1.calls : $0.status < $1.status }
+    }
+}
