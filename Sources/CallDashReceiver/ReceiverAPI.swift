@@ -56,6 +56,8 @@ struct ReceiverAPI {
             } catch {
                 return .error(status: error.status, reason: error.reason)
             }
+        case "/_calldash/stats":
+            return stats(params, on: loop, allocator: allocator)
         case "/_calldash/stream":
             let lastEventID = head.headers.first(name: "last-event-id").flatMap { UInt64($0) }
             let after = params.last { $0.name == "after" }.flatMap { UInt64($0.value) } ?? lastEventID
@@ -68,8 +70,32 @@ struct ReceiverAPI {
             body.writeString(text)
             return .bytes(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: body)
         default:
-            return .error(status: 404, reason: "no endpoint \(path) (there are /_calldash/health, /reports, /stream and /metrics)")
+            return .error(status: 404, reason: "no endpoint \(path) (there are /_calldash/health, /reports, /stats, /stream and /metrics)")
         }
+    }
+
+    /// `GET /_calldash/stats`: the campaign figures of what is held, computed off the event loop.
+    private func stats(_ params: [NameValue], on loop: EventLoop, allocator: ByteBufferAllocator) -> APIResponse {
+        let query: StatsQuery
+        do throws(StatsQueryError) {
+            query = try StatsQuery(parameters: params.map { ($0.name, $0.value) })
+        } catch {
+            return .error(status: 400, reason: error.description)
+        }
+        let snapshot = shared.recorder.store.snapshot()
+        let promise = loop.makePromise(of: APIResponse.self)
+        shared.slowWork.async {
+            do throws(StatsQueryError) {
+                let json = try CampaignStats.compute(snapshot, query, now: .now()).json()
+                var body = allocator.buffer(capacity: json.count + 1)
+                body.writeBytes(json)
+                body.writeString("\n")
+                promise.succeed(.bytes(status: 200, contentType: "application/json", body: body))
+            } catch {
+                promise.succeed(.error(status: 400, reason: error.description))
+            }
+        }
+        return .later(promise.futureResult)
     }
 
     /// `GET /_calldash/reports`: the stored records in ascending seq, filtered and paged.

@@ -47,9 +47,17 @@ struct CallDash: AsyncParsableCommand {
 extension CallDash {
     /// The parser's line, with a "Did you mean" dropped when it names an option that does not
     /// resemble the one typed (`--bogus` is not a misspelt `--log`): `--help` is pointed at instead.
-    static func worded(_ message: String) -> String {
+    static func worded(_ parsed: String) -> String {
+        // The parser's sentences start in capitals; every other line of calldash does not.
+        var message = parsed
+        if let first = message.first, first.isUppercase, message.dropFirst().first?.isLowercase == true {
+            message = first.lowercased() + message.dropFirst()
+        }
+        if message.hasPrefix("unexpected argument") {
+            return message + " (the commands are " + configuration.subcommands.map { $0._commandName }.joined(separator: ", ") + ")"
+        }
         guard let range = message.range(of: ". Did you mean '") else {
-            return message.hasPrefix("Unknown option") ? message + " (--help lists the options)" : message
+            return message.hasPrefix("unknown option") ? message + " (--help lists the options)" : message
         }
         let typed = message.split(separator: "'").dropFirst().first.map(String.init) ?? ""
         let suggested = String(message[range.upperBound...].prefix { $0 != "'" })

@@ -47,7 +47,10 @@ struct CampaignStatsTests {
         #expect(s.talkSeconds == 94 && s.acdSeconds == 94.0 / 3.0, "'oops' is not a whole number of seconds")
         #expect(s.short == 1 && s.sdr == 0.25, "4 s is short (under 6), out of 4 answered")
         #expect(s.duplicates == 1 && s.rejected == 1)
-        #expect(s.statuses == [StatusCount(status: "ANSWER", calls: 4), StatusCount(status: "BUSY", calls: 1), StatusCount(status: "NOANSWER", calls: 1)])
+        #expect(
+            s.statuses == [
+                StatusCount(status: "ANSWER", calls: 4), StatusCount(status: "BUSY", calls: 1), StatusCount(status: "NOANSWER", calls: 1)
+            ])
         #expect(s.lastReportAt == Timestamp(millis: statsBase + 9000))
         let longer = try stats(records, StatsQuery(short: 31))
         #expect(longer.short == 2)
@@ -126,9 +129,13 @@ struct CampaignStatsTests {
 
     @Test("query parameters are checked, and the error names the bad one")
     func queryParameters() {
-        let q = try? StatsQuery(parameters: [("since", "15m"), ("by", "flow_id"), ("by", "hour"), ("series", "5m"), ("short", "3"), ("top", "7")])
+        let q = try? StatsQuery(parameters: [
+            ("since", "15m"), ("by", "flow_id"), ("by", "hour"), ("series", "5m"), ("short", "3"), ("top", "7")
+        ])
         #expect(q == StatsQuery(since: 900, by: [.field(.flowID), .hour], series: .fiveMinutes, short: 3, top: 7))
-        for (name, value) in [("since", "soon"), ("since", "0m"), ("by", "colour"), ("series", "2m"), ("short", "-1"), ("top", "x"), ("what", "1")] {
+        for (name, value) in [
+            ("since", "soon"), ("since", "0m"), ("by", "colour"), ("series", "2m"), ("short", "-1"), ("top", "x"), ("what", "1")
+        ] {
             #expect {
                 try StatsQuery(parameters: [(name, value)])
             } throws: { ($0 as? StatsQueryError)?.parameter == name }

@@ -490,6 +490,33 @@ struct LongMessageTests {
         #expect(!lines.suffix(MessageBar.maxRows).contains { $0.contains("…") })
     }
 
+    @Test("at 80 columns with the detail open, a message is read whole at full width, and Esc dismisses an error")
+    func longMessageBesideTheDetailNote() {
+        var h = Harness(mixedRecorder(), width: 80, height: 24)
+        h.press(.enter)
+        h.arrive([report(30), report(31)])
+        h.state.say(Self.long, isError: true)
+        let rows = h.screen.lines.suffix(MessageBar.maxRows)
+        let shown = rows.joined(separator: " ").split(separator: " ").joined(separator: " ")
+        #expect(shown.contains(Self.long), "\(rows)")
+        #expect(h.screen.lines.last?.contains("of 23") == true, "the bar keeps N of M")
+        h.press(.escape)
+        #expect(h.state.message == nil && h.state.focus == .detail, "Esc only dismissed the message")
+    }
+
+    @Test("a message that fits once the bar drops its less telling parts stays on the bar")
+    func messageTakesTheRoomOfLessTellingParts() {
+        var h = Harness(mixedRecorder(), width: 80, height: 24)
+        h.press(.enter)
+        h.arrive([report(30)])
+        let before = h.screen.lines
+        h.state.say("copied the recording URL to the clipboard (OSC 52)")
+        let after = h.screen.lines
+        #expect(after.last?.contains("copied the recording URL to the clipboard (OSC 52)") == true, "\(after.last ?? "")")
+        #expect(after.last?.hasSuffix("22 of 22 ") == true)
+        #expect(Array(after.dropLast()) == Array(before.dropLast()))
+    }
+
     @Test("a short message stays on the bar and the list above it is untouched")
     func shortMessageOneLine() {
         var h = Harness(mixedRecorder(), width: 80, height: 24)

@@ -440,13 +440,18 @@ struct ComposeUpdateTests {
         #expect(h.text.contains("#13 ") && h.text.contains("#2 ") && !h.text.contains("#20 "))
         h.press(.char("j"), .enter)
         #expect(h.preview.contains("status=BUSY"))
-        h.press(.char("C"), .char("/"), .ctrl("u"))
+        #expect(h.state.filter.text.isEmpty && h.state.visible.count == 21, "the picker's search was for the picker only")
+        #expect(h.state.selectedSeq == 2, "Calls is on the call chosen")
+
+        h.press(.char("C"), .char("/"))
         h.type("nosuchcall")
         h.press(.down) // moves in the picker once the search has answered, not in Calls behind it
         #expect(h.text.contains("No call matches /nosuchcall"))
         h.press(.enter)
+        #expect(h.state.compose.modals.callPicker != nil, "nothing to choose: the picker stays")
+        h.press(.escape)
         #expect(h.state.compose.modals.callPicker == nil)
-        #expect(h.text.contains("preview for the sample call"), "no call is selected in Calls, and the header says so")
+        #expect(h.preview.contains("status=BUSY") && h.state.visible.count == 21, "Esc goes back to the call previewed before")
     }
 
     @Test func escFollowedAtOnceByAKeyCancelsTheLineAndRunsTheKey() {
@@ -557,7 +562,7 @@ struct ComposeModelTests {
         #expect(c.modals.callPicker == 4, "the picker opens on the Calls cursor")
         _ = c.handle(.char("j"), ctx)
         _ = c.handle(.enter, ctx)
-        #expect(c.takeRequests() == [.previewCall(row: 5)] && c.modals.isEmpty)
+        #expect(c.takeRequests() == [.previewCall(row: 5), .pickerClosed] && c.modals.isEmpty)
     }
 }
 

@@ -73,6 +73,7 @@ struct ServeTests {
             (["watch", "--demo-rate", "-5"], "--demo-rate must be more than 0"),
             (["push", "--to", "http://127.0.0.1:9", "--count", "-3"], "--count must be at least 1"),
             (["help", "nosuch"], "no command named 'nosuch' (the commands are watch, serve, push, render)"),
+            (["nosuch"], "calldash: unexpected argument 'nosuch' (the commands are watch, serve, push, render)"),
             (["serve", "--port", "70000"], "--port must be from 0 to 65535"),
             (["serve", "--respond", "99"], "--respond must be an HTTP status"),
             (["serve", "--journal", "/proc/calldash/j.jsonl"], "cannot create the folder for journal /proc/calldash/j.jsonl"),

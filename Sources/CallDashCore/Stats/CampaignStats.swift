@@ -77,7 +77,9 @@ public struct CampaignStats: Equatable, Sendable {
             guard points <= Int64(StatsQuery.maxPoints) else {
                 throw StatsQueryError(
                     parameter: "series",
-                    problem: "\(bucket.rawValue) bars over this window would be \(points); at most \(StatsQuery.maxPoints) (a larger bucket or a shorter since)")
+                    problem:
+                        "\(bucket.rawValue) bars over this window would be \(points); at most \(StatsQuery.maxPoints) (a larger bucket or a shorter since)"
+                )
             }
             bucketCount = Int(max(0, points))
         }

@@ -55,7 +55,13 @@ struct StatsTally: Sendable {
         rejected += later.rejected
         unparseableTimes += later.unparseableTimes
         spelling.merge(later.spelling) { first, _ in first }
-        for d in groups.indices { groups[d].merge(later.groups[d]) { var a = $0; a.merge($1); return a } }
+        for d in groups.indices {
+            groups[d].merge(later.groups[d]) {
+                var a = $0
+                a.merge($1)
+                return a
+            }
+        }
         starts += later.starts
         ends += later.ends
         for b in buckets.indices { buckets[b].merge(later.buckets[b]) }

@@ -28,7 +28,17 @@ extension AppState {
             case .previewCall(let row):
                 effects += move(to: row)
                 follow = false // the preview stays on the call chosen, even the newest
-            case .searchCalls: openSearch()
+                pickerReturn?.seq = selectedSeq
+            case .searchCalls:
+                if pickerReturn == nil { pickerReturn = PickerReturn(filter: pendingFilter ?? filter, seq: selectedSeq) }
+                openSearch()
+            case .pickerClosed:
+                // The picker's search was for the picker: Calls gets its own filter back, on the
+                // call chosen (or the one previewed before).
+                guard let back = pickerReturn else { break }
+                pickerReturn = nil
+                selectedSeq = back.seq
+                effects += apply(back.filter)
             }
         }
         return effects

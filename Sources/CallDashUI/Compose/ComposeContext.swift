@@ -16,6 +16,8 @@ public enum ComposeRequest: Equatable, Sendable {
     case back
     /// Preview with the call at this row of the Calls list.
     case previewCall(row: Int)
-    /// Search the Calls list (the call picker lists it).
+    /// Search the Calls list (the call picker lists it) until the picker closes.
     case searchCalls
+    /// The call picker closed: what its search did to the Calls list is undone.
+    case pickerClosed
 }

@@ -64,12 +64,12 @@ public enum ComposeScreen {
             case .discardNew(let name):
                 text = "Discard the new webhook “\(name)”? It was never saved. y discards it, any other key keeps it"
             }
-            MessageBar.draw(text, .searchPrompt, bar: area, room: area.width, top: 2, t, into: &b)
+            if MessageBar.draw(text, .searchPrompt, bar: area, room: area.width, top: 2, t, into: &b) { return }
+            b.put(" y yes · any other key no ", x: area.x, y: area.y, maxWidth: area.width, t[.searchPrompt])
             return
         }
         if let m = s.message {
-            MessageBar.draw(m.text, m.isError ? .barError : .barMessage, bar: area, room: area.width, top: 2, t, into: &b)
-            return
+            if MessageBar.draw(m.text, m.isError ? .barError : .barMessage, bar: area, room: area.width, top: 2, t, into: &b) { return }
         }
         let keys: [(key: String, label: String)]
         if s.compose.modals.editing != nil {

@@ -209,10 +209,16 @@ extension ComposeState {
         switch ComposeBindings.callPicker.command(for: key) {
         case .down: modals.replaceTop(.callPicker(row: min(row + 1, max(0, ctx.calls - 1))))
         case .up: modals.replaceTop(.callPicker(row: max(row - 1, 0)))
-        case .close: modals.pop()
-        case .choose:
+        case .close:
             modals.pop()
-            if ctx.calls > 0 { requests.append(.previewCall(row: row)) }
+            requests.append(.pickerClosed)
+        case .choose:
+            guard ctx.calls > 0 else {
+                requests.append(.say("no call to choose: / searches again, Esc keeps the call previewed before", isError: false))
+                break
+            }
+            modals.pop()
+            requests += [.previewCall(row: row), .pickerClosed]
         case .search: requests.append(.searchCalls)
         case nil: break
         }

@@ -6,6 +6,10 @@ extension AppState {
         if key == .ctrl("c") { return [.quit] }
         // What a key did last ("following the newest call") would contradict what the next one does.
         if let m = message, !m.isError { message = nil }
+        if key == .escape, message != nil, !typing {
+            message = nil // an error stays until read: Esc dismisses it, and does nothing else
+            return []
+        }
         if case .alt(let c) = key, !typing {
             // Esc and a key typed at once: outside a line being typed both count.
             return handle(.escape) + handle(.char(c))

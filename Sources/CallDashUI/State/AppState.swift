@@ -40,6 +40,8 @@ public struct AppState: Sendable {
     /// The dashboard's open modes (help, a search being typed); Compose keeps its own.
     public var modals = ModalStack<Modal>()
     public var message: Message?
+    /// The Calls filter and selection to go back to when the call picker, which searched, closes.
+    var pickerReturn: PickerReturn?
 
     public var history = ArrivalHistory()
     /// `counts.received` at the last store change; arrivals are the difference.
@@ -53,6 +55,11 @@ public struct AppState: Sendable {
 
     public var screen = Screen.calls
     public var compose: ComposeState
+
+    struct PickerReturn: Equatable, Sendable {
+        var filter: CallFilter
+        var seq: UInt64?
+    }
 
     public struct Message: Equatable, Sendable {
         public var text: String

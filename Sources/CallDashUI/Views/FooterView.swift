@@ -5,14 +5,21 @@ enum FooterView {
     static func render(_ s: AppState, _ t: Theme, in area: Rect, into b: inout CellBuffer) {
         guard !area.isEmpty else { return }
         b.fill(area, t[.barText])
-        let counts = countsText(s, width: area.width - 1)
+        let message = s.modals.search == nil ? s.message : nil
+        var counts = countsText(s, width: area.width - 1)
+        if let m = message, TextWidth.of(m.text) + 2 > area.width - TextWidth.of(counts) - 1 {
+            // A message takes the room of the less telling parts of "N of M" before it wraps.
+            let fewer = countsText(s, width: max(12, area.width - TextWidth.of(m.text) - 3))
+            if TextWidth.of(m.text) + 2 <= area.width - TextWidth.of(fewer) - 1 { counts = fewer }
+        }
         let countsWidth = TextWidth.of(counts)
         let room = area.width - countsWidth - 1
+        let messageOnBar =
+            message.map { MessageBar.draw($0.text, $0.isError ? .barError : .barMessage, bar: area, room: room, top: 2, t, into: &b) }
+            ?? false
         if let search = s.modals.search {
             searchField(search, x: area.x, y: area.y, width: room, t, into: &b)
-        } else if let m = s.message {
-            MessageBar.draw(m.text, m.isError ? .barError : .barMessage, bar: area, room: room, top: 2, t, into: &b)
-        } else {
+        } else if !messageOnBar {
             let bar = s.focus == .detail ? CallsBindings.detail.bar + CallsBindings.list.bar : CallsBindings.list.bar
             keys(bar, x: area.x + 1, y: area.y, endX: area.x + room, t, into: &b)
         }
