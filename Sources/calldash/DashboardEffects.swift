@@ -93,8 +93,15 @@ struct DashboardEffects: Sendable {
         } else if let xdg = Self.find("xdg-open", in: env["PATH"] ?? "/usr/bin:/bin") {
             command = [xdg, url]
         }
-        guard let command, let program = command.first.flatMap({ $0.hasPrefix("/") ? $0 : Self.find($0, in: env["PATH"] ?? "") }) else {
+        guard let command else {
             dashboard.post(.message("no browser to open it: set $BROWSER or install xdg-utils (y copies the URL)", isError: true))
+            return
+        }
+        guard let program = command.first.flatMap({ $0.hasPrefix("/") ? $0 : Self.find($0, in: env["PATH"] ?? "") }),
+            FileManager.default.isExecutableFile(atPath: program)
+        else {
+            dashboard.post(
+                .message("cannot open it: $BROWSER names \(command[0]), which is not a program here (y copies the URL)", isError: true))
             return
         }
         let p = Process()

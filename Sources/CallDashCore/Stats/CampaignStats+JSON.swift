@@ -90,7 +90,10 @@ extension CampaignStats {
             for row in b.rows + (b.others.map { [$0] } ?? []) {
                 let counts = Dictionary(row.statuses.map { ($0.status, $0.calls) }, uniquingKeysWith: +)
                 let cells =
-                    [b.dimension.description, row.value, "\(row.calls)", "\(row.answered)", Self.decimal(row.asr, places: 4), Self.decimal(row.acdSeconds, places: 2)]
+                    [
+                        b.dimension.description, row.value, "\(row.calls)", "\(row.answered)", Self.decimal(row.asr, places: 4),
+                        Self.decimal(row.acdSeconds, places: 2)
+                    ]
                     + names.map { "\(counts[$0] ?? 0)" }
                 out += cells.map(CSVExport.quoted).joined(separator: ",") + "\r\n"
             }

@@ -72,7 +72,11 @@ public enum ComposeScreen {
             if MessageBar.draw(m.text, m.isError ? .barError : .barMessage, bar: area, room: area.width, top: 2, t, into: &b) { return }
         }
         let keys: [(key: String, label: String)]
-        if s.compose.modals.editing != nil {
+        if s.compose.modals.callPicker != nil {
+            keys = ComposeBindings.callPicker.bar // the keys of the box that is up, not of the panes behind it
+        } else if s.compose.modals.palette != nil {
+            keys = ComposeBindings.palette.bar
+        } else if s.compose.modals.editing != nil {
             keys = ComposeBindings.editing.bar + LineEditor.bindings.bar
         } else {
             let pane: [(key: String, label: String, rank: Int)]

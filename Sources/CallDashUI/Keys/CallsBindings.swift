@@ -25,7 +25,7 @@ public enum SearchCommand: Sendable, Equatable {
 
 /// What a key does while the help overlay is open (other keys are ignored).
 public enum HelpCommand: Sendable, Equatable {
-    case close, down, up, pageDown, pageUp, quit
+    case close, down, up, pageDown, pageUp, top, bottom, quit
 }
 
 /// The Calls screen's binding tables, one per mode.
@@ -67,7 +67,7 @@ public enum CallsBindings {
             (
                 "The selected call",
                 [
-                    Binding([.char("y")], .copyURL, "copy the recording URL (OSC 52)", bar: BarItem("copy", rank: 9)),
+                    Binding([.char("y")], .copyURL, "copy the recording URL (clipboard, OSC 52)", bar: BarItem("copy", rank: 9)),
                     Binding([.char("o")], .openURL, "open the recording URL in the browser", sendsTraffic: true),
                     Binding([.char("v")], .checkURL, "check the recording URL (a HEAD request)", sendsTraffic: true),
                     Binding([.char("r")], .rawBody, "body: pretty-printed / as it arrived"),
@@ -132,7 +132,9 @@ public enum CallsBindings {
                     Binding([.char("j"), .down], .down, "scroll down", bar: BarItem("scroll", rank: 0, keys: "j/k")),
                     Binding([.char("k"), .up], .up, "scroll up"),
                     Binding([.char(" "), .pageDown], .pageDown, "page down"),
-                    Binding([.pageUp], .pageUp, "page up"),
+                    Binding([.pageUp, .char("b")], .pageUp, "page up"),
+                    Binding([.char("g"), .home], .top, "top"),
+                    Binding([.char("G"), .end], .bottom, "bottom"),
                     Binding([.char("q")], .quit, "quit")
                 ]
             )

@@ -46,8 +46,10 @@ extension AppState {
         case .close: modals.pop()
         case .down: to(scroll + 1)
         case .up: to(scroll - 1)
-        case .pageDown: to(scroll + 10)
-        case .pageUp: to(scroll - 10)
+        case .pageDown: to(scroll + max(1, height - 7)) // the lines shown, less one kept for context
+        case .pageUp: to(scroll - max(1, height - 7))
+        case .top: to(0)
+        case .bottom: to(last)
         }
         return []
     }
@@ -189,7 +191,7 @@ extension AppState {
             say(detail.wrap ? "long lines wrapped (w scrolls them sideways again)" : "long lines scroll sideways (h/l)")
         case .copyURL:
             guard let url = recordingURL() else { return [] }
-            say("copied the recording URL (OSC 52)")
+            say("sent the recording URL to the terminal's clipboard (OSC 52; in tmux it needs set-clipboard on)")
             return [.copy(url)]
         case .openURL:
             guard let url = recordingURL() else { return [] }
