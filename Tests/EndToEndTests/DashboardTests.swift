@@ -110,7 +110,7 @@ struct DashboardTests {
         _ = try await post(port, report(mid: "COPY-ME"))
         #expect(t.waitFor { $0.contains("COPY-ME") })
         try t.press("y")
-        #expect(t.waitFor { $0.contains("copied the recording URL") }, "\(t.screen)")
+        #expect(t.waitFor { $0.contains("sent the recording URL to the terminal") }, "\(t.screen)")
         var copied = ""
         for _ in 0..<100 where copied.isEmpty {
             copied = t.pasteBuffer
