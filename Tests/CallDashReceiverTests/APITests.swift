@@ -51,6 +51,43 @@ struct APITests {
         }
     }
 
+    @Test("stats count calls, answers and retries over real deliveries, break them down, and a bad parameter is a 400 naming it")
+    func stats() async throws {
+        try await TestReceiver.run(token: "t0k") { r async throws in
+            let auth = [("Authorization", "Bearer t0k")]
+            let calls = [("ANSWER", "204", "m1"), ("BUSY", "204", "m2"), ("answer", "205", "m3"), ("ANSWER", "204", "m1")]
+            for (status, flow, mid) in calls {
+                let body =
+                    #"{"status":"\#(status)","flow_id":\#(flow),"mid":"\#(mid)","duration":"40","start_at":"2026-11-27 10:00:00","end_at":"2026-11-27 10:00:40"}"#
+                _ = try await postJSON(r.base + "/a", body, headers: auth)
+            }
+            _ = try await postJSON(r.base + "/a", "{bad", headers: auth)
+            let reply = try await request(.GET, r.base + "/_calldash/stats?by=flow_id&series=1m&since=1h", headers: auth)
+            #expect(reply.status == 200)
+            let o = try #require(try JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [String: Any])
+            #expect(o["calls"] as? Int == 3 && o["answered"] as? Int == 2, "the retry of m1 is a duplicate, not a call")
+            #expect(o["duplicates"] as? Int == 1 && o["rejected"] as? Int == 1 && o["peak_concurrent"] as? Int == 3)
+            #expect(o["asr"] as? Double == 0.6667 && o["acd_s"] as? Double == 40)
+            #expect((o["statuses"] as? [String: Int]) == ["ANSWER": 2, "BUSY": 1])
+            let flows = try #require((o["by"] as? [String: Any])?["flow_id"] as? [[String: Any]])
+            #expect(flows.map { $0["value"] as? String } == ["204", "205"] && flows[0]["calls"] as? Int == 2)
+            let points = try #require((o["series"] as? [String: Any])?["points"] as? [[String: Any]])
+            #expect(points.count == 61 && points.last?["calls"] as? Int == 3, "an hour of minutes, the last holding the calls")
+            let record = try await request(.GET, r.base + "/_calldash/reports?after=3&limit=1", headers: auth).body
+            #expect(record.contains(#""duplicate_of":1"#), "the record names the report it repeats")
+
+            #expect(try await request(.GET, r.base + "/_calldash/stats").status == 401)
+            for (query, parameter) in [
+                ("since=soon", "since"), ("by=colour", "by"), ("series=7m", "series"), ("top=0", "top"), ("x=1", "x")
+            ] {
+                let bad = try await request(.GET, r.base + "/_calldash/stats?" + query, headers: auth)
+                #expect(bad.status == 400 && bad.json["error"]?.hasPrefix(parameter + ": ") == true, "\(query): \(bad.body)")
+            }
+            let tooFine = try await request(.GET, r.base + "/_calldash/stats?since=30d&series=1m", headers: auth)
+            #expect(tooFine.status == 400 && tooFine.json["error"]?.hasPrefix("series: ") == true)
+        }
+    }
+
     @Test("the token guards every endpoint except health")
     func tokenGuardsAPI() async throws {
         try await TestReceiver.run(token: "t0k") { r async throws in

@@ -72,13 +72,18 @@ struct ServeTests {
             (["serve", "--port", "-1"], "--port must be from 0 to 65535"),
             (["watch", "--demo-rate", "-5"], "--demo-rate must be more than 0"),
             (["push", "--to", "http://127.0.0.1:9", "--count", "-3"], "--count must be at least 1"),
-            (["help", "nosuch"], "no command named 'nosuch' (the commands are watch, serve, push, render)"),
-            (["nosuch"], "calldash: unexpected argument 'nosuch' (the commands are watch, serve, push, render)"),
+            (["help", "nosuch"], "no command named 'nosuch' (the commands are watch, serve, push, render, stats)"),
+            (["nosuch"], "calldash: unexpected argument 'nosuch' (the commands are watch, serve, push, render, stats)"),
             (["serve", "--port", "70000"], "--port must be from 0 to 65535"),
             (["serve", "--respond", "99"], "--respond must be an HTTP status"),
             (["serve", "--journal", "/proc/calldash/j.jsonl"], "cannot create the folder for journal /proc/calldash/j.jsonl"),
             (["push", "--to", "ftp://x"], "--to must be an http:// or https:// URL"),
-            (["push", "--to", "http://127.0.0.1:9", "--report", "/nonexistent.json"], "cannot read report file /nonexistent.json")
+            (["push", "--to", "http://127.0.0.1:9", "--report", "/nonexistent.json"], "cannot read report file /nonexistent.json"),
+            (["stats", "--since", "soon"], "--since: 'soon' is not a duration such as 15m"),
+            (["stats", "--by", "colour"], "--by: 'colour' is not a field"),
+            (["stats", "--journal", "/nonexistent/j.jsonl"], "no journal at /nonexistent/j.jsonl"),
+            (["stats", "--json", "--csv"], "--json and --csv contradict each other"),
+            (["stats", "--from", "http://127.0.0.1:9"], "cannot ask http://127.0.0.1:9: connection refused by 127.0.0.1:9")
         ])
     func badCommandLine(arguments: [String], message: String) throws {
         let run = try runCalldash(arguments)
@@ -87,6 +92,48 @@ struct ServeTests {
         #expect(lines.count == 1, "\(run.stderr)")
         #expect(lines.first?.hasPrefix("calldash: ") == true)
         #expect(run.stderr.lowercased().contains(message.lowercased()), "\(run.stderr)")
+    }
+
+    @Test(
+        "calldash stats reads the same figures from a journal (without touching it) and from the running receiver, as a table, JSON or CSV")
+    func statsCommand() throws {
+        let dir = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let journal = dir + "/j.jsonl"
+        let serve = try CalldashProcess(["serve", "--port", "0", "--journal", journal])
+        let port = try #require(serve.listeningPort())
+        let push = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)/a", "--count", "40", "--seed", "7"])
+        #expect(push.code == 0, "\(push.stderr)")
+        _ = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)/a", "--count", "3", "--seed", "7"])
+        #expect(serve.wait { $0.stdout.contains("{\"seq\":43,") })
+        let before = try Data(contentsOf: URL(fileURLWithPath: journal))
+
+        let fromFile = try runCalldash(["stats", "--journal", journal, "--by", "status", "--json"])
+        #expect(fromFile.code == 0, "\(fromFile.stderr)")
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(fromFile.stdout.utf8)) as? [String: Any])
+        #expect(o["calls"] as? Int == 40 && o["duplicates"] as? Int == 3, "the second push repeats three reports of the first")
+        let remote = try runCalldash(["stats", "--from", "http://127.0.0.1:\(port)", "--by", "status", "--json"])
+        let r = try #require(try JSONSerialization.jsonObject(with: Data(remote.stdout.utf8)) as? [String: Any])
+        for key in ["calls", "answered", "asr", "acd_s", "talk_s", "duplicates"] {
+            #expect("\(o[key] ?? "")" == "\(r[key] ?? "")", "\(key) differs between the journal and the receiver")
+        }
+        #expect(o["statuses"] as? [String: Int] == r["statuses"] as? [String: Int])
+        let table = try runCalldash(["stats", "--journal", journal, "--by", "flow_id"])
+        #expect(table.stdout.contains("calls       40, answered ") && table.stdout.contains("\nby flow_id\n"), "\(table.stdout)")
+        let csv = try runCalldash(["stats", "--from", "http://127.0.0.1:\(port)", "--by", "status", "--csv"])
+        #expect(csv.stdout.hasPrefix("by,value,calls,answered,asr,acd_s,"))
+        #expect(csv.stdout.split(separator: "\r\n").dropFirst().allSatisfy { $0.hasPrefix("status,") })
+        #expect(try Data(contentsOf: URL(fileURLWithPath: journal)) == before, "reading statistics never writes the journal")
+        serve.signal(SIGTERM)
+        _ = serve.exitCode()
+
+        let guarded = try CalldashProcess(["serve", "--port", "0", "--no-journal", "--token", "t0k"])
+        let guardedPort = try #require(guarded.listeningPort())
+        let refused = try runCalldash(["stats", "--from", "http://127.0.0.1:\(guardedPort)", "--token", "wrong"])
+        #expect(refused.code == 1 && refused.stderr.contains("refused the token (401)"), "\(refused.stderr)")
+        #expect(try runCalldash(["stats", "--from", "http://127.0.0.1:\(guardedPort)/", "--token", "t0k"]).code == 0)
+        guarded.signal(SIGTERM)
+        _ = guarded.exitCode()
     }
 
     @Test("a port already in use and a corrupt journal are one line each, non-zero")

@@ -20,7 +20,7 @@ public enum TemplateContext: Sendable, Equatable {
     }
 
     /// RFC 3986 unreserved characters kept, every other byte of the UTF-8 as %XX.
-    static func percentEncoded(_ s: String, spaceAsPlus: Bool) -> String {
+    public static func percentEncoded(_ s: String, spaceAsPlus: Bool) -> String {
         let hex = Array("0123456789ABCDEF".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count)

@@ -27,11 +27,16 @@ public enum JournalReplay {
     /// Reads every record of the journal at `path` (a missing file is an empty journal) into `store`.
     /// A torn last line is cut off with a warning; a bad line with good lines after it is corruption
     /// and an error, because skipping it would silently lose an acknowledged delivery.
-    public static func replay(path: String, into store: ReportStore, warn: (String) -> Void) throws(JournalError) -> ReplayResult {
+    ///
+    /// `readOnly` reads a journal that a receiver may be writing (`calldash stats --journal`):
+    /// nothing is written, an incomplete last line is only left out, and a missing file is an error.
+    public static func replay(path: String, into store: ReportStore, readOnly: Bool = false, warn: (String) -> Void) throws(JournalError)
+        -> ReplayResult
+    {
         let indexPath = JournalIndex.path(for: path)
-        let fd = open(path, O_RDWR | O_CLOEXEC)
+        let fd = open(path, (readOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC)
         if fd < 0 {
-            guard errno == ENOENT else { throw .system("open", path, errno: errno) }
+            guard errno == ENOENT, !readOnly else { throw .system("open", path, errno: errno) }
             unlink(indexPath) // an index without its journal describes nothing
             return ReplayResult()
         }
@@ -40,7 +45,7 @@ public enum JournalReplay {
         fstat(fd, &st)
         let size = Int(st.st_size)
         if size == 0 {
-            unlink(indexPath)
+            if !readOnly { unlink(indexPath) }
             return ReplayResult()
         }
         guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else {
@@ -61,9 +66,15 @@ public enum JournalReplay {
             if let problem = loaded.problem {
                 warn("journal index \(indexPath): \(problem); rebuilding it from line \(loaded.records + 1) of the journal")
             }
-            index = open(indexPath, O_WRONLY | O_CLOEXEC)
-            ftruncate(index, off_t(loaded.validBytes))
-            lseek(index, 0, SEEK_END)
+            if readOnly {
+                index = -1
+            } else {
+                index = open(indexPath, O_WRONLY | O_CLOEXEC)
+                ftruncate(index, off_t(loaded.validBytes))
+                lseek(index, 0, SEEK_END)
+            }
+        } else if readOnly {
+            index = -1
         } else {
             if access(indexPath, F_OK) == 0 { warn("journal index \(indexPath) does not match the journal; rebuilding it") }
             index = open(indexPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
@@ -117,6 +128,12 @@ public enum JournalReplay {
                 }
                 if index >= 0 { _ = FileDescriptorOutput.writeAll(index, part.packed) }
             }
+            if let (line, error) = torn, readOnly {
+                // A receiver may be writing it this moment: left out, and said.
+                result.tornBytes = size - line.start
+                warn("journal \(path): left out an incomplete last line (\(size - line.start) bytes; a receiver may be writing it)")
+                return result
+            }
             if let (line, error) = torn {
                 if ftruncate(fd, off_t(line.start)) != 0 { throw .system("truncate the torn last line of", path, errno: errno) }
                 result.tornBytes = size - line.start
@@ -126,7 +143,7 @@ public enum JournalReplay {
             }
         }
         try checkRoom(result, path)
-        if missingNewline {
+        if missingNewline, !readOnly {
             // A hand-edited journal may lack its final newline; add it so the next append starts a line.
             var nl: UInt8 = 0x0A
             guard pwrite(fd, &nl, 1, off_t(size)) == 1 else { throw .system("end the last line of", path, errno: errno) }

@@ -52,10 +52,17 @@ extension CampaignStats {
         for (n, b) in breakdowns.enumerated() {
             if n > 0 { w.raw(",") }
             w.key(b.dimension.description)
+            let rest = b.others
             w.raw("{\"values\":")
             w.int(b.distinctValues - b.rows.count)
             w.raw(",\"calls\":")
-            w.int(b.others?.calls ?? 0)
+            w.int(rest?.calls ?? 0)
+            w.raw(",\"answered\":")
+            w.int(rest?.answered ?? 0)
+            w.raw(",\"asr\":")
+            w.raw(Self.decimal(rest?.asr ?? 0, places: 4))
+            w.raw(",\"acd_s\":")
+            w.raw(Self.decimal(rest?.acdSeconds ?? 0, places: 2))
             w.raw("}")
         }
         w.raw("},\"series\":")

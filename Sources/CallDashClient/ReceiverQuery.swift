@@ -1,0 +1,42 @@
+import AsyncHTTPClient
+import CallDashCore
+import Foundation
+import NIOCore
+
+/// Asks a running receiver's API (`/_calldash/…`) for one JSON answer, with its token.
+public enum ReceiverQuery {
+    /// The answer's body; a refused or failed request is one line in plain words.
+    public static func get(_ base: String, path: String, query: [(name: String, value: String)], token: String?) async throws(ReceiverQueryFailure)
+        -> [UInt8]
+    {
+        var root = base
+        while root.hasSuffix("/") { root.removeLast() }
+        let encoded = query.map { TemplateContext.percentEncoded($0.name, spaceAsPlus: false) + "=" + TemplateContext.percentEncoded($0.value, spaceAsPlus: false) }.joined(separator: "&")
+        let url = root + path + (encoded.isEmpty ? "" : "?" + encoded)
+        guard let target = RenderedRequest.target(of: url), ["http", "https"].contains(target.scheme) else {
+            throw ReceiverQueryFailure("--from must be a receiver's http:// or https:// URL, got '\(base)'")
+        }
+        var request = HTTPClientRequest(url: url)
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        do {
+            let response = try await Clients.oneShot.execute(request, timeout: .seconds(30))
+            let body = Array(try await response.body.collect(upTo: 64 << 20).readableBytesView)
+            switch response.status.code {
+            case 200: return body
+            case 401: throw ReceiverQueryFailure("\(root) refused the token (401): give the receiver's with --token or CALLDASH_TOKEN")
+            default:
+                let reason = (try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])?["error"] as? String
+                throw ReceiverQueryFailure("\(root) answered \(response.status.code)" + (reason.map { ": \($0)" } ?? ""))
+            }
+        } catch let failure as ReceiverQueryFailure {
+            throw failure
+        } catch {
+            throw ReceiverQueryFailure("cannot ask \(root): \(TransportFailure.describe(error, url: url))")
+        }
+    }
+}
+
+public struct ReceiverQueryFailure: Error, CustomStringConvertible {
+    public var description: String
+    init(_ d: String) { description = d }
+}
