@@ -6,12 +6,15 @@ import NIOCore
 /// Asks a running receiver's API (`/_calldash/…`) for one JSON answer, with its token.
 public enum ReceiverQuery {
     /// The answer's body; a refused or failed request is one line in plain words.
-    public static func get(_ base: String, path: String, query: [(name: String, value: String)], token: String?) async throws(ReceiverQueryFailure)
+    public static func get(_ base: String, path: String, query: [(name: String, value: String)], token: String?)
+        async throws(ReceiverQueryFailure)
         -> [UInt8]
     {
         var root = base
         while root.hasSuffix("/") { root.removeLast() }
-        let encoded = query.map { TemplateContext.percentEncoded($0.name, spaceAsPlus: false) + "=" + TemplateContext.percentEncoded($0.value, spaceAsPlus: false) }.joined(separator: "&")
+        let encoded = query.map {
+            TemplateContext.percentEncoded($0.name, spaceAsPlus: false) + "=" + TemplateContext.percentEncoded($0.value, spaceAsPlus: false)
+        }.joined(separator: "&")
         let url = root + path + (encoded.isEmpty ? "" : "?" + encoded)
         guard let target = RenderedRequest.target(of: url), ["http", "https"].contains(target.scheme) else {
             throw ReceiverQueryFailure("--from must be a receiver's http:// or https:// URL, got '\(base)'")

@@ -40,7 +40,7 @@ struct ReceiverAPI {
         switch path {
         case "/_calldash/health":
             let c = shared.recorder.store.counts
-            let stored = c.storedByStatus.reduce(0, +)
+            let stored = c.storedByStatus.reduce(0, +) + c.storedDuplicates
             var w = JSONWriter(capacity: 160)
             w.raw(
                 "{\"status\":\"ok\",\"received\":\(c.received),\"accepted\":\(c.accepted),\"rejected\":\(c.rejected),\"stored\":\(stored)")
@@ -105,6 +105,7 @@ struct ReceiverAPI {
         var text: String?
         var after: UInt64 = 0
         var limit = Self.defaultLimit
+        var fields: [ReportField: String] = [:]
         for p in params {
             switch p.name {
             case "status": statuses.insert(p.value)
@@ -120,10 +121,14 @@ struct ReceiverAPI {
                 guard let l = Int(p.value), l >= 1 else { throw Rejection(400, "limit must be a whole number of at least 1") }
                 limit = min(l, Self.maxLimit)
             default:
-                throw Rejection(400, "unknown parameter \(p.name) (use status, q, outcome, after, limit)")
+                guard let field = ReportField(key: p.name) else {
+                    throw Rejection(
+                        400, "unknown parameter \(p.name) (use status, q, outcome, after, limit, or a standard field such as flow_id)")
+                }
+                fields[field] = p.value
             }
         }
-        let query = ReportQuery(statuses: statuses, outcome: outcome, text: text)
+        let query = ReportQuery(statuses: statuses, outcome: outcome, text: text, fields: fields)
         // Reading records back may read the journal: do it off the event loop, which keeps taking
         // deliveries meanwhile. Searches have a queue of their own, so they never hold up a page.
         let recorder = shared.recorder

@@ -19,7 +19,9 @@ struct Stats: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The receiver's token, for --from (or CALLDASH_TOKEN).", valueName: "secret"))
     var token: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Only deliveries received this long ago or later: 15m, 1h, 24h, 7d.", valueName: "duration"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Only deliveries received this long ago or later: 15m, 1h, 24h, 7d.", valueName: "duration"))
     var since: String?
 
     @Option(help: ArgumentHelp("A breakdown by this field, hour, date or webhook; repeatable.", valueName: "field"))
@@ -31,7 +33,8 @@ struct Stats: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Answered calls shorter than this are short (default 6).", valueName: "seconds"))
     var short: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Breakdown values listed; the rest are summed as others (default 20).", valueName: "n"))
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("Breakdown values listed; the rest are summed as others (default 20).", valueName: "n"))
     var top: String?
 
     @Option(parsing: .unconditional, help: "With --journal: the most recent reports counted, as a receiver with --capacity holds them.")
@@ -56,7 +59,9 @@ struct Stats: AsyncParsableCommand {
 
     func validate() throws {
         if json, csv { throw ValidationError("--json and --csv contradict each other") }
-        if journal != nil, from != nil { throw ValidationError("--journal and --from contradict each other: one reads a file, the other asks a receiver") }
+        if journal != nil, from != nil {
+            throw ValidationError("--journal and --from contradict each other: one reads a file, the other asks a receiver")
+        }
         if token != nil, from == nil { throw ValidationError("--token is for --from (a journal needs none)") }
         guard capacity > 0 else { throw ValidationError("--capacity must be at least 1") }
         do throws(StatsQueryError) {
@@ -114,12 +119,21 @@ enum StatsTable {
             s.since.map { "the last \(CampaignStats.durationText($0))" } ?? "everything held"
         var out = "window      \(window)" + (s.from.map { " (\(iso($0)) to \(iso(s.to)))" } ?? "") + "\n"
         out += "calls       \(CallText.count(s.calls)), answered \(CallText.count(s.answered)) (ASR \(percent(s.asr)))\n"
-        out += "ACD         \(CallColumn.duration(String(Int(s.acdSeconds.rounded())))), talk time \(CallColumn.duration(String(s.talkSeconds)))\n"
+        out +=
+            "ACD         \(CallColumn.duration(String(Int(s.acdSeconds.rounded())))), talk time \(CallColumn.duration(String(s.talkSeconds)))\n"
         out += "short       \(CallText.count(s.short)) answered under \(s.shortThreshold) s (SDR \(percent(s.sdr)))\n"
         out += "peak        \(CallText.count(s.peakConcurrent)) calls at once\n"
         out += "duplicates  \(CallText.count(s.duplicates)) (provider retries, not counted), rejected \(CallText.count(s.rejected))\n"
-        if s.unparseableTimes > 0 { out += "times       \(CallText.count(s.unparseableTimes)) calls without a usable start_at/end_at (left out of peak, hour, date)\n" }
-        out += "statuses    " + (s.statuses.isEmpty ? "none" : s.statuses.map { "\($0.status.isEmpty ? "(none)" : $0.status) \(CallText.count($0.calls))" }.joined(separator: " · ")) + "\n"
+        if s.unparseableTimes > 0 {
+            out +=
+                "times       \(CallText.count(s.unparseableTimes)) calls without a usable start_at/end_at (left out of peak, hour, date)\n"
+        }
+        out +=
+            "statuses    "
+            + (s.statuses.isEmpty
+                ? "none"
+                : s.statuses.map { "\($0.status.isEmpty ? "(none)" : $0.status) \(CallText.count($0.calls))" }.joined(separator: " · "))
+            + "\n"
         out += "last report " + (s.lastReportAt.map(iso) ?? "none") + "\n"
         let names = s.statuses.prefix(8).map(\.status)
         for b in s.breakdowns {
@@ -127,10 +141,13 @@ enum StatsTable {
             var rows: [[String]] = [[b.dimension.description, "calls", "answered", "ASR", "ACD"] + names.map { $0.isEmpty ? "(none)" : $0 }]
             for r in b.rows + (b.others.map { [$0] } ?? []) {
                 let counts = Dictionary(r.statuses.map { ($0.status, $0.calls) }, uniquingKeysWith: +)
-                let value = r.value == "others" && r == b.others ? "others (\(CallText.count(b.distinctValues - b.rows.count)) values)" : r.value
+                let value =
+                    r.value == "others" && r == b.others ? "others (\(CallText.count(b.distinctValues - b.rows.count)) values)" : r.value
                 rows.append(
-                    [value.isEmpty ? "(none)" : value, CallText.count(r.calls), CallText.count(r.answered), percent(r.asr),
-                     CallColumn.duration(String(Int(r.acdSeconds.rounded())))]
+                    [
+                        value.isEmpty ? "(none)" : value, CallText.count(r.calls), CallText.count(r.answered), percent(r.asr),
+                        CallColumn.duration(String(Int(r.acdSeconds.rounded())))
+                    ]
                         + names.map { counts[$0].map(CallText.count) ?? (r == b.others ? "" : "0") })
             }
             out += aligned(rows)

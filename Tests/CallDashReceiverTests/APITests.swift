@@ -36,6 +36,9 @@ struct APITests {
             #expect(try await seqs("?q=m-3") == ["3"])
             #expect(try await seqs("?q=919800000004") == ["5"])
             #expect(try await seqs("?outcome=rejected") == ["6"])
+            #expect(try await seqs("?mid=M-3") == ["3"], "a field's value, exact, ignoring case")
+            #expect(try await seqs("?to=9198") == [], "the whole value, not a part")
+            #expect(try await seqs("?status=BUSY&mid=m-5") == ["5"])
             #expect(try await seqs("?after=2&limit=2") == ["3", "4"])
             #expect(try await seqs("?after=6") == [])
             let body = try await request(.GET, r.base + "/_calldash/reports?limit=1").body
@@ -46,7 +49,8 @@ struct APITests {
                 try await request(.GET, r.base + "/_calldash/reports?limit=10001").status == 200, "a larger limit is capped, not refused")
             #expect(try await request(.GET, r.base + "/_calldash/reports?after=x").status == 400)
             #expect(
-                try await request(.GET, r.base + "/_calldash/reports?colour=red").json["error"]?.contains("unknown parameter colour")
+                try await request(.GET, r.base + "/_calldash/reports?colour=red").json["error"]?.contains(
+                    "unknown parameter colour (use status, q, outcome, after, limit, or a standard field")
                     == true)
         }
     }

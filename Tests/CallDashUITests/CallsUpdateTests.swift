@@ -535,3 +535,45 @@ struct LongMessageTests {
         #expect(tail.contains("It was never saved. y discards it, any other key keeps it"), "\(tail)")
     }
 }
+
+@Suite("Provider retries in Calls")
+struct DuplicateCallsTests {
+    @Test("a retry is marked ↻, left out of the totals and the answer rate, shown alone with d, and its detail names the original")
+    func retriesAreMarkedAndNotCounted() {
+        var h = Harness(recorder([report(1), report(2, status: "BUSY"), report(1, second: 30), report(1, second: 31)]))
+        #expect(h.state.snapshot.counts.storedDuplicates == 2)
+        #expect(h.text.contains("answer rate 50%"), "1 ANSWER of 2 calls, not 3 of 4")
+        #expect(h.text.contains("↻ 2 retries"))
+        #expect(h.screen.lines.filter { $0.hasPrefix("↻ ") }.count == 2)
+        h.press(.char("d"))
+        #expect(h.rows == [4, 3])
+        #expect(h.screen.lines.last?.contains("retries only") == true)
+        h.press(.enter)
+        #expect(h.text.contains("↻ a duplicate of #1: the same standard fields (a provider retry); not counted"))
+        h.press(.escape, .escape, .char("d"))
+        #expect(h.rows.count == 4)
+    }
+
+    @Test("field=value in / matches that field exactly, ignoring case, ANDed with the free text")
+    func fieldTermsInSearch() {
+        var h = Harness(mixedRecorder())
+        h.press(.char("/"))
+        h.type("source=obd")
+        h.press(.enter)
+        #expect(!h.rows.isEmpty && h.rows.count < 21)
+        #expect(h.state.visible.count == (1...20).filter { $0 % 3 != 0 }.count, "Click2Call calls are out, OBD ones in")
+        h.press(.char("/"), .ctrl("u"))
+        h.type("source=OBD busy")
+        h.press(.enter)
+        #expect(h.rows.allSatisfy { seq in h.state.snapshot[h.state.snapshot.index(ofSeq: seq)!].fields[.status] == "BUSY" })
+        #expect(!h.rows.isEmpty)
+        h.press(.char("/"), .ctrl("u"))
+        h.type("source=OB")
+        h.press(.enter)
+        #expect(h.rows.isEmpty, "a term is the whole value, not a part of it")
+        h.press(.char("/"), .ctrl("u"))
+        h.type("colour=red")
+        h.press(.enter)
+        #expect(h.rows.isEmpty, "a word with = that names no field is free text")
+    }
+}

@@ -5,11 +5,14 @@ public struct ReportQuery: Sendable, Equatable {
     public var outcome: Outcome?
     /// Text that must appear somewhere in the record (case-insensitive); nil or empty keeps all.
     public var text: String?
+    /// Standard fields that must equal these values, ignoring case (`flow_id=204`).
+    public var fields: [ReportField: String]
 
-    public init(statuses: Set<String> = [], outcome: Outcome? = nil, text: String? = nil) {
+    public init(statuses: Set<String> = [], outcome: Outcome? = nil, text: String? = nil, fields: [ReportField: String] = [:]) {
         self.statuses = Set(statuses.map(CallStatus.normalized))
         self.outcome = outcome
         self.text = text.flatMap { $0.isEmpty ? nil : $0.lowercased() }
+        self.fields = fields.mapValues { $0.lowercased() }
     }
 
     /// True when only the stored summary is needed to decide.
@@ -21,6 +24,7 @@ public struct ReportQuery: Sendable, Equatable {
         if !statuses.isEmpty {
             guard let status = s.fields[.status], statuses.contains(CallStatus.normalized(status)) else { return false }
         }
+        for (field, value) in fields where s.fields[field]?.lowercased() != value { return false }
         return true
     }
 

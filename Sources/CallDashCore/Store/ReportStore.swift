@@ -91,13 +91,22 @@ struct StoreState: Sendable {
         } else {
             counts.accepted += 1
         }
-        counts.count(StatusSlot(code: last.statusCode(at: i)), by: 1)
+        // A provider's retry is held and listed, but counted once: as its original.
+        if last.isDuplicate(at: i) {
+            counts.storedDuplicates += 1
+        } else {
+            counts.count(StatusSlot(code: last.statusCode(at: i)), by: 1)
+        }
         while count > capacity { evictOldest() }
     }
 
     private mutating func evictOldest() {
         let first = chunks[0]
-        counts.count(StatusSlot(code: first.statusCode(at: dropFront)), by: -1)
+        if first.isDuplicate(at: dropFront) {
+            counts.storedDuplicates -= 1
+        } else {
+            counts.count(StatusSlot(code: first.statusCode(at: dropFront)), by: -1)
+        }
         if first.isRejected(at: dropFront) { counts.storedRejected -= 1 }
         dropFront += 1
         count -= 1

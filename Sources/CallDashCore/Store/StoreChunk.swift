@@ -49,6 +49,10 @@ struct StoreChunk: Sendable {
         }
     }
 
+    func isDuplicate(at i: Int) -> Bool {
+        bytes[Int(offsets[i]) + SummaryCodec.statusCodeOffset + 1] & SummaryCodec.duplicateFlag != 0
+    }
+
     func isRejected(at i: Int) -> Bool {
         bytes[Int(offsets[i]) + SummaryCodec.statusCodeOffset + 1] & 1 != 0
     }

@@ -8,6 +8,8 @@ public struct StoreCounts: Sendable, Equatable {
     public private(set) var storedByStatus: [Int] = Array(repeating: 0, count: StatusSlot.allCases.count)
     /// Rejected deliveries held in memory.
     public var storedRejected: Int = 0
+    /// Duplicates (provider retries) held in memory: listed, but not in `storedByStatus`.
+    public var storedDuplicates: Int = 0
 
     public init() {}
 

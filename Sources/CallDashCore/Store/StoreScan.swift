@@ -33,6 +33,20 @@ public struct PackedReport {
         return out
     }
 
+    /// True when every term's field is present and equals its value, ASCII letters without case.
+    func hasFields(_ terms: [StoreFilter.FieldTerm]) -> Bool {
+        var matched = 0
+        SummaryCodec.forEachText(bytes, at: start) { part, v in
+            guard case .field(let f) = part else { return true }
+            for t in terms where t.field == f {
+                guard v.count == t.value.count, zip(v, t.value).allSatisfy({ TextSearch.fold($0) == $1 }) else { return false }
+                matched += 1
+            }
+            return true
+        }
+        return matched == terms.count
+    }
+
     /// True when `needle` (lower-cased) lies inside one text part: the method, the error or a
     /// field (not across a length byte, not in the binary header).
     func containsText(_ needle: [UInt8]) -> Bool {
@@ -69,19 +83,33 @@ public struct PackedReport {
     }
 }
 
-/// What a scan keeps: statuses (a bit per `StatusSlot`), rejected deliveries only, and text that
-/// must appear in the method, the error or a standard field (ASCII letters without case).
+/// What a scan keeps: statuses (a bit per `StatusSlot`), rejected or duplicate deliveries only,
+/// `field=value` terms (exact, ignoring case) and text that must appear in the method, the error
+/// or a standard field (ASCII letters without case).
 public struct StoreFilter: Sendable, Equatable {
+    /// One `field=value` term of a search.
+    public struct FieldTerm: Sendable, Equatable {
+        public var field: ReportField
+        /// Lower-cased (ASCII letters).
+        public var value: [UInt8]
+    }
+
     /// Bit n set keeps slot n; 0 keeps every status.
     public var statusSlots: UInt16
     public var rejectedOnly: Bool
+    public var duplicatesOnly: Bool
+    public var terms: [FieldTerm]
     /// Lower-cased text; empty matches everything.
     public var needle: [UInt8]
 
-    public init(statusSlots: UInt16 = 0, rejectedOnly: Bool = false, text: String = "") {
+    /// `text` is a search as typed: its `field=value` words are terms, the rest free text.
+    public init(statusSlots: UInt16 = 0, rejectedOnly: Bool = false, duplicatesOnly: Bool = false, text: String = "") {
         self.statusSlots = statusSlots
         self.rejectedOnly = rejectedOnly
-        needle = Array(text.lowercased().utf8)
+        self.duplicatesOnly = duplicatesOnly
+        let search = SearchText(text)
+        terms = search.terms.map { FieldTerm(field: $0.field, value: Array($0.value.lowercased().utf8)) }
+        needle = Array(search.free.lowercased().utf8)
     }
 
     /// True when the report passes every part of the filter.
@@ -89,8 +117,34 @@ public struct StoreFilter: Sendable, Equatable {
 
     @inline(__always) func keeps(_ r: PackedReport) -> Bool {
         if rejectedOnly && !r.isRejected { return false }
+        if duplicatesOnly && !r.isDuplicate { return false }
         if statusSlots != 0 && statusSlots & (1 << StatusSlot(code: r.statusCode).rawValue) == 0 { return false }
-        return true
+        return terms.isEmpty || r.hasFields(terms)
+    }
+}
+
+/// A search as typed, split: `field=value` words (a standard field's name, then `=`) and the
+/// free text left, words in their order.
+public struct SearchText: Equatable, Sendable {
+    public var terms: [(field: ReportField, value: String)]
+    public var free: String
+
+    public init(_ text: String) {
+        var terms: [(ReportField, String)] = []
+        var rest: [Substring] = []
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            if let eq = word.firstIndex(of: "="), let f = ReportField(key: String(word[..<eq])) {
+                terms.append((f, String(word[word.index(after: eq)...])))
+            } else {
+                rest.append(word)
+            }
+        }
+        self.terms = terms
+        free = terms.isEmpty ? text : rest.joined(separator: " ").trimmingCharacters(in: .whitespaces)
+    }
+
+    public static func == (a: SearchText, b: SearchText) -> Bool {
+        a.free == b.free && a.terms.map(\.field) == b.terms.map(\.field) && a.terms.map(\.value) == b.terms.map(\.value)
     }
 }
 

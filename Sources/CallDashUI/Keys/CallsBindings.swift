@@ -7,7 +7,7 @@ public enum CallsCommand: Sendable, Equatable {
     case openDetail, switchFocus, back
     case search
     case toggleStatus(StatusSlot)
-    case rejectedOnly, clearFilters, sortNext, sortReverse
+    case rejectedOnly, duplicatesOnly, clearFilters, sortNext, sortReverse
     case copyURL, openURL, checkURL, rawBody, wrapLines
     case export(ExportFormat)
     case compose, nextTheme
@@ -52,13 +52,14 @@ public enum CallsBindings {
             ),
             (
                 "Filter and sort",
-                [Binding([.char("/")], .search, "search every field (Enter keeps, Esc clears)", bar: BarItem("search", rank: 2))]
+                [Binding([.char("/")], .search, "search every field (flow_id=204: exact)", bar: BarItem("search", rank: 2))]
                     + StatusSlot.allCases.map { slot in
                         Binding(
                             [.char(slot.filterKey)], .toggleStatus(slot), "show or hide \(slot.name)",
                             bar: slot == .answer ? BarItem("status", rank: 5, keys: "1-9") : nil)
                     } + [
                         Binding([.char("x")], .rejectedOnly, "rejected deliveries only", bar: BarItem("rejected", rank: 6)),
+                        Binding([.char("d")], .duplicatesOnly, "provider retries only (↻)"),
                         Binding([.char("0")], .clearFilters, "clear every filter"),
                         Binding([.char("s")], .sortNext, "sort by time, duration, status", bar: BarItem("sort", rank: 7)),
                         Binding([.char("S")], .sortReverse, "reverse the order")

@@ -163,6 +163,10 @@ extension AppState {
             guard !filter.isEmpty else { return [] }
             say("filters cleared")
             return apply(CallFilter())
+        case .duplicatesOnly:
+            f.duplicatesOnly.toggle()
+            say(f.duplicatesOnly ? "provider retries only: deliveries that repeat an earlier call (d shows all)" : "all calls")
+            return apply(f)
         case .rejectedOnly:
             f.rejectedOnly.toggle()
             return apply(f)

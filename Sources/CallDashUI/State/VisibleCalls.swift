@@ -5,27 +5,40 @@ public struct CallFilter: Equatable, Sendable {
     /// The status slots to show; empty shows all.
     public var statuses: Set<StatusSlot> = []
     public var rejectedOnly = false
-    /// Text that must appear in a field, the method or the error (case-insensitive).
+    /// Provider retries only (deliveries with `duplicate_of`).
+    public var duplicatesOnly = false
+    /// The search: `field=value` words (exact, ignoring case) and text that must appear in a
+    /// field, the method or the error (case-insensitive).
     public var text = ""
 
-    public init(statuses: Set<StatusSlot> = [], rejectedOnly: Bool = false, text: String = "") {
+    public init(statuses: Set<StatusSlot> = [], rejectedOnly: Bool = false, duplicatesOnly: Bool = false, text: String = "") {
         self.statuses = statuses
         self.rejectedOnly = rejectedOnly
+        self.duplicatesOnly = duplicatesOnly
         self.text = text
     }
 
-    public var isEmpty: Bool { statuses.isEmpty && !rejectedOnly && text.isEmpty }
+    public var isEmpty: Bool { statuses.isEmpty && !rejectedOnly && !duplicatesOnly && text.isEmpty }
+
+    /// The free text of the search, without its `field=value` words: what a match highlights.
+    public var freeText: String { SearchText(text).free }
 
     /// The same filter in the store's terms, for a scan over packed reports.
     var storeFilter: StoreFilter {
-        StoreFilter(statusSlots: statuses.reduce(0) { $0 | UInt16(1) << $1.rawValue }, rejectedOnly: rejectedOnly, text: text)
+        StoreFilter(
+            statusSlots: statuses.reduce(0) { $0 | UInt16(1) << $1.rawValue }, rejectedOnly: rejectedOnly, duplicatesOnly: duplicatesOnly,
+            text: text)
     }
 
     /// True when everything this filter keeps, `other` keeps too (so `self` can be applied to
     /// `other`'s result instead of the whole store).
     func narrows(_ other: CallFilter) -> Bool {
-        statuses == other.statuses && rejectedOnly == other.rejectedOnly
-            && text.lowercased().contains(other.text.lowercased())
+        let (mine, theirs) = (SearchText(text), SearchText(other.text))
+        let termsKept = theirs.terms.allSatisfy { t in
+            mine.terms.contains { $0.field == t.field && $0.value.lowercased() == t.value.lowercased() }
+        }
+        return statuses == other.statuses && rejectedOnly == other.rejectedOnly && duplicatesOnly == other.duplicatesOnly && termsKept
+            && mine.free.lowercased().contains(theirs.free.lowercased())
     }
 }
 

@@ -45,7 +45,10 @@ enum CallListView {
         rowStyle: Style, isCursor: Bool, into b: inout CellBuffer
     ) {
         let rejected = summary.outcome == .rejected
-        b.put(rejected ? "!" : " ", x: x0, y: y, rejected ? t[.statusRejected] : rowStyle)
+        // "!" a rejected delivery, "↻" a provider's retry of an earlier call (not counted).
+        b.put(
+            rejected ? "!" : summary.duplicateOf != nil ? "↻" : " ", x: x0, y: y,
+            rejected ? t[.statusRejected] : summary.duplicateOf != nil ? t[.listDim].over(rowStyle) : rowStyle)
         var x = x0 + 2
         for (c, colWidth) in cols {
             var style = rowStyle
@@ -67,7 +70,7 @@ enum CallListView {
             } else {
                 b.put(text, x: x, y: y, maxWidth: colWidth, style, ellipsis: true)
             }
-            b.highlight(s.filter.text, y: y, from: x, to: x + colWidth) { t[.listMatch].over($0) }
+            b.highlight(s.filter.freeText, y: y, from: x, to: x + colWidth) { t[.listMatch].over($0) }
             x += colWidth + 1
         }
     }

@@ -15,6 +15,12 @@ public enum DetailContent {
             ("  \(r.outcome.rawValue) · answered \(r.responseCode) · received \(r.receivedAt.civil(offset: utcOffset))", .detailLabel))
         out.append(StyledLine(title))
         if let w = r.webhook { out.append(StyledLine([("mapped through compose webhook #\(w)", .detailLabel)])) }
+        if let d = r.duplicateOf {
+            out.append(
+                StyledLine([
+                    ("↻ a duplicate of #\(d): ", .detailWarning), ("the same standard fields (a provider retry); not counted", .detailLabel)
+                ]))
+        }
         if let e = r.error { out.append(StyledLine([("error  ", .detailError), (e, .detailError)])) }
 
         out.append(StyledLine())

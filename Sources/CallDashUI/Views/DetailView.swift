@@ -33,7 +33,7 @@ enum DetailView {
             let n = s.detail.scroll + r
             guard n < s.detail.lines.count else { break }
             draw(s.detail.lines[n], t, x: body.x + 1, y: body.y + r, width: body.width - 1, skip: s.detail.scrollX, into: &b)
-            b.highlight(s.filter.text, y: body.y + r, from: body.x + 1, to: body.maxX) { t[.listMatch].over($0) }
+            b.highlight(s.filter.freeText, y: body.y + r, from: body.x + 1, to: body.maxX) { t[.listMatch].over($0) }
         }
     }
 

@@ -70,6 +70,7 @@ enum FooterView {
             parts.append((2, f.statuses.sorted { $0.rawValue < $1.rawValue }.map(\.name).joined(separator: " ")))
         }
         if f.rejectedOnly { parts.append((2, "rejected only")) }
+        if f.duplicatesOnly { parts.append((2, "retries only")) }
         if s.pendingFilter != nil { parts.append((4, "searching…")) }
         parts.append((5, "\(CallText.count(s.visible.count)) of \(CallText.count(s.snapshot.count)) "))
         func text(_ p: [(priority: Int, text: String)]) -> String { " " + p.map(\.text).joined(separator: " · ") }

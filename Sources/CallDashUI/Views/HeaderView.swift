@@ -55,6 +55,9 @@ enum HeaderView {
                 c.storedRejected > 0 ? 90 : 20,
                 [("rejected \(CallText.count(c.storedRejected))", c.storedRejected > 0 ? t[.statusRejected] : t[.headerDim])]
             ))
+        if c.storedDuplicates > 0 {
+            items.append((85, [("↻ \(CallText.count(c.storedDuplicates)) retries", t[.headerDim])]))
+        }
         items.append((10, [("\(CallText.count(c.received)) received", t[.headerDim])]))
         let gap = 2
         func span(of kept: [(priority: Int, spans: [(String, Style)])]) -> Int {
