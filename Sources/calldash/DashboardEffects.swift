@@ -30,6 +30,12 @@ struct DashboardEffects: Sendable {
             }
         case .open(let url):
             open(url)
+        case .computeStats(let job):
+            // A scan of the whole store, like a search: off the UI thread.
+            let dashboard = dashboard
+            DispatchQueue.global(qos: .userInitiated).async { dashboard.post(.statsComputed(job.run())) }
+        case .exportCampaign(let csv):
+            exportCampaign(csv)
         case .search(let job):
             // A scan of the whole store: never on the UI thread, which shows the answer when it comes.
             let dashboard = dashboard
@@ -122,16 +128,37 @@ struct DashboardEffects: Sendable {
         path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// Writes the reports shown, in the order shown, to a new file in `exportDirectory`.
-    private func export(_ format: ExportFormat, _ seqs: [UInt64], _ snapshot: StoreSnapshot) {
+    /// A new file in `exportDirectory` named for the time, `calldash-<kind>-<time><suffix>`;
+    /// nil, with the reason on the bar, when it cannot be made.
+    private func exportFile(_ kind: String, suffix: String) -> (fd: Int32, path: String)? {
         let stamp = Timestamp.now().civil(offset: TimeZone.current.secondsFromGMT())
             .replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "").replacingOccurrences(of: " ", with: "-")
-        let path = "\(exportDirectory)/calldash-export-\(stamp)\(format.fileSuffix)"
+        let path = "\(exportDirectory)/calldash-\(kind)-\(stamp)\(suffix)"
         let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             dashboard.post(.message("export failed: cannot create \(path): \(String(cString: strerror(errno)))", isError: true))
+            return nil
+        }
+        return (fd, path)
+    }
+
+    /// Writes the Campaign table shown to a new CSV file.
+    private func exportCampaign(_ csv: String) {
+        guard let (fd, path) = exportFile("campaign", suffix: ".csv") else { return }
+        defer { close(fd) }
+        let failure = FileDescriptorOutput.writeAll(fd, Array(csv.utf8))
+        guard failure == 0 else {
+            dashboard.post(.message("export to \(path) failed: \(String(cString: strerror(failure)))", isError: true))
             return
         }
+        let name = (path as NSString).lastPathComponent
+        dashboard.post(
+            .message("exported the table to \(name) (in \(Paths.short((path as NSString).deletingLastPathComponent)))", isError: false))
+    }
+
+    /// Writes the reports shown, in the order shown, to a new file in `exportDirectory`.
+    private func export(_ format: ExportFormat, _ seqs: [UInt64], _ snapshot: StoreSnapshot) {
+        guard let (fd, path) = exportFile("export", suffix: format.fileSuffix) else { return }
         defer { close(fd) }
         var buffer: [UInt8] = format == .jsonLines ? [] : Array(CSVExport.header.utf8)
         var written = 0

@@ -60,6 +60,9 @@ struct CampaignStatsTests {
     func statusSpellings() throws {
         let s = try stats(["answer", " ANSWER", "Answer\t", "ANSWER", "aNsWeR "].enumerated().map { call($0.offset, status: $0.element) })
         #expect(s.statuses == [StatusCount(status: "answer", calls: 5)])
+        let by = try stats(
+            ["answer", " ANSWER", "BUSY"].enumerated().map { call($0.offset, status: $0.element) }, StatsQuery(by: [.field(.status)]))
+        #expect(by.breakdowns[0].rows.map(\.value) == ["answer", "BUSY"] && by.breakdowns[0].rows[0].calls == 2)
         #expect(s.answered == 5 && s.asr == 1)
     }
 

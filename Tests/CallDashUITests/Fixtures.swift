@@ -97,6 +97,8 @@ struct Harness {
         switch effect {
         case .search(let job):
             return [.searched(job.run())]
+        case .computeStats(let job):
+            return [.statsComputed(job.run())]
         case .loadRecord(let s):
             return [.recordLoaded(seq: s.seq, Result { try recorder.record(for: s) }.mapError { LoadFailure("\($0)") })]
         case .reloadWebhooks:

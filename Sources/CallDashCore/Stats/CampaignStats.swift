@@ -70,7 +70,8 @@ public struct CampaignStats: Equatable, Sendable {
         var seriesStart: Int64 = 0
         var bucketCount = 0
         var bucketMillis: Int64 = 0
-        if let bucket = query.series, let first = from ?? oldest {
+        let seriesFrom = query.seriesSpan.map { span in max(to - span * 1000, from ?? oldest ?? Int64.min) } ?? from ?? oldest
+        if let bucket = query.series, let first = seriesFrom {
             bucketMillis = bucket.seconds * 1000
             seriesStart = first.floorDivided(by: bucketMillis).0 * bucketMillis
             let points = (to - seriesStart) / bucketMillis + 1
@@ -113,8 +114,10 @@ public struct CampaignStats: Equatable, Sendable {
         s.statuses = statusCounts(tally.all.statuses, tally.spelling)
         s.lastReportAt = snapshot.count > 0 ? snapshot[snapshot.count - 1].receivedAt : nil
         for (d, dimension) in query.by.enumerated() {
-            let sorted = tally.groups[d].map { (value: $0.key.string, tally: $0.value) }
-                .sorted { $0.tally.calls != $1.tally.calls ? $0.tally.calls > $1.tally.calls : $0.value < $1.value }
+            let sorted = tally.groups[d].map { g in
+                (value: dimension == .field(.status) ? tally.spelling[g.key] ?? g.key.string : g.key.string, tally: g.value)
+            }
+            .sorted { $0.tally.calls != $1.tally.calls ? $0.tally.calls > $1.tally.calls : $0.value < $1.value }
             let shown = sorted.prefix(query.top).map { row($0.value, $0.tally, tally.spelling) }
             var rest = GroupTally()
             for g in sorted.dropFirst(query.top) { rest.merge(g.tally) }

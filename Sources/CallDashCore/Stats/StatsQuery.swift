@@ -69,6 +69,9 @@ public struct StatsQuery: Equatable, Sendable {
     public var short = 6
     /// Breakdown values listed, most calls first; the rest are summed as "others".
     public var top = 20
+    /// The series covers only this many seconds back from now (a screen's width of bars), when
+    /// shorter than the window; nil covers the window.
+    public var seriesSpan: Int64?
 
     public init(since: Int64? = nil, by: [StatsDimension] = [], series: SeriesBucket? = nil, short: Int = 6, top: Int = 20) {
         self.since = since

@@ -112,6 +112,7 @@ struct StatsTally: Sendable {
             for (d, dimension) in query.by.enumerated() {
                 let key: TextKey
                 switch dimension {
+                case .field(.status): key = status // compared ignoring case and spaces, as everywhere
                 case .field(let f): key = parts[f.index].map { TextKey($0) } ?? Self.empty
                 case .hour: key = startSeconds != nil ? TextKey(UnsafeBufferPointer(rebasing: start![11..<13])) : Self.empty
                 case .date: key = startSeconds != nil ? TextKey(UnsafeBufferPointer(rebasing: start![0..<10])) : Self.empty
@@ -119,7 +120,7 @@ struct StatsTally: Sendable {
                 }
                 groups[d][key, default: GroupTally()].add(status: status, answered: answered, duration: duration)
             }
-            if bucketMillis > 0 {
+            if bucketMillis > 0, at >= seriesStart {
                 let b = Int((at - seriesStart) / bucketMillis)
                 if buckets.indices.contains(b) { buckets[b].add(status: status, answered: answered, duration: duration) }
             }

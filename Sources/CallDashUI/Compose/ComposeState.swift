@@ -1,7 +1,7 @@
 import CallDashCore
 
 /// Which screen is up.
-public enum Screen: Equatable, Sendable { case calls, compose }
+public enum Screen: Equatable, Sendable { case calls, compose, campaign }
 
 /// Which Compose pane keys go to.
 public enum ComposeFocus: Equatable, Sendable { case list, editor, preview }

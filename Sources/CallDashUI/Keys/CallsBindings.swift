@@ -10,7 +10,7 @@ public enum CallsCommand: Sendable, Equatable {
     case rejectedOnly, duplicatesOnly, clearFilters, sortNext, sortReverse
     case copyURL, openURL, checkURL, rawBody, wrapLines
     case export(ExportFormat)
-    case compose, nextTheme
+    case compose, campaign, nextTheme
 }
 
 /// What a key does while the detail pane has focus (other keys act as in the list).
@@ -82,6 +82,7 @@ public enum CallsBindings {
                     Binding([.ctrl("e")], .export(.spreadsheet), "CSV for spreadsheets: long numbers as text"),
                     Binding([.char("E")], .export(.jsonLines), "export what is shown as JSON Lines"),
                     Binding([.char("c")], .compose, "compose webhooks (Esc comes back)", bar: BarItem("compose", rank: 4)),
+                    Binding([.char("a")], .campaign, "the campaign: ASR, ACD, arrivals, breakdowns", bar: BarItem("campaign", rank: 4)),
                     Binding([.char("t")], .nextTheme, "next theme", bar: BarItem("theme", rank: 11)),
                     Binding([.char("?")], .help, "this help", bar: BarItem("help", rank: 1)),
                     Binding([.char("q"), .ctrl("c")], .quit, "quit", bar: BarItem("quit", rank: 0))

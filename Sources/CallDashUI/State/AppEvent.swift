@@ -13,6 +13,8 @@ public enum AppEvent: Sendable {
     case urlChecked(seq: UInt64, URLCheck)
     /// A search started by `.search` is done.
     case searched(VisibleCalls)
+    /// The Campaign figures asked for by `.computeStats`.
+    case statsComputed(Result<CampaignFigures, StatsQueryError>)
     /// A frame is about to be drawn: work deferred until then (a typed search) is done now.
     case frame
     /// A line for the bottom bar from an effect (export written, browser opened, …).

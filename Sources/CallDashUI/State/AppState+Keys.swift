@@ -20,6 +20,7 @@ extension AppState {
         case nil: break
         }
         if screen == .compose { return inCompose { $0.handle(key, $1) } }
+        if screen == .campaign { return campaignKey(key) }
         if focus == .detail, let command = CallsBindings.detail.command(for: key) { return detailCommand(command) }
         guard let command = CallsBindings.list.command(for: key) else { return [] }
         return listCommand(command)
@@ -156,6 +157,8 @@ extension AppState {
         case .search: openSearch()
         case .compose:
             return openCompose()
+        case .campaign:
+            return openCampaign()
         case .toggleStatus(let slot):
             if f.statuses.contains(slot) { f.statuses.remove(slot) } else { f.statuses.insert(slot) }
             return apply(f)

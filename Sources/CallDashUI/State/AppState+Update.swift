@@ -22,6 +22,7 @@ extension AppState {
             now = t
             history.advance(to: t)
             if let m = message, m.until <= t { message = nil }
+            if screen == .campaign { campaign.stale = true } // the window and the bars move with the clock
             return []
         case .recordLoaded(let seq, let result):
             guard seq == selectedSeq else { return [] }
@@ -42,7 +43,9 @@ extension AppState {
             if seq == selectedSeq { rebuildDetail() }
             return []
         case .frame:
-            return startSearch()
+            return startSearch() + startStats()
+        case .statsComputed(let result):
+            return statsComputed(result)
         case .searched(let result):
             return searched(result)
         case .message(let text, let isError):
@@ -72,6 +75,7 @@ extension AppState {
         if arrived > 0 { history.add(Int(arrived), at: t) }
         let oldCursor = cursor
         snapshot = snap
+        if screen == .campaign { campaign.stale = true }
         visible.refresh(snap)
         placeCursor()
         if !follow || focus == .detail { scroll += cursor - oldCursor } // the list stays still under a reader

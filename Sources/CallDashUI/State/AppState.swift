@@ -55,6 +55,7 @@ public struct AppState: Sendable {
 
     public var screen = Screen.calls
     public var compose: ComposeState
+    public var campaign = CampaignState()
 
     struct PickerReturn: Equatable, Sendable {
         var filter: CallFilter
@@ -87,7 +88,7 @@ public struct AppState: Sendable {
 
     public var theme: Theme { themes[themeIndex % themes.count] }
     /// Whether the screen up shows the store, so that new reports need a new frame.
-    public var showsStore: Bool { screen == .calls }
+    public var showsStore: Bool { screen != .compose }
     public var layout: CallsLayout { CallsLayout(width: width, height: height, detailOpen: detailOpen) }
     public var filter: CallFilter { visible.filter }
     public var searching: Bool { modals.search != nil }

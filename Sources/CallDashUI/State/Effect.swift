@@ -15,6 +15,10 @@ public enum Effect: Equatable, Sendable {
     /// Filter the store anew for a typed search, off the UI thread, starting from the calls
     /// shown (a narrower search checks only those); answered with `.searched`.
     case search(SearchJob)
+    /// Compute the Campaign figures off the UI thread; answered with `.statsComputed`.
+    case computeStats(StatsJob)
+    /// Write the Campaign table shown (as CSV) to a file.
+    case exportCampaign(csv: String)
     /// Write the reports shown (their seqs, in the order shown) to a file.
     case export(ExportFormat, seqs: [UInt64])
     /// Read the webhooks folder again (answered with `.webhooksLoaded`).

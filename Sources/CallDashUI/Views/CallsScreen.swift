@@ -4,6 +4,7 @@ public enum AppScreen {
         switch s.screen {
         case .calls: CallsScreen.render(s, into: &b)
         case .compose: ComposeScreen.render(s, into: &b)
+        case .campaign: CampaignScreen.render(s, into: &b)
         }
     }
 }

@@ -6,6 +6,8 @@ enum HelpOverlay {
         switch screen {
         case .calls:
             return CallsBindings.list.helpSections + CallsBindings.detail.helpSections + CallsBindings.search.helpSections + typing
+        case .campaign:
+            return CampaignBindings.screen.helpSections + CallsBindings.help.helpSections
         case .compose:
             return ComposeBindings.screen.helpSections + ComposeBindings.list.helpSections + ComposeBindings.editor.helpSections
                 + ComposeBindings.preview.helpSections + ComposeBindings.editing.helpSections + ComposeBindings.palette.helpSections

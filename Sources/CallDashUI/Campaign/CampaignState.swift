@@ -1,0 +1,87 @@
+import CallDashCore
+
+/// The span of `received_at` the Campaign screen counts, cycled by a key.
+public enum CampaignWindow: CaseIterable, Sendable {
+    case all, fifteenMinutes, oneHour, oneDay
+
+    public var since: Int64? {
+        switch self {
+        case .all: nil
+        case .fifteenMinutes: 900
+        case .oneHour: 3600
+        case .oneDay: 86_400
+        }
+    }
+
+    public var label: String {
+        switch self {
+        case .all: "all held"
+        case .fifteenMinutes: "last 15 m"
+        case .oneHour: "last hour"
+        case .oneDay: "last 24 h"
+        }
+    }
+
+    var next: CampaignWindow {
+        switch self {
+        case .all: .fifteenMinutes
+        case .fifteenMinutes: .oneHour
+        case .oneHour: .oneDay
+        case .oneDay: .all
+        }
+    }
+}
+
+/// What the Campaign screen shows: its choices, and the figures last computed for them.
+public struct CampaignState: Equatable, Sendable {
+    public var window = CampaignWindow.all
+    public var bucket = SeriesBucket.oneMinute
+    /// The breakdown field, an index into `StatsDimension.all`.
+    public var dimensionIndex = 1
+    /// The highlighted breakdown row, and the first row shown.
+    public var cursor = 0
+    public var scroll = 0
+    public var figures: CampaignFigures?
+    /// Why the last computation failed (shown in place); nil when it did not.
+    public var failure: String?
+    /// The figures are out of date (new reports, another choice); a computation starts at the next frame.
+    var stale = true
+    var inFlight = false
+
+    public init() {}
+
+    public var dimension: StatsDimension { StatsDimension.all[dimensionIndex % StatsDimension.all.count] }
+
+    /// The query for the choices made, with a series as wide as the chart's `bars`.
+    func query(bars: Int) -> StatsQuery {
+        var q = StatsQuery(since: window.since, by: [dimension], series: bucket, top: 200)
+        q.seriesSpan = bucket.seconds * Int64(max(1, bars))
+        return q
+    }
+}
+
+/// The figures as computed for one query, and how often reports arrived lately.
+public struct CampaignFigures: Equatable, Sendable {
+    public var stats: CampaignStats
+    public var query: StatsQuery
+    /// The mean time between the last 20 arrivals; nil with fewer.
+    public var meanGapMillis: Int64?
+}
+
+/// A computation of the Campaign figures, off the UI thread (answered with `.statsComputed`).
+public struct StatsJob: Sendable, Equatable {
+    public var snapshot: StoreSnapshot
+    public var query: StatsQuery
+    public var now: Timestamp
+
+    public func run() -> Result<CampaignFigures, StatsQueryError> {
+        Result { () throws(StatsQueryError) in
+            let stats = try CampaignStats.compute(snapshot, query, now: now)
+            let n = snapshot.count
+            let gap: Int64? = n > 20 ? (snapshot[n - 1].receivedAt.millis - snapshot[n - 21].receivedAt.millis) / 20 : nil
+            return CampaignFigures(stats: stats, query: query, meanGapMillis: gap)
+        }
+    }
+
+    public static func == (a: StatsJob, b: StatsJob) -> Bool { a.query == b.query && a.snapshot.version == b.snapshot.version }
+}

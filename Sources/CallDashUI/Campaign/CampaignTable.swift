@@ -1,0 +1,68 @@
+import CallDashCore
+
+/// The breakdown by the chosen field: one row per value, most calls first, with its calls,
+/// ASR, ACD, the counts of the window's most common statuses and a bar of its calls.
+enum CampaignTable {
+    static func render(_ s: AppState, _ t: Theme, _ l: CampaignLayout, into b: inout CellBuffer) {
+        let stats = s.campaign.figures?.stats
+        let breakdown = stats?.breakdowns.first
+        let right = breakdown.map { "\(CallText.count($0.distinctValues)) values " } ?? ""
+        ComposeScreen.rule(" by \(s.campaign.dimension) (b changes it) ", right: right, focused: true, t, l.tableTitle, &b)
+        let rows = s.campaignRows
+        guard !rows.isEmpty else {
+            b.put("  no calls in the window", x: l.table.x, y: l.table.y, maxWidth: l.table.width, t[.detailLabel])
+            return
+        }
+        let valueWidth = min(28, max(8, rows.map { TextWidth.of(SafeText.displayed($0.value)) }.max() ?? 0))
+        let fixed = 2 + valueWidth + 8 + 8 + 8
+        let statusWidth = 12 // CHANUNAVAIL and a space
+        let barMin = 10
+        let names = (stats?.statuses ?? []).map(\.status).prefix(max(0, (l.table.width - fixed - barMin) / statusWidth))
+        let barWidth = max(0, l.table.width - fixed - names.count * statusWidth - 2)
+        let most = max(1, rows.map(\.calls).max() ?? 0)
+
+        var x = l.tableHeader.x + 2
+        b.fill(l.tableHeader, t[.listHeader])
+        func head(_ text: String, _ w: Int, right: Bool) {
+            if right { b.putRight(text, endX: x + w, y: l.tableHeader.y, maxWidth: w, t[.listHeader]) } else {
+                b.put(text, x: x, y: l.tableHeader.y, maxWidth: w, t[.listHeader], ellipsis: true)
+            }
+            x += w + (right ? 0 : 0)
+        }
+        head(s.campaign.dimension.description.uppercased(), valueWidth, right: false)
+        head("CALLS", 8, right: true)
+        head("ASR", 8, right: true)
+        head("ACD", 8, right: true)
+        for n in names { head(n.isEmpty ? "(none)" : n, statusWidth, right: true) }
+
+        for r in 0..<l.tableRows {
+            let i = s.campaign.scroll + r
+            guard let row = rows[safe: i] else { break }
+            let y = l.table.y + r
+            let isCursor = i == s.campaign.cursor
+            let style = isCursor ? t[.listCursor] : t[.listRow]
+            if isCursor { b.fill(Rect(x: l.table.x, y: y, width: l.table.width, height: 1), style) }
+            let isOthers = breakdown?.others != nil && i == rows.count - 1
+            var x = l.table.x + 2
+            let value = isOthers ? "others (\(CallText.count((breakdown?.distinctValues ?? 0) - (breakdown?.rows.count ?? 0))))" : row.value.isEmpty ? "(none)" : row.value
+            b.put(value, x: x, y: y, maxWidth: valueWidth, isOthers || row.value.isEmpty ? t[.listDim].over(style) : style, ellipsis: true)
+            x += valueWidth
+            func cell(_ text: String, _ w: Int, _ st: Style) {
+                b.putRight(text, endX: x + w, y: y, maxWidth: w, st)
+                x += w
+            }
+            cell(CallText.count(row.calls), 8, style)
+            cell(CallText.percent(row.asr * 100), 8, isCursor ? style : t[.statusAnswered].over(style))
+            cell(CallColumn.duration(String(Int(row.acdSeconds.rounded()))), 8, style)
+            let counts = Dictionary(row.statuses.map { ($0.status, $0.calls) }, uniquingKeysWith: +)
+            for n in names {
+                let role = ThemeRole.status(StatusSlot(code: CallStatus.code(of: n)), rejected: false)
+                cell(counts[n].map(CallText.count) ?? (isOthers ? "" : "0"), statusWidth, isCursor ? style : t[role].over(style))
+            }
+            if barWidth > 0 {
+                let filled = Int((Double(row.calls) / Double(most) * Double(barWidth)).rounded())
+                b.put(String(repeating: "▇", count: filled), x: x + 2, y: y, maxWidth: barWidth, isCursor ? style : t[.sparkline].over(style))
+            }
+        }
+    }
+}

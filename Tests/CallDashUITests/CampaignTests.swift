@@ -1,0 +1,95 @@
+import CallDashCore
+import Testing
+
+@testable import CallDashUI
+
+@Suite("The Campaign screen")
+struct CampaignTests {
+    /// Twenty mixed calls on two flows, and three retries of the first.
+    func campaignHarness(width: Int = 120, height: Int = 40) -> Harness {
+        var recs = (1...20).map { n in
+            var r = report(n, status: statuses[n % statuses.count], duration: statuses[n % statuses.count] == "ANSWER" ? 10 + n * 7 : 0)
+            r.fields[.flowID] = n % 4 == 0 ? "205" : "204"
+            return r
+        }
+        recs += [recs[0], recs[0], recs[0]].enumerated().map { k, r in
+            var again = r
+            again.receivedAt = Timestamp(millis: r.receivedAt.millis + Int64(30 + k) * 1000)
+            return again
+        }
+        recs.insert(rejected(second: 11), at: 11)
+        return Harness(recorder(recs), width: width, height: height)
+    }
+
+    @Test("a opens the figures: calls, ASR, ACD, SDR, peak, retries apart, rejected; the breakdown by flow; Esc goes back")
+    func figuresAtAGlance() throws {
+        var h = campaignHarness()
+        h.press(.char("a"))
+        #expect(h.state.screen == .campaign)
+        let f = try #require(h.state.campaign.figures?.stats)
+        #expect(f.calls == 20 && f.duplicates == 3 && f.rejected == 1)
+        #expect(h.text.contains("calls 20  ASR 40%  ACD 1:34  SDR 0% <6s  peak 8  ↻ 3 retries  rejected 1"))
+        #expect(h.text.contains("↻ 3 retries") && h.text.contains("rejected 1"))
+        #expect(h.text.contains("by flow_id"))
+        #expect(h.state.campaignRows.map(\.value) == ["204", "205"])
+        assertSnapshot(h.text, named: "campaign-120x40")
+        h.press(.escape)
+        #expect(h.state.screen == .calls)
+    }
+
+    @Test("at 80x24 every part still reads")
+    func smallTerminal() {
+        var h = campaignHarness(width: 80, height: 24)
+        h.press(.char("a"))
+        assertSnapshot(h.text, named: "campaign-80x24")
+        #expect(h.text.contains("arrivals per 1m") && h.text.contains("by flow_id"))
+    }
+
+    @Test("Enter on a row opens Calls filtered to its value, and a comes back")
+    func drillIntoCalls() {
+        var h = campaignHarness()
+        h.press(.char("a"), .char("j"), .enter)
+        #expect(h.state.screen == .calls)
+        #expect(h.state.filter.text == "flow_id=205")
+        #expect(h.state.visible.count == 5)
+        h.press(.char("a"), .char("b"), .char("b"), .char("b"))
+        #expect(h.state.campaign.dimension == .hour)
+        h.press(.enter)
+        #expect(h.state.screen == .campaign && h.state.message?.text.contains("cannot filter by it") == true)
+    }
+
+    @Test("w cycles the window and +/- change the bars; the figures follow new reports while the screen is up")
+    func windowZoomAndLive() {
+        var h = campaignHarness()
+        h.press(.char("a"), .char("w"))
+        #expect(h.state.campaign.window == .fifteenMinutes)
+        #expect(h.state.campaign.figures?.query.since == 900)
+        h.press(.char("-"))
+        #expect(h.state.campaign.bucket == .fiveMinutes)
+        h.press(.char("+"), .char("+"))
+        #expect(h.state.campaign.bucket == .oneMinute, "1m is the finest")
+        h.arrive([report(40)])
+        h.send(.frame)
+        #expect(h.state.campaign.figures?.stats.calls == 21)
+    }
+
+    @Test("the header warns once reports have stopped for longer than usual")
+    func stoppedReports() {
+        var h = campaignHarness()
+        h.press(.char("a"))
+        #expect(h.text.contains("last report"))
+        h.send(.tick(now: Timestamp(millis: baseMillis + 10 * 60_000)))
+        #expect(h.text.contains("⚠ reports have stopped: the last came"), "\(h.text)")
+    }
+
+    @Test("the help lists the Campaign keys, and e asks for the table as CSV")
+    func helpAndExport() {
+        var h = campaignHarness()
+        h.press(.char("a"), .char("?"))
+        #expect(h.text.contains("open Calls filtered to the value"))
+        h.press(.escape, .char("e"))
+        let csv = h.effects.compactMap { if case .exportCampaign(let csv) = $0 { csv } else { nil } }.first
+        #expect(csv?.hasPrefix("by,value,calls,answered,asr,acd_s,") == true)
+        #expect(csv?.contains("\r\nflow_id,204,") == true)
+    }
+}
