@@ -24,6 +24,9 @@ public struct PushPlan: Sendable {
     public var secrets = SecretSource(environment: [:])
     /// Where simulated reports' recordings are (the demo points them at its own receiver).
     public var recordings: String?
+    /// Simulated reports take a campaign's shape: several flows and bridges, provider retries,
+    /// office hours (`SyntheticReports`).
+    public var campaignShape = false
 
     public init(
         url: String, count: Int? = 1, rate: Double? = nil, attempts: Int = 3, concurrency: Int = 16,

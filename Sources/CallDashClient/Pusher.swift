@@ -31,7 +31,9 @@ public final class Pusher: Sendable {
     {
         var generator: SyntheticReports?
         if case .synthetic(let seed) = source {
-            generator = plan.recordings.map { SyntheticReports(seed: seed, recordings: $0) } ?? SyntheticReports(seed: seed)
+            generator =
+                plan.recordings.map { SyntheticReports(seed: seed, recordings: $0, campaignShape: plan.campaignShape) }
+                ?? SyntheticReports(seed: seed, campaignShape: plan.campaignShape)
         }
         var summary = PushSummary()
         let start = ContinuousClock.now

@@ -43,6 +43,12 @@ struct Push: AsyncParsableCommand {
 
     @OptionGroup var folder: WebhooksOption
 
+    @Flag(
+        help:
+            "Synthetic reports shaped like a campaign: four flows that answer very differently, three bridges, 4% provider retries, office hours."
+    )
+    var campaign = false
+
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
@@ -50,6 +56,7 @@ struct Push: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
+        if campaign, report != nil { throw ValidationError("--campaign shapes synthetic reports; --report sends given ones") }
         guard let url = URL(string: to), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
             throw ValidationError("--to must be an http:// or https:// URL, got '\(to)'")
         }
@@ -71,6 +78,7 @@ struct Push: AsyncParsableCommand {
             total = count ?? bodies.count
         }
         var plan = PushPlan(url: to, count: total, rate: rate, attempts: attempts, concurrency: concurrency)
+        plan.campaignShape = campaign
         if let webhook {
             do {
                 plan.webhook = try CompiledWebhook(folder.load(webhook))

@@ -55,6 +55,7 @@ struct Watch: AsyncParsableCommand {
                 url: receiver.localURL(port: session.port) + "/ack/receive", count: nil, rate: demoRate, attempts: 3, concurrency: 4)
             // Recordings the receiver serves itself, so v checks and o opens something real.
             plan.recordings = receiver.localURL(port: session.port) + ReceiverConfiguration.demoRecordingsPath
+            plan.campaignShape = true // so that the Campaign screen has something to read
             provider = Task { _ = await pusher.push(plan, source: .synthetic(seed: UInt64.random(in: 0...UInt64.max))) }
         }
         if usePlain {

@@ -58,3 +58,26 @@ struct SyntheticReportsTests {
         #expect(a.next(now: Timestamp(millis: 5)) == b.next(now: Timestamp(millis: 5)))
     }
 }
+
+@Suite("Campaign-shaped synthetic reports")
+struct CampaignShapeTests {
+    @Test("four flows that answer differently, three bridges, a share of byte-for-byte retries, calls in office hours")
+    func campaignShape() throws {
+        var g = SyntheticReports(seed: 11, campaignShape: true)
+        let now = Timestamp(millis: 1_795_773_600_000)
+        let bodies = (0..<4000).map { _ in g.next(now: now) }
+        let r = Recorder(store: ReportStore(capacity: 10_000), journal: nil, lastSeq: 0)
+        for b in bodies {
+            let parsed = try DeliveryParser().parse(query: [], contentType: "application/json", body: b)
+            try r.record(DeliveryRecord(receivedAt: now, method: "POST", path: "/", contentType: "application/json", fields: parsed.fields))
+        }
+        let s = try CampaignStats.compute(r.store.snapshot(), StatsQuery(by: [.field(.flowID), .field(.bridge), .hour], top: 50), now: now)
+        let flows = s.breakdowns[0].rows
+        #expect(flows.count == 4)
+        #expect(flows.map(\.asr) == flows.map(\.asr).sorted(by: >) && (flows.first?.asr ?? 0) - (flows.last?.asr ?? 0) > 0.4)
+        #expect(s.breakdowns[1].rows.count == 3)
+        #expect((2...6).contains(s.duplicates * 100 / bodies.count), "about 4% are retries: \(s.duplicates)")
+        #expect(s.breakdowns[2].rows.allSatisfy { (9...21).contains(Int($0.value) ?? -1) })
+        #expect(s.unparseableTimes == 0 && s.peakConcurrent > 1)
+    }
+}

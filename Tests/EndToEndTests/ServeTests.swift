@@ -104,14 +104,17 @@ struct ServeTests {
         let port = try #require(serve.listeningPort())
         let push = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)/a", "--count", "40", "--seed", "7"])
         #expect(push.code == 0, "\(push.stderr)")
-        _ = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)/a", "--count", "3", "--seed", "7"])
-        #expect(serve.wait { $0.stdout.contains("{\"seq\":43,") })
+        let reports = dir + "/three.jsonl"
+        try (1...3).map { #"{"status":"ANSWER","mid":"again-\#($0)","duration":"20","flow_id":9}"# }.joined(separator: "\n")
+            .write(toFile: reports, atomically: true, encoding: .utf8)
+        for _ in 0..<2 { _ = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)/a", "--report", reports]) }
+        #expect(serve.wait { $0.stdout.contains("{\"seq\":46,") })
         let before = try Data(contentsOf: URL(fileURLWithPath: journal))
 
         let fromFile = try runCalldash(["stats", "--journal", journal, "--by", "status", "--json"])
         #expect(fromFile.code == 0, "\(fromFile.stderr)")
         let o = try #require(try JSONSerialization.jsonObject(with: Data(fromFile.stdout.utf8)) as? [String: Any])
-        #expect(o["calls"] as? Int == 40 && o["duplicates"] as? Int == 3, "the second push repeats three reports of the first")
+        #expect(o["calls"] as? Int == 43 && o["duplicates"] as? Int == 3, "the second push of the file repeats its three reports")
         let remote = try runCalldash(["stats", "--from", "http://127.0.0.1:\(port)", "--by", "status", "--json"])
         let r = try #require(try JSONSerialization.jsonObject(with: Data(remote.stdout.utf8)) as? [String: Any])
         for key in ["calls", "answered", "asr", "acd_s", "talk_s", "duplicates"] {
@@ -119,7 +122,7 @@ struct ServeTests {
         }
         #expect(o["statuses"] as? [String: Int] == r["statuses"] as? [String: Int])
         let table = try runCalldash(["stats", "--journal", journal, "--by", "flow_id"])
-        #expect(table.stdout.contains("calls       40, answered ") && table.stdout.contains("\nby flow_id\n"), "\(table.stdout)")
+        #expect(table.stdout.contains("calls       43, answered ") && table.stdout.contains("\nby flow_id\n"), "\(table.stdout)")
         let csv = try runCalldash(["stats", "--from", "http://127.0.0.1:\(port)", "--by", "status", "--csv"])
         #expect(csv.stdout.hasPrefix("by,value,calls,answered,asr,acd_s,"))
         #expect(csv.stdout.split(separator: "\r\n").dropFirst().allSatisfy { $0.hasPrefix("status,") })

@@ -109,7 +109,10 @@ extension AppState {
             return []
         }
         guard !row.value.isEmpty, !row.value.contains(" ") else {
-            say(row.value.isEmpty ? "these calls have no \(field.rawValue): the search cannot name them" : "a value with spaces cannot be searched as field=value")
+            say(
+                row.value.isEmpty
+                    ? "these calls have no \(field.rawValue): the search cannot name them"
+                    : "a value with spaces cannot be searched as field=value")
             return []
         }
         screen = .calls

@@ -8,11 +8,14 @@ public enum CampaignScreen {
         let l = s.campaignLayout
         if l.tooSmall {
             let lines = [
-                "Terminal too small for the campaign", "\(s.width)×\(s.height): it needs \(CampaignLayout.minWidth)×\(CampaignLayout.minHeight)",
+                "Terminal too small for the campaign",
+                "\(s.width)×\(s.height): it needs \(CampaignLayout.minWidth)×\(CampaignLayout.minHeight)",
                 "Esc goes back to Calls"
             ]
             for (n, text) in lines.enumerated() {
-                b.put(text, x: max(0, (s.width - TextWidth.of(text)) / 2), y: s.height / 2 - 1 + n, n == 0 ? t[.detailWarning] : t[.detailLabel], ellipsis: true)
+                b.put(
+                    text, x: max(0, (s.width - TextWidth.of(text)) / 2), y: s.height / 2 - 1 + n,
+                    n == 0 ? t[.detailWarning] : t[.detailLabel], ellipsis: true)
             }
             return
         }
@@ -39,7 +42,9 @@ public enum CampaignScreen {
     /// as a warning when reports have stopped.
     static func figures(_ s: AppState, _ t: Theme, _ area: Rect, _ b: inout CellBuffer) {
         guard let f = s.campaign.figures else {
-            b.put(" " + (s.campaign.failure ?? "computing the figures…"), x: area.x, y: area.y, maxWidth: area.width, t[.detailLabel], ellipsis: true)
+            b.put(
+                " " + (s.campaign.failure ?? "computing the figures…"), x: area.x, y: area.y, maxWidth: area.width, t[.detailLabel],
+                ellipsis: true)
             return
         }
         let st = f.stats
@@ -67,7 +72,9 @@ public enum CampaignScreen {
         let text: String
         let role: ThemeRole
         if ago > usual {
-            text = " ⚠ reports have stopped: the last came \(age(ago)) ago" + (f.meanGapMillis.map { ", they had come every \(age(max(1000, $0)))" } ?? "")
+            text =
+                " ⚠ reports have stopped: the last came \(age(ago)) ago"
+                + (f.meanGapMillis.map { ", they had come every \(age(max(1000, $0)))" } ?? "")
             role = .detailWarning
         } else {
             text = " last report \(age(ago)) ago"
@@ -97,7 +104,9 @@ public enum CampaignScreen {
         let rows = s.campaignRows.count
         let right = rows > 0 ? " \(CallText.count(min(s.campaign.cursor + 1, rows))) of \(CallText.count(rows)) values " : " "
         let room = area.width - TextWidth.of(right)
-        let onBar = s.message.map { MessageBar.draw($0.text, $0.isError ? .barError : .barMessage, bar: area, room: room, top: 2, t, into: &b) } ?? false
+        let onBar =
+            s.message.map { MessageBar.draw($0.text, $0.isError ? .barError : .barMessage, bar: area, room: room, top: 2, t, into: &b) }
+            ?? false
         if !onBar { FooterView.keys(CampaignBindings.screen.bar, x: area.x + 1, y: area.y, endX: area.x + room, t, into: &b) }
         b.put(right, x: area.maxX - TextWidth.of(right), y: area.y, t[.barText])
     }

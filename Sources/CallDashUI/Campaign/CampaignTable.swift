@@ -24,7 +24,9 @@ enum CampaignTable {
         var x = l.tableHeader.x + 2
         b.fill(l.tableHeader, t[.listHeader])
         func head(_ text: String, _ w: Int, right: Bool) {
-            if right { b.putRight(text, endX: x + w, y: l.tableHeader.y, maxWidth: w, t[.listHeader]) } else {
+            if right {
+                b.putRight(text, endX: x + w, y: l.tableHeader.y, maxWidth: w, t[.listHeader])
+            } else {
                 b.put(text, x: x, y: l.tableHeader.y, maxWidth: w, t[.listHeader], ellipsis: true)
             }
             x += w + (right ? 0 : 0)
@@ -44,7 +46,10 @@ enum CampaignTable {
             if isCursor { b.fill(Rect(x: l.table.x, y: y, width: l.table.width, height: 1), style) }
             let isOthers = breakdown?.others != nil && i == rows.count - 1
             var x = l.table.x + 2
-            let value = isOthers ? "others (\(CallText.count((breakdown?.distinctValues ?? 0) - (breakdown?.rows.count ?? 0))))" : row.value.isEmpty ? "(none)" : row.value
+            let value =
+                isOthers
+                ? "others (\(CallText.count((breakdown?.distinctValues ?? 0) - (breakdown?.rows.count ?? 0))))"
+                : row.value.isEmpty ? "(none)" : row.value
             b.put(value, x: x, y: y, maxWidth: valueWidth, isOthers || row.value.isEmpty ? t[.listDim].over(style) : style, ellipsis: true)
             x += valueWidth
             func cell(_ text: String, _ w: Int, _ st: Style) {
@@ -61,7 +66,8 @@ enum CampaignTable {
             }
             if barWidth > 0 {
                 let filled = Int((Double(row.calls) / Double(most) * Double(barWidth)).rounded())
-                b.put(String(repeating: "▇", count: filled), x: x + 2, y: y, maxWidth: barWidth, isCursor ? style : t[.sparkline].over(style))
+                b.put(
+                    String(repeating: "▇", count: filled), x: x + 2, y: y, maxWidth: barWidth, isCursor ? style : t[.sparkline].over(style))
             }
         }
     }
