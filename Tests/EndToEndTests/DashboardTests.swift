@@ -31,6 +31,25 @@ struct DashboardTests {
         #expect(t.waitFor { $0.contains("EXITED:0") })
     }
 
+    @Test("a shows the campaign: the retry apart, the failing flow in the breakdown, Enter opens its calls")
+    func campaignDrillDown() async throws {
+        let t = try TmuxSession(["watch", "--port", "0"])
+        let port = try #require(t.port(), "\(t.screen)")
+        for n in 1...4 { _ = try await post(port, report(mid: "F917-\(n)", status: n == 4 ? "BUSY" : "ANSWER")) }
+        let failing = report(mid: "F204-1", status: "FAILED").replacingOccurrences(of: "\"flow_id\":917", with: "\"flow_id\":204")
+        _ = try await post(port, failing)
+        _ = try await post(port, report(mid: "F917-1", status: "ANSWER")) // the provider sends one again
+        #expect(t.waitFor { $0.contains("6 of 6") && $0.contains("↻ 1 retries") }, "\(t.screen)")
+        try t.press("a")
+        #expect(t.waitFor { $0.contains("CallDash · Campaign") && $0.contains("calls 5  ASR 60%") && $0.contains("↻ 1 retries") }, "\(t.screen)")
+        #expect(t.waitFor { $0.contains("by flow_id") && $0.contains("917") && $0.contains("204") }, "\(t.screen)")
+        try t.press("j")
+        try t.press("Enter")
+        #expect(t.waitFor { $0.contains("flow_id=204") && $0.contains("1 of 6") && $0.contains("F204-1") }, "\(t.screen)")
+        try t.press("q")
+        #expect(t.waitFor { $0.contains("EXITED:0") })
+    }
+
     @Test("/ search narrows the list, Enter keeps it, Esc clears it")
     func searchFilters() async throws {
         let t = try TmuxSession(["watch", "--port", "0"])
