@@ -66,6 +66,19 @@ struct CampaignStatsTests {
         #expect(s.answered == 5 && s.asr == 1)
     }
 
+    @Test("a store large enough to be counted on both cores gives the same statuses, spellings and breakdowns as one pass")
+    func partsMerge() throws {
+        let spellings = ["Weird", " weird", "ANSWER", "busy", "odd status"]
+        let records = (0..<100_000).map { n in
+            call(n % 3000, status: n < 10 ? (n % 2 == 0 ? nil : "odd status") : spellings[n % 5], mid: "p\(n)")
+        }
+        let s = try stats(records, StatsQuery(by: [.field(.status)]))
+        #expect(s.statuses.map(\.status) == ["Weird", "odd status", "ANSWER", "busy", ""])
+        #expect(s.statuses.map(\.calls) == [39_996, 20_003, 19_998, 19_998, 5])
+        #expect(s.breakdowns[0].rows.map(\.value).first == "Weird" && s.breakdowns[0].rows.first?.calls == s.statuses.first?.calls)
+        #expect(s.calls == 100_000)
+    }
+
     @Test("peak concurrency from start and end: overlapping calls count, one ending as another starts does not")
     func peakConcurrency() throws {
         let s = try stats([

@@ -41,7 +41,9 @@ struct DashboardTests {
         _ = try await post(port, report(mid: "F917-1", status: "ANSWER")) // the provider sends one again
         #expect(t.waitFor { $0.contains("6 of 6") && $0.contains("↻ 1 retries") }, "\(t.screen)")
         try t.press("a")
-        #expect(t.waitFor { $0.contains("CallDash · Campaign") && $0.contains("calls 5  ASR 60%") && $0.contains("↻ 1 retries") }, "\(t.screen)")
+        #expect(
+            t.waitFor { $0.contains("CallDash · Campaign") && $0.contains("calls 5  ASR 60%") && $0.contains("↻ 1 retries") }, "\(t.screen)"
+        )
         #expect(t.waitFor { $0.contains("by flow_id") && $0.contains("917") && $0.contains("204") }, "\(t.screen)")
         try t.press("j")
         try t.press("Enter")

@@ -3,10 +3,10 @@ import DequeModule
 /// A fingerprint of a delivery's standard fields (which are present, and their exact bytes):
 /// two deliveries with the same one repeat each other, as a provider's retry repeats a report.
 /// Hashed with the process's seeded hasher, so it is never written anywhere.
-struct FieldFingerprint: Hashable, Sendable {
+public struct FieldFingerprint: Hashable, Sendable {
     let value: Int
 
-    init(_ fields: ReportFields) {
+    public init(_ fields: ReportFields) {
         var h = Hasher()
         for f in ReportField.allCases {
             guard var v = fields[f] else { continue }
@@ -26,8 +26,8 @@ struct FieldFingerprint: Hashable, Sendable {
     }
 
     private static func add(_ f: ReportField, _ v: UnsafeBufferPointer<UInt8>, _ h: inout Hasher) {
-        h.combine(f)
-        h.combine(v.count)
+        // The field's position and the length delimit the bytes (the enum's own hash would hash its name).
+        h.combine(UInt32(f.index) << 24 | UInt32(truncatingIfNeeded: v.count))
         h.combine(bytes: UnsafeRawBufferPointer(v))
     }
 }
@@ -36,16 +36,16 @@ struct FieldFingerprint: Hashable, Sendable {
 /// under the ingest lock. It holds one entry per original still in the store: the oldest
 /// leave as the store's capacity pushes them out. When an original has left the store, the
 /// next delivery with its fields becomes the original (a duplicate must point at a held call).
-struct DuplicateIndex: Sendable {
+public struct DuplicateIndex: Sendable {
     private var first: [FieldFingerprint: UInt64] = [:]
     private var order: Deque<(seq: UInt64, fingerprint: FieldFingerprint)> = []
     let capacity: Int
 
-    init(capacity: Int) { self.capacity = capacity }
+    public init(capacity: Int) { self.capacity = capacity }
 
     /// The seq that a delivery with `fingerprint` repeats, or nil after remembering it as an
     /// original. `oldestHeld` is the store's oldest seq (nil when it is empty).
-    mutating func check(_ fingerprint: FieldFingerprint, seq: UInt64, oldestHeld: () -> UInt64?) -> UInt64? {
+    public mutating func check(_ fingerprint: FieldFingerprint, seq: UInt64, oldestHeld: () -> UInt64?) -> UInt64? {
         if let original = first[fingerprint] {
             if let oldest = oldestHeld(), original < oldest {
                 forget(fingerprint, seq: original)

@@ -111,19 +111,24 @@ public struct CampaignStats: Equatable, Sendable {
         s.duplicates = tally.duplicates
         s.rejected = tally.rejected
         s.unparseableTimes = tally.unparseableTimes
-        s.statuses = statusCounts(tally.all.statuses, tally.spelling)
+        let names = tally.names
+        s.statuses = statusCounts(tally.all.statuses, names)
         s.lastReportAt = snapshot.count > 0 ? snapshot[snapshot.count - 1].receivedAt : nil
         for (d, dimension) in query.by.enumerated() {
             let sorted = tally.groups[d].map { g in
-                (value: dimension == .field(.status) ? tally.spelling[g.key] ?? g.key.string : g.key.string, tally: g.value)
+                (
+                    value: dimension == .field(.status) ? names.keys.firstIndex(of: g.key).map(names.name) ?? g.key.string : g.key.string,
+                    tally: g.tally
+                )
             }
             .sorted { $0.tally.calls != $1.tally.calls ? $0.tally.calls > $1.tally.calls : $0.value < $1.value }
-            let shown = sorted.prefix(query.top).map { row($0.value, $0.tally, tally.spelling) }
+            let shown = sorted.prefix(query.top).map { row($0.value, $0.tally, names) }
             var rest = GroupTally()
-            for g in sorted.dropFirst(query.top) { rest.merge(g.tally) }
+            let same = Array(names.keys.indices)
+            for g in sorted.dropFirst(query.top) { rest.merge(g.tally, remap: same) }
             s.breakdowns.append(
                 StatsBreakdown(
-                    dimension: dimension, rows: shown, others: sorted.count > query.top ? row("others", rest, tally.spelling) : nil,
+                    dimension: dimension, rows: shown, others: sorted.count > query.top ? row("others", rest, names) : nil,
                     distinctValues: sorted.count))
         }
         if let bucket = query.series {
@@ -132,7 +137,7 @@ public struct CampaignStats: Equatable, Sendable {
                 points: tally.buckets.enumerated().map { n, b in
                     StatsSeries.Point(
                         start: Timestamp(millis: seriesStart + Int64(n) * bucketMillis), calls: b.calls,
-                        statuses: statusCounts(b.statuses, tally.spelling))
+                        statuses: statusCounts(b.statuses, names))
                 })
         }
         return s
@@ -140,15 +145,15 @@ public struct CampaignStats: Equatable, Sendable {
 
     static func ratio(_ a: Int, _ b: Int) -> Double { b > 0 ? Double(a) / Double(b) : 0 }
 
-    static func row(_ value: String, _ g: GroupTally, _ spelling: [TextKey: String]) -> StatsRow {
+    static func row(_ value: String, _ g: GroupTally, _ names: StatusNames) -> StatsRow {
         StatsRow(
             value: value, calls: g.calls, answered: g.answered, asr: ratio(g.answered, g.calls),
-            acdSeconds: g.timed > 0 ? Double(g.talk) / Double(g.timed) : 0, statuses: statusCounts(g.statuses, spelling))
+            acdSeconds: g.timed > 0 ? Double(g.talk) / Double(g.timed) : 0, statuses: statusCounts(g.statuses, names))
     }
 
     /// Most calls first; a status spelled five ways counts once, under its first spelling.
-    static func statusCounts(_ counts: [TextKey: Int], _ spelling: [TextKey: String]) -> [StatusCount] {
-        counts.map { StatusCount(status: spelling[$0.key] ?? $0.key.string, calls: $0.value) }
+    static func statusCounts(_ counts: [Int], _ names: StatusNames) -> [StatusCount] {
+        counts.enumerated().filter { $0.element > 0 }.map { StatusCount(status: names.name($0.offset), calls: $0.element) }
             .sorted { $0.calls != $1.calls ? $0.calls > $1.calls : $0.status < $1.status }
     }
 }

@@ -5,12 +5,14 @@ struct GroupTally: Sendable {
     /// Answered calls with a whole-number duration, and the sum of those durations.
     var timed = 0
     var talk = 0
-    var statuses: [TextKey: Int] = [:]
+    /// Calls per status, indexed as the tally's `StatusNames` number them.
+    var statuses: [Int] = []
 
-    mutating func add(status: TextKey, answered isAnswered: Bool, duration: Int?) {
+    @inline(__always) mutating func add(status: Int, duration: Int?) {
         calls += 1
-        statuses[status, default: 0] += 1
-        guard isAnswered else { return }
+        if status >= statuses.count { statuses += Array(repeating: 0, count: status + 1 - statuses.count) }
+        statuses[status] += 1
+        guard status == StatusNames.answer else { return }
         answered += 1
         if let duration {
             timed += 1
@@ -18,13 +20,63 @@ struct GroupTally: Sendable {
         }
     }
 
-    mutating func merge(_ o: GroupTally) {
+    /// Adds `o`, whose status numbers become `remap[n]` here.
+    mutating func merge(_ o: GroupTally, remap: [Int]) {
         calls += o.calls
         answered += o.answered
         timed += o.timed
         talk += o.talk
-        statuses.merge(o.statuses, uniquingKeysWith: +)
+        for (n, c) in o.statuses.enumerated() where c > 0 {
+            let to = remap[n]
+            if to >= statuses.count { statuses += Array(repeating: 0, count: to + 1 - statuses.count) }
+            statuses[to] += c
+        }
     }
+}
+
+/// The statuses a tally has seen, numbered: the known ones by their slot (read from the packed
+/// status byte, no text needed), no status as 7, any other by its text compared ignoring case
+/// and spaces. Each keeps its first spelling.
+struct StatusNames: Sendable {
+    static let answer = StatusSlot.answer.rawValue
+    static let none = StatusSlot.other.rawValue // 7: the slots before it are the known statuses
+    var keys: [TextKey] = CallStatus.allCases.map { TextKey($0.rawValue) } + [TextKey("")]
+    var spelling: [String?] = Array(repeating: nil, count: CallStatus.allCases.count + 1)
+    var others: [TextKey: Int] = [:]
+
+    /// The number of a report's status, `text` being its bytes (nil when it has none).
+    @inline(__always) mutating func number(code: UInt8, text: UnsafeBufferPointer<UInt8>?) -> Int {
+        let n: Int
+        if code < CallStatus.allCases.count {
+            n = Int(code)
+        } else if let text {
+            let key = TextKey(text, normalized: true)
+            n = key == keys[Self.none] ? Self.none : number(of: key)
+        } else {
+            n = Self.none
+        }
+        if spelling[n] == nil { spelling[n] = text.map { String(decoding: $0, as: UTF8.self) } ?? "" }
+        return n
+    }
+
+    mutating func number(of key: TextKey) -> Int {
+        if let n = others[key] { return n }
+        keys.append(key)
+        spelling.append(nil)
+        others[key] = keys.count - 1
+        return keys.count - 1
+    }
+
+    /// Adds a later part's statuses; returns where its numbers go here.
+    mutating func merge(_ later: StatusNames) -> [Int] {
+        later.keys.indices.map { n in
+            let to = n <= Self.none ? n : number(of: later.keys[n])
+            if spelling[to] == nil { spelling[to] = later.spelling[n] }
+            return to
+        }
+    }
+
+    func name(_ n: Int) -> String { spelling[n] ?? keys[n].string }
 }
 
 /// What one pass over part of the store adds up, read from the packed bytes without building
@@ -35,46 +87,76 @@ struct StatsTally: Sendable {
     var duplicates = 0
     var rejected = 0
     var unparseableTimes = 0
-    /// The first spelling of each status, as the provider sent it.
-    var spelling: [TextKey: String] = [:]
-    var groups: [[TextKey: GroupTally]]
+    var names = StatusNames()
+    /// Per breakdown: each value's group, numbered in the order first seen.
+    var groupIndex: [[TextKey: Int]]
+    var groups: [[(key: TextKey, tally: GroupTally)]]
     var starts: [Int64] = []
     var ends: [Int64] = []
     /// Per bucket of the series, from the window's first bucket.
     var buckets: [GroupTally]
 
     init(dimensions: Int, buckets: Int) {
-        groups = Array(repeating: [:], count: dimensions)
+        groupIndex = Array(repeating: [:], count: dimensions)
+        groups = Array(repeating: [], count: dimensions)
         self.buckets = Array(repeating: GroupTally(), count: buckets)
     }
 
     mutating func merge(_ later: StatsTally) {
-        all.merge(later.all)
+        let remap = names.merge(later.names)
+        all.merge(later.all, remap: remap)
         short += later.short
         duplicates += later.duplicates
         rejected += later.rejected
         unparseableTimes += later.unparseableTimes
-        spelling.merge(later.spelling) { first, _ in first }
         for d in groups.indices {
-            groups[d].merge(later.groups[d]) {
-                var a = $0
-                a.merge($1)
-                return a
+            // Keys are texts (a status's normalized), the same in every part.
+            for g in later.groups[d] {
+                let key = g.key
+                if let i = groupIndex[d][key] {
+                    groups[d][i].tally.merge(g.tally, remap: remap)
+                } else {
+                    var t = GroupTally()
+                    t.merge(g.tally, remap: remap)
+                    groupIndex[d][key] = groups[d].count
+                    groups[d].append((key, t))
+                }
             }
         }
         starts += later.starts
         ends += later.ends
-        for b in buckets.indices { buckets[b].merge(later.buckets[b]) }
+        for b in buckets.indices { buckets[b].merge(later.buckets[b], remap: remap) }
     }
 
-    static let answer = TextKey("ANSWER")
     static let empty = TextKey("")
+
+    /// The group of `key` in breakdown `d`, made when new. A few values (flows, bridges, hours)
+    /// are found by comparing in order, faster than hashing; many, through the index.
+    @inline(__always) private mutating func group(_ d: Int, _ key: TextKey) -> Int {
+        if groups[d].count <= 16 {
+            for i in groups[d].indices where groups[d][i].key == key { return i }
+        } else if let i = groupIndex[d][key] {
+            return i
+        }
+        groupIndex[d][key] = groups[d].count
+        groups[d].append((key, GroupTally()))
+        return groups[d].count - 1
+    }
 
     /// Adds the reports of `snapshot[range]` received in `[from, to]` (milliseconds).
     mutating func add(
         _ snapshot: StoreSnapshot, _ range: Range<Int>, query: StatsQuery, from: Int64?, to: Int64, seriesStart: Int64, bucketMillis: Int64
     ) {
-        var parts = [UnsafeBufferPointer<UInt8>?](repeating: nil, count: ReportField.allCases.count)
+        withUnsafeTemporaryAllocation(of: UnsafeBufferPointer<UInt8>?.self, capacity: ReportField.allCases.count) { parts in
+            add(snapshot, range, query: query, from: from, to: to, seriesStart: seriesStart, bucketMillis: bucketMillis, parts: parts)
+        }
+    }
+
+    /// `add`, with room for one report's field bytes (reused from report to report).
+    private mutating func add(
+        _ snapshot: StoreSnapshot, _ range: Range<Int>, query: StatsQuery, from: Int64?, to: Int64, seriesStart: Int64, bucketMillis: Int64,
+        parts: UnsafeMutableBufferPointer<UnsafeBufferPointer<UInt8>?>
+    ) {
         snapshot.scan(from: range.lowerBound, to: range.upperBound, StoreFilter()) { r in
             let at = r.receivedAtMillis
             guard at <= to, from.map({ at >= $0 }) ?? true else { return }
@@ -91,14 +173,10 @@ struct StatsTally: Sendable {
                 if case .field(let f) = part { parts[f.index] = v }
                 return true
             }
-            let status = parts[ReportField.status.index].map { TextKey($0, normalized: true) } ?? Self.empty
-            if spelling[status] == nil {
-                spelling[status] = parts[ReportField.status.index].map { String(decoding: $0, as: UTF8.self) } ?? ""
-            }
-            let answered = status == Self.answer
+            let status = names.number(code: r.statusCode, text: parts[ReportField.status.index])
             let duration = parts[ReportField.duration.index].flatMap(PackedReport.integer)
-            all.add(status: status, answered: answered, duration: duration)
-            if answered, let duration, duration < query.short { short += 1 }
+            all.add(status: status, duration: duration)
+            if status == StatusNames.answer, let duration, duration < query.short { short += 1 }
 
             let start = parts[ReportField.startAt.index]
             let startSeconds = start.flatMap(Self.providerTime)
@@ -112,17 +190,17 @@ struct StatsTally: Sendable {
             for (d, dimension) in query.by.enumerated() {
                 let key: TextKey
                 switch dimension {
-                case .field(.status): key = status // compared ignoring case and spaces, as everywhere
+                case .field(.status): key = names.keys[status] // compared ignoring case and spaces, as everywhere
                 case .field(let f): key = parts[f.index].map { TextKey($0) } ?? Self.empty
                 case .hour: key = startSeconds != nil ? TextKey(UnsafeBufferPointer(rebasing: start![11..<13])) : Self.empty
                 case .date: key = startSeconds != nil ? TextKey(UnsafeBufferPointer(rebasing: start![0..<10])) : Self.empty
                 case .webhook: key = r.webhook.map { TextKey(String($0)) } ?? Self.empty
                 }
-                groups[d][key, default: GroupTally()].add(status: status, answered: answered, duration: duration)
+                groups[d][group(d, key)].tally.add(status: status, duration: duration)
             }
             if bucketMillis > 0, at >= seriesStart {
                 let b = Int((at - seriesStart) / bucketMillis)
-                if buckets.indices.contains(b) { buckets[b].add(status: status, answered: answered, duration: duration) }
+                if b < buckets.count { buckets[b].add(status: status, duration: duration) }
             }
         }
     }
@@ -135,8 +213,21 @@ struct StatsTally: Sendable {
     }
 
     /// The most calls in progress at one moment: a call runs from its start up to, not
-    /// including, its end (one ending as another starts is not two at once).
+    /// including, its end (one ending as another starts is not two at once). Over a span of
+    /// up to 60 days, a count per second does it in one pass; a longer one sorts.
     static func peak(starts: [Int64], ends: [Int64]) -> Int {
+        guard let lo = starts.min(), let hi = ends.max() else { return 0 }
+        if hi - lo <= 60 * 86_400 {
+            var change = [Int32](repeating: 0, count: Int(hi - lo) + 2)
+            for s in starts { change[Int(s - lo)] += 1 }
+            for e in ends { change[Int(e - lo)] -= 1 }
+            var (now, most) = (0, 0)
+            for c in change {
+                now += Int(c)
+                most = max(most, now)
+            }
+            return most
+        }
         let s = starts.sorted()
         let e = ends.sorted()
         var (i, j, now, most) = (0, 0, 0, 0)

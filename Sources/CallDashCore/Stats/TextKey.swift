@@ -1,13 +1,13 @@
 /// A field value as a dictionary key without a heap allocation: up to 32 bytes are kept in
 /// place (most values are that short); a longer one keeps its String.
 struct TextKey: Hashable, Sendable {
-    private var a: UInt64 = 0, b: UInt64 = 0, c: UInt64 = 0, d: UInt64 = 0
+    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
     private var count: UInt8 = 0
     private var long: String?
 
     /// The bytes as they are; with `normalized`, as statuses compare: without surrounding
     /// spaces, ASCII letters upper-cased.
-    init(_ bytes: UnsafeBufferPointer<UInt8>, normalized: Bool = false) {
+    @inline(__always) init(_ bytes: UnsafeBufferPointer<UInt8>, normalized: Bool = false) {
         var lo = 0
         var hi = bytes.count
         if normalized {
@@ -22,15 +22,11 @@ struct TextKey: Hashable, Sendable {
             return
         }
         count = UInt8(n)
-        for k in 0..<n {
-            var byte = bytes[lo + k]
-            if normalized, byte &- 0x61 < 26 { byte -= 0x20 }
-            let word = UInt64(byte) << (8 * UInt64(k % 8))
-            switch k / 8 {
-            case 0: a |= word
-            case 1: b |= word
-            case 2: c |= word
-            default: d |= word
+        guard n > 0 else { return }
+        withUnsafeMutableBytes(of: &words) { dst in
+            dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[lo..<hi]))
+            if normalized {
+                for k in 0..<n where dst[k] &- 0x61 < 26 { dst[k] -= 0x20 }
             }
         }
     }
@@ -42,13 +38,25 @@ struct TextKey: Hashable, Sendable {
 
     private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
 
+    static func == (a: TextKey, b: TextKey) -> Bool {
+        a.count == b.count && a.words.0 == b.words.0 && a.words.1 == b.words.1 && a.words.2 == b.words.2 && a.words.3 == b.words.3
+            && a.long == b.long
+    }
+
+    func hash(into h: inout Hasher) {
+        h.combine(count)
+        h.combine(words.0)
+        if count > 8 {
+            h.combine(words.1)
+            h.combine(words.2)
+            h.combine(words.3)
+        }
+        if let long { h.combine(long) }
+    }
+
     var string: String {
         if let long { return long }
-        var bytes: [UInt8] = []
-        for k in 0..<Int(count) {
-            let word = [a, b, c, d][k / 8]
-            bytes.append(UInt8(truncatingIfNeeded: word >> (8 * UInt64(k % 8))))
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        var w = words
+        return withUnsafeBytes(of: &w) { String(decoding: $0.prefix(Int(count)), as: UTF8.self) }
     }
 }

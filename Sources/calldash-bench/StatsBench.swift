@@ -1,0 +1,102 @@
+import ArgumentParser
+import CallDashCore
+import CallDashUI
+import Foundation
+
+/// The campaign figures on a full store of campaign-shaped reports: what `/_calldash/stats`
+/// computes, what the Campaign screen recomputes off the UI thread and then draws, and what
+/// telling retries apart costs each delivery. Baselines from the same run: a bare pass over the
+/// store reading one byte per report, and the recorder's own cost per delivery.
+struct StatsBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats", abstract: "Measure campaign statistics, the Campaign screen and duplicate detection.")
+
+    @Option(help: "Reports in the store.")
+    var count = 1_000_000
+
+    func run() throws {
+        // Campaign-shaped reports, parsed as the receiver parses them.
+        var generator = SyntheticReports(seed: 42, campaignShape: true)
+        let parser = DeliveryParser()
+        let now = Timestamp.now()
+        var records: [DeliveryRecord] = []
+        records.reserveCapacity(count)
+        for n in 0..<count {
+            let body = generator.next(now: now)
+            let parsed = try parser.parse(query: [], contentType: "application/json", body: body)
+            records.append(
+                DeliveryRecord(
+                    receivedAt: Timestamp(millis: now.millis - Int64(count - n) * 50), method: "POST", path: "/ack",
+                    contentType: "application/json",
+                    fields: parsed.fields, raw: body))
+        }
+
+        // Recording every delivery (no journal), against fingerprinting and checking alone.
+        let recorder = Recorder(store: ReportStore(capacity: count), journal: nil, lastSeq: 0)
+        var t0 = ContinuousClock.now
+        for r in records { try recorder.record(r) }
+        let recordEach = (ContinuousClock.now - t0).seconds / Double(count)
+        var index = DuplicateIndex(capacity: count)
+        var repeats = 0
+        t0 = ContinuousClock.now
+        for (n, r) in records.enumerated() where index.check(FieldFingerprint(r.fields), seq: UInt64(n + 1), oldestHeld: { nil }) != nil {
+            repeats += 1
+        }
+        let dupEach = (ContinuousClock.now - t0).seconds / Double(count)
+        let snap = recorder.store.snapshot()
+        print(
+            "duplicate detection per delivery: \(us(dupEach)) µs (\(repeats) retries found in \(count)); the recorder's whole work per delivery \(us(recordEach)) µs: \(pct(dupEach / recordEach)) of it"
+        )
+
+        let scan = UIBench.median(5) {
+            var n = 0
+            for i in 0..<snap.count where snap.statusCode(at: i) == 2 { n += 1 }
+            precondition(n >= 0)
+        }
+        let api = try StatsQuery(parameters: [("by", "flow_id"), ("series", "1m")])
+        var bytes = 0
+        let stats = UIBench.median(5) { bytes = (try? CampaignStats.compute(snap, api, now: now).json().count) ?? 0 }
+        print(
+            "/_calldash/stats?by=flow_id&series=1m over \(snap.count) reports, computed and encoded (\(bytes) bytes): \(UIBench.ms(stats)) ms, median of 5; \(String(format: "%.1f", stats / scan))x a bare pass reading each status byte (\(UIBench.ms(scan)) ms)"
+        )
+
+        var s = UIBench.state(recorder)
+        let jobs = s.update(.key(.char("a"))).compactMap { if case .computeStats(let job) = $0 { job } else { nil } }
+        guard let job = jobs.first else { throw ValidationError("the Campaign screen asked for no figures") }
+        var result = job.run()
+        let recompute = UIBench.median(5) { result = job.run() }
+        _ = s.update(.statsComputed(result))
+        print(
+            "Campaign screen figures recomputed off the UI thread (window all, by flow_id, 1m bars): \(UIBench.ms(recompute)) ms, median of 5"
+        )
+
+        var buffer = CellBuffer(width: s.width, height: s.height)
+        var times: [Double] = []
+        for n in 0..<220 {
+            let t = ContinuousClock.now
+            AppScreen.render(s, into: &buffer)
+            if n >= 20 { times.append((ContinuousClock.now - t).seconds) }
+        }
+        times.sort()
+        let frame = times[times.count / 2]
+        var calls = s
+        _ = calls.update(.key(.escape))
+        var callsTimes: [Double] = []
+        for n in 0..<220 {
+            let t = ContinuousClock.now
+            AppScreen.render(calls, into: &buffer)
+            if n >= 20 { callsTimes.append((ContinuousClock.now - t).seconds) }
+        }
+        callsTimes.sort()
+        let callsFrame = callsTimes[callsTimes.count / 2]
+        print(
+            "Campaign frame 120x40 into the cell buffer: \(UIBench.ms(frame)) ms (p99 \(UIBench.ms(times[times.count * 99 / 100])) ms), median of 200; the Calls frame of the same store \(UIBench.ms(callsFrame)) ms"
+        )
+        print(
+            "RESULT dup_us=\(us(dupEach)) record_us=\(us(recordEach)) stats_ms=\(UIBench.ms(stats)) scan_ms=\(UIBench.ms(scan)) recompute_ms=\(UIBench.ms(recompute)) campaign_frame_ms=\(UIBench.ms(frame)) calls_frame_ms=\(UIBench.ms(callsFrame))"
+        )
+    }
+
+    func us(_ seconds: Double) -> String { String(format: "%.2f", seconds * 1_000_000) }
+    func pct(_ r: Double) -> String { String(format: "%.1f%%", r * 100) }
+}
