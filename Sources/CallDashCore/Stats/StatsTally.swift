@@ -5,13 +5,20 @@ struct GroupTally: Sendable {
     /// Answered calls with a whole-number duration, and the sum of those durations.
     var timed = 0
     var talk = 0
-    /// Calls per status, indexed as the tally's `StatusNames` number them.
-    var statuses: [Int] = []
+    /// Calls per status, as the tally's `StatusNames` number them: the known ones and none in
+    /// place (no allocation, no copy on write per report), the others after them.
+    var known = InlineArray<8, Int>(repeating: 0)
+    var others: [Int] = []
 
     @inline(__always) mutating func add(status: Int, duration: Int?) {
         calls += 1
-        if status >= statuses.count { statuses += Array(repeating: 0, count: status + 1 - statuses.count) }
-        statuses[status] += 1
+        if status < 8 {
+            known[status] += 1
+        } else {
+            let k = status - 8
+            if k >= others.count { others += Array(repeating: 0, count: k + 1 - others.count) }
+            others[k] += 1
+        }
         guard status == StatusNames.answer else { return }
         answered += 1
         if let duration {
@@ -19,6 +26,9 @@ struct GroupTally: Sendable {
             talk += duration
         }
     }
+
+    /// Calls per status number.
+    var statuses: [Int] { (0..<8).map { known[$0] } + others }
 
     /// Adds `o`, whose status numbers become `remap[n]` here.
     mutating func merge(_ o: GroupTally, remap: [Int]) {
@@ -28,8 +38,12 @@ struct GroupTally: Sendable {
         talk += o.talk
         for (n, c) in o.statuses.enumerated() where c > 0 {
             let to = remap[n]
-            if to >= statuses.count { statuses += Array(repeating: 0, count: to + 1 - statuses.count) }
-            statuses[to] += c
+            if to < 8 {
+                known[to] += c
+            } else {
+                if to - 8 >= others.count { others += Array(repeating: 0, count: to - 8 + 1 - others.count) }
+                others[to - 8] += c
+            }
         }
     }
 }
@@ -43,6 +57,7 @@ struct StatusNames: Sendable {
     var keys: [TextKey] = CallStatus.allCases.map { TextKey($0.rawValue) } + [TextKey("")]
     var spelling: [String?] = Array(repeating: nil, count: CallStatus.allCases.count + 1)
     var others: [TextKey: Int] = [:]
+    private var spelled: UInt64 = 0
 
     /// The number of a report's status, `text` being its bytes (nil when it has none).
     @inline(__always) mutating func number(code: UInt8, text: UnsafeBufferPointer<UInt8>?) -> Int {
@@ -55,7 +70,10 @@ struct StatusNames: Sendable {
         } else {
             n = Self.none
         }
+        // The first spelling only: a bit per known status says it is taken (no String touched after).
+        if n < 64, spelled & (1 << n) != 0 { return n }
         if spelling[n] == nil { spelling[n] = text.map { String(decoding: $0, as: UTF8.self) } ?? "" }
+        if n < 64 { spelled |= 1 << n }
         return n
     }
 

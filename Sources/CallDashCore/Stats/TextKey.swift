@@ -40,7 +40,7 @@ struct TextKey: Hashable, Sendable {
 
     static func == (a: TextKey, b: TextKey) -> Bool {
         a.count == b.count && a.words.0 == b.words.0 && a.words.1 == b.words.1 && a.words.2 == b.words.2 && a.words.3 == b.words.3
-            && a.long == b.long
+            && (a.count != 255 || a.long == b.long)
     }
 
     func hash(into h: inout Hasher) {
@@ -51,7 +51,7 @@ struct TextKey: Hashable, Sendable {
             h.combine(words.2)
             h.combine(words.3)
         }
-        if let long { h.combine(long) }
+        if count == 255, let long { h.combine(long) }
     }
 
     var string: String {
