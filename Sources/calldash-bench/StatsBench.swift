@@ -70,27 +70,13 @@ struct StatsBench: ParsableCommand {
             "Campaign screen figures recomputed off the UI thread (window all, by flow_id, 1m bars): \(UIBench.ms(recompute)) ms, median of 5"
         )
 
-        var buffer = CellBuffer(width: s.width, height: s.height)
-        var times: [Double] = []
-        for n in 0..<220 {
-            let t = ContinuousClock.now
-            AppScreen.render(s, into: &buffer)
-            if n >= 20 { times.append((ContinuousClock.now - t).seconds) }
-        }
-        times.sort()
-        let frame = times[times.count / 2]
+        let campaignFrame = UIBench.frames(&s)
         var calls = s
         _ = calls.update(.key(.escape))
-        var callsTimes: [Double] = []
-        for n in 0..<220 {
-            let t = ContinuousClock.now
-            AppScreen.render(calls, into: &buffer)
-            if n >= 20 { callsTimes.append((ContinuousClock.now - t).seconds) }
-        }
-        callsTimes.sort()
-        let callsFrame = callsTimes[callsTimes.count / 2]
+        let callsFrame = UIBench.frames(&calls).median
+        let frame = campaignFrame.median
         print(
-            "Campaign frame 120x40 into the cell buffer: \(UIBench.ms(frame)) ms (p99 \(UIBench.ms(times[times.count * 99 / 100])) ms), median of 200; the Calls frame of the same store \(UIBench.ms(callsFrame)) ms"
+            "Campaign frame 120x40 into the cell buffer: \(UIBench.ms(frame)) ms (p99 \(UIBench.ms(campaignFrame.p99)) ms), median of 200; the Calls frame of the same store \(UIBench.ms(callsFrame)) ms"
         )
         print(
             "RESULT dup_us=\(us(dupEach)) record_us=\(us(recordEach)) stats_ms=\(UIBench.ms(stats)) scan_ms=\(UIBench.ms(scan)) recompute_ms=\(UIBench.ms(recompute)) campaign_frame_ms=\(UIBench.ms(frame)) calls_frame_ms=\(UIBench.ms(callsFrame))"

@@ -45,6 +45,15 @@ struct CampaignTests {
         #expect(h.text.contains("arrivals per 1m") && h.text.contains("by flow_id"))
     }
 
+    @Test("below 60x16 the screen says it is too small, and Esc still goes back")
+    func tooSmall() {
+        var h = campaignHarness(width: 50, height: 14)
+        h.press(.char("a"))
+        #expect(h.text.contains("Terminal too small for the campaign") && h.text.contains("50×14: it needs 60×16"))
+        h.press(.escape)
+        #expect(h.state.screen == .calls)
+    }
+
     @Test("Enter on a row opens Calls filtered to its value, and a comes back")
     func drillIntoCalls() {
         var h = campaignHarness()

@@ -7,16 +7,9 @@ public enum CampaignScreen {
         b.fill(b.area, t[.base])
         let l = s.campaignLayout
         if l.tooSmall {
-            let lines = [
-                "Terminal too small for the campaign",
-                "\(s.width)×\(s.height): it needs \(CampaignLayout.minWidth)×\(CampaignLayout.minHeight)",
-                "Esc goes back to Calls"
-            ]
-            for (n, text) in lines.enumerated() {
-                b.put(
-                    text, x: max(0, (s.width - TextWidth.of(text)) / 2), y: s.height / 2 - 1 + n,
-                    n == 0 ? t[.detailWarning] : t[.detailLabel], ellipsis: true)
-            }
+            CallsScreen.tooSmall(
+                s, t, title: "Terminal too small for the campaign", needs: (CampaignLayout.minWidth, CampaignLayout.minHeight), what: "it",
+                hint: "Esc goes back to Calls", into: &b)
             return
         }
         header(s, t, l.header, &b)

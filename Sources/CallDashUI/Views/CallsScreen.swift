@@ -26,11 +26,14 @@ public enum CallsScreen {
         HelpOverlay.render(s, in: b.area, into: &b)
     }
 
-    /// What either screen shows below the size it needs.
-    static func tooSmall(_ s: AppState, _ t: Theme, into b: inout CellBuffer) {
-        let lines = [
-            "Terminal too small", "\(s.width)×\(s.height): CallDash needs \(CallsLayout.minWidth)×\(CallsLayout.minHeight)", "q quits"
-        ]
+    /// What a screen shows below the size it needs.
+    static func tooSmall(
+        _ s: AppState, _ t: Theme, title: String = "Terminal too small",
+        needs: (width: Int, height: Int) = (CallsLayout.minWidth, CallsLayout.minHeight), what: String = "CallDash",
+        hint: String = "q quits",
+        into b: inout CellBuffer
+    ) {
+        let lines = [title, "\(s.width)×\(s.height): \(what) needs \(needs.width)×\(needs.height)", hint]
         for (n, text) in lines.enumerated() {
             let y = s.height / 2 - 1 + n
             let w = TextWidth.of(text)
