@@ -82,11 +82,20 @@ struct ReceiverAPI {
         } catch {
             return .error(status: 400, reason: error.description)
         }
-        let snapshot = shared.recorder.store.snapshot()
+        let shared = shared
+        let admitted = shared.statsWaiting.withLock { n in
+            guard n < ReceiverContext.maxStatsWaiting else { return false }
+            n += 1
+            return true
+        }
+        guard admitted else {
+            return .error(status: 503, reason: "statistics are being computed for other requests; ask again in a moment")
+        }
         let promise = loop.makePromise(of: APIResponse.self)
-        shared.slowWork.async {
+        shared.statsWork.async {
+            defer { shared.statsWaiting.withLock { $0 -= 1 } }
             do throws(StatsQueryError) {
-                let json = try CampaignStats.compute(snapshot, query, now: .now()).json()
+                let json = try CampaignStats.compute(shared.recorder.store.snapshot(), query, now: .now()).json()
                 var body = allocator.buffer(capacity: json.count + 1)
                 body.writeBytes(json)
                 body.writeString("\n")

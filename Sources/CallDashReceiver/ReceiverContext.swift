@@ -19,6 +19,12 @@ final class ReceiverContext: Sendable {
     let slowWork = DispatchQueue(label: "calldash.api")
     /// Text searches, one at a time: however many are asked for, pages and ingest go on.
     let searchWork = DispatchQueue(label: "calldash.search")
+    /// Statistics, one at a time, of a snapshot taken when each starts; at most
+    /// `maxStatsWaiting` wait for it, so that asking in a loop neither queues scans nor pins
+    /// old snapshots (their memory) while ingest evicts.
+    let statsWork = DispatchQueue(label: "calldash.stats")
+    let statsWaiting = Mutex(0)
+    static let maxStatsWaiting = 2
     /// Stream backlogs of resuming clients, one at a time and at a low priority: a storm of
     /// reconnects takes at most one core from ingest, and yields it.
     let backlogWork = DispatchQueue(label: "calldash.backlog", qos: .utility)

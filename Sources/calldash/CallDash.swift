@@ -1,4 +1,5 @@
 import ArgumentParser
+import CallDashCore
 import Foundation
 
 /// The `calldash` command: a receiver and dashboard for call-report webhooks.
@@ -61,23 +62,10 @@ extension CallDash {
         }
         let typed = message.split(separator: "'").dropFirst().first.map(String.init) ?? ""
         let suggested = String(message[range.upperBound...].prefix { $0 != "'" })
-        if editDistance(typed, suggested) <= max(2, suggested.count / 3) { return message }
-        return String(message[..<range.lowerBound]) + " (--help lists the options)"
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let (a, b) = (Array(a), Array(b))
-        var row = Array(0...b.count)
-        for i in 1...max(1, a.count) where !a.isEmpty {
-            var previous = row[0]
-            row[0] = i
-            for j in stride(from: 1, through: b.count, by: 1) {
-                let above = row[j]
-                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
-                previous = above
-            }
+        if Suggestion.distance(Array(typed.unicodeScalars), Array(suggested.unicodeScalars)) <= max(2, suggested.count / 3) {
+            return message
         }
-        return a.isEmpty ? b.count : row[b.count]
+        return String(message[..<range.lowerBound]) + " (--help lists the options)"
     }
 }
 

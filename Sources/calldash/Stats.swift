@@ -82,7 +82,7 @@ struct Stats: AsyncParsableCommand {
             } catch {
                 throw Failure(error.description)
             }
-            if json { return Output.line(bytes) }
+            if json { return Output.line(bytes.last == 0x0A ? Array(bytes.dropLast()) : bytes) }
             do throws(CampaignStats.DecodeFailure) {
                 stats = try CampaignStats(json: bytes)
             } catch {
@@ -120,7 +120,7 @@ enum StatsTable {
         var out = "window      \(window)" + (s.from.map { " (\(iso($0)) to \(iso(s.to)))" } ?? "") + "\n"
         out += "calls       \(CallText.count(s.calls)), answered \(CallText.count(s.answered)) (ASR \(percent(s.asr)))\n"
         out +=
-            "ACD         \(CallColumn.duration(String(Int(s.acdSeconds.rounded())))), talk time \(CallColumn.duration(String(s.talkSeconds)))\n"
+            "ACD         \(CallColumn.duration(seconds: s.acdSeconds)), talk time \(CallColumn.duration(String(s.talkSeconds)))\n"
         out += "short       \(CallText.count(s.short)) answered under \(s.shortThreshold) s (SDR \(percent(s.sdr)))\n"
         out += "peak        \(CallText.count(s.peakConcurrent)) calls at once\n"
         out += "duplicates  \(CallText.count(s.duplicates)) (provider retries, not counted), rejected \(CallText.count(s.rejected))\n"
@@ -146,7 +146,7 @@ enum StatsTable {
                 rows.append(
                     [
                         value.isEmpty ? "(none)" : value, CallText.count(r.calls), CallText.count(r.answered), percent(r.asr),
-                        CallColumn.duration(String(Int(r.acdSeconds.rounded())))
+                        CallColumn.duration(seconds: r.acdSeconds)
                     ]
                         + names.map { counts[$0].map(CallText.count) ?? (r == b.others ? "" : "0") })
             }

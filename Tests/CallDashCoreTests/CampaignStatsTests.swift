@@ -158,6 +158,26 @@ struct CampaignStatsTests {
         }
     }
 
+    @Test(
+        "odd data never traps nor grows without bound: a zero-length last call over a long span, 18-digit durations, thousands of statuses, too many breakdowns"
+    )
+    func oddData() throws {
+        let far = try stats([
+            call(1, start: "2020-01-01 00:00:00", end: "2020-01-01 00:01:00"),
+            call(2, start: "2031-01-01 00:00:00", end: "2031-01-01 00:00:00")
+        ])
+        #expect(far.peakConcurrent == 1, "more than 60 days apart: the sorting path, its last call of no length")
+        let huge = try stats((0..<12).map { call($0, duration: "999999999999999999") } + [call(20, duration: "30")])
+        #expect(huge.talkSeconds == 30 && huge.acdSeconds == 30, "a talk time of 31 billion years is not one")
+        #expect(CampaignStats.decimal(1e30, places: 2) == "1e+30")
+        let many = try stats((0..<3000).map { call($0, status: "S\($0)") }, StatsQuery(by: [.field(.status)], series: .oneHour))
+        #expect(many.statuses.count == StatusNames.maxOthers + 1 && many.statuses.first?.status == "(other statuses)")
+        #expect(many.statuses.reduce(0) { $0 + $1.calls } == 3000)
+        #expect(throws: StatsQueryError.self) {
+            try StatsQuery(parameters: ["status", "flow_id", "bridge", "source", "hour"].map { ("by", $0) })
+        }
+    }
+
     @Test("an empty store gives zeros, never a division by zero")
     func empty() throws {
         let s = try stats([], StatsQuery(by: [.field(.status)], series: .oneHour))

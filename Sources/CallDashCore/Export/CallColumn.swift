@@ -68,6 +68,13 @@ public enum CallColumn: Hashable, Sendable {
         }
     }
 
+    /// A mean number of seconds (an ACD) as `duration` shows seconds; a value too large for a
+    /// whole number (a remote's answer) shows as it is.
+    public static func duration(seconds: Double) -> String {
+        guard seconds.isFinite, abs(seconds) < 1e15 else { return seconds.description }
+        return duration(String(Int(seconds.rounded())))
+    }
+
     /// Seconds as m:ss (h:mm:ss from an hour); the value as sent when it is not a whole number.
     public static func duration(_ raw: String?) -> String {
         guard let raw else { return "" }

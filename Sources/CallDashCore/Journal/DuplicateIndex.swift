@@ -27,7 +27,8 @@ public struct FieldFingerprint: Hashable, Sendable {
 
     private static func add(_ f: ReportField, _ v: UnsafeBufferPointer<UInt8>, _ h: inout Hasher) {
         // The field's position and the length delimit the bytes (the enum's own hash would hash its name).
-        h.combine(UInt32(f.index) << 24 | UInt32(truncatingIfNeeded: v.count))
+        h.combine(UInt8(f.index))
+        h.combine(v.count)
         h.combine(bytes: UnsafeRawBufferPointer(v))
     }
 }
@@ -41,7 +42,13 @@ public struct DuplicateIndex: Sendable {
     private var order: Deque<(seq: UInt64, fingerprint: FieldFingerprint)> = []
     let capacity: Int
 
-    public init(capacity: Int) { self.capacity = capacity }
+    /// Room for the originals is made at once: growing a table of a million under the ingest
+    /// lock would stall every delivery at that moment.
+    public init(capacity: Int) {
+        self.capacity = capacity
+        first.reserveCapacity(min(capacity, 1 << 20))
+        order.reserveCapacity(min(capacity, 1 << 20))
+    }
 
     /// The seq that a delivery with `fingerprint` repeats, or nil after remembering it as an
     /// original. `oldestHeld` is the store's oldest seq (nil when it is empty).

@@ -128,13 +128,15 @@ public enum JournalReplay {
                 }
                 if index >= 0 { _ = FileDescriptorOutput.writeAll(index, part.packed) }
             }
-            if let (line, error) = torn, readOnly {
-                // A receiver may be writing it this moment: left out, and said.
-                result.tornBytes = size - line.start
-                warn("journal \(path): left out an incomplete last line (\(size - line.start) bytes; a receiver may be writing it)")
-                return result
-            }
             if let (line, error) = torn {
+                if readOnly {
+                    // A receiver may be writing it this moment: left out, and said.
+                    result.tornBytes = size - line.start
+                    warn(
+                        "journal \(path): left out an incomplete last line (\(size - line.start) bytes: \(error.description); a receiver may be writing it)"
+                    )
+                    return result
+                }
                 if ftruncate(fd, off_t(line.start)) != 0 { throw .system("truncate the torn last line of", path, errno: errno) }
                 result.tornBytes = size - line.start
                 warn("journal \(path): skipped a torn last line (\(size - line.start) bytes at byte \(line.start): \(error.description))")

@@ -63,7 +63,7 @@ extension CampaignStats {
             w.raw(Self.decimal(rest?.asr ?? 0, places: 4))
             w.raw(",\"acd_s\":")
             w.raw(Self.decimal(rest?.acdSeconds ?? 0, places: 2))
-            w.raw("}")
+            w.raw(b.moreValues ? ",\"more\":true}" : ",\"more\":false}")
         }
         w.raw("},\"series\":")
         if let series {
@@ -146,6 +146,7 @@ extension CampaignStats {
         guard v.isFinite else { return "0" }
         var scale: Int64 = 1
         for _ in 0..<places { scale *= 10 }
+        guard abs(v) * Double(scale) < 9e18 else { return v.description } // "1e+20": still a JSON number
         let n = Int64((abs(v) * Double(scale)).rounded())
         var fraction = String(n % scale)
         fraction = String(repeating: "0", count: places - fraction.count) + fraction

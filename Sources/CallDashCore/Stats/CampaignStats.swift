@@ -23,7 +23,10 @@ public struct StatsBreakdown: Equatable, Sendable {
     public var rows: [StatsRow]
     /// The values past `top`, summed (value "others"); nil when every value is listed.
     public var others: StatsRow?
+    /// Distinct values counted one by one (at most 100,000 a core)…
     public var distinctValues: Int
+    /// …and whether there were more, summed in "others" without being told apart.
+    public var moreValues = false
 }
 
 /// Arrivals per bucket over the window, empty buckets included.
@@ -115,9 +118,10 @@ public struct CampaignStats: Equatable, Sendable {
         s.statuses = statusCounts(tally.all.statuses, names)
         s.lastReportAt = snapshot.count > 0 ? snapshot[snapshot.count - 1].receivedAt : nil
         for (d, dimension) in query.by.enumerated() {
-            let sorted = tally.groups[d].map { g in
+            let capped = tally.groups[d].first { $0.key == StatsTally.moreValues }
+            let sorted = tally.groups[d].filter { $0.key != StatsTally.moreValues }.map { g in
                 (
-                    value: dimension == .field(.status) ? names.keys.firstIndex(of: g.key).map(names.name) ?? g.key.string : g.key.string,
+                    value: dimension == .field(.status) ? names.index(of: g.key).map(names.name) ?? g.key.string : g.key.string,
                     tally: g.tally
                 )
             }
@@ -126,10 +130,11 @@ public struct CampaignStats: Equatable, Sendable {
             var rest = GroupTally()
             let same = Array(names.keys.indices)
             for g in sorted.dropFirst(query.top) { rest.merge(g.tally, remap: same) }
+            if let capped { rest.merge(capped.tally, remap: same) }
             s.breakdowns.append(
                 StatsBreakdown(
-                    dimension: dimension, rows: shown, others: sorted.count > query.top ? row("others", rest, names) : nil,
-                    distinctValues: sorted.count))
+                    dimension: dimension, rows: shown, others: sorted.count > query.top || capped != nil ? row("others", rest, names) : nil,
+                    distinctValues: sorted.count, moreValues: capped != nil))
         }
         if let bucket = query.series {
             s.series = StatsSeries(

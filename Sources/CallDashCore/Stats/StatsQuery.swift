@@ -83,6 +83,8 @@ public struct StatsQuery: Equatable, Sendable {
 
     /// The most points a series may have: a finer bucket over a longer window is refused.
     public static let maxPoints = 10_000
+    /// Breakdowns in one request: each tracks up to 100,000 values a core.
+    public static let maxBreakdowns = 3
     public static let parameters = ["since", "by", "series", "short", "top"]
 
     /// The query of `/_calldash/stats` (and of `calldash stats`'s options), every parameter
@@ -101,6 +103,9 @@ public struct StatsQuery: Equatable, Sendable {
                     throw StatsQueryError(parameter: name, problem: "'\(value)' is not a field (\(names))")
                 }
                 if !by.contains(d) { by.append(d) }
+                guard by.count <= Self.maxBreakdowns else {
+                    throw StatsQueryError(parameter: name, problem: "at most \(Self.maxBreakdowns) breakdowns at once")
+                }
             case "series":
                 guard let b = SeriesBucket(rawValue: value) else {
                     throw StatsQueryError(parameter: name, problem: "'\(value)' is not a bucket (1m, 5m, 15m, 1h)")

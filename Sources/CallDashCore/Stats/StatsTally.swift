@@ -77,10 +77,16 @@ struct StatusNames: Sendable {
         return n
     }
 
+    /// Other statuses counted one by one; later new ones count as one more (a million distinct
+    /// statuses must not make every group's counts a million long).
+    static let maxOthers = 64
+    static let moreStatuses = TextKey("(other statuses)")
+
     mutating func number(of key: TextKey) -> Int {
         if let n = others[key] { return n }
+        if others.count >= Self.maxOthers, key != Self.moreStatuses { return number(of: Self.moreStatuses) }
         keys.append(key)
-        spelling.append(nil)
+        spelling.append(key == Self.moreStatuses ? key.string : nil)
         others[key] = keys.count - 1
         return keys.count - 1
     }
@@ -95,6 +101,9 @@ struct StatusNames: Sendable {
     }
 
     func name(_ n: Int) -> String { spelling[n] ?? keys[n].string }
+
+    /// The number of a status key already seen.
+    func index(of key: TextKey) -> Int? { keys.prefix(Self.none + 1).firstIndex(of: key) ?? others[key] }
 }
 
 /// What one pass over part of the store adds up, read from the packed bytes without building
@@ -129,17 +138,7 @@ struct StatsTally: Sendable {
         unparseableTimes += later.unparseableTimes
         for d in groups.indices {
             // Keys are texts (a status's normalized), the same in every part.
-            for g in later.groups[d] {
-                let key = g.key
-                if let i = groupIndex[d][key] {
-                    groups[d][i].tally.merge(g.tally, remap: remap)
-                } else {
-                    var t = GroupTally()
-                    t.merge(g.tally, remap: remap)
-                    groupIndex[d][key] = groups[d].count
-                    groups[d].append((key, t))
-                }
-            }
+            for g in later.groups[d] { groups[d][group(d, g.key)].tally.merge(g.tally, remap: remap) }
         }
         starts += later.starts
         ends += later.ends
@@ -147,14 +146,25 @@ struct StatsTally: Sendable {
     }
 
     static let empty = TextKey("")
+    static let longestCall = 10_000_000
+    /// Values a breakdown tracks one by one; later new ones are summed as one more group, so that
+    /// a million distinct `mid`s cost a bounded amount of memory (they are "others" anyway).
+    static let maxGroups = 100_000
+    static let moreValues = TextKey("\u{0}more")
 
     /// The group of `key` in breakdown `d`, made when new. A few values (flows, bridges, hours)
     /// are found by comparing in order, faster than hashing; many, through the index.
-    @inline(__always) private mutating func group(_ d: Int, _ key: TextKey) -> Int {
+    @inline(__always) mutating func group(_ d: Int, _ key: TextKey) -> Int {
         if groups[d].count <= 16 {
             for i in groups[d].indices where groups[d][i].key == key { return i }
         } else if let i = groupIndex[d][key] {
             return i
+        }
+        if groups[d].count >= Self.maxGroups {
+            if let i = groupIndex[d][Self.moreValues] { return i }
+            groupIndex[d][Self.moreValues] = groups[d].count
+            groups[d].append((Self.moreValues, GroupTally()))
+            return groups[d].count - 1
         }
         groupIndex[d][key] = groups[d].count
         groups[d].append((key, GroupTally()))
@@ -192,7 +202,8 @@ struct StatsTally: Sendable {
                 return true
             }
             let status = names.number(code: r.statusCode, text: parts[ReportField.status.index])
-            let duration = parts[ReportField.duration.index].flatMap(PackedReport.integer)
+            // A talk time over 115 days is not one: left out, so that sums cannot overflow.
+            let duration = parts[ReportField.duration.index].flatMap(PackedReport.integer).flatMap { $0 <= Self.longestCall ? $0 : nil }
             all.add(status: status, duration: duration)
             if status == StatusNames.answer, let duration, duration < query.short { short += 1 }
 
@@ -250,7 +261,8 @@ struct StatsTally: Sendable {
         let e = ends.sorted()
         var (i, j, now, most) = (0, 0, 0, 0)
         while i < s.count {
-            if s[i] < e[j] {
+            // Every end may be passed before the last start (a zero-length call last of all).
+            if j == e.count || s[i] < e[j] {
                 now += 1
                 most = max(most, now)
                 i += 1

@@ -7,15 +7,17 @@ extension AppState {
         screen = .campaign
         message = nil
         campaign.stale = true
-        return startStats()
+        return startStats(now: true)
     }
 
     var campaignLayout: CampaignLayout { CampaignLayout(width: width, height: height) }
 
     /// Starts a computation when the figures are out of date and none is running (its answer
     /// starts the next): a key never waits for a scan of the store.
-    mutating func startStats() -> [Effect] {
+    mutating func startStats(now force: Bool = false) -> [Effect] {
         guard screen == .campaign, campaign.stale, !campaign.inFlight else { return [] }
+        if !force, let last = campaign.lastStart, now.millis - last < 1000 { return [] }
+        campaign.lastStart = now.millis
         campaign.stale = false
         campaign.inFlight = true
         return [.computeStats(StatsJob(snapshot: snapshot, query: campaign.query(bars: campaignLayout.bars), now: now))]
@@ -94,14 +96,14 @@ extension AppState {
     /// Another choice: the figures shown are for the old one until the new ones come.
     private mutating func rechoose() -> [Effect] {
         campaign.stale = true
-        return startStats()
+        return startStats(now: true)
     }
 
     /// Enter on a breakdown row: Calls, filtered to the row's value (`/flow_id=204`).
     private mutating func openCallsForRow() -> [Effect] {
         guard let row = campaignRows[safe: campaign.cursor] else { return [] }
         guard case .field(let field) = campaign.dimension else {
-            say("\(campaign.dimension) is worked out from start_at: Calls cannot filter by it (b picks a field)")
+            say("\(campaign.dimension) is not a field of the report: Calls cannot filter by it (b picks a field)")
             return []
         }
         if let others = campaign.figures?.stats.breakdowns.first?.others, row == others, campaign.cursor == campaignRows.count - 1 {

@@ -49,7 +49,7 @@ public enum CampaignScreen {
         }
         item("calls ", CallText.count(st.calls))
         item("ASR ", CallText.percent(st.asr * 100), .statusAnswered)
-        item("ACD ", CallColumn.duration(String(Int(st.acdSeconds.rounded()))))
+        item("ACD ", CallColumn.duration(seconds: st.acdSeconds))
         item("SDR ", CallText.percent(st.sdr * 100) + " <\(st.shortThreshold)s", st.sdr > 0.2 ? .detailWarning : .detailValue)
         item("peak ", CallText.count(st.peakConcurrent))
         item("↻ ", "\(CallText.count(st.duplicates)) retries")

@@ -47,6 +47,9 @@ public struct CampaignState: Equatable, Sendable {
     /// The figures are out of date (new reports, another choice); a computation starts at the next frame.
     var stale = true
     var inFlight = false
+    /// When the last computation started (the dashboard's clock): arrivals and ticks start one
+    /// at most once a second, a scan of a million reports taking a fifth of it.
+    var lastStart: Int64?
 
     public init() {}
 

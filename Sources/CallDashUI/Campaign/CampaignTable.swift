@@ -29,7 +29,7 @@ enum CampaignTable {
             } else {
                 b.put(text, x: x, y: l.tableHeader.y, maxWidth: w, t[.listHeader], ellipsis: true)
             }
-            x += w + (right ? 0 : 0)
+            x += w
         }
         head(s.campaign.dimension.description.uppercased(), valueWidth, right: false)
         head("CALLS", 8, right: true)
@@ -58,7 +58,7 @@ enum CampaignTable {
             }
             cell(CallText.count(row.calls), 8, style)
             cell(CallText.percent(row.asr * 100), 8, isCursor ? style : t[.statusAnswered].over(style))
-            cell(CallColumn.duration(String(Int(row.acdSeconds.rounded()))), 8, style)
+            cell(CallColumn.duration(seconds: row.acdSeconds), 8, style)
             let counts = Dictionary(row.statuses.map { ($0.status, $0.calls) }, uniquingKeysWith: +)
             for n in names {
                 let role = ThemeRole.status(StatusSlot(code: CallStatus.code(of: n)), rejected: false)
