@@ -29,7 +29,9 @@ public enum ReceiverQuery {
             case 401: throw ReceiverQueryFailure("\(root) refused the token (401): give the receiver's with --token or CALLDASH_TOKEN")
             default:
                 let reason = (try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])?["error"] as? String
-                throw ReceiverQueryFailure("\(root) answered \(response.status.code)" + (reason.map { ": \($0)" } ?? ""))
+                var failure = ReceiverQueryFailure("\(root) answered \(response.status.code)" + (reason.map { ": \($0)" } ?? ""))
+                failure.refusedQuery = response.status.code == 400
+                throw failure
             }
         } catch let failure as ReceiverQueryFailure {
             throw failure
@@ -41,5 +43,7 @@ public enum ReceiverQuery {
 
 public struct ReceiverQueryFailure: Error, CustomStringConvertible {
     public var description: String
+    /// The receiver refused the parameters (400): the user's input, not the network.
+    public var refusedQuery = false
     init(_ d: String) { description = d }
 }

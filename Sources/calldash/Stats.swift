@@ -80,6 +80,7 @@ struct Stats: AsyncParsableCommand {
                     from, path: "/_calldash/stats", query: parameters,
                     token: token ?? ProcessInfo.processInfo.environment["CALLDASH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 })
             } catch {
+                if error.refusedQuery { throw ValidationError(error.description) }
                 throw Failure(error.description)
             }
             if json { return Output.line(bytes.last == 0x0A ? Array(bytes.dropLast()) : bytes) }
@@ -100,7 +101,7 @@ struct Stats: AsyncParsableCommand {
             do throws(StatsQueryError) {
                 stats = try CampaignStats.compute(store.snapshot(), StatsQuery(parameters: parameters), now: .now())
             } catch {
-                throw Failure("--\(error.description)")
+                throw ValidationError("--\(error.description)") // a window and bucket that cannot go together
             }
             if json { return Output.line(stats.json()) }
         }

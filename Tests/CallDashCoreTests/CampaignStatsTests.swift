@@ -149,6 +149,12 @@ struct CampaignStatsTests {
             ("since", "15m"), ("by", "flow_id"), ("by", "hour"), ("series", "5m"), ("short", "3"), ("top", "7")
         ])
         #expect(q == StatsQuery(since: 900, by: [.field(.flowID), .hour], series: .fiveMinutes, short: 3, top: 7))
+        #expect(
+            (try? StatsQuery(parameters: [("by", "Flow_ID")]))?.by == [.field(.flowID)],
+            "a field's name ignoring case, as the API's filters")
+        #expect {
+            try StatsQuery(parameters: [("since", "1h"), ("since", "2h")])
+        } throws: { ($0 as? StatsQueryError)?.problem == "given twice (only by= repeats)" }
         for (name, value) in [
             ("since", "soon"), ("since", "0m"), ("by", "colour"), ("series", "2m"), ("short", "-1"), ("top", "x"), ("what", "1")
         ] {

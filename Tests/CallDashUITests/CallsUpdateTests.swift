@@ -374,7 +374,7 @@ struct SmallTouchesTests {
     @Test("a short terminal keeps the answer rate in its one header row")
     func shortTerminalKeepsTheAnswerRate() {
         let h = Harness(mixedRecorder(), width: 60, height: 12)
-        #expect(h.screen.lines[0].contains("answer rate 40%"), "\(h.screen.lines[0])")
+        #expect(h.screen.lines[0].contains("answer rate 40.0%"), "\(h.screen.lines[0])")
     }
 
     @Test("a filter that hides the selected call selects the nearest call after it")
@@ -542,7 +542,7 @@ struct DuplicateCallsTests {
     func retriesAreMarkedAndNotCounted() {
         var h = Harness(recorder([report(1), report(2, status: "BUSY"), report(1, second: 30), report(1, second: 31)]))
         #expect(h.state.snapshot.counts.storedDuplicates == 2)
-        #expect(h.text.contains("answer rate 50%"), "1 ANSWER of 2 calls, not 3 of 4")
+        #expect(h.text.contains("answer rate 50.0%"), "1 ANSWER of 2 calls, not 3 of 4")
         #expect(h.text.contains("↻ 2 retries"))
         #expect(h.screen.lines.filter { $0.hasPrefix("↻ ") }.count == 2)
         h.press(.char("d"))

@@ -42,7 +42,8 @@ struct DashboardTests {
         #expect(t.waitFor { $0.contains("6 of 6") && $0.contains("↻ 1 retries") }, "\(t.screen)")
         try t.press("a")
         #expect(
-            t.waitFor { $0.contains("CallDash · Campaign") && $0.contains("calls 5  ASR 60%") && $0.contains("↻ 1 retries") }, "\(t.screen)"
+            t.waitFor { $0.contains("CallDash · Campaign") && $0.contains("calls 5   ASR 60.0%") && $0.contains("↻ 1 retries") },
+            "\(t.screen)"
         )
         #expect(t.waitFor { $0.contains("by flow_id") && $0.contains("917") && $0.contains("204") }, "\(t.screen)")
         try t.press("j")

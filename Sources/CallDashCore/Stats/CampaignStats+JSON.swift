@@ -88,17 +88,18 @@ extension CampaignStats {
         return w.bytes
     }
 
-    /// One row per breakdown value (and its "others"): by, value, calls, answered, asr, acd_s,
-    /// then one column per status seen in the window.
+    /// A first row for all calls (by "all"), then one per breakdown value (and its "others"):
+    /// by, value, calls, answered, asr, acd_s, then one column per status seen in the window.
     public func csv() -> String {
         let names = statuses.map(\.status)
         var out = (["by", "value", "calls", "answered", "asr", "acd_s"] + names).map(CSVExport.quoted).joined(separator: ",") + "\r\n"
-        for b in breakdowns {
-            for row in b.rows + (b.others.map { [$0] } ?? []) {
+        let all = StatsRow(value: "", calls: calls, answered: answered, asr: asr, acdSeconds: acdSeconds, statuses: statuses)
+        for (by, rows) in [("all", [all])] + breakdowns.map({ b in (b.dimension.description, b.rows + (b.others.map { [$0] } ?? [])) }) {
+            for row in rows {
                 let counts = Dictionary(row.statuses.map { ($0.status, $0.calls) }, uniquingKeysWith: +)
                 let cells =
                     [
-                        b.dimension.description, row.value, "\(row.calls)", "\(row.answered)", Self.decimal(row.asr, places: 4),
+                        by, row.value, "\(row.calls)", "\(row.answered)", Self.decimal(row.asr, places: 4),
                         Self.decimal(row.acdSeconds, places: 2)
                     ]
                     + names.map { "\(counts[$0] ?? 0)" }

@@ -73,7 +73,8 @@ public struct CampaignStats: Equatable, Sendable {
         var seriesStart: Int64 = 0
         var bucketCount = 0
         var bucketMillis: Int64 = 0
-        let seriesFrom = query.seriesSpan.map { span in max(to - span * 1000, from ?? oldest ?? Int64.min) } ?? from ?? oldest
+        // An empty store has no bars over "everything held"; a window's bars start with it.
+        let seriesFrom = (from ?? oldest).map { start in query.seriesSpan.map { max(to - $0 * 1000, start) } ?? start }
         if let bucket = query.series, let first = seriesFrom {
             bucketMillis = bucket.seconds * 1000
             seriesStart = first.floorDivided(by: bucketMillis).0 * bucketMillis

@@ -9,6 +9,7 @@ public enum StatsDimension: Hashable, Sendable, CustomStringConvertible {
     case webhook
 
     public init?(name: String) {
+        let name = name.lowercased()
         switch name {
         case "hour": self = .hour
         case "date": self = .date
@@ -90,7 +91,11 @@ public struct StatsQuery: Equatable, Sendable {
     /// The query of `/_calldash/stats` (and of `calldash stats`'s options), every parameter
     /// checked; the error names the first one that cannot be used.
     public init(parameters: [(name: String, value: String)]) throws(StatsQueryError) {
+        var seen: Set<String> = []
         for (name, value) in parameters {
+            guard name == "by" || seen.insert(name).inserted else {
+                throw StatsQueryError(parameter: name, problem: "given twice (only by= repeats)")
+            }
             switch name {
             case "since":
                 guard let s = Self.duration(value) else {

@@ -7,7 +7,8 @@ enum CampaignChart {
         let points = Array((s.campaign.figures?.stats.series?.points ?? []).suffix(l.bars))
         let total = points.reduce(0) { $0 + $1.calls }
         ComposeScreen.rule(
-            " arrivals per \(s.campaign.bucket.rawValue) ", right: "\(CallText.count(total)) in \(points.count) bars ", focused: false, t,
+            " arrivals per \(s.campaign.bucket.rawValue) ",
+            right: "\(CallText.count(total)) in the last \(points.count == 1 ? "bar" : "\(points.count) bars") ", focused: false, t,
             l.chartTitle, &b)
         let most = max(1, points.map(\.calls).max() ?? 0)
         let h = l.chart.height
@@ -39,16 +40,20 @@ enum CampaignChart {
             b.put("no arrivals in the window", x: l.times.x + axis, y: l.times.y, maxWidth: l.times.width - axis, t[.detailLabel])
             return
         }
-        let end = clock(last.start, s.utcOffset)
+        let dated = s.campaign.bucket == .oneHour
+        let end = clock(last.start, s.utcOffset, withDate: dated)
         let lastX = x0 + points.count - 1
         b.putRight(end, endX: min(l.times.maxX, lastX + 3), y: l.times.y, maxWidth: l.times.width / 2, t[.headerDim])
         // The first bar's time, when it does not run into the last one's.
-        if lastX - x0 > 12 { b.put(clock(first.start, s.utcOffset), x: x0, y: l.times.y, t[.headerDim]) }
+        if lastX - x0 > 24 { b.put(clock(first.start, s.utcOffset, withDate: dated), x: x0, y: l.times.y, t[.headerDim]) }
     }
 
     /// Statuses in their usual order (ANSWER at the bottom), others after them.
     static func order(_ status: String) -> Int { StatusSlot(code: CallStatus.code(of: status)).rawValue }
 
-    /// "14:05" of a timestamp.
-    static func clock(_ ts: Timestamp, _ offset: Int) -> String { String(ts.civil(offset: offset).dropFirst(11).prefix(5)) }
+    /// "14:05" of a timestamp, "11-27 14:00" for hour bars (they span days).
+    static func clock(_ ts: Timestamp, _ offset: Int, withDate: Bool = false) -> String {
+        let civil = ts.civil(offset: offset)
+        return (withDate ? String(civil.dropFirst(5).prefix(5)) + " " : "") + String(civil.dropFirst(11).prefix(5))
+    }
 }

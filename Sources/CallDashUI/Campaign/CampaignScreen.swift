@@ -26,9 +26,9 @@ public enum CampaignScreen {
         let x = area.x + b.put(" CallDash · Campaign ", x: area.x, y: area.y, t[.headerTitle])
         let c = s.campaign
         let busy = c.inFlight && c.figures == nil ? " · computing…" : ""
-        b.put(
-            "  window \(c.window.label) · bars of \(c.bucket.rawValue) · by \(c.dimension)\(busy)", x: x, y: area.y,
-            maxWidth: area.maxX - x, t[.headerDim], ellipsis: true)
+        let full = "  window \(c.window.label) · bars of \(c.bucket.rawValue) · by \(c.dimension)\(busy)"
+        let short = "  \(c.window.label) · \(c.bucket.rawValue) · by \(c.dimension)"
+        b.put(TextWidth.of(full) <= area.maxX - x ? full : short, x: x, y: area.y, maxWidth: area.maxX - x, t[.headerDim], ellipsis: true)
     }
 
     /// Two rows: calls, ASR, ACD, SDR, peak, retries, rejected; then when the last report came,
@@ -41,44 +41,68 @@ public enum CampaignScreen {
             return
         }
         let st = f.stats
-        var x = area.x + 1
-        func item(_ label: String, _ value: String, _ role: ThemeRole = .detailValue) {
-            guard x < area.maxX else { return }
-            x += b.put(label, x: x, y: area.y, maxWidth: area.maxX - x, t[.detailLabel])
-            x += b.put(value + "  ", x: x, y: area.y, maxWidth: area.maxX - x, t[role])
-        }
-        item("calls ", CallText.count(st.calls))
-        item("ASR ", CallText.percent(st.asr * 100), .statusAnswered)
-        item("ACD ", CallColumn.duration(seconds: st.acdSeconds))
-        item("SDR ", CallText.percent(st.sdr * 100) + " <\(st.shortThreshold)s", st.sdr > 0.2 ? .detailWarning : .detailValue)
-        item("peak ", CallText.count(st.peakConcurrent))
-        item("↻ ", "\(CallText.count(st.duplicates)) retries")
-        item("rejected ", CallText.count(st.rejected), st.rejected > 0 ? .detailError : .detailValue)
+        // Each row's items by priority: where they do not fit, whole ones go, least telling first.
+        var first: [Item] = [
+            Item(9, "calls ", CallText.count(st.calls)), Item(8, "ASR ", CallText.percent(st.asr * 100), .statusAnswered),
+            Item(7, "ACD ", CallColumn.duration(seconds: st.acdSeconds)),
+            Item(4, "SDR ", CallText.percent(st.sdr * 100) + " <\(st.shortThreshold)s", st.sdr > 0.2 ? .detailWarning : .detailValue),
+            Item(3, "peak ", CallText.count(st.peakConcurrent)), Item(5, "↻ ", "\(CallText.count(st.duplicates)) retries"),
+            Item(6, "rejected ", CallText.count(st.rejected), st.rejected > 0 ? .detailError : .detailValue)
+        ]
+        draw(&first, x: area.x + 1, y: area.y, width: area.width - 1, t, &b)
 
-        let y = area.y + 1
         guard let last = st.lastReportAt else {
-            b.put(" no report yet: POST one to \(s.listen)/", x: area.x, y: y, maxWidth: area.width, t[.detailLabel], ellipsis: true)
+            b.put(
+                " no report yet: POST one to \(s.listen)/", x: area.x, y: area.y + 1, maxWidth: area.width, t[.detailLabel], ellipsis: true)
             return
         }
         let ago = max(0, s.now.millis - last.millis)
         let usual = f.meanGapMillis.map { max(60_000, 10 * $0) } ?? 60_000
-        let text: String
-        let role: ThemeRole
+        var second: [Item]
         if ago > usual {
-            text =
-                " ⚠ reports have stopped: the last came \(age(ago)) ago"
-                + (f.meanGapMillis.map { ", they had come every \(age(max(1000, $0)))" } ?? "")
-            role = .detailWarning
+            second = [Item(9, "⚠ reports have stopped: ", "the last came \(age(ago)) ago", .detailWarning)]
+            if let gap = f.meanGapMillis {
+                second.append(Item(5, "", "they had come every \(gap < 1000 ? "<1s" : age(gap))", .detailWarning))
+            }
         } else {
-            text = " last report \(age(ago)) ago"
-            role = .detailGood
+            second = [Item(9, "last report ", "\(age(ago)) ago", .detailGood)]
         }
-        var x2 = area.x + b.put(text, x: area.x, y: y, maxWidth: area.width, t[role], ellipsis: true)
-        x2 += b.put("   talk time \(CallColumn.duration(String(st.talkSeconds)))", x: x2, y: y, maxWidth: area.maxX - x2, t[.detailLabel])
+        second.append(Item(4, "talk time ", CallColumn.duration(String(st.talkSeconds))))
         if st.unparseableTimes > 0 {
-            b.put(
-                "   \(CallText.count(st.unparseableTimes)) without usable start/end times", x: x2, y: y, maxWidth: area.maxX - x2,
-                t[.detailLabel], ellipsis: true)
+            second.append(
+                Item(
+                    3, "",
+                    "\(CallText.count(st.unparseableTimes)) \(st.unparseableTimes == 1 ? "call" : "calls") without usable start/end times"))
+        }
+        draw(&second, x: area.x + 1, y: area.y + 1, width: area.width - 1, t, &b)
+    }
+
+    /// A label and its value on a row of figures, and how much it tells (higher stays longer).
+    struct Item {
+        var priority: Int
+        var label: String
+        var value: String
+        var role: ThemeRole = .detailValue
+
+        init(_ priority: Int, _ label: String, _ value: String, _ role: ThemeRole = .detailValue) {
+            (self.priority, self.label, self.value, self.role) = (priority, label, value, role)
+        }
+
+        var width: Int { TextWidth.of(label) + TextWidth.of(value) }
+    }
+
+    /// Draws the items that fit in `width`, dropping whole ones, the least telling first.
+    static func draw(_ items: inout [Item], x x0: Int, y: Int, width: Int, _ t: Theme, _ b: inout CellBuffer) {
+        let gap = 3
+        while items.count > 1, items.reduce(0, { $0 + $1.width }) + gap * (items.count - 1) > width,
+            let lowest = items.indices.min(by: { items[$0].priority < items[$1].priority })
+        {
+            items.remove(at: lowest)
+        }
+        var x = x0
+        for item in items {
+            x += b.put(item.label, x: x, y: y, maxWidth: max(0, x0 + width - x), t[.detailLabel])
+            x += b.put(item.value, x: x, y: y, maxWidth: max(0, x0 + width - x), t[item.role], ellipsis: true) + gap
         }
     }
 

@@ -57,7 +57,9 @@ enum CampaignTable {
                 x += w
             }
             cell(CallText.count(row.calls), 8, style)
-            cell(CallText.percent(row.asr * 100), 8, isCursor ? style : t[.statusAnswered].over(style))
+            // A value that answers at under half the window's rate is the one to look at.
+            let low = row.calls > 0 && row.asr < (stats?.asr ?? 0) / 2
+            cell(CallText.percent(row.asr * 100), 8, isCursor ? style : t[low ? .statusFailed : .statusAnswered].over(style))
             cell(CallColumn.duration(seconds: row.acdSeconds), 8, style)
             let counts = Dictionary(row.statuses.map { ($0.status, $0.calls) }, uniquingKeysWith: +)
             for n in names {

@@ -2,10 +2,11 @@ import CallDashCore
 
 /// How call values read on screen, shared by the list, the detail and the export.
 public enum CallText {
-    /// A share as "66.7%": one decimal, rounded to nearest, whole when it is exactly whole.
+    /// A share as "66.7%": one decimal, rounded to nearest.
     public static func percent(_ p: Double) -> String {
+        // Always one decimal, so that a figure keeps its width as it changes (58.0% beside 58.1%).
         let tenths = Int((p * 10).rounded())
-        return tenths % 10 == 0 ? "\(tenths / 10)%" : "\(tenths / 10).\(tenths % 10)%"
+        return "\(tenths / 10).\(tenths % 10)%"
     }
 
     /// A count with thousands separators: 1,234,567.
