@@ -82,13 +82,15 @@ struct CampaignTests {
         #expect(h.state.campaign.figures?.stats.calls == 21)
     }
 
-    @Test("the header warns once reports have stopped for longer than usual")
+    @Test("the header warns once reports have stopped for longer than usual, on Calls too")
     func stoppedReports() {
         var h = campaignHarness()
         h.press(.char("a"))
         #expect(h.text.contains("last report"))
         h.send(.tick(now: Timestamp(millis: baseMillis + 10 * 60_000)))
         #expect(h.text.contains("⚠ reports have stopped: the last came"), "\(h.text)")
+        h.press(.escape)
+        #expect(h.screen.lines[0].contains("⚠ no report for 9m"), "Calls says it too: \(h.screen.lines[0])")
     }
 
     @Test("the help lists the Campaign keys, and e asks for the table as CSV")

@@ -74,7 +74,8 @@ extension AppState {
             return rechoose()
         case .nextField, .previousField:
             let n = StatsDimension.all.count
-            campaign.dimensionIndex = (campaign.dimensionIndex + (command == .nextField ? 1 : n - 1)) % n
+            let i = StatsDimension.all.firstIndex(of: campaign.dimension) ?? 0
+            campaign.dimension = StatsDimension.all[(i + (command == .nextField ? 1 : n - 1)) % n]
             campaign.cursor = 0
             campaign.scroll = 0
             return rechoose()
@@ -121,7 +122,7 @@ extension AppState {
         focus = .list
         var f = CallFilter()
         f.text = "\(field.rawValue)=\(row.value)"
-        say("calls with \(f.text) (Esc clears, a goes back to the campaign)")
+        say("calls with \(f.text): every one held, retries (↻) included (Esc clears, a goes back to the campaign)")
         return apply(f)
     }
 }

@@ -51,17 +51,16 @@ public enum CampaignScreen {
         ]
         draw(&first, x: area.x + 1, y: area.y, width: area.width - 1, t, &b)
 
-        guard let last = st.lastReportAt else {
+        guard let last = st.lastReportAt, let pace = f.pace else {
             b.put(
                 " no report yet: POST one to \(s.listen)/", x: area.x, y: area.y + 1, maxWidth: area.width, t[.detailLabel], ellipsis: true)
             return
         }
         let ago = max(0, s.now.millis - last.millis)
-        let usual = f.meanGapMillis.map { max(60_000, 10 * $0) } ?? 60_000
         var second: [Item]
-        if ago > usual {
+        if pace.stopped(now: s.now) {
             second = [Item(9, "⚠ reports have stopped: ", "the last came \(age(ago)) ago", .detailWarning)]
-            if let gap = f.meanGapMillis {
+            if let gap = pace.meanGapMillis {
                 second.append(Item(5, "", "they had come every \(gap < 1000 ? "<1s" : age(gap))", .detailWarning))
             }
         } else {
@@ -119,7 +118,7 @@ public enum CampaignScreen {
     static func footer(_ s: AppState, _ t: Theme, _ area: Rect, _ b: inout CellBuffer) {
         b.fill(area, t[.barText])
         let rows = s.campaignRows.count
-        let right = rows > 0 ? " \(CallText.count(min(s.campaign.cursor + 1, rows))) of \(CallText.count(rows)) values " : " "
+        let right = rows > 0 ? " row \(CallText.count(min(s.campaign.cursor + 1, rows))) of \(CallText.count(rows)) " : " "
         let room = area.width - TextWidth.of(right)
         let onBar =
             s.message.map { MessageBar.draw($0.text, $0.isError ? .barError : .barMessage, bar: area, room: room, top: 2, t, into: &b) }

@@ -36,8 +36,8 @@ public enum CampaignWindow: CaseIterable, Sendable {
 public struct CampaignState: Equatable, Sendable {
     public var window = CampaignWindow.all
     public var bucket = SeriesBucket.oneMinute
-    /// The breakdown field, an index into `StatsDimension.all`.
-    public var dimensionIndex = 1
+    /// What the table breaks the calls down by.
+    public var dimension = StatsDimension.field(.flowID)
     /// The highlighted breakdown row, and the first row shown.
     public var cursor = 0
     public var scroll = 0
@@ -53,8 +53,6 @@ public struct CampaignState: Equatable, Sendable {
 
     public init() {}
 
-    public var dimension: StatsDimension { StatsDimension.all[dimensionIndex % StatsDimension.all.count] }
-
     /// The query for the choices made, with a series as wide as the chart's `bars`.
     func query(bars: Int) -> StatsQuery {
         var q = StatsQuery(since: window.since, by: [dimension], series: bucket, top: 200)
@@ -67,8 +65,7 @@ public struct CampaignState: Equatable, Sendable {
 public struct CampaignFigures: Equatable, Sendable {
     public var stats: CampaignStats
     public var query: StatsQuery
-    /// The mean time between the last 20 arrivals; nil with fewer.
-    public var meanGapMillis: Int64?
+    public var pace: ReportPace?
 }
 
 /// A computation of the Campaign figures, off the UI thread (answered with `.statsComputed`).
@@ -79,10 +76,7 @@ public struct StatsJob: Sendable, Equatable {
 
     public func run() -> Result<CampaignFigures, StatsQueryError> {
         Result { () throws(StatsQueryError) in
-            let stats = try CampaignStats.compute(snapshot, query, now: now)
-            let n = snapshot.count
-            let gap: Int64? = n > 20 ? (snapshot[n - 1].receivedAt.millis - snapshot[n - 21].receivedAt.millis) / 20 : nil
-            return CampaignFigures(stats: stats, query: query, meanGapMillis: gap)
+            CampaignFigures(stats: try CampaignStats.compute(snapshot, query, now: now), query: query, pace: ReportPace(snapshot))
         }
     }
 

@@ -60,7 +60,7 @@ enum CampaignTable {
             // A value that answers at under half the window's rate is the one to look at.
             let low = row.calls > 0 && row.asr < (stats?.asr ?? 0) / 2
             cell(CallText.percent(row.asr * 100), 8, isCursor ? style : t[low ? .statusFailed : .statusAnswered].over(style))
-            cell(CallColumn.duration(seconds: row.acdSeconds), 8, style)
+            cell(row.answered > 0 ? CallColumn.duration(seconds: row.acdSeconds) : "–", 8, style) // no answered call, no mean
             let counts = Dictionary(row.statuses.map { ($0.status, $0.calls) }, uniquingKeysWith: +)
             for n in names {
                 let role = ThemeRole.status(StatusSlot(code: CallStatus.code(of: n)), rejected: false)

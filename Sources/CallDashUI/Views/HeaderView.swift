@@ -16,13 +16,15 @@ enum HeaderView {
         let rate = s.history.perSecond(now: s.now)
         let rateText = rate >= 10 || rate == 0 ? "\(Int(rate.rounded()))/s" : "\(Double(Int(rate * 10)) / 10)/s"
         let spark = s.history.sparkline(width: min(30, max(0, area.width / 4)))
-        let right = " \(rateText) "
+        // Reports that have stopped are said here too, where the rate would read 0/s.
+        let stopped = ReportPace(s.snapshot).flatMap { $0.stopped(now: s.now) ? $0 : nil }
+        let right = stopped.map { " ⚠ no report for \(CampaignScreen.age(s.now.millis - $0.lastMillis)) " } ?? " \(rateText) "
         let rightWidth = TextWidth.of(right) + spark.count + 1
         x += b.put("  " + s.listen, x: x, y: area.y, maxWidth: area.maxX - x - rightWidth, t[.headerText], ellipsis: true)
         x += b.put("  " + s.journal, x: x, y: area.y, maxWidth: area.maxX - x - rightWidth, t[.headerDim], ellipsis: true)
         if area.width - (x - area.x) >= rightWidth {
             let sx = area.maxX - rightWidth
-            b.put(right, x: sx, y: area.y, t[.headerText])
+            b.put(right, x: sx, y: area.y, stopped == nil ? t[.headerText] : t[.detailWarning].over(t[.headerText]))
             b.put(spark, x: sx + TextWidth.of(right), y: area.y, t[.sparkline])
         }
         totals(s, t, x: area.x, y: area.y + 1, width: area.width, into: &b)
