@@ -10,6 +10,9 @@ enum FuzzTarget: String, CaseIterable {
     case journalLine = "journal-line"
     case indexEntry = "index-entry"
     case prettyBody = "pretty-body"
+    /// A `/_calldash/stats` query string, a newline, then a report whose copies (and a retry)
+    /// the statistics, their JSON and CSV, the JSON read back, and a `field=value` search run over.
+    case stats
 
     func run(_ bytes: [UInt8]) {
         let text = String(decoding: bytes, as: UTF8.self)
@@ -53,6 +56,31 @@ enum FuzzTarget: String, CaseIterable {
             }
         case .prettyBody:
             _ = JSONPretty.lines(bytes)
+        case .stats:
+            let cut = bytes.firstIndex(of: 0x0A) ?? bytes.count
+            let query = String(decoding: bytes[..<cut], as: UTF8.self)
+            let body = Array(bytes[min(cut + 1, bytes.count)...])
+            let recorder = Recorder(store: ReportStore(capacity: 8), journal: nil, lastSeq: 0)
+            if let parsed = try? Self.parser.parse(path: "/a", query: [], contentType: "application/json", body: body) {
+                for n in 0..<3 {
+                    var fields = parsed.fields
+                    if n == 1 { fields[.mid] = (fields[.mid] ?? "") + "-2" }
+                    _ = try? recorder.record(
+                        DeliveryRecord(
+                            receivedAt: Timestamp(millis: 1_795_773_600_000 + Int64(n) * 61_000), method: "POST", path: "/a", fields: fields
+                        ))
+                }
+            }
+            let snapshot = recorder.store.snapshot()
+            var found = 0
+            snapshot.scan(StoreFilter(text: query)) { _ in found += 1 }
+            guard let pairs = try? FormURLEncoding.decode(query, what: "query string"),
+                var q = try? StatsQuery(parameters: pairs.map { ($0.name, $0.value) })
+            else { return }
+            q.seriesSpan = Int64(bytes.count % 5000)
+            guard let s = try? CampaignStats.compute(snapshot, q, now: Timestamp(millis: 1_795_773_900_000)) else { return }
+            _ = s.csv()
+            _ = try? CampaignStats(json: s.json())
         }
     }
 
