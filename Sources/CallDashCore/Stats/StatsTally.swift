@@ -196,11 +196,7 @@ struct StatsTally: Sendable {
                 duplicates += 1
                 return
             }
-            for i in parts.indices { parts[i] = nil }
-            SummaryCodec.forEachText(r.bytes, at: r.start) { part, v in
-                if case .field(let f) = part { parts[f.index] = v }
-                return true
-            }
+            SummaryCodec.fields(r.bytes, at: r.start, into: parts)
             let status = names.number(code: r.statusCode, text: parts[ReportField.status.index])
             // A talk time over 115 days is not one: left out, so that sums cannot overflow.
             let duration = parts[ReportField.duration.index].flatMap(PackedReport.integer).flatMap { $0 <= Self.longestCall ? $0 : nil }

@@ -184,6 +184,34 @@ enum SummaryCodec {
         return Int(Int64(bitPattern: readVarint(p, &i)))
     }
 
+    /// The bytes of each standard field of the summary at `start` (nil when absent), in
+    /// `ReportField.index` order: what a statistics pass reads of every report, in one walk.
+    @inline(__always)
+    static func fields(_ p: UnsafeBufferPointer<UInt8>, at start: Int, into out: UnsafeMutableBufferPointer<UnsafeBufferPointer<UInt8>?>) {
+        var i = start + statusCodeOffset + 1
+        let flags = p[i]
+        i += 1
+        if flags & 2 != 0 { _ = readVarint(p, &i) }
+        if flags & duplicateFlag != 0 { _ = readVarint(p, &i) }
+        if flags & 8 != 0 {
+            i += Int(readVarint(p, &i))
+        } else {
+            _ = readVarint(p, &i)
+            _ = readVarint(p, &i)
+        }
+        i += 1 + Int(p[i]) // the method
+        if flags & 4 != 0 { i += Int(readVarint(p, &i)) } // the error
+        for f in 0..<out.count {
+            let n = Int(readVarint(p, &i))
+            if n > 0 {
+                out[f] = UnsafeBufferPointer(rebasing: p[i..<(i + n - 1)])
+                i += n - 1
+            } else {
+                out[f] = nil
+            }
+        }
+    }
+
     /// The seq of the summary at `start`, without decoding the rest.
     static func seq(_ p: UnsafeBufferPointer<UInt8>, at start: Int) -> UInt64 {
         var i = start
