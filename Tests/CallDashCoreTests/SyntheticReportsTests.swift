@@ -77,7 +77,7 @@ struct CampaignShapeTests {
         #expect(flows.map(\.asr) == flows.map(\.asr).sorted(by: >) && (flows.first?.asr ?? 0) - (flows.last?.asr ?? 0) > 0.4)
         #expect(s.breakdowns[1].rows.count == 3)
         #expect((2...6).contains(s.duplicates * 100 / bodies.count), "about 4% are retries: \(s.duplicates)")
-        #expect(s.breakdowns[2].rows.allSatisfy { (9...21).contains(Int($0.value) ?? -1) })
+        #expect(s.breakdowns[2].rows.allSatisfy { (9...21).contains(Int($0.value) ?? -1) }, "every call starts in office hours")
         #expect(s.unparseableTimes == 0 && s.peakConcurrent > 1)
     }
 }

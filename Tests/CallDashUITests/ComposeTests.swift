@@ -625,4 +625,18 @@ struct QuitAsksTests {
         h.press(.char("y"))
         #expect(h.effects.contains(.quit))
     }
+    @Test("answering no to that question goes back to the screen q was pressed on, the change still unsaved")
+    func stayingGoesBack() {
+        var h = composeHarness()
+        h.editorRow(0)
+        h.press(.enter)
+        h.type("!")
+        h.press(.enter, .escape, .char("a"))
+        #expect(h.state.screen == .campaign)
+        h.press(.char("q"))
+        #expect(h.state.screen == .compose)
+        h.press(.char("n"))
+        #expect(h.state.screen == .campaign && !h.effects.contains(.quit))
+        #expect(h.state.compose.draft?.isDirty == true)
+    }
 }

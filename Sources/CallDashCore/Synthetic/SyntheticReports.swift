@@ -43,8 +43,11 @@ public struct SyntheticReports: Sendable {
         let status = flow.map { CallStatus.allCases[Self.pick($0.statusWeights, &rng)] } ?? pickStatus()
         let talk = status == .answer ? pickDuration() : 0
         let ring = Int64(Int.random(in: 3...25, using: &rng))
-        let end = shape.map { $0.endOfCall(now: now, using: &rng) } ?? now.millis / 1000
-        let start = end - Int64(talk) - (status == .answer ? 0 : ring)
+        let length = Int64(talk) + (status == .answer ? 0 : ring)
+        // A campaign's calls are placed in its office hours (and end before now); others end now.
+        let placed = shape.map { min($0.startOfCall(now: now, using: &rng), now.millis / 1000 - length) }
+        let start = placed ?? now.millis / 1000 - length
+        let end = start + length
         let bridge = shape.map { $0.bridges[Int.random(in: 0..<$0.bridges.count, using: &rng)] } ?? self.bridge
         // 7919 is coprime to 36^5, so this scrambles the counter without ever repeating a mid.
         let mid = "\(campaign)-\(batch)-\(Self.base36(counter &* 7_919 % 60_466_176, width: 5))"
@@ -170,9 +173,9 @@ extension SyntheticReports {
             bridges = (0..<3).map { _ in "9180" + String(Int.random(in: 6000_0000...6999_9999, using: &rng)) }
         }
 
-        /// When a call ended, in seconds since 1970: earlier today (or yesterday), at an hour of
+        /// When a call started, in seconds since 1970: earlier today (or yesterday), at an hour of
         /// the office-hours profile, in the provider's local time.
-        func endOfCall(now: Timestamp, using rng: inout SplitMix64) -> Int64 {
+        func startOfCall(now: Timestamp, using rng: inout SplitMix64) -> Int64 {
             let ist: Int64 = 19_800
             let local = now.millis / 1000 + ist
             let today = local - local % 86_400

@@ -32,6 +32,7 @@ extension AppState {
             case .searchCalls:
                 if pickerReturn == nil { pickerReturn = PickerReturn(filter: pendingFilter ?? filter, seq: selectedSeq) }
                 openSearch()
+            case .show(let other): screen = other
             case .pickerClosed:
                 // The picker's search was for the picker: Calls gets its own filter back, on the
                 // call chosen (or the one previewed before).

@@ -20,4 +20,6 @@ public enum ComposeRequest: Equatable, Sendable {
     case searchCalls
     /// The call picker closed: what its search did to the Calls list is undone.
     case pickerClosed
+    /// Back to the screen a question was asked from.
+    case show(Screen)
 }

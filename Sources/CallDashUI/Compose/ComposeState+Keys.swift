@@ -47,7 +47,7 @@ extension ComposeState {
         switch command {
         case .quit:
             if draft?.isDirty == true {
-                modals.push(.confirm(.quit))
+                modals.push(.confirm(.quit(from: nil)))
                 return []
             }
             return [.quit]
@@ -206,6 +206,7 @@ extension ComposeState {
         modals.pop()
         guard ComposeBindings.confirm.command(for: key) == .yes else {
             tell("cancelled")
+            if case .quit(let from?) = question { requests.append(.show(from)) }
             return []
         }
         switch question {

@@ -73,7 +73,9 @@ public enum ComposeConfirm: Equatable, Sendable {
     case discard(then: ComposeAction)
     /// Saving would overwrite a file changed on disk.
     case overwrite
-    case quit
+    /// Quitting would lose unsaved changes; asked on Compose, coming from `from` (nil: Compose
+    /// itself), where "no" goes back to.
+    case quit(from: Screen?)
     /// A new webhook, never saved, would be thrown away.
     case discardNew(name: String)
 }

@@ -224,8 +224,8 @@ extension AppState {
     mutating func quit() -> [Effect] {
         guard compose.draft?.isDirty == true else { return [.quit] }
         modals.removeAll()
+        compose.modals.push(.confirm(.quit(from: screen == .compose ? nil : screen)))
         screen = .compose
-        compose.modals.push(.confirm(.quit))
         return []
     }
 
