@@ -144,9 +144,10 @@ enum SummaryCodec {
         case field(ReportField)
     }
 
-    /// Visits the method, the error and each present field of the summary at `start`, in that
-    /// order, until `body` returns false.
-    static func forEachText(_ p: UnsafeBufferPointer<UInt8>, at start: Int, _ body: (TextPart, UnsafeBufferPointer<UInt8>) -> Bool) {
+    /// Where the text parts of the summary at `start` begin (its method's length byte), past
+    /// the webhook, the duplicate's seq and the location, and its flags.
+    @inline(__always)
+    private static func textStart(_ p: UnsafeBufferPointer<UInt8>, at start: Int) -> (Int, UInt8) {
         var i = start + statusCodeOffset + 1
         let flags = p[i]
         i += 1
@@ -158,6 +159,13 @@ enum SummaryCodec {
             _ = readVarint(p, &i)
             _ = readVarint(p, &i)
         }
+        return (i, flags)
+    }
+
+    /// Visits the method, the error and each present field of the summary at `start`, in that
+    /// order, until `body` returns false.
+    static func forEachText(_ p: UnsafeBufferPointer<UInt8>, at start: Int, _ body: (TextPart, UnsafeBufferPointer<UInt8>) -> Bool) {
+        var (i, flags) = textStart(p, at: start)
         let methodLength = Int(p[i])
         i += 1
         guard body(.method, UnsafeBufferPointer(rebasing: p[i..<(i + methodLength)])) else { return }
@@ -188,17 +196,7 @@ enum SummaryCodec {
     /// `ReportField.index` order: what a statistics pass reads of every report, in one walk.
     @inline(__always)
     static func fields(_ p: UnsafeBufferPointer<UInt8>, at start: Int, into out: UnsafeMutableBufferPointer<UnsafeBufferPointer<UInt8>?>) {
-        var i = start + statusCodeOffset + 1
-        let flags = p[i]
-        i += 1
-        if flags & 2 != 0 { _ = readVarint(p, &i) }
-        if flags & duplicateFlag != 0 { _ = readVarint(p, &i) }
-        if flags & 8 != 0 {
-            i += Int(readVarint(p, &i))
-        } else {
-            _ = readVarint(p, &i)
-            _ = readVarint(p, &i)
-        }
+        var (i, flags) = textStart(p, at: start)
         i += 1 + Int(p[i]) // the method
         if flags & 4 != 0 { i += Int(readVarint(p, &i)) } // the error
         for f in 0..<out.count {
