@@ -118,7 +118,7 @@ enum StatsTable {
     static func text(_ s: CampaignStats) -> String {
         let window =
             s.since.map { "the last \(CampaignStats.durationText($0))" } ?? "everything held"
-        var out = "window      \(window)" + (s.from.map { " (\(iso($0)) to \(iso(s.to)))" } ?? "") + "\n"
+        var out = "window      \(window)" + (s.from.map { " (\($0.iso8601) to \(s.to.iso8601))" } ?? "") + "\n"
         out += "calls       \(CallText.count(s.calls)), answered \(CallText.count(s.answered)) (ASR \(percent(s.asr)))\n"
         out +=
             "ACD         \(CallColumn.duration(seconds: s.acdSeconds)), talk time \(CallColumn.duration(String(s.talkSeconds)))\n"
@@ -135,38 +135,32 @@ enum StatsTable {
                 ? "none"
                 : s.statuses.map { "\($0.status.isEmpty ? "(none)" : $0.status) \(CallText.count($0.calls))" }.joined(separator: " · "))
             + "\n"
-        out += "last report " + (s.lastReportAt.map(iso) ?? "none") + "\n"
+        out += "last report " + (s.lastReportAt.map(\.iso8601) ?? "none") + "\n"
         let names = s.statuses.prefix(8).map(\.status)
         for b in s.breakdowns {
             out += "\nby \(b.dimension)\n"
             var rows: [[String]] = [[b.dimension.description, "calls", "answered", "ASR", "ACD"] + names.map { $0.isEmpty ? "(none)" : $0 }]
-            for r in b.rows + (b.others.map { [$0] } ?? []) {
+            for (r, isOthers) in b.listed {
                 let counts = Dictionary(r.statuses.map { ($0.status, $0.calls) }, uniquingKeysWith: +)
                 let value =
-                    r.value == "others" && r == b.others ? "others (\(CallText.count(b.distinctValues - b.rows.count)) values)" : r.value
+                    isOthers ? "others (\(CallText.count(b.otherValues)) values)" : r.value
                 rows.append(
                     [
                         value.isEmpty ? "(none)" : value, CallText.count(r.calls), CallText.count(r.answered), percent(r.asr),
                         CallColumn.duration(seconds: r.acdSeconds)
                     ]
-                        + names.map { counts[$0].map(CallText.count) ?? (r == b.others ? "" : "0") })
+                        + names.map { counts[$0].map(CallText.count) ?? (isOthers ? "" : "0") })
             }
             out += aligned(rows)
         }
         if let series = s.series {
             out += "\narrivals per \(series.bucket.rawValue)\n"
-            out += aligned([["start", "calls"]] + series.points.map { [iso($0.start), CallText.count($0.calls)] })
+            out += aligned([["start", "calls"]] + series.points.map { [$0.start.iso8601, CallText.count($0.calls)] })
         }
         return out
     }
 
     static func percent(_ r: Double) -> String { CampaignStats.decimal(r * 100, places: 1) + "%" }
-
-    static func iso(_ t: Timestamp) -> String {
-        var w = JSONWriter(capacity: 32)
-        t.write(to: &w)
-        return String(decoding: w.bytes, as: UTF8.self)
-    }
 
     /// Columns padded to their widest cell: the first left-aligned, numbers right-aligned.
     static func aligned(_ rows: [[String]]) -> String {

@@ -30,7 +30,7 @@ struct CampaignTests {
         #expect(f.calls == 20 && f.duplicates == 3 && f.rejected == 1)
         #expect(h.text.contains("calls 20   ASR 40.0%   ACD 1:34   SDR 0.0% <6s   peak 8   ↻ 3 retries   rejected 1"), "\(h.text)")
         #expect(h.text.contains("by flow_id"))
-        #expect(h.state.campaignRows.map(\.value) == ["204", "205"])
+        #expect(h.state.campaignRows.map(\.row.value) == ["204", "205"])
         assertSnapshot(h.text, named: "campaign-120x40")
         h.press(.escape)
         #expect(h.state.screen == .calls)

@@ -54,7 +54,7 @@ extension CampaignStats {
             w.key(b.dimension.description)
             let rest = b.others
             w.raw("{\"values\":")
-            w.int(b.distinctValues - b.rows.count)
+            w.int(b.otherValues)
             w.raw(",\"calls\":")
             w.int(rest?.calls ?? 0)
             w.raw(",\"answered\":")
@@ -94,7 +94,7 @@ extension CampaignStats {
         let names = statuses.map(\.status)
         var out = (["by", "value", "calls", "answered", "asr", "acd_s"] + names).map(CSVExport.quoted).joined(separator: ",") + "\r\n"
         let all = StatsRow(value: "", calls: calls, answered: answered, asr: asr, acdSeconds: acdSeconds, statuses: statuses)
-        for (by, rows) in [("all", [all])] + breakdowns.map({ b in (b.dimension.description, b.rows + (b.others.map { [$0] } ?? [])) }) {
+        for (by, rows) in [("all", [all])] + breakdowns.map({ b in (b.dimension.description, b.listed.map(\.row)) }) {
             for row in rows {
                 let counts = Dictionary(row.statuses.map { ($0.status, $0.calls) }, uniquingKeysWith: +)
                 let cells =

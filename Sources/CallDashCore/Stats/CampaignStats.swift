@@ -29,6 +29,14 @@ public struct StatsBreakdown: Equatable, Sendable {
     public var moreValues = false
 }
 
+extension StatsBreakdown {
+    /// The rows as every form lists them: the values, then "others" when there is one.
+    public var listed: [(row: StatsRow, isOthers: Bool)] { rows.map { ($0, false) } + (others.map { [($0, true)] } ?? []) }
+
+    /// The values summed in "others".
+    public var otherValues: Int { distinctValues - rows.count }
+}
+
 /// Arrivals per bucket over the window, empty buckets included.
 public struct StatsSeries: Equatable, Sendable {
     public struct Point: Equatable, Sendable {

@@ -37,10 +37,7 @@ extension AppState {
     }
 
     /// The breakdown's rows as shown: its values, then "others".
-    var campaignRows: [StatsRow] {
-        guard let b = campaign.figures?.stats.breakdowns.first else { return [] }
-        return b.rows + (b.others.map { [$0] } ?? [])
-    }
+    var campaignRows: [(row: StatsRow, isOthers: Bool)] { campaign.figures?.stats.breakdowns.first?.listed ?? [] }
 
     mutating func clampCampaignCursor() {
         let rows = campaignRows.count
@@ -102,13 +99,13 @@ extension AppState {
 
     /// Enter on a breakdown row: Calls, filtered to the row's value (`/flow_id=204`).
     private mutating func openCallsForRow() -> [Effect] {
-        guard let row = campaignRows[safe: campaign.cursor] else { return [] }
+        guard let (row, isOthers) = campaignRows[safe: campaign.cursor] else { return [] }
         guard case .field(let field) = campaign.dimension else {
             say("\(campaign.dimension) is not a field of the report: Calls cannot filter by it (b picks a field)")
             return []
         }
-        if let others = campaign.figures?.stats.breakdowns.first?.others, row == others, campaign.cursor == campaignRows.count - 1 {
-            say("others are many values: Enter on one of them")
+        if isOthers {
+            say("others sums the values past the first \(campaignRows.count - 1): Enter on one of those, or / to search Calls")
             return []
         }
         guard !row.value.isEmpty, !row.value.contains(" ") else {

@@ -8,7 +8,8 @@ enum CampaignTable {
         let breakdown = stats?.breakdowns.first
         let right = breakdown.map { "\(CallText.count($0.distinctValues)) values " } ?? ""
         ComposeScreen.rule(" by \(s.campaign.dimension) (b changes it) ", right: right, focused: true, t, l.tableTitle, &b)
-        let rows = s.campaignRows
+        let listed = s.campaignRows
+        let rows = listed.map(\.row)
         guard !rows.isEmpty else {
             b.put("  no calls in the window", x: l.table.x, y: l.table.y, maxWidth: l.table.width, t[.detailLabel])
             return
@@ -44,11 +45,11 @@ enum CampaignTable {
             let isCursor = i == s.campaign.cursor
             let style = isCursor ? t[.listCursor] : t[.listRow]
             if isCursor { b.fill(Rect(x: l.table.x, y: y, width: l.table.width, height: 1), style) }
-            let isOthers = breakdown?.others != nil && i == rows.count - 1
+            let isOthers = listed[i].isOthers
             var x = l.table.x + 2
             let value =
                 isOthers
-                ? "others (\(CallText.count((breakdown?.distinctValues ?? 0) - (breakdown?.rows.count ?? 0))))"
+                ? "others (\(CallText.count(breakdown?.otherValues ?? 0)) values)"
                 : row.value.isEmpty ? "(none)" : row.value
             b.put(value, x: x, y: y, maxWidth: valueWidth, isOthers || row.value.isEmpty ? t[.listDim].over(style) : style, ellipsis: true)
             x += valueWidth
