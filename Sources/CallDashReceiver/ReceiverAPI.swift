@@ -95,7 +95,7 @@ struct ReceiverAPI {
         shared.statsWork.async {
             defer { shared.statsWaiting.withLock { $0 -= 1 } }
             do throws(StatsQueryError) {
-                let json = try CampaignStats.compute(shared.recorder.store.snapshot(), query, now: .now()).json()
+                let json = try CampaignStats.compute(shared.recorder.store.snapshot(), query, now: .now(), cache: shared.statsCache).json()
                 var body = allocator.buffer(capacity: json.count + 1)
                 body.writeBytes(json)
                 body.writeString("\n")

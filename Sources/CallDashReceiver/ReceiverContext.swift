@@ -24,6 +24,9 @@ final class ReceiverContext: Sendable {
     /// old snapshots (their memory) while ingest evicts.
     let statsWork = DispatchQueue(label: "calldash.stats")
     let statsWaiting = Mutex(0)
+    /// What full chunks add to the figures last asked for: a dashboard polling the same
+    /// question reads only what arrived since.
+    let statsCache = StatsCache()
     static let maxStatsWaiting = 2
     /// Stream backlogs of resuming clients, one at a time and at a low priority: a storm of
     /// reconnects takes at most one core from ingest, and yields it.

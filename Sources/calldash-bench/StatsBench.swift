@@ -63,11 +63,35 @@ struct StatsBench: ParsableCommand {
         var s = UIBench.state(recorder)
         let jobs = s.update(.key(.char("a"))).compactMap { if case .computeStats(let job) = $0 { job } else { nil } }
         guard let job = jobs.first else { throw ValidationError("the Campaign screen asked for no figures") }
+        t0 = ContinuousClock.now
         var result = job.run()
-        let recompute = UIBench.median(5) { result = job.run() }
+        let opening = (ContinuousClock.now - t0).seconds
         _ = s.update(.statsComputed(result))
+        // Then, once a second, as the dashboard does while 20,000 reports a second arrive (the
+        // store full: as many leave): the figures kept for full chunks are merged, the rest counted.
+        var clock = Timestamp(millis: Timestamp.now().millis + 1_000)
+        var recomputes: [Double] = []
+        for _ in 0..<7 {
+            for k in 0..<20_000 {
+                let parsed = try parser.parse(query: [], contentType: "application/json", body: generator.next(now: clock))
+                try recorder.record(
+                    DeliveryRecord(
+                        receivedAt: Timestamp(millis: clock.millis - 1_000 + Int64(k / 20)), method: "POST", path: "/ack",
+                        contentType: "application/json", fields: parsed.fields))
+            }
+            _ = s.update(.storeChanged(recorder.store.snapshot(), now: clock))
+            for case .computeStats(let job) in s.update(.frame) {
+                t0 = ContinuousClock.now
+                result = job.run()
+                recomputes.append((ContinuousClock.now - t0).seconds)
+                _ = s.update(.statsComputed(result))
+            }
+            clock = Timestamp(millis: clock.millis + 1_000)
+        }
+        guard recomputes.count == 7 else { throw ValidationError("the Campaign screen recomputed \(recomputes.count) times in 7 seconds") }
+        let recompute = recomputes.sorted()[3]
         print(
-            "Campaign screen figures recomputed off the UI thread (window all, by flow_id, 1m bars): \(UIBench.ms(recompute)) ms, median of 5"
+            "Campaign screen figures off the UI thread (window all, by flow_id, 1m bars): \(UIBench.ms(opening)) ms on opening; recomputed each second while 20,000 reports a second arrive: \(UIBench.ms(recompute)) ms, median of 7 (max \(UIBench.ms(recomputes.max() ?? 0)) ms)"
         )
 
         let campaignFrame = UIBench.frames(&s)
@@ -79,7 +103,7 @@ struct StatsBench: ParsableCommand {
             "Campaign frame 120x40 into the cell buffer: \(UIBench.ms(frame)) ms (p99 \(UIBench.ms(campaignFrame.p99)) ms), median of 200; the Calls frame of the same store \(UIBench.ms(callsFrame)) ms"
         )
         print(
-            "RESULT dup_us=\(us(dupEach)) record_us=\(us(recordEach)) stats_ms=\(UIBench.ms(stats)) scan_ms=\(UIBench.ms(scan)) recompute_ms=\(UIBench.ms(recompute)) campaign_frame_ms=\(UIBench.ms(frame)) calls_frame_ms=\(UIBench.ms(callsFrame))"
+            "RESULT dup_us=\(us(dupEach)) record_us=\(us(recordEach)) stats_ms=\(UIBench.ms(stats)) scan_ms=\(UIBench.ms(scan)) opening_ms=\(UIBench.ms(opening)) recompute_ms=\(UIBench.ms(recompute)) campaign_frame_ms=\(UIBench.ms(frame)) calls_frame_ms=\(UIBench.ms(callsFrame))"
         )
     }
 

@@ -73,20 +73,23 @@ public struct CampaignStats: Equatable, Sendable {
     public var breakdowns: [StatsBreakdown] = []
     public var series: StatsSeries?
 
-    /// Computes `query` over `snapshot` at `now`; a large store is split across the cores.
-    public static func compute(_ snapshot: StoreSnapshot, _ query: StatsQuery, now: Timestamp) throws(StatsQueryError) -> CampaignStats {
+    /// Computes `query` over `snapshot` at `now`; a large store is split across the cores. With
+    /// a `cache`, what full chunks add is kept for the next computation of the same breakdowns.
+    public static func compute(
+        _ snapshot: StoreSnapshot, _ query: StatsQuery, now: Timestamp, cache: StatsCache? = nil
+    ) throws(StatsQueryError) -> CampaignStats {
         let to = now.millis
         let from: Int64? = query.since.map { to - $0 * 1000 }
         let oldest: Int64? = snapshot.count > 0 ? snapshot[0].receivedAt.millis : nil
-        var seriesStart: Int64 = 0
+        var firstBucket: Int64 = 0
         var bucketCount = 0
         var bucketMillis: Int64 = 0
         // An empty store has no bars over "everything held"; a window's bars start with it.
         let seriesFrom = (from ?? oldest).map { start in query.seriesSpan.map { max(to - $0 * 1000, start) } ?? start }
         if let bucket = query.series, let first = seriesFrom {
             bucketMillis = bucket.seconds * 1000
-            seriesStart = first.floorDivided(by: bucketMillis).0 * bucketMillis
-            let points = (to - seriesStart) / bucketMillis + 1
+            firstBucket = first.floorDivided(by: bucketMillis).0
+            let points = to.floorDivided(by: bucketMillis).0 - firstBucket + 1
             guard points <= Int64(StatsQuery.maxPoints) else {
                 throw StatsQueryError(
                     parameter: "series",
@@ -96,19 +99,12 @@ public struct CampaignStats: Equatable, Sendable {
             }
             bucketCount = Int(max(0, points))
         }
-        let (start, buckets, width) = (seriesStart, bucketCount, bucketMillis)
-        let parts = snapshot.count >= 100_000 ? 2 : 1
-        let results = Mutex<[StatsTally?]>(Array(repeating: nil, count: parts))
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let lo = snapshot.count * part / parts
-            let hi = snapshot.count * (part + 1) / parts
-            var t = StatsTally(dimensions: query.by.count, buckets: buckets)
-            t.add(snapshot, lo..<hi, query: query, from: from, to: to, seriesStart: start, bucketMillis: width)
-            results.withLock { $0[part] = t }
-        }
-        let tallies = results.withLock { $0 }.compactMap { $0 }
-        var tally = tallies[0]
-        for later in tallies.dropFirst() { tally.merge(later) }
+        let tally =
+            cache?.tally(
+                snapshot, query, from: from ?? .min, to: to, firstBucket: firstBucket, buckets: bucketCount, bucketMillis: bucketMillis)
+            ?? Self.tally(
+                snapshot, query, from: from ?? .min, to: to, firstBucket: firstBucket, buckets: bucketCount, bucketMillis: bucketMillis)
+        let seriesStart = firstBucket * bucketMillis
 
         var s = CampaignStats(since: query.since, from: from.map(Timestamp.init(millis:)) ?? oldest.map(Timestamp.init(millis:)), to: now)
         s.shortThreshold = query.short
@@ -119,7 +115,7 @@ public struct CampaignStats: Equatable, Sendable {
         s.talkSeconds = tally.all.talk
         s.short = tally.short
         s.sdr = ratio(tally.short, tally.all.answered)
-        s.peakConcurrent = StatsTally.peak(starts: tally.starts, ends: tally.ends)
+        s.peakConcurrent = tally.peak
         s.duplicates = tally.duplicates
         s.rejected = tally.rejected
         s.unparseableTimes = tally.unparseableTimes
@@ -155,6 +151,25 @@ public struct CampaignStats: Equatable, Sendable {
                 })
         }
         return s
+    }
+
+    /// Every report counted afresh, in two halves on the two cores when there are many.
+    static func tally(
+        _ snapshot: StoreSnapshot, _ query: StatsQuery, from: Int64, to: Int64, firstBucket: Int64, buckets: Int, bucketMillis: Int64
+    ) -> StatsTally {
+        let parts = snapshot.count >= 100_000 ? 2 : 1
+        let results = Mutex<[StatsTally?]>(Array(repeating: nil, count: parts))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let lo = snapshot.count * part / parts
+            let hi = snapshot.count * (part + 1) / parts
+            var t = StatsTally(dimensions: query.by.count, buckets: buckets, firstBucket: firstBucket)
+            t.add(snapshot, lo..<hi, query: query, from: from, to: to, bucketMillis: bucketMillis)
+            results.withLock { $0[part] = t }
+        }
+        let tallies = results.withLock { $0 }.compactMap { $0 }
+        var tally = tallies[0]
+        for later in tallies.dropFirst() { tally.merge(later) }
+        return tally
     }
 
     static func ratio(_ a: Int, _ b: Int) -> Double { b > 0 ? Double(a) / Double(b) : 0 }

@@ -36,14 +36,16 @@ struct GroupTally: Sendable {
         answered += o.answered
         timed += o.timed
         talk += o.talk
-        for (n, c) in o.statuses.enumerated() where c > 0 {
-            let to = remap[n]
-            if to < 8 {
-                known[to] += c
-            } else {
-                if to - 8 >= others.count { others += Array(repeating: 0, count: to - 8 + 1 - others.count) }
-                others[to - 8] += c
-            }
+        for n in 0..<8 where o.known[n] > 0 { add(o.known[n], status: remap[n]) }
+        for (k, c) in o.others.enumerated() where c > 0 { add(c, status: remap[k + 8]) }
+    }
+
+    private mutating func add(_ c: Int, status: Int) {
+        if status < 8 {
+            known[status] += c
+        } else {
+            if status - 8 >= others.count { others += Array(repeating: 0, count: status - 8 + 1 - others.count) }
+            others[status - 8] += c
         }
     }
 }
@@ -118,15 +120,21 @@ struct StatsTally: Sendable {
     /// Per breakdown: each value's group, numbered in the order first seen.
     var groupIndex: [[TextKey: Int]]
     var groups: [[(key: TextKey, tally: GroupTally)]]
+    /// Each call's start and end (seconds), as runs: this part's own, then those merged into
+    /// it, kept apart rather than copied into one (a million calls: 16 MB not moved per merge).
     var starts: [Int64] = []
     var ends: [Int64] = []
-    /// Per bucket of the series, from the window's first bucket.
+    var mergedTimes: [(starts: [Int64], ends: [Int64])] = []
+    /// Per bucket of the series, from bucket number `firstBucket` (`received_at` divided by
+    /// the bucket's length).
     var buckets: [GroupTally]
+    var firstBucket: Int64
 
-    init(dimensions: Int, buckets: Int) {
+    init(dimensions: Int, buckets: Int, firstBucket: Int64 = 0) {
         groupIndex = Array(repeating: [:], count: dimensions)
         groups = Array(repeating: [], count: dimensions)
         self.buckets = Array(repeating: GroupTally(), count: buckets)
+        self.firstBucket = firstBucket
     }
 
     mutating func merge(_ later: StatsTally) {
@@ -140,9 +148,13 @@ struct StatsTally: Sendable {
             // Keys are texts (a status's normalized), the same in every part.
             for g in later.groups[d] { groups[d][group(d, g.key)].tally.merge(g.tally, remap: remap) }
         }
-        starts += later.starts
-        ends += later.ends
-        for b in buckets.indices { buckets[b].merge(later.buckets[b], remap: remap) }
+        mergedTimes.append((later.starts, later.ends))
+        mergedTimes += later.mergedTimes
+        // A later part's buckets may start elsewhere (a chunk's own span): those outside are not shown.
+        for (n, b) in later.buckets.enumerated() where b.calls > 0 {
+            let here = later.firstBucket + Int64(n) - firstBucket
+            if here >= 0, here < buckets.count { buckets[Int(here)].merge(b, remap: remap) }
+        }
     }
 
     static let empty = TextKey("")
@@ -171,23 +183,23 @@ struct StatsTally: Sendable {
         return groups[d].count - 1
     }
 
-    /// Adds the reports of `snapshot[range]` received in `[from, to]` (milliseconds).
-    mutating func add(
-        _ snapshot: StoreSnapshot, _ range: Range<Int>, query: StatsQuery, from: Int64?, to: Int64, seriesStart: Int64, bucketMillis: Int64
-    ) {
+    /// Adds the reports of `snapshot[range]` received in `[from, to]` (milliseconds), into
+    /// buckets of `bucketMillis` (none when 0).
+    mutating func add(_ snapshot: StoreSnapshot, _ range: Range<Int>, query: StatsQuery, from: Int64, to: Int64, bucketMillis: Int64) {
         withUnsafeTemporaryAllocation(of: UnsafeBufferPointer<UInt8>?.self, capacity: ReportField.allCases.count) { parts in
-            add(snapshot, range, query: query, from: from, to: to, seriesStart: seriesStart, bucketMillis: bucketMillis, parts: parts)
+            add(snapshot, range, query: query, from: from, to: to, bucketMillis: bucketMillis, parts: parts)
         }
     }
 
     /// `add`, with room for one report's field bytes (reused from report to report).
     private mutating func add(
-        _ snapshot: StoreSnapshot, _ range: Range<Int>, query: StatsQuery, from: Int64?, to: Int64, seriesStart: Int64, bucketMillis: Int64,
+        _ snapshot: StoreSnapshot, _ range: Range<Int>, query: StatsQuery, from: Int64, to: Int64, bucketMillis: Int64,
         parts: UnsafeMutableBufferPointer<UnsafeBufferPointer<UInt8>?>
     ) {
+        let seriesStart = firstBucket * bucketMillis
         snapshot.scan(from: range.lowerBound, to: range.upperBound, StoreFilter()) { r in
             let at = r.receivedAtMillis
-            guard at <= to, from.map({ at >= $0 }) ?? true else { return }
+            guard at <= to, at >= from else { return }
             if r.isRejected {
                 rejected += 1
                 return
@@ -240,12 +252,15 @@ struct StatsTally: Sendable {
     /// The most calls in progress at one moment: a call runs from its start up to, not
     /// including, its end (one ending as another starts is not two at once). Over a span of
     /// up to 60 days, a count per second does it in one pass; a longer one sorts.
-    static func peak(starts: [Int64], ends: [Int64]) -> Int {
-        guard let lo = starts.min(), let hi = ends.max() else { return 0 }
+    var peak: Int {
+        let runs = [(starts, ends)] + mergedTimes
+        guard let lo = runs.compactMap({ $0.starts.min() }).min(), let hi = runs.compactMap({ $0.ends.max() }).max() else { return 0 }
         if hi - lo <= 60 * 86_400 {
             var change = [Int32](repeating: 0, count: Int(hi - lo) + 2)
-            for s in starts { change[Int(s - lo)] += 1 }
-            for e in ends { change[Int(e - lo)] -= 1 }
+            for run in runs {
+                for s in run.starts { change[Int(s - lo)] += 1 }
+                for e in run.ends { change[Int(e - lo)] -= 1 }
+            }
             var (now, most) = (0, 0)
             for c in change {
                 now += Int(c)
@@ -253,8 +268,8 @@ struct StatsTally: Sendable {
             }
             return most
         }
-        let s = starts.sorted()
-        let e = ends.sorted()
+        let s = runs.flatMap(\.starts).sorted()
+        let e = runs.flatMap(\.ends).sorted()
         var (i, j, now, most) = (0, 0, 0, 0)
         while i < s.count {
             // Every end may be passed before the last start (a zero-length call last of all).

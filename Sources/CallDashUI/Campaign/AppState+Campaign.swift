@@ -20,7 +20,9 @@ extension AppState {
         campaign.lastStart = now.millis
         campaign.stale = false
         campaign.inFlight = true
-        return [.computeStats(StatsJob(snapshot: snapshot, query: campaign.query(bars: campaignLayout.bars), now: now))]
+        return [
+            .computeStats(StatsJob(snapshot: snapshot, query: campaign.query(bars: campaignLayout.bars), now: now, cache: campaign.cache))
+        ]
     }
 
     mutating func statsComputed(_ result: Result<CampaignFigures, StatsQueryError>) -> [Effect] {
