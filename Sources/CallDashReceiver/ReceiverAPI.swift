@@ -69,8 +69,12 @@ struct ReceiverAPI {
             var body = allocator.buffer(capacity: text.utf8.count)
             body.writeString(text)
             return .bytes(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: body)
+        case _ where path.hasPrefix(Self.recordPath):
+            return record(String(path.dropFirst(Self.recordPath.count)), on: loop, allocator: allocator)
         default:
-            return .error(status: 404, reason: "no endpoint \(path) (there are /_calldash/health, /reports, /stats, /stream and /metrics)")
+            return .error(
+                status: 404,
+                reason: "no endpoint \(path) (there are /_calldash/health, /reports, /reports/SEQ, /stats, /stream and /metrics)")
         }
     }
 
@@ -102,6 +106,34 @@ struct ReceiverAPI {
                 promise.succeed(.bytes(status: 200, contentType: "application/json", body: body))
             } catch {
                 promise.succeed(.error(status: 400, reason: error.description))
+            }
+        }
+        return .later(promise.futureResult)
+    }
+
+    static let recordPath = "/_calldash/reports/"
+
+    /// `GET /_calldash/reports/SEQ`: one full record, read off the event loop (it may be in the
+    /// journal only).
+    private func record(_ text: String, on loop: EventLoop, allocator: ByteBufferAllocator) -> APIResponse {
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let seq = UInt64(text) else {
+            return .error(status: 400, reason: "\(Self.recordPath)SEQ needs a seq (a whole number), not \"\(text)\"")
+        }
+        let recorder = shared.recorder
+        let logger = shared.logger
+        let promise = loop.makePromise(of: APIResponse.self)
+        shared.slowWork.async {
+            switch recorder.record(seq: seq) {
+            case .line(let line):
+                var body = allocator.buffer(capacity: line.count + 1)
+                body.writeBytes(line)
+                body.writeString("\n")
+                promise.succeed(.bytes(status: 200, contentType: "application/json", body: body))
+            case .unreadable(let reason):
+                logger.error("a record asked for cannot be read back", metadata: ["seq": "\(seq)"])
+                promise.succeed(.error(status: 500, reason: reason))
+            case .unknown(let reason):
+                promise.succeed(.error(status: 404, reason: reason))
             }
         }
         return .later(promise.futureResult)

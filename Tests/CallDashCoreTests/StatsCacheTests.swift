@@ -65,7 +65,9 @@ struct StatsCacheTests {
         let now = Timestamp(millis: 1_795_773_600_000 + 7_200 * 50 + 1_000)
         let query = StatsQuery(by: [.field(.mid)], series: .oneMinute, top: 10)
         for _ in 0..<2 {
-            #expect(try CampaignStats.compute(r.store.snapshot(), query, now: now, cache: cache) == CampaignStats.compute(r.store.snapshot(), query, now: now))
+            #expect(
+                try CampaignStats.compute(r.store.snapshot(), query, now: now, cache: cache)
+                    == CampaignStats.compute(r.store.snapshot(), query, now: now))
         }
         #expect(cache.chunksKept == 0)
         // Another question on the same cache is kept again.

@@ -55,6 +55,30 @@ struct APITests {
         }
     }
 
+    @Test("one record by its seq: from memory, from the journal once it left memory, 404 with a reason when there is none")
+    func recordBySeq() async throws {
+        let r = try await TestReceiver.start(capacity: 2)
+        do {
+            for n in 1...5 { _ = try await postJSON(r.base + "/ack", #"{"status":"ANSWER","mid":"m-\#(n)"}"#) }
+            for n in [5, 1, 3] {
+                let reply = try await request(.GET, r.base + "/_calldash/reports/\(n)")
+                #expect(reply.status == 200 && reply.headers.first(name: "content-type") == "application/json")
+                let record = try DeliveryRecord(json: Array(reply.body.utf8.dropLast()))
+                #expect(record.seq == UInt64(n) && record.fields[.mid] == "m-\(n)", "seq \(n), held in memory: \(n > 3)")
+            }
+            let none = try await request(.GET, r.base + "/_calldash/reports/6")
+            #expect(none.status == 404 && none.json["error"] == "no delivery with seq 6: the last is 5")
+            let bad = try await request(.GET, r.base + "/_calldash/reports/-1")
+            #expect(bad.status == 400 && bad.json["error"] == "/_calldash/reports/SEQ needs a seq (a whole number), not \"-1\"")
+            #expect(try await request(.GET, r.base + "/_calldash/reports/2x").status == 400)
+            #expect(r.recorder.store.counts.received == 5, "asking records nothing")
+        } catch {
+            await r.stop()
+            throw error
+        }
+        await r.stop()
+    }
+
     @Test("stats count calls, answers and retries over real deliveries, break them down, and a bad parameter is a 400 naming it")
     func stats() async throws {
         try await TestReceiver.run(token: "t0k") { r async throws in
@@ -98,6 +122,7 @@ struct APITests {
             #expect(try await request(.GET, r.base + "/_calldash/health").status == 200)
             #expect(try await request(.GET, r.base + "/_calldash/reports").status == 401)
             #expect(try await request(.GET, r.base + "/_calldash/metrics").status == 401)
+            #expect(try await request(.GET, r.base + "/_calldash/reports/1").status == 401)
             #expect(try await request(.GET, r.base + "/_calldash/reports", headers: [("Authorization", "Bearer t0k")]).status == 200)
         }
     }

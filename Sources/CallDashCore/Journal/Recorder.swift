@@ -417,9 +417,14 @@ public final class Recorder: Sendable {
     /// breaking a whole page, at a fraction of a full decode.
     private func checkedLine(for summary: ReportSummary) -> [UInt8]? {
         guard let line = try? line(for: summary) else { return nil }
-        let prefix = Array("{\"seq\":\(summary.seq),".utf8)
-        guard line.starts(with: prefix) else { return nil }
-        let valid = line.withUnsafeBufferPointer { p -> Bool in
+        return Self.isRecord(line, seq: summary.seq) ? line : nil
+    }
+
+    /// Whether `line` is one valid JSON value and the record of `seq`.
+    private static func isRecord(_ line: [UInt8], seq: UInt64) -> Bool {
+        let prefix = Array("{\"seq\":\(seq),".utf8)
+        guard line.starts(with: prefix) else { return false }
+        return line.withUnsafeBufferPointer { p -> Bool in
             var scanner = JSONScanner(p)
             do throws(JSONError) {
                 _ = try scanner.skipValue()
@@ -429,7 +434,36 @@ public final class Recorder: Sendable {
                 return false
             }
         }
-        return valid ? line : nil
+    }
+
+    /// What `record(seq:)` found.
+    public enum Lookup: Sendable, Equatable {
+        case line([UInt8])
+        /// The record exists but cannot be read back (the journal was damaged or cut).
+        case unreadable(String)
+        case unknown(String)
+    }
+
+    /// The JSON record of the delivery `seq`: from memory, or from the journal once it has left
+    /// memory (found there by bisection), checked before it is served.
+    public func record(seq: UInt64) -> Lookup {
+        let snapshot = store.snapshot()
+        if let i = snapshot.index(ofSeq: seq) {
+            return checkedLine(for: snapshot[i]).map(Lookup.line)
+                ?? .unreadable("the record of seq \(seq) cannot be read back from the journal (damaged or cut short)")
+        }
+        let last = state.withLock { $0.decidedThrough }
+        guard seq >= 1, seq <= last else {
+            return .unknown(
+                last == 0 ? "no delivery with seq \(seq): none has been recorded" : "no delivery with seq \(seq): the last is \(last)")
+        }
+        guard let journal else {
+            return .unknown("no delivery with seq \(seq) is held: it left memory, and there is no journal (--no-journal)")
+        }
+        guard let line = journal.line(ofSeq: seq) else {
+            return .unknown("no delivery with seq \(seq) in the journal \(journal.path) (it began after it, or the line is gone)")
+        }
+        return Self.isRecord(line, seq: seq) ? .line(line) : .unreadable("the line of seq \(seq) in the journal is not a valid record")
     }
 
     /// The full JSON record behind a stored summary.
