@@ -160,7 +160,11 @@ enum StatsTable {
         return out
     }
 
-    static func percent(_ r: Double) -> String { CampaignStats.decimal(r * 100, places: 1) + "%" }
+    /// One decimal always ("72.0%" beside "16.8%"), as the Campaign screen shows them.
+    static func percent(_ r: Double) -> String {
+        let text = CampaignStats.decimal(r * 100, places: 1)
+        return (text.contains(".") ? text : text + ".0") + "%"
+    }
 
     /// Columns padded to their widest cell: the first left-aligned, numbers right-aligned.
     static func aligned(_ rows: [[String]]) -> String {

@@ -66,6 +66,18 @@ struct CampaignTests {
         #expect(h.state.screen == .campaign && h.state.message?.text.contains("cannot filter by it") == true)
     }
 
+    @Test("after b, until the new field is counted, the table shows no rows of the old one under its name, and Enter acts on none")
+    func newFieldCountedFirst() {
+        var h = campaignHarness()
+        h.press(.char("a"))
+        let computing = h.state.update(.key(.char("b"))) // the computation is asked for, not yet answered
+        #expect(computing.contains { if case .computeStats = $0 { true } else { false } })
+        #expect(h.state.campaign.dimension == .field(.bridge) && h.state.campaignRows.isEmpty)
+        #expect(h.text.contains("by bridge (b changes it)") && h.text.contains("counting by bridge…") && !h.text.contains("204"))
+        _ = h.state.update(.key(.enter))
+        #expect(h.state.screen == .campaign && h.state.filter.text.isEmpty)
+    }
+
     @Test("w cycles the window and +/- change the bars; the figures follow new reports while the screen is up")
     func windowZoomAndLive() {
         var h = campaignHarness()

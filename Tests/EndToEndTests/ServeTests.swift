@@ -124,6 +124,13 @@ struct ServeTests {
         #expect(o["statuses"] as? [String: Int] == r["statuses"] as? [String: Int])
         let table = try runCalldash(["stats", "--journal", journal, "--by", "flow_id"])
         #expect(table.stdout.contains("calls       43, answered ") && table.stdout.contains("\nby flow_id\n"), "\(table.stdout)")
+        // The receiver's rounded ratios are not rounded again: both tables print the same figures.
+        let tableFrom = try runCalldash(["stats", "--from", "http://127.0.0.1:\(port)", "--by", "flow_id"])
+        func figures(_ text: String) -> [Substring] {
+            text.split(separator: "\n").filter { $0.hasPrefix("calls ") || $0.hasPrefix("short ") }
+        }
+        #expect(figures(table.stdout).count == 2 && figures(table.stdout) == figures(tableFrom.stdout), "\(tableFrom.stdout)")
+        #expect(figures(table.stdout).allSatisfy { $0.contains(".") && $0.hasSuffix("%)") }, "percentages with one decimal")
         let csv = try runCalldash(["stats", "--from", "http://127.0.0.1:\(port)", "--by", "status", "--csv"])
         #expect(csv.stdout.hasPrefix("by,value,calls,answered,asr,acd_s,"))
         #expect(csv.stdout.split(separator: "\r\n").dropFirst().first?.hasPrefix("all,,43,") == true, "the first row holds every call")

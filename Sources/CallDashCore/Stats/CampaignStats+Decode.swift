@@ -21,12 +21,13 @@ extension CampaignStats {
         self.init(since: (window["since"] as? String).flatMap(StatsQuery.duration), from: time(window["from"]), to: to)
         calls = int(o["calls"])
         answered = int(o["answered"])
-        asr = double(o["asr"])
+        // Ratios from the counts, not the rounded ratios of the JSON: rounded twice, 1.449% would print as 1.5%.
+        asr = Self.ratio(answered, calls)
         acdSeconds = double(o["acd_s"])
         talkSeconds = int(o["talk_s"])
         shortThreshold = int(o["short_threshold_s"])
         short = int(o["short"])
-        sdr = double(o["sdr"])
+        sdr = Self.ratio(short, int(o["answered"]))
         peakConcurrent = int(o["peak_concurrent"])
         duplicates = int(o["duplicates"])
         rejected = int(o["rejected"])
@@ -38,7 +39,8 @@ extension CampaignStats {
             guard let dimension = StatsDimension(name: name), let rows = value as? [[String: Any]] else { continue }
             let parsed = rows.map { r in
                 StatsRow(
-                    value: r["value"] as? String ?? "", calls: int(r["calls"]), answered: int(r["answered"]), asr: double(r["asr"]),
+                    value: r["value"] as? String ?? "", calls: int(r["calls"]), answered: int(r["answered"]),
+                    asr: Self.ratio(int(r["answered"]), int(r["calls"])),
                     acdSeconds: double(r["acd_s"]), statuses: counts(r["statuses"]))
             }
             let rest = others[name] as? [String: Any] ?? [:]
@@ -48,7 +50,8 @@ extension CampaignStats {
                     dimension: dimension, rows: parsed,
                     others: restValues > 0
                         ? StatsRow(
-                            value: "others", calls: int(rest["calls"]), answered: int(rest["answered"]), asr: double(rest["asr"]),
+                            value: "others", calls: int(rest["calls"]), answered: int(rest["answered"]),
+                            asr: Self.ratio(int(rest["answered"]), int(rest["calls"])),
                             acdSeconds: double(rest["acd_s"]), statuses: []) : nil,
                     distinctValues: parsed.count + restValues))
         }

@@ -38,8 +38,14 @@ extension AppState {
         return startStats()
     }
 
+    /// The breakdown by the field chosen, once it is counted (until then, none: the rows of the
+    /// field before must not be shown, nor acted on, under the new one's name).
+    var campaignBreakdown: StatsBreakdown? {
+        campaign.figures?.stats.breakdowns.first.flatMap { $0.dimension == campaign.dimension ? $0 : nil }
+    }
+
     /// The breakdown's rows as shown: its values, then "others".
-    var campaignRows: [(row: StatsRow, isOthers: Bool)] { campaign.figures?.stats.breakdowns.first?.listed ?? [] }
+    var campaignRows: [(row: StatsRow, isOthers: Bool)] { campaignBreakdown?.listed ?? [] }
 
     mutating func clampCampaignCursor() {
         let rows = campaignRows.count

@@ -5,16 +5,20 @@ import CallDashCore
 enum CampaignTable {
     static func render(_ s: AppState, _ t: Theme, _ l: CampaignLayout, into b: inout CellBuffer) {
         let stats = s.campaign.figures?.stats
-        let breakdown = stats?.breakdowns.first
-        let right = breakdown.map { "\(CallText.count($0.distinctValues)) values " } ?? ""
+        let breakdown = s.campaignBreakdown
+        let right = breakdown.map { "\(CallText.count($0.distinctValues)) \($0.distinctValues == 1 ? "value" : "values") " } ?? ""
         ComposeScreen.rule(" by \(s.campaign.dimension) (b changes it) ", right: right, focused: true, t, l.tableTitle, &b)
         let listed = s.campaignRows
         let rows = listed.map(\.row)
         guard !rows.isEmpty else {
-            b.put("  no calls in the window", x: l.table.x, y: l.table.y, maxWidth: l.table.width, t[.detailLabel])
+            let empty = stats != nil && breakdown == nil ? "  counting by \(s.campaign.dimension)…" : "  no calls in the window"
+            b.put(empty, x: l.table.x, y: l.table.y, maxWidth: l.table.width, t[.detailLabel])
             return
         }
-        let valueWidth = min(28, max(8, rows.map { TextWidth.of(SafeText.displayed($0.value)) }.max() ?? 0))
+        let title = s.campaign.dimension.description.uppercased()
+        let othersLabel = "others (\(CallText.count(breakdown?.otherValues ?? 0)) values)"
+        let labels = listed.map { $0.isOthers ? othersLabel : SafeText.displayed($0.row.value) }
+        let valueWidth = min(28, max(8, TextWidth.of(title), labels.map { TextWidth.of($0) }.max() ?? 0))
         let fixed = 2 + valueWidth + 8 + 8 + 8
         let statusWidth = 12 // CHANUNAVAIL and a space
         let barMin = 10
@@ -32,7 +36,7 @@ enum CampaignTable {
             }
             x += w
         }
-        head(s.campaign.dimension.description.uppercased(), valueWidth, right: false)
+        head(title, valueWidth, right: false)
         head("CALLS", 8, right: true)
         head("ASR", 8, right: true)
         head("ACD", 8, right: true)
@@ -47,10 +51,7 @@ enum CampaignTable {
             if isCursor { b.fill(Rect(x: l.table.x, y: y, width: l.table.width, height: 1), style) }
             let isOthers = listed[i].isOthers
             var x = l.table.x + 2
-            let value =
-                isOthers
-                ? "others (\(CallText.count(breakdown?.otherValues ?? 0)) values)"
-                : row.value.isEmpty ? "(none)" : row.value
+            let value = isOthers ? othersLabel : row.value.isEmpty ? "(none)" : row.value
             b.put(value, x: x, y: y, maxWidth: valueWidth, isOthers || row.value.isEmpty ? t[.listDim].over(style) : style, ellipsis: true)
             x += valueWidth
             func cell(_ text: String, _ w: Int, _ st: Style) {
