@@ -79,6 +79,27 @@ struct CampaignStatsTests {
         #expect(s.calls == 100_000)
     }
 
+    @Test("an end time read as a time of day on the start's date is the same as read whole, also across midnight and for bad times")
+    func endOnTheStartDay() {
+        let starts = ["2026-11-27 10:00:00", "1969-12-31 23:59:59", "2026-11-27 23:59:59"]
+        let ends = [
+            "2026-11-27 10:00:30", "2026-11-27 23:59:60", "2026-11-28 00:00:05", "1969-12-31 23:59:59", "2026-11-27 24:00:00",
+            "2026-11-27 10:0a:00", "2026-11-27T10:00:00", "2026-11-27 10:00"
+        ]
+        for start in starts {
+            for end in ends {
+                let (s, e) = (Array(start.utf8), Array(end.utf8))
+                s.withUnsafeBufferPointer { sp in
+                    e.withUnsafeBufferPointer { ep in
+                        #expect(
+                            StatsTally.providerTime(ep, sameDayAs: sp, at: StatsTally.providerTime(sp)) == StatsTally.providerTime(ep),
+                            "\(start) → \(end)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("peak concurrency from start and end: overlapping calls count, one ending as another starts does not")
     func peakConcurrency() throws {
         let s = try stats([

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Counts of one group of calls: a breakdown value, a bucket, or all of them.
 struct GroupTally: Sendable {
     var calls = 0
@@ -217,7 +223,7 @@ struct StatsTally: Sendable {
 
             let start = parts[ReportField.startAt.index]
             let startSeconds = start.flatMap(Self.providerTime)
-            let endSeconds = parts[ReportField.endAt.index].flatMap(Self.providerTime)
+            let endSeconds = parts[ReportField.endAt.index].flatMap { end in Self.providerTime(end, sameDayAs: start, at: startSeconds) }
             if let s = startSeconds, let e = endSeconds, e >= s {
                 starts.append(s)
                 ends.append(e)
@@ -247,6 +253,18 @@ struct StatsTally: Sendable {
     static func providerTime(_ v: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard v.count == 19 else { return nil }
         return Timestamp.civilSeconds(v, separator: 0x20)
+    }
+
+    /// `providerTime(v)`, quicker for a call that ends on the day it started (`day` being that
+    /// start's text and `seconds`): only the time of day is read.
+    @inline(__always) static func providerTime(
+        _ v: UnsafeBufferPointer<UInt8>, sameDayAs day: UnsafeBufferPointer<UInt8>?, at seconds: Int64?
+    ) -> Int64? {
+        guard v.count == 19, let day, let seconds, memcmp(v.baseAddress!, day.baseAddress!, 11) == 0 else { return providerTime(v) }
+        guard v[13] == 0x3A, v[16] == 0x3A, let h = Timestamp.digits(v, 11..<13), let m = Timestamp.digits(v, 14..<16),
+            let s = Timestamp.digits(v, 17..<19), h < 24, m < 60, s < 61
+        else { return nil }
+        return seconds - seconds.floorDivided(by: 86_400).1 + (h * 60 + m) * 60 + s
     }
 
     /// The most calls in progress at one moment: a call runs from its start up to, not
