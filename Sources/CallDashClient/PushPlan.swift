@@ -47,6 +47,8 @@ public enum ReportSource: Sendable {
     case synthetic(seed: UInt64)
     /// Bodies from a file, sent in order and cycled when `count` is larger.
     case given([[UInt8]])
+    /// Requests made already (stored deliveries replayed), each sent as it is.
+    case requests([RenderedRequest])
 }
 
 /// How a push went, as `--json` prints it.

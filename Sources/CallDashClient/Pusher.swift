@@ -62,13 +62,18 @@ public final class Pusher: Sendable {
                     if due > .now { try? await Task.sleep(until: due) }
                 }
                 if inFlight >= plan.concurrency, let d = await group.next() { settle(d) }
-                let body: [UInt8]
-                switch source {
-                case .synthetic: body = generator!.next(now: .now())
-                case .given(let bodies): body = bodies[index % bodies.count]
-                }
                 let i = index
-                group.addTask { await self.send(body, index: i, plan: plan) }
+                switch source {
+                case .synthetic:
+                    let body = generator!.next(now: .now())
+                    group.addTask { await self.send(body, index: i, plan: plan) }
+                case .given(let bodies):
+                    let body = bodies[index % bodies.count]
+                    group.addTask { await self.send(body, index: i, plan: plan) }
+                case .requests(let requests):
+                    let request = requests[index % requests.count]
+                    group.addTask { await self.send(request, index: i, plan: plan) }
+                }
                 inFlight += 1
                 index += 1
             }
@@ -79,14 +84,25 @@ public final class Pusher: Sendable {
 
     /// One report, retried with a doubling backoff until the provider's rule is met or attempts run out.
     func send(_ body: [UInt8], index: Int, plan: PushPlan) async -> Delivery {
-        var backoff = plan.initialBackoff
-        var last = ""
-        let request: HTTPClientRequest
         do {
-            request = try Self.request(for: body, plan: plan)
+            return await deliver(try Self.request(for: body, plan: plan), index: index, plan: plan)
         } catch {
             return Delivery(index: index, delivered: false, attempts: 0, lastAnswer: error.description)
         }
+    }
+
+    /// A request made already (a replay), sent as it is.
+    func send(_ rendered: RenderedRequest, index: Int, plan: PushPlan) async -> Delivery {
+        do {
+            return await deliver(try rendered.clientRequest(), index: index, plan: plan)
+        } catch {
+            return Delivery(index: index, delivered: false, attempts: 0, lastAnswer: error.description)
+        }
+    }
+
+    private func deliver(_ request: HTTPClientRequest, index: Int, plan: PushPlan) async -> Delivery {
+        var backoff = plan.initialBackoff
+        var last = ""
         for attempt in 1...max(1, plan.attempts) {
             do {
                 let response = try await client.execute(request, timeout: plan.timeout)

@@ -31,6 +31,8 @@ public enum ReceiverQuery {
                 let reason = (try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])?["error"] as? String
                 var failure = ReceiverQueryFailure("\(root) answered \(response.status.code)" + (reason.map { ": \($0)" } ?? ""))
                 failure.refusedQuery = response.status.code == 400
+                failure.status = Int(response.status.code)
+                failure.reason = reason
                 throw failure
             }
         } catch let failure as ReceiverQueryFailure {
@@ -45,5 +47,8 @@ public struct ReceiverQueryFailure: Error, CustomStringConvertible {
     public var description: String
     /// The receiver refused the parameters (400): the user's input, not the network.
     public var refusedQuery = false
+    /// The receiver's answer when it answered something else than 200, and its reason.
+    public var status: Int?
+    public var reason: String?
     init(_ d: String) { description = d }
 }

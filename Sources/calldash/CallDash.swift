@@ -9,7 +9,7 @@ struct CallDash: AsyncParsableCommand {
         commandName: "calldash",
         abstract: "Watch telephony call-report webhooks: receive, store, journal, inspect and replay them.",
         version: "0.1.0",
-        subcommands: [Watch.self, Serve.self, Push.self, Render.self, Stats.self],
+        subcommands: [Watch.self, Serve.self, Push.self, Render.self, Stats.self, Replay.self],
         defaultSubcommand: Watch.self)
 
     /// Every failure ends in one readable line on stderr and a non-zero exit, never a stack trace

@@ -10,14 +10,7 @@ struct Stats: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Campaign figures (ASR, ACD, short calls, peak concurrency, breakdowns) from a journal or a running receiver.")
 
-    @Option(help: ArgumentHelp("Read this journal, without a receiver (default: the default journal).", valueName: "path"))
-    var journal: String?
-
-    @Option(help: ArgumentHelp("Ask the receiver running at this URL instead (http://host:port).", valueName: "url"))
-    var from: String?
-
-    @Option(help: ArgumentHelp("The receiver's token, for --from (or CALLDASH_TOKEN).", valueName: "secret"))
-    var token: String?
+    @OptionGroup var source: SourceOptions
 
     @Option(
         parsing: .unconditional,
@@ -59,10 +52,6 @@ struct Stats: AsyncParsableCommand {
 
     func validate() throws {
         if json, csv { throw ValidationError("--json and --csv contradict each other") }
-        if journal != nil, from != nil {
-            throw ValidationError("--journal and --from contradict each other: one reads a file, the other asks a receiver")
-        }
-        if token != nil, from == nil { throw ValidationError("--token is for --from (a journal needs none)") }
         guard capacity > 0 else { throw ValidationError("--capacity must be at least 1") }
         do throws(StatsQueryError) {
             _ = try StatsQuery(parameters: parameters)
@@ -73,12 +62,12 @@ struct Stats: AsyncParsableCommand {
 
     func run() async throws {
         let stats: CampaignStats
-        if let from {
+        if let from = source.from {
             let bytes: [UInt8]
             do throws(ReceiverQueryFailure) {
                 bytes = try await ReceiverQuery.get(
                     from, path: "/_calldash/stats", query: parameters,
-                    token: token ?? ProcessInfo.processInfo.environment["CALLDASH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 })
+                    token: source.resolvedToken)
             } catch {
                 if error.refusedQuery { throw ValidationError(error.description) }
                 throw Failure(error.description)
@@ -90,8 +79,7 @@ struct Stats: AsyncParsableCommand {
                 throw Failure("\(from) answered something else than statistics: \(error.description)")
             }
         } else {
-            let path = journal ?? Paths.defaultJournal
-            guard FileManager.default.fileExists(atPath: path) else { throw Failure("no journal at \(path)") }
+            let path = try source.journalPath()
             let store = ReportStore(capacity: capacity)
             do throws(JournalError) {
                 _ = try JournalReplay.replay(path: path, into: store, readOnly: true) { Output.warn($0) }

@@ -1,0 +1,70 @@
+import CallDashCore
+
+/// Full delivery records of a running receiver, through `/_calldash/reports` (paged) and
+/// `/_calldash/reports/SEQ`.
+public enum RemoteRecords {
+    /// Up to `limit` records with seq > `after` that match the statuses and text, ascending;
+    /// and how many of the answer's records could not be read.
+    public static func matching(
+        _ base: String, token: String?, statuses: [String], text: String?, after: UInt64, limit: Int
+    ) async throws(ReceiverQueryFailure) -> (records: [DeliveryRecord], unreadable: Int) {
+        var records: [DeliveryRecord] = []
+        var unreadable = 0
+        var cursor = after
+        while records.count < limit {
+            var query = statuses.map { (name: "status", value: $0) }
+            if let text { query.append(("q", text)) }
+            query += [("after", String(cursor)), ("limit", String(min(1_000, limit - records.count)))]
+            let page = try await ReceiverQuery.get(base, path: "/_calldash/reports", query: query, token: token)
+            let (found, bad, last) = Self.records(inPage: page)
+            records += found
+            unreadable += bad
+            // A page ends the list when it is empty; a short one may be cut by the page's byte limit.
+            guard let last, last > cursor else { break }
+            cursor = last
+        }
+        return (records, unreadable)
+    }
+
+    /// The records of `seqs`, in that order, and the seqs the receiver has no record of.
+    public static func bySeq(_ base: String, token: String?, seqs: [UInt64]) async throws(ReceiverQueryFailure) -> (
+        records: [DeliveryRecord], missing: [(seq: UInt64, reason: String)]
+    ) {
+        var records: [DeliveryRecord] = []
+        var missing: [(UInt64, String)] = []
+        for seq in seqs {
+            do throws(ReceiverQueryFailure) {
+                let line = try await ReceiverQuery.get(base, path: "/_calldash/reports/\(seq)", query: [], token: token)
+                guard let r = try? DeliveryRecord(json: line.last == 0x0A ? Array(line.dropLast()) : line) else {
+                    missing.append((seq, "the receiver's record is not readable"))
+                    continue
+                }
+                records.append(r)
+            } catch  where error.status == 404 {
+                missing.append((seq, error.reason ?? "the receiver has no delivery with that seq"))
+            }
+        }
+        return (records, missing)
+    }
+
+    /// The records of one `/_calldash/reports` answer (a JSON array), how many elements were
+    /// not records, and the last seq seen.
+    static func records(inPage page: [UInt8]) -> ([DeliveryRecord], Int, UInt64?) {
+        var records: [DeliveryRecord] = []
+        var bad = 0
+        var last: UInt64?
+        page.withUnsafeBufferPointer { p in
+            var s = JSONScanner(p)
+            try? s.readArray { (s) throws(JSONError) in
+                let range = try s.skipValue()
+                if let r = try? DeliveryRecord(json: UnsafeBufferPointer(rebasing: p[range])) {
+                    records.append(r)
+                    last = r.seq
+                } else {
+                    bad += 1
+                }
+            }
+        }
+        return (records, bad, last)
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+
+/// A stored delivery sent on again, to the user's own app (`replay`), as ngrok forwards: the
+/// app URL's scheme, host and port; its path followed by the delivery's path, and the
+/// delivery's query; the same method and raw body bytes; the headers as they arrived except
+/// hop-by-hop ones, `Host` (the app's) and a masked `Authorization`; plus `X-Forwarded-For`.
+public struct Resend: Sendable, Equatable {
+    public var request: RenderedRequest
+    /// The delivery's `Authorization` was masked when it was recorded: it is not sent (the
+    /// user may add one with `--header`).
+    public var maskedAuthorizationLeftOut: Bool
+    /// The body was cut when it arrived (too large, or unauthenticated): what is sent is not
+    /// what the provider sent.
+    public var bodyWasCut: Bool
+
+    /// Headers that belong to one connection, not to the request (RFC 9110 §7.6.1), and those
+    /// the client sets itself for the new one.
+    static let leftOut: Set<String> = [
+        "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer", "trailers",
+        "transfer-encoding", "upgrade", "host", "content-length", "expect"
+    ]
+
+    /// `record` as sent to `app` (an absolute http(s) URL); nil when `app` is not one.
+    /// `replayOf` adds `CallDash-Replay-Of`; `extra` headers replace any of the same name.
+    public init?(_ record: DeliveryRecord, to app: String, replayOf: UInt64?, extra: [NameValue] = []) {
+        guard let target = RenderedRequest.target(of: app) else { return nil }
+        var base = target.origin
+        if let q = base.firstIndex(of: "?") { base = String(base[..<q]) }
+        while base.hasSuffix("/") { base.removeLast() }
+        var path = base + (record.path.hasPrefix("/") ? record.path : "/" + record.path)
+        if !record.query.isEmpty, !record.path.contains("?") {
+            path +=
+                "?"
+                + record.query.map {
+                    TemplateContext.percentEncoded($0.name, spaceAsPlus: false) + "="
+                        + TemplateContext.percentEncoded($0.value, spaceAsPlus: false)
+                }.joined(separator: "&")
+        }
+        // Names listed in Connection are hop-by-hop too.
+        let listed = Set(
+            record.headers.filter { $0.name.lowercased() == "connection" }
+                .flatMap { $0.value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() } })
+        var headers: [NameValue] = []
+        var forwardedFor: String?
+        var masked = false
+        let extraNames = Set(extra.map { $0.name.lowercased() })
+        for h in record.headers {
+            let name = h.name.lowercased()
+            if Self.leftOut.contains(name) || listed.contains(name) || extraNames.contains(name) { continue }
+            if name == "authorization", h.value.contains(SecretRedactor.mask) {
+                masked = true
+                continue
+            }
+            if name == "x-forwarded-for" {
+                forwardedFor = h.value
+                continue
+            }
+            headers.append(h)
+        }
+        let client = Self.host(of: record.remote)
+        if !client.isEmpty { headers.append(NameValue("X-Forwarded-For", forwardedFor.map { "\($0), \(client)" } ?? client)) }
+        if let replayOf { headers.append(NameValue("CallDash-Replay-Of", String(replayOf))) }
+        headers += extra
+        let url = "\(target.scheme)://\(target.authority)\(path)"
+        request = RenderedRequest(
+            method: record.method, url: url, headers: headers, body: record.raw, maskedURL: url, maskedHeaders: headers,
+            maskedBody: record.raw, emptyVariables: [])
+        maskedAuthorizationLeftOut = masked && !extraNames.contains("authorization")
+        bodyWasCut = Self.wasCut(record)
+    }
+
+    /// Whether the receiver kept only part of the body, or none of it: an oversize body (413)
+    /// keeps its first 64 KiB, and a request without the token keeps headers and size only.
+    static func wasCut(_ r: DeliveryRecord) -> Bool {
+        r.responseCode == 413 || (r.responseCode == 401 && r.error?.hasSuffix("body not kept)") == true && r.raw.isEmpty)
+    }
+
+    /// The client's address without its port: "10.0.0.7" of "10.0.0.7:51234", "::1" of "[::1]:5000".
+    static func host(of remote: String) -> String {
+        if remote.hasPrefix("["), let end = remote.firstIndex(of: "]") {
+            return String(remote[remote.index(after: remote.startIndex)..<end])
+        }
+        guard let colon = remote.lastIndex(of: ":"), remote.firstIndex(of: ":") == colon else { return remote }
+        return String(remote[..<colon])
+    }
+}

@@ -1,0 +1,73 @@
+import CallDashCore
+import Foundation
+
+/// A journal's deliveries read without a receiver: replayed, read-only, into a store of
+/// `capacity` (the newest, as a receiver holds them), each full record read back from its line.
+struct JournalRecords {
+    let path: String
+    let capacity: Int
+    private let snapshot: StoreSnapshot
+    private let file: FileHandle
+
+    init(path: String, capacity: Int) throws {
+        let store = ReportStore(capacity: capacity)
+        do throws(JournalError) {
+            _ = try JournalReplay.replay(path: path, into: store, readOnly: true) { Output.warn($0) }
+        } catch {
+            throw Failure(error.description)
+        }
+        guard let file = FileHandle(forReadingAtPath: path) else { throw Failure("cannot read journal \(path)") }
+        self.path = path
+        self.capacity = capacity
+        self.file = file
+        snapshot = store.snapshot()
+    }
+
+    /// The record of `seq`, or why there is none.
+    func record(seq: UInt64) -> Result<DeliveryRecord, Failure> {
+        guard let i = snapshot.index(ofSeq: seq) else {
+            if let first = snapshot.firstSeq, seq < first {
+                return .failure(Failure("not among the journal's newest \(capacity) deliveries (a larger --capacity looks further back)"))
+            }
+            return .failure(Failure("the journal \(path) has no delivery with seq \(seq)"))
+        }
+        return read(snapshot[i])
+    }
+
+    /// Up to `limit` records with seq > `after` that match `query`, oldest first; unreadable
+    /// ones are named on stderr and left out.
+    func matching(_ query: ReportQuery, after: UInt64, limit: Int) -> [DeliveryRecord] {
+        var out: [DeliveryRecord] = []
+        var i = snapshot.index(afterSeq: after)
+        while i < snapshot.count, out.count < limit {
+            let summary = snapshot[i]
+            i += 1
+            guard query.matches(summary) else { continue }
+            switch read(summary) {
+            case .success(let r): if query.matches(r) { out.append(r) }
+            case .failure(let why): Output.warn("seq \(summary.seq) left out: \(why)")
+            }
+        }
+        return out
+    }
+
+    private func read(_ summary: ReportSummary) -> Result<DeliveryRecord, Failure> {
+        let line: [UInt8]
+        switch summary.location {
+        case .inline(let l): line = l
+        case .journal(let offset, let length):
+            do {
+                try file.seek(toOffset: offset)
+                line = Array(try file.read(upToCount: Int(length)) ?? Data())
+            } catch {
+                return .failure(Failure("cannot read its line in \(path): \(error.localizedDescription)"))
+            }
+        }
+        do {
+            let r = try DeliveryRecord(json: line)
+            return r.seq == summary.seq ? .success(r) : .failure(Failure("its line in \(path) holds another record"))
+        } catch {
+            return .failure(Failure("its line in \(path) is not a readable record: \(error.description)"))
+        }
+    }
+}

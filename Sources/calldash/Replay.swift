@@ -1,0 +1,179 @@
+import ArgumentParser
+import CallDashClient
+import CallDashCore
+import Foundation
+
+/// `calldash replay`: sends stored deliveries again, exactly as they arrived, to the user's app.
+struct Replay: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Send stored deliveries again, exactly as they arrived, to your app.",
+        discussion:
+            "Each keeps its method, headers (but hop-by-hop ones, Host and a masked Authorization) and raw body bytes, goes to --to's scheme, host and port with --to's path followed by its own path and query, and carries CallDash-Replay-Of: SEQ. Only HTTP 200 and 202 count as delivered; anything else is retried with a doubling backoff. Exits 0 only when every chosen delivery was delivered."
+    )
+
+    @Option(help: ArgumentHelp("Your app: http(s)://host:port[/path].", valueName: "url"))
+    var to: String
+
+    @Option(parsing: .unconditionalSingleValue, help: ArgumentHelp("The delivery with this seq; repeatable.", valueName: "seq"))
+    var seq: [String] = []
+
+    @Option(help: ArgumentHelp("Deliveries with this call status (any case); repeatable.", valueName: "status"))
+    var status: [String] = []
+
+    @Option(help: ArgumentHelp("Deliveries with this text anywhere in them (any case).", valueName: "text"))
+    var q: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Deliveries after this seq.", valueName: "seq"))
+    var after: String?
+
+    @Flag(help: "Every stored delivery.")
+    var all = false
+
+    @OptionGroup var source: SourceOptions
+
+    @Option(parsing: .unconditional, help: "At most this many deliveries (the oldest chosen first).")
+    var limit: Int?
+
+    @Option(help: ArgumentHelp("Add (or replace) a header on every request; repeatable.", valueName: "Name: value"))
+    var header: [String] = []
+
+    @Option(parsing: .unconditional, help: "Tries per delivery.")
+    var attempts = 3
+
+    @Option(parsing: .unconditional, help: "Deliveries per second (default: one after the other, as fast as the app answers).")
+    var rate: Double?
+
+    @Flag(help: "Also send deliveries whose body was cut when they arrived (too large, or without the token): what was kept.")
+    var allowTruncated = false
+
+    @Flag(help: "Print the summary as JSON.")
+    var json = false
+
+    @Option(
+        parsing: .unconditional, help: "With --journal: the most recent deliveries looked at, as a receiver with --capacity holds them.")
+    var capacity = 1_000_000
+
+    func validate() throws {
+        guard let target = RenderedRequest.target(of: to), target.scheme == "http" || target.scheme == "https" else {
+            throw ValidationError("--to must be an http:// or https:// URL, got '\(to)'")
+        }
+        for s in seq where UInt64(s) == nil { throw ValidationError("--seq must be a seq (a whole number), got '\(s)'") }
+        if let after, UInt64(after) == nil { throw ValidationError("--after must be a seq (a whole number), got '\(after)'") }
+        let filtered = !status.isEmpty || q != nil || after != nil
+        if !seq.isEmpty, filtered || all {
+            throw ValidationError("--seq picks deliveries one by one; --status, --q, --after and --all choose them by filter")
+        }
+        if all, filtered { throw ValidationError("--all takes every delivery; leave it out to filter with --status, --q or --after") }
+        if seq.isEmpty, !filtered, !all {
+            throw ValidationError("say which deliveries: --seq N, --status S, --q TEXT, --after SEQ or --all")
+        }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        guard attempts >= 1 else { throw ValidationError("--attempts must be at least 1") }
+        if let rate, !(rate > 0) { throw ValidationError("--rate must be more than 0") }
+        guard capacity > 0 else { throw ValidationError("--capacity must be at least 1") }
+        _ = try headers()
+    }
+
+    /// `--header` values as name and value.
+    func headers() throws -> [NameValue] {
+        try header.map { h in
+            guard let colon = h.firstIndex(of: ":"), !h[..<colon].isEmpty,
+                h[..<colon].utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ":") })
+            else { throw ValidationError("--header must be 'Name: value', got '\(h)'") }
+            return NameValue(String(h[..<colon]), h[h.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        }
+    }
+
+    /// What was asked for, in words, for "nothing matches".
+    var selection: String {
+        if !seq.isEmpty { return "--seq " + seq.joined(separator: " ") }
+        if all { return "--all" }
+        return (status.map { "--status \($0)" } + (q.map { ["--q \($0)"] } ?? []) + (after.map { ["--after \($0)"] } ?? []))
+            .joined(separator: " ")
+    }
+
+    func run() async throws {
+        let (records, missing) = try await chosen()
+        for m in missing { Output.line("seq \(m.seq): not sent: \(m.reason)", fd: 2) }
+        guard !records.isEmpty || !missing.isEmpty else { throw Failure("no stored delivery matches \(selection)") }
+        let extra = try headers()
+        var requests: [RenderedRequest] = []
+        var seqs: [UInt64] = []
+        var notSent = missing.count
+        var maskedLeftOut = false
+        for r in records {
+            guard let resend = Resend(r, to: to, replayOf: r.seq, extra: extra) else { throw Failure("--to is not an http(s) URL") }
+            if resend.bodyWasCut, !allowTruncated {
+                Output.line(
+                    "seq \(r.seq): not sent: its body was cut when it arrived (\(r.error ?? "code \(r.responseCode)")); --allow-truncated sends what was kept",
+                    fd: 2)
+                notSent += 1
+                continue
+            }
+            maskedLeftOut = maskedLeftOut || resend.maskedAuthorizationLeftOut
+            requests.append(resend.request)
+            seqs.append(r.seq)
+        }
+        if maskedLeftOut {
+            Output.line(
+                "calldash: the deliveries' Authorization was masked when they were recorded, so none is sent; add one with --header 'Authorization: …'",
+                fd: 2)
+        }
+        var summary = PushSummary()
+        if !requests.isEmpty {
+            let plan = PushPlan(url: to, count: requests.count, rate: rate, attempts: attempts, concurrency: 1)
+            let pusher = Pusher()
+            let order = seqs
+            summary = await pusher.push(plan, source: .requests(requests)) { d in
+                guard !json, !d.delivered else { return }
+                Output.line(
+                    d.attempts == 0
+                        ? "seq \(order[d.index]): not sent: \(d.lastAnswer)"
+                        : "seq \(order[d.index]): not delivered after \(d.attempts) attempt(s), last answer \(d.lastAnswer)", fd: 2)
+            }
+            await pusher.shutdown()
+        }
+        summary.notSent += notSent
+        Output.line(json ? summary.json : summary.text)
+        if summary.failed > 0 || summary.notSent > 0 { throw ExitCode(1) }
+    }
+
+    /// The chosen records, oldest first, and the asked-for seqs that have none.
+    private func chosen() async throws -> ([DeliveryRecord], [(seq: UInt64, reason: String)]) {
+        let seqs = seq.compactMap(UInt64.init)
+        let cap = limit ?? .max
+        if let from = source.from {
+            let token = source.resolvedToken
+            do throws(ReceiverQueryFailure) {
+                if !seqs.isEmpty {
+                    let found = try await RemoteRecords.bySeq(from, token: token, seqs: Array(seqs.prefix(cap)))
+                    return (found.records, found.missing)
+                }
+                let found = try await RemoteRecords.matching(
+                    from, token: token, statuses: status, text: q, after: after.flatMap(UInt64.init) ?? 0, limit: cap)
+                if found.unreadable > 0 {
+                    Output.warn("\(found.unreadable) records in \(from)'s answer could not be read, and are left out")
+                }
+                return (found.records, [])
+            } catch {
+                if error.refusedQuery { throw ValidationError(error.description) }
+                throw Failure(error.description)
+            }
+        }
+        let path = try source.journalPath()
+        let records = try JournalRecords(path: path, capacity: capacity)
+        if !seqs.isEmpty {
+            var found: [DeliveryRecord] = []
+            var missing: [(UInt64, String)] = []
+            for s in seqs.prefix(cap) {
+                switch records.record(seq: s) {
+                case .success(let r): found.append(r)
+                case .failure(let why): missing.append((s, why.description))
+                }
+            }
+            return (found, missing)
+        }
+        let query = ReportQuery(statuses: Set(status), text: q)
+        return (records.matching(query, after: after.flatMap(UInt64.init) ?? 0, limit: cap), [])
+    }
+}
