@@ -80,6 +80,13 @@ struct DashboardEffects: Sendable {
                 logger.info("test send \(request.method) to \(target): \(verdict.status.map { "HTTP \($0)" } ?? verdict.failure ?? "")")
                 dashboard.post(.testSent(verdict, toSelf: toSelf))
             }
+        case .replay(let request, let seq):
+            let (dashboard, pusher, logger) = (dashboard, pusher, logger)
+            Task {
+                let verdict = await pusher.sendOnce(request, timeout: .seconds(10))
+                logger.info("replay of \(seq) to \(request.url): \(verdict.status.map { "HTTP \($0)" } ?? verdict.failure ?? "")")
+                dashboard.post(.replayed(seq: seq, verdict))
+            }
         case .quit, .copy:
             break
         }

@@ -100,7 +100,9 @@ struct APITests {
             let flows = try #require((o["by"] as? [String: Any])?["flow_id"] as? [[String: Any]])
             #expect(flows.map { $0["value"] as? String } == ["204", "205"] && flows[0]["calls"] as? Int == 2)
             let points = try #require((o["series"] as? [String: Any])?["points"] as? [[String: Any]])
-            #expect(points.count == 61 && points.last?["calls"] as? Int == 3, "an hour of minutes, the last holding the calls")
+            // The calls came in the last minute, or the one before when the clock just turned it.
+            let recent = points.suffix(2).compactMap { $0["calls"] as? Int }.reduce(0, +)
+            #expect(points.count == 61 && recent == 3, "an hour of minutes, the last holding the calls")
             let record = try await request(.GET, r.base + "/_calldash/reports?after=3&limit=1", headers: auth).body
             #expect(record.contains(#""duplicate_of":1"#), "the record names the report it repeats")
 

@@ -8,7 +8,7 @@ public enum CallsCommand: Sendable, Equatable {
     case search
     case toggleStatus(StatusSlot)
     case rejectedOnly, duplicatesOnly, clearFilters, sortNext, sortReverse
-    case copyURL, openURL, checkURL, rawBody, wrapLines
+    case copyURL, openURL, checkURL, rawBody, wrapLines, replay
     case export(ExportFormat)
     case compose, campaign, nextTheme
 }
@@ -21,6 +21,11 @@ public enum DetailCommand: Sendable, Equatable {
 /// What a key does while a search is typed (other keys edit the line).
 public enum SearchCommand: Sendable, Equatable {
     case apply, clear, moveList
+}
+
+/// What a key does while the app's URL for `R` is typed (other keys edit the line).
+public enum ReplayTargetCommand: Sendable, Equatable {
+    case send, cancel
 }
 
 /// What a key does while the help overlay is open (other keys are ignored).
@@ -72,6 +77,8 @@ public enum CallsBindings {
                     Binding([.char("o")], .openURL, "open the recording URL in the browser", sendsTraffic: true),
                     Binding([.char("v")], .checkURL, "check the recording URL (a HEAD request)", sendsTraffic: true),
                     Binding([.char("r")], .rawBody, "body: pretty-printed / as it arrived"),
+                    Binding(
+                        [.char("R")], .replay, "replay the call to your app, as it arrived (the URL is asked once)", sendsTraffic: true),
                     Binding([.char("w")], .wrapLines, "the detail's long lines: wrapped / scrolled sideways")
                 ]
             ),
@@ -120,6 +127,18 @@ public enum CallsBindings {
                     Binding([.enter], .apply, "keep the search", bar: BarItem("keep", rank: 0)),
                     Binding([.escape], .clear, "clear the search", bar: BarItem("clear", rank: 1)),
                     Binding([.up, .down, .pageUp, .pageDown], .moveList, "keep the search and move in the list")
+                ]
+            )
+        ])
+
+    public static let replayTarget = BindingTable<ReplayTargetCommand>(
+        "Replay",
+        [
+            (
+                "Your app's URL for R (other keys edit it; it is kept until calldash quits)",
+                [
+                    Binding([.enter], .send, "replay the call to it", bar: BarItem("replay", rank: 0)),
+                    Binding([.escape], .cancel, "send nothing", bar: BarItem("cancel", rank: 1))
                 ]
             )
         ])

@@ -46,7 +46,7 @@ public enum ComposeBindings {
                     Binding([.char("n")], .new, "new webhook", bar: BarItem("new", rank: 9)),
                     Binding([.char("Y")], .duplicate, "duplicate the open webhook"),
                     Binding([.char("X")], .delete, "delete the highlighted webhook (or discard a new one); asks first"),
-                    Binding([.char("R")], .reload, "reload the open webhook from its file"),
+                    Binding([.ctrl("r")], .reload, "reload the open webhook from its file"),
                     Binding([.char("u"), .ctrl("z")], .undo, "undo a change", bar: BarItem("undo", rank: 11)),
                     Binding(
                         [.char("P")], .sendTest, "post a test of the request to the webhook's URL", bar: BarItem("post test", rank: 5),

@@ -24,6 +24,8 @@ public enum AppEvent: Sendable {
     case webhookSaved(file: String, Webhook, Result<FileStamp, WebhookFolder.Failure>)
     case webhookDeleted(file: String, failure: WebhookFolder.Failure?)
     case testSent(SendVerdict, toSelf: Bool)
+    /// The app's answer to the replay of `seq`.
+    case replayed(seq: UInt64, SendVerdict)
 }
 
 /// Why a record could not be read back from the journal.

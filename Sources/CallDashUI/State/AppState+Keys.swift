@@ -17,6 +17,7 @@ extension AppState {
         switch modals.top {
         case .help(let scroll): return helpKey(key, scroll: scroll)
         case .search(let editor): return searchKey(key, editor)
+        case .replayTarget(let editor, let seq): return replayTargetKey(key, editor, seq: seq)
         case nil: break
         }
         if screen == .compose { return inCompose { $0.handle(key, $1) } }
@@ -27,7 +28,9 @@ extension AppState {
     }
 
     /// Whether a line is being typed (where Alt-key is an editing key of its own).
-    var typing: Bool { modals.search != nil || (screen == .compose && compose.modals.editing != nil) }
+    var typing: Bool {
+        modals.search != nil || modals.replayTarget != nil || (screen == .compose && compose.modals.editing != nil)
+    }
 
     mutating func openSearch() {
         modals.push(.search(LineEditor((pendingFilter ?? filter).text)))
@@ -203,6 +206,8 @@ extension AppState {
         case .openURL:
             guard let url = recordingURL() else { return [] }
             return [.open(url)]
+        case .replay:
+            return replaySelected()
         case .checkURL:
             guard let url = recordingURL(), let seq = selectedSeq else { return [] }
             checking.insert(seq)

@@ -51,6 +51,9 @@ extension AppState {
         case .message(let text, let isError):
             say(text, isError: isError)
             return []
+        case .replayed(let seq, let verdict):
+            replayed(seq, verdict)
+            return []
         case .webhooksLoaded, .webhookSaved, .webhookDeleted, .testSent:
             return inCompose { c, _ in
                 c.handle(event)
@@ -168,7 +171,7 @@ extension AppState {
             return
         }
         let lines = DetailContent.lines(
-            for: r, check: checks[r.seq], checking: checking.contains(r.seq), raw: detail.raw, utcOffset: utcOffset)
+            for: r, check: checks[r.seq], checking: checking.contains(r.seq), replay: replays[r.seq], raw: detail.raw, utcOffset: utcOffset)
         detail.lines = detail.wrap ? lines.flatMap { $0.wrapped(max(1, layout.detailBody.width - 1), continuation: "↪ ") } : lines
         if detail.wrap { detail.scrollX = 0 }
         clampDetailScroll()

@@ -31,6 +31,10 @@ public struct AppState: Sendable {
     /// HEAD results for recording URLs, by seq (only the few the user asked for).
     public var checks: [UInt64: URLCheck] = [:]
     public var checking: Set<UInt64> = []
+    /// Where `R` sends calls (`--forward-to`, or asked once and kept for the run), and each
+    /// replay's answer by seq (none yet while it is under way).
+    public var replayURL: String?
+    public var replays: [UInt64: ReplayState] = [:]
 
     /// A search typed but not yet shown: it is handed to a search off the UI thread at the next
     /// `.frame`, and shown when that answers (`.searched`), unless more was typed meanwhile.

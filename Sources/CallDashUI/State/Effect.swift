@@ -30,6 +30,8 @@ public enum Effect: Equatable, Sendable {
     /// Send a rendered request once: to its URL, or to the embedded receiver (`toSelf`), which
     /// must then map it back through `webhook` even before it is saved.
     case sendTest(RenderedRequest, webhook: Webhook, toSelf: Bool)
+    /// Send a stored delivery again, as it arrived, to the user's app (answered with `.replayed`).
+    case replay(RenderedRequest, seq: UInt64)
 }
 
 /// File formats for exporting what the list shows.

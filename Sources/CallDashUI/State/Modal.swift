@@ -8,6 +8,8 @@ public enum Modal: Equatable, Sendable {
     case help(scroll: Int)
     /// The Calls search being typed.
     case search(LineEditor)
+    /// The app's URL for `R` being typed, to replay the call `seq` to.
+    case replayTarget(LineEditor, seq: UInt64)
 }
 
 /// A mode of the Compose screen (`ComposeState.modals`).
@@ -57,6 +59,7 @@ public struct ModalStack<Mode: Equatable & Sendable>: Equatable, Sendable {
 extension ModalStack where Mode == Modal {
     public var helpScroll: Int? { newest { if case .help(let s) = $0 { s } else { nil } } }
     public var search: LineEditor? { newest { if case .search(let e) = $0 { e } else { nil } } }
+    public var replayTarget: LineEditor? { newest { if case .replayTarget(let e, _) = $0 { e } else { nil } } }
 }
 
 extension ModalStack where Mode == ComposeModal {

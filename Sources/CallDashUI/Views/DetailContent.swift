@@ -5,7 +5,9 @@ import CallDashCore
 public enum DetailContent {
     public static let labelWidth = 15
 
-    public static func lines(for r: DeliveryRecord, check: URLCheck?, checking: Bool, raw: Bool, utcOffset: Int) -> [StyledLine] {
+    public static func lines(
+        for r: DeliveryRecord, check: URLCheck?, checking: Bool, replay: ReplayState? = nil, raw: Bool, utcOffset: Int
+    ) -> [StyledLine] {
         var out: [StyledLine] = []
         let status = r.fields[.status] ?? "—"
         let statusRole = ThemeRole.status(StatusSlot(code: CallStatus.code(of: r.fields[.status])), rejected: r.outcome == .rejected)
@@ -20,6 +22,23 @@ public enum DetailContent {
                 StyledLine([
                     ("↻ a duplicate of #\(d): ", .detailWarning), ("the same standard fields (a provider retry); not counted", .detailLabel)
                 ]))
+        }
+        if let of = r.headers.first(where: { $0.name.lowercased() == "calldash-replay-of" })?.value {
+            out.append(
+                StyledLine([("⟲ a replay of #\(of) ", .detailWarning), ("(CallDash-Replay-Of, sent by calldash replay or R)", .detailLabel)]
+                ))
+        }
+        if let replay {
+            let answer = replay.verdict.map { AppState.answer($0) } ?? "sending…"
+            let good = replay.verdict?.delivered == true
+            out.append(
+                StyledLine([
+                    ("replayed to \(replay.url): ", .detailLabel),
+                    (answer, replay.verdict == nil ? .detailLabel : good ? .detailGood : .detailError)
+                ]))
+            if let reply = replay.verdict?.reply, !reply.isEmpty {
+                out.append(StyledLine([("  the app said: ", .detailLabel), (String(reply.prefix(200)), .detailValue)]))
+            }
         }
         if let e = r.error { out.append(StyledLine([("error  ", .detailError), (e, .detailError)])) }
 

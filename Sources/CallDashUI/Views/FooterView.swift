@@ -5,7 +5,7 @@ enum FooterView {
     static func render(_ s: AppState, _ t: Theme, in area: Rect, into b: inout CellBuffer) {
         guard !area.isEmpty else { return }
         b.fill(area, t[.barText])
-        let message = s.modals.search == nil ? s.message : nil
+        let message = s.modals.search == nil && s.modals.replayTarget == nil ? s.message : nil
         var counts = countsText(s, width: area.width - 1)
         if let m = message, TextWidth.of(m.text) + 2 > area.width - TextWidth.of(counts) - 1 {
             // A message takes the room of the less telling parts of "N of M" before it wraps.
@@ -19,6 +19,9 @@ enum FooterView {
             ?? false
         if let search = s.modals.search {
             searchField(search, x: area.x, y: area.y, width: room, t, into: &b)
+        } else if let target = s.modals.replayTarget {
+            let x = area.x + b.put(" replay to: ", x: area.x, y: area.y, t[.searchPrompt])
+            TextField.draw(target.text, editor: target, x: x, y: area.y, width: room - (x - area.x), t, on: .barText, into: &b)
         } else if !messageOnBar {
             let bar = s.focus == .detail ? CallsBindings.detail.bar + CallsBindings.list.bar : CallsBindings.list.bar
             keys(bar, x: area.x + 1, y: area.y, endX: area.x + room, t, into: &b)
