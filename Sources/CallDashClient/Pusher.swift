@@ -125,6 +125,7 @@ public final class Pusher: Sendable {
     /// A report as the provider sends it: the body as it is, or rendered through the plan's webhook.
     static func request(for body: [UInt8], plan: PushPlan) throws(PushError) -> HTTPClientRequest {
         guard let webhook = plan.webhook else {
+            if let problem = RenderedRequest.urlProblem(plan.url) { throw PushError("\(plan.url): \(problem)") }
             var request = HTTPClientRequest(url: plan.url)
             request.method = .POST
             request.headers.add(name: "content-type", value: "application/json")

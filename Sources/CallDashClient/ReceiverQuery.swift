@@ -17,7 +17,8 @@ public enum ReceiverQuery {
         }.joined(separator: "&")
         let url = root + path + (encoded.isEmpty ? "" : "?" + encoded)
         guard let target = RenderedRequest.target(of: url), ["http", "https"].contains(target.scheme) else {
-            throw ReceiverQueryFailure("--from must be a receiver's http:// or https:// URL, got '\(base)'")
+            throw ReceiverQueryFailure(
+                "--from must be a receiver's http:// or https:// URL, got '\(base)' (\(RenderedRequest.urlProblem(url) ?? "not usable"))")
         }
         var request = HTTPClientRequest(url: url)
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
@@ -26,7 +27,11 @@ public enum ReceiverQuery {
             let body = Array(try await response.body.collect(upTo: 64 << 20).readableBytesView)
             switch response.status.code {
             case 200: return body
-            case 401: throw ReceiverQueryFailure("\(root) refused the token (401): give the receiver's with --token or CALLDASH_TOKEN")
+            case 401:
+                throw ReceiverQueryFailure(
+                    token == nil
+                        ? "\(root) asks for a token (401): give the receiver's with --token or CALLDASH_TOKEN"
+                        : "\(root) refused the token (401): give the receiver's with --token or CALLDASH_TOKEN")
             default:
                 let reason = (try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])?["error"] as? String
                 var failure = ReceiverQueryFailure("\(root) answered \(response.status.code)" + (reason.map { ": \($0)" } ?? ""))

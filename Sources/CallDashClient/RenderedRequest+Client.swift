@@ -9,11 +9,13 @@ extension RenderedRequest {
     func clientRequest(to base: String? = nil) throws(PushError) -> HTTPClientRequest {
         if let unsendable { throw PushError(unsendable) }
         guard let target = Self.target(of: url) else {
-            throw PushError("render: \"\(maskedURL)\" is not an absolute http(s) URL")
+            throw PushError("render: \"\(maskedURL)\": \(Self.urlProblem(url) ?? "not an absolute http(s) URL")")
         }
         var destination = url
         if let base {
-            guard let to = Self.target(of: base) else { throw PushError("\"\(base)\" is not an absolute http(s) URL") }
+            guard let to = Self.target(of: base) else {
+                throw PushError("\"\(base)\": \(Self.urlProblem(base) ?? "not an absolute http(s) URL")")
+            }
             destination = "\(to.scheme)://\(to.authority)\(target.origin)"
         }
         var request = HTTPClientRequest(url: destination)

@@ -8,6 +8,10 @@ public enum URLChecker {
     public static func check(_ url: String, timeout: TimeAmount = .seconds(10)) async -> URLCheck {
         let start = NIODeadline.now()
         func elapsed() -> Int { Int((NIODeadline.now() - start).nanoseconds / 1_000_000) }
+        // A peer's URL: one the client cannot take (port 99999) is answered here, not trapped on.
+        if ["http://", "https://"].contains(where: { url.lowercased().hasPrefix($0) }), let problem = RenderedRequest.urlProblem(url) {
+            return URLCheck(millis: 0, failure: "not checked: \(problem)")
+        }
         var request = HTTPClientRequest(url: url)
         request.method = .HEAD
         do {

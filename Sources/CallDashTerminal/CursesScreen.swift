@@ -38,6 +38,20 @@ final class CursesScreen {
     var width: Int { Int(cd_cols()) }
     var height: Int { Int(cd_lines()) }
 
+    /// Gives the terminal back as it was for another program (an editor); `resume` takes it again.
+    func suspend() {
+        FileDescriptorOutput.writeAll(1, Array("\u{1B}[?2004l".utf8))
+        def_prog_mode()
+        endwin()
+    }
+
+    func resume() {
+        reset_prog_mode()
+        clearok(cd_stdscr(), true)
+        refresh()
+        FileDescriptorOutput.writeAll(1, Array("\u{1B}[?2004h".utf8))
+    }
+
     /// Restores the terminal. Safe to call more than once.
     func end() {
         guard !ended else { return }

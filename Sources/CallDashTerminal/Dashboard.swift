@@ -1,6 +1,7 @@
 import CNcursesw
 import CallDashCore
 import CallDashUI
+import Foundation
 import Synchronization
 
 #if canImport(Glibc)
@@ -64,6 +65,11 @@ public final class Dashboard: Sendable {
                         switch effect {
                         case .quit: return false
                         case .copy(let text): OSC52.copy(text)
+                        case .editBody(let request, let seq):
+                            // The editor has the terminal until it closes: nothing else draws meanwhile.
+                            let result = ExternalEditor.edit(request.body, environment: ProcessInfo.processInfo.environment, screen: screen)
+                            backend.invalidate()
+                            inbox.withLock { $0.append(.edited(seq: seq, result)) }
                         default: perform(effect)
                         }
                     }

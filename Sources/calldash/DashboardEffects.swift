@@ -87,8 +87,8 @@ struct DashboardEffects: Sendable {
                 logger.info("replay of \(seq) to \(request.url): \(verdict.status.map { "HTTP \($0)" } ?? verdict.failure ?? "")")
                 dashboard.post(.replayed(seq: seq, verdict))
             }
-        case .quit, .copy:
-            break
+        case .quit, .copy, .editBody:
+            break // the UI thread does these: they use the terminal
         }
     }
 

@@ -57,8 +57,8 @@ struct Push: AsyncParsableCommand {
 
     func validate() throws {
         if campaign, report != nil { throw ValidationError("--campaign shapes synthetic reports; --report sends given ones") }
-        guard let url = URL(string: to), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
-            throw ValidationError("--to must be an http:// or https:// URL, got '\(to)'")
+        if let problem = RenderedRequest.urlProblem(to) {
+            throw ValidationError("--to must be an http:// or https:// URL, got '\(to)': \(problem)")
         }
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
         if let rate, !(rate > 0) { throw ValidationError("--rate must be more than 0") }

@@ -54,9 +54,10 @@ struct Replay: AsyncParsableCommand {
     var capacity = 1_000_000
 
     func validate() throws {
-        guard let target = RenderedRequest.target(of: to), target.scheme == "http" || target.scheme == "https" else {
-            throw ValidationError("--to must be an http:// or https:// URL, got '\(to)'")
+        if let problem = RenderedRequest.urlProblem(to) {
+            throw ValidationError("--to must be an http:// or https:// URL, got '\(to)': \(problem)")
         }
+        if to.contains("?") { throw ValidationError("--to takes no query: each delivery's own query is sent") }
         for s in seq where UInt64(s) == nil { throw ValidationError("--seq must be a seq (a whole number), got '\(s)'") }
         if let after, UInt64(after) == nil { throw ValidationError("--after must be a seq (a whole number), got '\(after)'") }
         let filtered = !status.isEmpty || q != nil || after != nil
@@ -99,21 +100,36 @@ struct Replay: AsyncParsableCommand {
         let extra = try headers()
         var requests: [RenderedRequest] = []
         var seqs: [UInt64] = []
-        var notSent = missing.count
         var maskedLeftOut = false
+        var cut: [UInt64] = []
+        var headersOnly: [UInt64] = []
         for r in records {
             guard let resend = Resend(r, to: to, replayOf: r.seq, extra: extra) else { throw Failure("--to is not an http(s) URL") }
-            if resend.bodyWasCut, !allowTruncated {
-                Output.line(
-                    "seq \(r.seq): not sent: its body was cut when it arrived (\(r.error ?? "code \(r.responseCode)")); --allow-truncated sends what was kept",
-                    fd: 2)
-                notSent += 1
+            switch resend.kept {
+            case .whole: break
+            case .firstPart where !allowTruncated:
+                cut.append(r.seq)
+                continue
+            case .firstPart: break
+            case .nothing:
+                headersOnly.append(r.seq)
                 continue
             }
             maskedLeftOut = maskedLeftOut || resend.maskedAuthorizationLeftOut
             requests.append(resend.request)
             seqs.append(r.seq)
         }
+        // One line for each kind of delivery left out, however many there are.
+        if !cut.isEmpty {
+            Output.line(
+                "\(Self.seqs(cut)): not sent: the body was over the size limit and only its first 64 KiB were kept; --allow-truncated sends that part",
+                fd: 2)
+        }
+        if !headersOnly.isEmpty {
+            Output.line("\(Self.seqs(headersOnly)): not sent: it came without the token, so only its headers and size were kept", fd: 2)
+        }
+        let notSent = missing.count + cut.count + headersOnly.count
+        guard !requests.isEmpty || notSent == 0 else { throw ExitCode(1) } // nothing was sent: the lines above say why
         if maskedLeftOut {
             Output.line(
                 "calldash: the deliveries' Authorization was masked when they were recorded, so none is sent; add one with --header 'Authorization: …'",
@@ -136,6 +152,13 @@ struct Replay: AsyncParsableCommand {
         summary.notSent += notSent
         Output.line(json ? summary.json : summary.text)
         if summary.failed > 0 || summary.notSent > 0 { throw ExitCode(1) }
+    }
+
+    /// "seq 4", "seqs 1, 2, 5", "57 deliveries (seq 1 to 60)".
+    static func seqs(_ s: [UInt64]) -> String {
+        if s.count == 1 { return "seq \(s[0])" }
+        if s.count <= 5 { return "seqs " + s.map(String.init).joined(separator: ", ") }
+        return "\(s.count) deliveries (seq \(s[0]) to \(s[s.count - 1]))"
     }
 
     /// The chosen records, oldest first, and the asked-for seqs that have none.

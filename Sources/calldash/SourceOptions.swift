@@ -25,7 +25,10 @@ struct SourceOptions: ParsableArguments {
     /// The journal to read: the option's, or the default one; it must exist.
     func journalPath() throws -> String {
         let path = journal ?? Paths.defaultJournal
-        guard FileManager.default.fileExists(atPath: path) else { throw Failure("no journal at \(path)") }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw Failure(
+                "no journal at \(path)" + (journal == nil ? " (name one with --journal, or ask a running receiver with --from URL)" : ""))
+        }
         return path
     }
 }

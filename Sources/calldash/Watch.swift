@@ -88,7 +88,7 @@ struct Watch: AsyncParsableCommand {
         let journal =
             receiver.journalPath.map {
                 // The count first: a narrow header cuts the end of the path, not the figure.
-                (session.replay.records > 0 ? "\(CallText.count(session.replay.records)) replayed from " : "")
+                (session.replay.records > 0 ? "\(CallText.count(session.replay.records)) read back from " : "")
                     + "journal \(Paths.short($0))"
             } ?? "no journal: in memory only"
         var state = AppState(

@@ -26,6 +26,7 @@ struct ResendTests {
             try #require(Resend(r, to: "http://127.0.0.1:3000", replayOf: nil)).request.url
                 == "http://127.0.0.1:3000/ack/receive?campaign=7&note=a%20b%26c")
         #expect(Resend(r, to: "ftp://app", replayOf: nil) == nil)
+        #expect(Resend(r, to: "http://127.0.0.1:99999", replayOf: nil) == nil, "a port the client would trap on")
     }
 
     @Test(
@@ -35,7 +36,8 @@ struct ResendTests {
         let r = record(headers: [
             NameValue("Host", "provider.example"), NameValue("Connection", "keep-alive, X-Hop"), NameValue("X-Hop", "1"),
             NameValue("Transfer-Encoding", "chunked"), NameValue("Content-Length", "99"), NameValue("Authorization", "Bearer ***"),
-            NameValue("X-Forwarded-For", "203.0.113.9"), NameValue("User-Agent", "provider/1"), NameValue("X-Env", "prod")
+            NameValue("X-Forwarded-For", "203.0.113.9"), NameValue("User-Agent", "provider/1"), NameValue("X-Env", "prod"),
+            NameValue("CallDash-Replay-Of", "7")
         ])
         let sent = try #require(Resend(r, to: "http://app", replayOf: 41, extra: [NameValue("X-Env", "test")]))
         #expect(
@@ -51,15 +53,15 @@ struct ResendTests {
         #expect(v6.request.headers == [NameValue("X-Forwarded-For", "::1")])
     }
 
-    @Test("a body cut when it arrived (413, or a request without the token) is known as cut")
+    @Test("a body cut when it arrived (413) or not kept (a request without the token) is known as such")
     func cutBodies() throws {
         var big = record(headers: [])
         big.responseCode = 413
-        #expect(try #require(Resend(big, to: "http://app", replayOf: nil)).bodyWasCut)
+        #expect(try #require(Resend(big, to: "http://app", replayOf: nil)).kept == .firstPart)
         var unauthenticated = record(headers: [])
         (unauthenticated.responseCode, unauthenticated.raw) = (401, [])
         unauthenticated.error = "no token (Authorization: Bearer …) (120-byte body not kept)"
-        #expect(try #require(Resend(unauthenticated, to: "http://app", replayOf: nil)).bodyWasCut)
-        #expect(try #require(Resend(record(headers: []), to: "http://app", replayOf: nil)).bodyWasCut == false)
+        #expect(try #require(Resend(unauthenticated, to: "http://app", replayOf: nil)).kept == .nothing)
+        #expect(try #require(Resend(record(headers: []), to: "http://app", replayOf: nil)).kept == .whole)
     }
 }

@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import CallDashCore
+@testable import CallDashCore
 import Foundation
 import NIOCore
 import Testing
@@ -83,6 +83,26 @@ struct NetworkVerdictTests {
         }
         let ftp = await URLChecker.check("ftp://example.com/x.mp3")
         #expect(ftp.failure?.hasPrefix("not an http:// or https:// URL") == true, "\(ftp.failure ?? "")")
+    }
+
+    @Test("a recording URL with a port past 65535 (from a provider's report) is refused in words, not trapped on by the client")
+    func portOutOfRange() async throws {
+        for url in ["http://127.0.0.1:99999/x.mp3", "https://rec.example.com:65536/x.mp3", "http://[::1]:70000/x"] {
+            let check = await URLChecker.check(url)
+            #expect(
+                check.failure?.hasPrefix("not checked: port ") == true && check.failure?.hasSuffix("is not a port (1 to 65535)") == true,
+                "\(url): \(check.failure ?? "")")
+        }
+        let pusher = Pusher()
+        let verdict = await pusher.sendOnce(
+            RenderedRequest(
+                method: "POST", url: "http://127.0.0.1:99999/a", headers: [], body: [], maskedURL: "http://127.0.0.1:99999/a",
+                maskedHeaders: [], maskedBody: [], emptyVariables: []))
+        await pusher.shutdown()
+        #expect(
+            verdict.status == nil && verdict.failure?.contains("port 99999 is not a port (1 to 65535)") == true, "\(verdict.failure ?? "")")
+        #expect(RenderedRequest.urlProblem("http://127.0.0.1:8080/ok") == nil && RenderedRequest.urlProblem("http://[::1]:8080") == nil)
+        #expect(RenderedRequest.urlProblem("http://user:pw@host:443/x") == nil && RenderedRequest.urlProblem("http://:80/") == "no host")
     }
 
     @Test("an unknown host is named")

@@ -53,6 +53,47 @@ struct DashboardTests {
         #expect(t.waitFor { $0.contains("EXITED:0") })
     }
 
+    @Test("M opens the body in $EDITOR with the dashboard suspended, then replays the edited call to the app and shows its answer")
+    func editAndReplay() async throws {
+        let dir = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let app = try CalldashProcess(["serve", "--port", "0", "--journal", dir + "/app.jsonl"])
+        let appPort = try #require(app.listeningPort())
+        // A non-interactive editor: it edits the file in place and exits.
+        let t = try TmuxSession(["watch", "--port", "0"], environment: ["EDITOR": "sed -i s/ANSWER/EDITED/", "VISUAL": ""])
+        let port = try #require(t.port(), "\(t.screen)")
+        _ = try await post(port, report(mid: "EDIT-1"))
+        #expect(t.waitFor { $0.contains("EDIT-1") }, "\(t.screen)")
+        try t.press("M")
+        #expect(t.waitFor { $0.contains("your app's URL (http://localhost:3000/…):") }, "\(t.screen)")
+        try t.type("http://127.0.0.1:\(appPort)/hooks")
+        try t.press("Enter")
+        #expect(t.waitFor { $0.contains("#1 replayed to http://127.0.0.1:\(appPort)/hooks: 200 in") }, "\(t.screen)")
+        #expect(t.waitFor { $0.contains("CallDash") && $0.contains("EDIT-1") }, "the dashboard is back: \(t.screen)")
+        #expect(app.wait { _ in !journaled(dir + "/app.jsonl").isEmpty })
+        let got = try #require(journaled(dir + "/app.jsonl").first)
+        #expect(got.path == "/hooks/ack" && got.fields[.status] == "EDITED", "the edit was sent")
+        #expect(got.headers.contains { $0.name == "CallDash-Replay-Of" && $0.value == "1" })
+        try t.press("q")
+        #expect(t.waitFor { $0.contains("EXITED:0") })
+        app.signal(SIGTERM)
+        _ = app.exitCode()
+    }
+
+    @Test("M without VISUAL or EDITOR says how to set one, and sends nothing")
+    func editWithoutEditor() async throws {
+        let t = try TmuxSession(["watch", "--port", "0"], environment: ["EDITOR": "", "VISUAL": ""])
+        let port = try #require(t.port(), "\(t.screen)")
+        _ = try await post(port, report(mid: "EDIT-2"))
+        #expect(t.waitFor { $0.contains("EDIT-2") }, "\(t.screen)")
+        try t.press("M")
+        try t.type("http://127.0.0.1:9/app") // nothing listens there, and nothing is sent anyway
+        try t.press("Enter")
+        #expect(t.waitFor { $0.contains("#1 not replayed: M needs an editor: set VISUAL or EDITOR (export EDITOR=vim)") }, "\(t.screen)")
+        try t.press("q")
+        #expect(t.waitFor { $0.contains("EXITED:0") })
+    }
+
     @Test("/ search narrows the list, Enter keeps it, Esc clears it")
     func searchFilters() async throws {
         let t = try TmuxSession(["watch", "--port", "0"])

@@ -16,7 +16,7 @@ private func post(_ url: String, _ body: [UInt8], headers: [(String, String)]) a
 }
 
 /// The records a receiver journaled, decoded.
-private func journaled(_ path: String) -> [DeliveryRecord] {
+func journaled(_ path: String) -> [DeliveryRecord] {
     ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").compactMap {
         try? DeliveryRecord(json: Array($0.utf8))
     }
@@ -59,6 +59,23 @@ struct ReplayTests {
         #expect(header(got.first, "authorization") == nil)
         #expect(answered.stderr.contains("Authorization was masked when they were recorded, so none is sent; add one with --header"))
 
+        // A delivery without the token kept its headers only: there is nothing to send.
+        #expect(
+            try await post(
+                "http://127.0.0.1:\(p)/ack", Array(#"{"status":"ANSWER"}"#.utf8), headers: [("Content-Type", "application/json")]) == 401)
+        let headersOnly = try runCalldash([
+            "replay", "--to", "http://127.0.0.1:\(a)", "--from", base, "--token", "t0k3n", "--seq", "5", "--allow-truncated"
+        ])
+        #expect(
+            headersOnly.code == 1
+                && headersOnly.stderr.contains("seq 5: not sent: it came without the token, so only its headers and size were kept"),
+            "\(headersOnly.stderr)")
+        // Replaying a replay names the one it replays now, once.
+        let again = try runCalldash(["replay", "--to", "http://127.0.0.1:\(a)/app", "--journal", dir + "/app.jsonl", "--seq", "1"])
+        #expect(again.code == 0, "\(again.stderr)")
+        #expect(app.wait { _ in journaled(dir + "/app.jsonl").count == 3 })
+        #expect(journaled(dir + "/app.jsonl").last?.headers.filter { $0.name.lowercased() == "calldash-replay-of" }.map(\.value) == ["1"])
+
         provider.signal(SIGTERM)
         _ = provider.exitCode()
         app.signal(SIGTERM)
@@ -82,9 +99,12 @@ struct ReplayTests {
 
         let cut = try runCalldash(["replay", "--to", to, "--journal", journal, "--seq", "2", "--seq", "9"])
         #expect(cut.code == 1)
-        #expect(cut.stderr.contains("seq 2: not sent: its body was cut when it arrived (body of 1100000 bytes exceeds"), "\(cut.stderr)")
+        #expect(
+            cut.stderr.contains(
+                "seq 2: not sent: the body was over the size limit and only its first 64 KiB were kept; --allow-truncated sends that part"),
+            "\(cut.stderr)")
         #expect(cut.stderr.contains("seq 9: not sent: the journal \(journal) has no delivery with seq 9"))
-        #expect(cut.stdout.contains("not sent 2"))
+        #expect(cut.stdout.isEmpty, "nothing was sent: the reasons are all there is to say")
         let allowed = try runCalldash([
             "replay", "--to", to, "--journal", journal, "--all", "--allow-truncated", "--header", "Authorization: Bearer app",
             "--attempts", "1"

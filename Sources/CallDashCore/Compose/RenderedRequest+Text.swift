@@ -10,9 +10,10 @@ extension RenderedRequest {
         public var origin: String
     }
 
-    /// Splits the rendered URL; nil when it is not an absolute http or https URL.
+    /// Splits the rendered URL; nil when it is not an absolute http or https URL with a host and,
+    /// if it gives one, a port from 1 to 65535 (an HTTP client traps on a larger one).
     public static func target(of url: String) -> Target? {
-        guard let sep = url.range(of: "://") else { return nil }
+        guard urlProblem(url) == nil, let sep = url.range(of: "://") else { return nil }
         let scheme = url[..<sep.lowerBound].lowercased()
         guard scheme == "http" || scheme == "https" else { return nil }
         let rest = url[sep.upperBound...]
@@ -23,6 +24,37 @@ extension RenderedRequest {
         if let hash = origin.firstIndex(of: "#") { origin = String(origin[..<hash]) }
         if !origin.hasPrefix("/") { origin = "/" + origin }
         return Target(scheme: scheme, authority: authority, origin: origin)
+    }
+
+    /// Why `url` cannot be sent to, in a few words; nil when it can.
+    public static func urlProblem(_ url: String) -> String? {
+        guard let sep = url.range(of: "://"), ["http", "https"].contains(url[..<sep.lowerBound].lowercased()) else {
+            return "not an http:// or https:// URL"
+        }
+        let rest = url[sep.upperBound...]
+        let authority = rest[..<(rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex)]
+        let hostPort = authority.lastIndex(of: "@").map { authority[authority.index(after: $0)...] } ?? authority
+        var host = hostPort
+        var port: Substring?
+        if hostPort.hasPrefix("[") {
+            guard let close = hostPort.firstIndex(of: "]") else { return "an IPv6 address without its closing ]" }
+            host = hostPort[...close]
+            let after = hostPort[hostPort.index(after: close)...]
+            if !after.isEmpty {
+                guard after.hasPrefix(":") else { return "something after the IPv6 address that is not a port" }
+                port = after.dropFirst()
+            }
+        } else if let colon = hostPort.lastIndex(of: ":") {
+            host = hostPort[..<colon]
+            port = hostPort[hostPort.index(after: colon)...]
+        }
+        if host.isEmpty || host == "[]" { return "no host" }
+        if let port {
+            guard !port.isEmpty, port.count <= 5, port.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let n = Int(port),
+                (1...65535).contains(n)
+            else { return "port \(port.isEmpty ? "(empty)" : String(port.prefix(12))) is not a port (1 to 65535)" }
+        }
+        return nil
     }
 
     /// The request as raw HTTP/1.1 bytes: request line, Host, the headers, Content-Length, body.

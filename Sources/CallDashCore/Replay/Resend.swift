@@ -9,9 +9,16 @@ public struct Resend: Sendable, Equatable {
     /// The delivery's `Authorization` was masked when it was recorded: it is not sent (the
     /// user may add one with `--header`).
     public var maskedAuthorizationLeftOut: Bool
-    /// The body was cut when it arrived (too large, or unauthenticated): what is sent is not
-    /// what the provider sent.
-    public var bodyWasCut: Bool
+    /// How much of the provider's body the receiver kept.
+    public var kept: KeptBody
+
+    public enum KeptBody: Sendable, Equatable {
+        case whole
+        /// Over the size limit: the first 64 KiB.
+        case firstPart
+        /// It came without the token: headers and size only.
+        case nothing
+    }
 
     /// Headers that belong to one connection, not to the request (RFC 9110 §7.6.1), and those
     /// the client sets itself for the new one.
@@ -46,7 +53,10 @@ public struct Resend: Sendable, Equatable {
         let extraNames = Set(extra.map { $0.name.lowercased() })
         for h in record.headers {
             let name = h.name.lowercased()
-            if Self.leftOut.contains(name) || listed.contains(name) || extraNames.contains(name) { continue }
+            // A replay of a replay names the one it replays now.
+            if Self.leftOut.contains(name) || listed.contains(name) || extraNames.contains(name) || name == "calldash-replay-of" {
+                continue
+            }
             if name == "authorization", h.value.contains(SecretRedactor.mask) {
                 masked = true
                 continue
@@ -66,13 +76,15 @@ public struct Resend: Sendable, Equatable {
             method: record.method, url: url, headers: headers, body: record.raw, maskedURL: url, maskedHeaders: headers,
             maskedBody: record.raw, emptyVariables: [])
         maskedAuthorizationLeftOut = masked && !extraNames.contains("authorization")
-        bodyWasCut = Self.wasCut(record)
+        kept = Self.kept(record)
     }
 
-    /// Whether the receiver kept only part of the body, or none of it: an oversize body (413)
-    /// keeps its first 64 KiB, and a request without the token keeps headers and size only.
-    static func wasCut(_ r: DeliveryRecord) -> Bool {
-        r.responseCode == 413 || (r.responseCode == 401 && r.error?.hasSuffix("body not kept)") == true && r.raw.isEmpty)
+    /// How much of the body the receiver kept: an oversize body (413) keeps its first 64 KiB,
+    /// a request without the token (401) its headers and size only.
+    static func kept(_ r: DeliveryRecord) -> KeptBody {
+        if r.responseCode == 413 { return .firstPart }
+        if r.responseCode == 401, r.raw.isEmpty, r.error?.hasSuffix("body not kept)") == true { return .nothing }
+        return .whole
     }
 
     /// The client's address without its port: "10.0.0.7" of "10.0.0.7:51234", "::1" of "[::1]:5000".

@@ -8,7 +8,7 @@ public enum CallsCommand: Sendable, Equatable {
     case search
     case toggleStatus(StatusSlot)
     case rejectedOnly, duplicatesOnly, clearFilters, sortNext, sortReverse
-    case copyURL, openURL, checkURL, rawBody, wrapLines, replay
+    case copyURL, openURL, checkURL, rawBody, wrapLines, replay, editAndReplay, changeReplayURL
     case export(ExportFormat)
     case compose, campaign, nextTheme
 }
@@ -78,7 +78,12 @@ public enum CallsBindings {
                     Binding([.char("v")], .checkURL, "check the recording URL (a HEAD request)", sendsTraffic: true),
                     Binding([.char("r")], .rawBody, "body: pretty-printed / as it arrived"),
                     Binding(
-                        [.char("R")], .replay, "replay the call to your app, as it arrived (the URL is asked once)", sendsTraffic: true),
+                        [.char("R")], .replay, "replay the call to your app, as it arrived (the URL is asked once)",
+                        bar: BarItem("replay", rank: 9), sendsTraffic: true),
+                    Binding(
+                        [.char("M")], .editAndReplay, "edit the call's body in $VISUAL or $EDITOR, then replay it with the edit",
+                        sendsTraffic: true),
+                    Binding([.char("U")], .changeReplayURL, "change your app's URL for R and M"),
                     Binding([.char("w")], .wrapLines, "the detail's long lines: wrapped / scrolled sideways")
                 ]
             ),
@@ -135,10 +140,10 @@ public enum CallsBindings {
         "Replay",
         [
             (
-                "Your app's URL for R (other keys edit it; it is kept until calldash quits)",
+                "Your app's URL for R and M (other keys edit it; it is kept until calldash quits, U changes it)",
                 [
-                    Binding([.enter], .send, "replay the call to it", bar: BarItem("replay", rank: 0)),
-                    Binding([.escape], .cancel, "send nothing", bar: BarItem("cancel", rank: 1))
+                    Binding([.enter], .send, "keep it (and replay the call to it)", bar: BarItem("keep", rank: 0)),
+                    Binding([.escape], .cancel, "send nothing, keep the URL as it was", bar: BarItem("cancel", rank: 1))
                 ]
             )
         ])

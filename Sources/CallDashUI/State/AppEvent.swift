@@ -26,6 +26,14 @@ public enum AppEvent: Sendable {
     case testSent(SendVerdict, toSelf: Bool)
     /// The app's answer to the replay of `seq`.
     case replayed(seq: UInt64, SendVerdict)
+    /// The body of `seq` as the editor left it, or why there is none.
+    case edited(seq: UInt64, Result<[UInt8], EditFailure>)
+}
+
+/// Why an edited body did not come back: no editor set, it failed, or the file was emptied.
+public struct EditFailure: Error, Equatable, Sendable {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
 }
 
 /// Why a record could not be read back from the journal.

@@ -17,7 +17,7 @@ extension AppState {
         switch modals.top {
         case .help(let scroll): return helpKey(key, scroll: scroll)
         case .search(let editor): return searchKey(key, editor)
-        case .replayTarget(let editor, let seq): return replayTargetKey(key, editor, seq: seq)
+        case .replayTarget(let editor, let next): return replayTargetKey(key, editor, then: next)
         case nil: break
         }
         if screen == .compose { return inCompose { $0.handle(key, $1) } }
@@ -207,7 +207,11 @@ extension AppState {
             guard let url = recordingURL() else { return [] }
             return [.open(url)]
         case .replay:
-            return replaySelected()
+            return replaySelected(edit: false)
+        case .editAndReplay:
+            return replaySelected(edit: true)
+        case .changeReplayURL:
+            modals.push(.replayTarget(LineEditor(replayURL ?? ""), then: .keepURL))
         case .checkURL:
             guard let url = recordingURL(), let seq = selectedSeq else { return [] }
             checking.insert(seq)

@@ -1,34 +1,43 @@
 import CallDashCore
 
-/// `R`: the selected call sent again, as it arrived, to the user's app, and the app's answer
-/// shown in place (on the bar and in the detail).
+/// `R`: the selected call sent again, as it arrived, to the user's app; `M`: the same after its
+/// body was edited in the user's editor. The app's answer is shown in place (on the bar and in
+/// the detail).
 extension AppState {
-    mutating func replaySelected() -> [Effect] {
+    mutating func replaySelected(edit: Bool) -> [Effect] {
         guard let seq = selectedSeq else { return [] }
         guard let url = replayURL else {
-            modals.push(.replayTarget(LineEditor("http://localhost:3000"), seq: seq))
+            modals.push(.replayTarget(LineEditor(rejectedURL ?? ""), then: .replay(seq: seq, edit: edit)))
             return []
         }
-        return replay(seq, to: url)
+        return replay(seq, to: url, edit: edit)
     }
 
-    /// Typing the app's URL; Enter keeps it for the run and replays the call to it.
-    mutating func replayTargetKey(_ key: Key, _ editor: LineEditor, seq: UInt64) -> [Effect] {
+    /// Typing the app's URL; Enter keeps it for the run (and replays the call to it). A URL that
+    /// cannot be sent to closes the prompt with why, and is offered again for correcting.
+    mutating func replayTargetKey(_ key: Key, _ editor: LineEditor, then next: ReplayNext) -> [Effect] {
         if let command = CallsBindings.replayTarget.command(for: key) {
+            modals.pop()
             switch command {
             case .cancel:
-                modals.pop()
-                say("nothing replayed")
+                say(next == .keepURL ? "the app's URL is unchanged" : "nothing replayed")
                 return []
             case .send:
                 let url = editor.text.filter { $0 != " " }
-                guard let target = RenderedRequest.target(of: url), target.scheme == "http" || target.scheme == "https" else {
-                    say("\(url.isEmpty ? "an empty URL" : url) is not an http:// or https:// URL (Esc sends nothing)", isError: true)
+                if let problem = RenderedRequest.urlProblem(url) {
+                    rejectedURL = url
+                    say("\(url.isEmpty ? "no URL" : url): \(problem); nothing sent (R or U asks again)", isError: true)
                     return []
                 }
-                modals.pop()
+                rejectedURL = nil
                 replayURL = url
-                return replay(seq, to: url)
+                switch next {
+                case .keepURL:
+                    say("R and M now replay to \(url)")
+                    return []
+                case .replay(let seq, let edit):
+                    return replay(seq, to: url, edit: edit)
+                }
             }
         }
         var editor = editor
@@ -37,32 +46,67 @@ extension AppState {
         } else {
             guard editor.handle(key) else { return [] }
         }
-        modals.replaceTop(.replayTarget(editor, seq: seq))
+        modals.replaceTop(.replayTarget(editor, then: next))
         return []
     }
 
-    private mutating func replay(_ seq: UInt64, to url: String) -> [Effect] {
+    private mutating func replay(_ seq: UInt64, to url: String, edit: Bool) -> [Effect] {
         guard let record = detail.record, record.seq == seq else {
             say("call #\(seq) is still being read: press R again in a moment", isError: true)
             return []
         }
         guard let resend = Resend(record, to: url, replayOf: seq) else { return [] }
-        if resend.bodyWasCut {
-            say("#\(seq) is not replayed: its body was cut when it arrived (calldash replay --allow-truncated sends what was kept)", isError: true)
+        switch resend.kept {
+        case .whole: break
+        case .firstPart:
+            say(
+                "#\(seq) is not replayed: its body was cut to 64 KiB when it arrived (calldash replay --allow-truncated sends that part)",
+                isError: true)
+            return []
+        case .nothing:
+            say("#\(seq) is not replayed: it came without the token, so only its headers were kept", isError: true)
             return []
         }
-        replays[seq] = ReplayState(url: url, verdict: nil)
-        rebuildDetail()
         let masked = resend.maskedAuthorizationLeftOut ? " (its Authorization was masked: not sent)" : ""
+        if edit {
+            replays[seq] = ReplayState(url: url, editing: resend.request)
+            rebuildDetail()
+            say("editing the body of #\(seq); it is replayed to \(url) when the editor closes\(masked)")
+            return [.editBody(resend.request, seq: seq)]
+        }
+        replays[seq] = ReplayState(url: url)
+        rebuildDetail()
         say("replaying #\(seq) to \(url)…\(masked)")
         return [.replay(resend.request, seq: seq)]
+    }
+
+    /// The editor closed: the edited body is sent, or why not is said.
+    mutating func edited(_ seq: UInt64, _ result: Result<[UInt8], EditFailure>) -> [Effect] {
+        guard var state = replays[seq], var request = state.editing else { return [] }
+        switch result {
+        case .failure(let f):
+            replays[seq] = nil
+            say("#\(seq) not replayed: \(f.reason)", isError: true)
+            return []
+        case .success(let body):
+            request.body = body
+            request.maskedBody = body
+            state.editing = nil
+            replays[seq] = state
+            if detail.seq == seq { rebuildDetail() }
+            say("replaying #\(seq) with the edited body (\(CallText.count(body.count)) bytes) to \(state.url)…")
+            return [.replay(request, seq: seq)]
+        }
     }
 
     mutating func replayed(_ seq: UInt64, _ verdict: SendVerdict) {
         guard var state = replays[seq] else { return }
         state.verdict = verdict
         replays[seq] = state
-        say("#\(seq) replayed to \(state.url): \(Self.answer(verdict))", isError: !verdict.delivered)
+        say(
+            verdict.status == nil
+                ? "#\(seq) could not be replayed to \(state.url): \(verdict.failure ?? "no answer")"
+                : "#\(seq) replayed to \(state.url): \(Self.answer(verdict))", isError: !verdict.delivered)
         if detail.seq == seq { rebuildDetail() }
     }
 

@@ -54,6 +54,8 @@ extension AppState {
         case .replayed(let seq, let verdict):
             replayed(seq, verdict)
             return []
+        case .edited(let seq, let result):
+            return edited(seq, result)
         case .webhooksLoaded, .webhookSaved, .webhookDeleted, .testSent:
             return inCompose { c, _ in
                 c.handle(event)

@@ -34,6 +34,8 @@ public struct AppState: Sendable {
     /// Where `R` sends calls (`--forward-to`, or asked once and kept for the run), and each
     /// replay's answer by seq (none yet while it is under way).
     public var replayURL: String?
+    /// The last URL typed for it that could not be used: offered again to be corrected.
+    var rejectedURL: String?
     public var replays: [UInt64: ReplayState] = [:]
 
     /// A search typed but not yet shown: it is handed to a search off the UI thread at the next

@@ -32,6 +32,9 @@ public enum Effect: Equatable, Sendable {
     case sendTest(RenderedRequest, webhook: Webhook, toSelf: Bool)
     /// Send a stored delivery again, as it arrived, to the user's app (answered with `.replayed`).
     case replay(RenderedRequest, seq: UInt64)
+    /// Open the request's body in the user's editor, the dashboard suspended meanwhile
+    /// (answered with `.edited`).
+    case editBody(RenderedRequest, seq: UInt64)
 }
 
 /// File formats for exporting what the list shows.

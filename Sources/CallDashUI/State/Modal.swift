@@ -8,8 +8,15 @@ public enum Modal: Equatable, Sendable {
     case help(scroll: Int)
     /// The Calls search being typed.
     case search(LineEditor)
-    /// The app's URL for `R` being typed, to replay the call `seq` to.
-    case replayTarget(LineEditor, seq: UInt64)
+    /// The app's URL for `R` and `M` being typed, and what Enter then does.
+    case replayTarget(LineEditor, then: ReplayNext)
+}
+
+/// What follows the app's URL being given: replaying a call (`edit`: after editing its body
+/// first), or nothing (`U` only changes the URL).
+public enum ReplayNext: Equatable, Sendable {
+    case replay(seq: UInt64, edit: Bool)
+    case keepURL
 }
 
 /// A mode of the Compose screen (`ComposeState.modals`).

@@ -29,7 +29,7 @@ public enum DetailContent {
                 ))
         }
         if let replay {
-            let answer = replay.verdict.map { AppState.answer($0) } ?? "sending…"
+            let answer = replay.verdict.map { AppState.answer($0) } ?? (replay.editing != nil ? "its body is in the editor" : "sending…")
             let good = replay.verdict?.delivered == true
             out.append(
                 StyledLine([

@@ -20,7 +20,7 @@ enum FooterView {
         if let search = s.modals.search {
             searchField(search, x: area.x, y: area.y, width: room, t, into: &b)
         } else if let target = s.modals.replayTarget {
-            let x = area.x + b.put(" replay to: ", x: area.x, y: area.y, t[.searchPrompt])
+            let x = area.x + b.put(" your app's URL (http://localhost:3000/…): ", x: area.x, y: area.y, t[.searchPrompt])
             TextField.draw(target.text, editor: target, x: x, y: area.y, width: room - (x - area.x), t, on: .barText, into: &b)
         } else if !messageOnBar {
             let bar = s.focus == .detail ? CallsBindings.detail.bar + CallsBindings.list.bar : CallsBindings.list.bar
