@@ -13,7 +13,9 @@ enum ExternalEditor {
     static let maxBytes = 16 << 20
 
     static func edit(_ body: [UInt8], environment: [String: String], screen: CursesScreen) -> Result<[UInt8], EditFailure> {
-        let setting = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        let setting = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first {
+            !$0.trimmingCharacters(in: .whitespaces).isEmpty
+        }
         guard let setting else { return .failure(EditFailure("M needs an editor: set VISUAL or EDITOR (export EDITOR=vim)")) }
         let command = setting.split(separator: " ").map(String.init)
         var template = Array((NSTemporaryDirectory() + "calldash-body-XXXXXX.json").utf8CString)

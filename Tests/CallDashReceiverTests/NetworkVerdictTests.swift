@@ -1,10 +1,10 @@
 import AsyncHTTPClient
-@testable import CallDashCore
 import Foundation
 import NIOCore
 import Testing
 
 @testable import CallDashClient
+@testable import CallDashCore
 @testable import CallDashReceiver
 
 /// A port on 127.0.0.1 that nothing listens on: bound, its number noted, and closed again.
