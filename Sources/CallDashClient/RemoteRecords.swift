@@ -16,7 +16,7 @@ public enum RemoteRecords {
             if let text { query.append(("q", text)) }
             query += [("after", String(cursor)), ("limit", String(min(1_000, limit - records.count)))]
             let page = try await ReceiverQuery.get(base, path: "/_calldash/reports", query: query, token: token)
-            let (found, bad, last) = Self.records(inPage: page)
+            let (found, bad, last) = DeliveryRecord.records(inPage: page)
             records += found
             unreadable += bad
             // A page ends the list when it is empty; a short one may be cut by the page's byte limit.
@@ -45,26 +45,5 @@ public enum RemoteRecords {
             }
         }
         return (records, missing)
-    }
-
-    /// The records of one `/_calldash/reports` answer (a JSON array), how many elements were
-    /// not records, and the last seq seen.
-    static func records(inPage page: [UInt8]) -> ([DeliveryRecord], Int, UInt64?) {
-        var records: [DeliveryRecord] = []
-        var bad = 0
-        var last: UInt64?
-        page.withUnsafeBufferPointer { p in
-            var s = JSONScanner(p)
-            try? s.readArray { (s) throws(JSONError) in
-                let range = try s.skipValue()
-                if let r = try? DeliveryRecord(json: UnsafeBufferPointer(rebasing: p[range])) {
-                    records.append(r)
-                    last = r.seq
-                } else {
-                    bad += 1
-                }
-            }
-        }
-        return (records, bad, last)
     }
 }

@@ -13,6 +13,11 @@ enum FuzzTarget: String, CaseIterable {
     /// A `/_calldash/stats` query string, a newline, then a report whose copies (and a retry)
     /// the statistics, their JSON and CSV, the JSON read back, and a `field=value` search run over.
     case stats
+    /// A receiver's `/_calldash/reports` answer, as `replay --from` reads it, each record made
+    /// into the request a replay sends; and the bytes as a URL to send to.
+    case replay
+    /// The bytes as a journal file, searched for a record by seq (bisecting its bytes).
+    case journalSeek = "journal-seek"
 
     func run(_ bytes: [UInt8]) {
         let text = String(decoding: bytes, as: UTF8.self)
@@ -81,6 +86,20 @@ enum FuzzTarget: String, CaseIterable {
             guard let s = try? CampaignStats.compute(snapshot, q, now: Timestamp(millis: 1_795_773_900_000)) else { return }
             _ = s.csv()
             _ = try? CampaignStats(json: s.json())
+        case .replay:
+            for r in DeliveryRecord.records(inPage: bytes).records {
+                _ = Resend(r, to: "http://127.0.0.1:3000/app", replayOf: r.seq, extra: [NameValue("X-Test", "1")])
+            }
+            _ = RenderedRequest.urlProblem(text)
+            _ = RenderedRequest.target(of: "http://" + text)
+        case .journalSeek:
+            let dir = NSTemporaryDirectory() + "calldash-fuzz-seek-\(getpid())"
+            try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            guard FileManager.default.createFile(atPath: dir + "/j.jsonl", contents: Data(bytes)),
+                let journal = try? Journal(path: dir + "/j.jsonl")
+            else { return }
+            for seq in [0, 1, 2, 3, 7, 100, UInt64.max] { _ = journal.line(ofSeq: seq) }
         }
     }
 

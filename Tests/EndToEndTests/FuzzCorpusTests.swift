@@ -10,7 +10,8 @@ struct FuzzCorpusTests {
     @Test(
         "every corpus file runs through its reader",
         arguments: [
-            "json", "form", "delivery", "template", "theme", "webhook", "journal-line", "index-entry", "pretty-body", "stats"
+            "json", "form", "delivery", "template", "theme", "webhook", "journal-line", "index-entry", "pretty-body", "stats", "replay",
+            "journal-seek"
         ])
     func corpusRuns(target: String) throws {
         let folder = Self.root.appendingPathComponent("fuzz/corpus/\(target)").path
