@@ -65,6 +65,16 @@ public struct PushSummary: Sendable, Equatable {
 
     public init() {}
 
+    /// Adds another push's figures (a replay sends batch after batch).
+    public mutating func add(_ o: PushSummary) {
+        sent += o.sent
+        delivered += o.delivered
+        failed += o.failed
+        notSent += o.notSent
+        attempts += o.attempts
+        failures.merge(o.failures, uniquingKeysWith: +)
+    }
+
     public var json: String {
         "{\"sent\":\(sent),\"delivered\":\(delivered),\"failed\":\(failed),\"not_sent\":\(notSent),\"attempts\":\(attempts)}"
     }

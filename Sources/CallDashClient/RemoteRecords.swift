@@ -3,27 +3,29 @@ import CallDashCore
 /// Full delivery records of a running receiver, through `/_calldash/reports` (paged) and
 /// `/_calldash/reports/SEQ`.
 public enum RemoteRecords {
-    /// Up to `limit` records with seq > `after` that match the statuses and text, ascending;
-    /// and how many of the answer's records could not be read.
-    public static func matching(
-        _ base: String, token: String?, statuses: [String], text: String?, after: UInt64, limit: Int
-    ) async throws(ReceiverQueryFailure) -> (records: [DeliveryRecord], unreadable: Int) {
-        var records: [DeliveryRecord] = []
+    /// Up to `limit` records with seq > `after` that match the statuses and text, ascending,
+    /// handed to `body` a page at a time; returns how many of the answers' records could not be read.
+    public static func forEachPage(
+        _ base: String, token: String?, statuses: [String], text: String?, after: UInt64, limit: Int,
+        _ body: ([DeliveryRecord]) async throws -> Void
+    ) async throws -> Int {
+        var taken = 0
         var unreadable = 0
         var cursor = after
-        while records.count < limit {
+        while taken < limit {
             var query = statuses.map { (name: "status", value: $0) }
             if let text { query.append(("q", text)) }
-            query += [("after", String(cursor)), ("limit", String(min(1_000, limit - records.count)))]
+            query += [("after", String(cursor)), ("limit", String(min(1_000, limit - taken)))]
             let page = try await ReceiverQuery.get(base, path: "/_calldash/reports", query: query, token: token)
             let (found, bad, last) = DeliveryRecord.records(inPage: page)
-            records += found
             unreadable += bad
+            taken += found.count
+            if !found.isEmpty { try await body(found) }
             // A page ends the list when it is empty; a short one may be cut by the page's byte limit.
             guard let last, last > cursor else { break }
             cursor = last
         }
-        return (records, unreadable)
+        return unreadable
     }
 
     /// The records of `seqs`, in that order, and the seqs the receiver has no record of.
@@ -40,8 +42,9 @@ public enum RemoteRecords {
                     continue
                 }
                 records.append(r)
-            } catch  where error.status == 404 {
-                missing.append((seq, error.reason ?? "the receiver has no delivery with that seq"))
+            } catch  where error.status == 404 || error.status == 500 {
+                // None, or one the receiver cannot read back: said for that seq, the others go on.
+                missing.append((seq, error.reason ?? "the receiver has no readable delivery with that seq"))
             }
         }
         return (records, missing)

@@ -17,7 +17,6 @@ enum ExternalEditor {
             !$0.trimmingCharacters(in: .whitespaces).isEmpty
         }
         guard let setting else { return .failure(EditFailure("M needs an editor: set VISUAL or EDITOR (export EDITOR=vim)")) }
-        let command = setting.split(separator: " ").map(String.init)
         var template = Array((NSTemporaryDirectory() + "calldash-body-XXXXXX.json").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 5) }
         guard fd >= 0 else { return .failure(EditFailure("cannot make a file to edit: \(String(cString: strerror(errno)))")) }
@@ -28,13 +27,14 @@ enum ExternalEditor {
         guard wrote else { return .failure(EditFailure("cannot write the body to \(path)")) }
 
         screen.suspend()
-        let status = run(command + [path], environment: environment)
+        // Through the shell, as git runs it: the setting may quote a path or carry arguments.
+        let status = run(["/bin/sh", "-c", setting + " \"$1\"", "sh", path], environment: environment)
         screen.resume()
 
         switch status {
         case .failure(let why): return .failure(why)
         case .success(let code) where code != 0:
-            return .failure(EditFailure("the editor (\(command[0])) exited with status \(code): nothing sent"))
+            return .failure(EditFailure("the editor (\(setting)) exited with status \(code): nothing sent"))
         case .success: break
         }
         guard let handle = FileHandle(forReadingAtPath: path) else { return .failure(EditFailure("the edited file is gone: nothing sent")) }
@@ -71,14 +71,18 @@ enum ExternalEditor {
         let terminal = isatty(0) != 0
         if terminal { tcsetpgrp(0, pid) }
         var status: Int32 = 0
+        var waitError: Int32 = 0
         while true {
             let r = waitpid(pid, &status, WUNTRACED)
             if r < 0, errno == EINTR { continue }
-            guard r == pid else { break }
+            guard r == pid else {
+                waitError = errno
+                break
+            }
             // Stopped (it read the terminal before it was handed over, or ^Z): hand it over, go on.
             if status & 0xFF == 0x7F {
                 if terminal { tcsetpgrp(0, pid) }
-                kill(pid, SIGCONT)
+                kill(-pid, SIGCONT) // its whole group: a wrapper's child may be the one stopped
                 continue
             }
             break
@@ -88,6 +92,9 @@ enum ExternalEditor {
             let previous = signal(SIGTTOU, SIG_IGN)
             tcsetpgrp(0, getpgrp())
             signal(SIGTTOU, previous)
+        }
+        guard waitError == 0 else {
+            return .failure(EditFailure("lost track of the editor (\(String(cString: strerror(waitError)))): nothing sent"))
         }
         let exited = status & 0x7F == 0
         return .success(exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F))

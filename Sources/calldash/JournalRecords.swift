@@ -34,21 +34,29 @@ struct JournalRecords {
         return read(snapshot[i])
     }
 
-    /// Up to `limit` records with seq > `after` that match `query`, oldest first; unreadable
-    /// ones are named on stderr and left out.
-    func matching(_ query: ReportQuery, after: UInt64, limit: Int) -> [DeliveryRecord] {
-        var out: [DeliveryRecord] = []
+    /// Up to `limit` records with seq > `after` that match `query`, oldest first, handed to
+    /// `body` a thousand at a time; unreadable ones are named on stderr and left out.
+    func forEachBatch(_ query: ReportQuery, after: UInt64, limit: Int, _ body: ([DeliveryRecord]) async throws -> Void) async throws {
+        var batch: [DeliveryRecord] = []
+        var taken = 0
         var i = snapshot.index(afterSeq: after)
-        while i < snapshot.count, out.count < limit {
+        while i < snapshot.count, taken < limit {
             let summary = snapshot[i]
             i += 1
             guard query.matches(summary) else { continue }
             switch read(summary) {
-            case .success(let r): if query.matches(r) { out.append(r) }
+            case .success(let r):
+                guard query.matches(r) else { continue }
+                batch.append(r)
+                taken += 1
             case .failure(let why): Output.warn("seq \(summary.seq) left out: \(why)")
             }
+            if batch.count == 1_000 {
+                try await body(batch)
+                batch = []
+            }
         }
-        return out
+        if !batch.isEmpty { try await body(batch) }
     }
 
     private func read(_ summary: ReportSummary) -> Result<DeliveryRecord, Failure> {

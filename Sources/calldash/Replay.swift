@@ -57,7 +57,9 @@ struct Replay: AsyncParsableCommand {
         if let problem = RenderedRequest.urlProblem(to) {
             throw ValidationError("--to must be an http:// or https:// URL, got '\(to)': \(problem)")
         }
-        if to.contains("?") { throw ValidationError("--to takes no query: each delivery's own query is sent") }
+        if to.contains("?") || to.contains("#") {
+            throw ValidationError("--to takes no query or fragment: each delivery's own query is sent")
+        }
         for s in seq where UInt64(s) == nil { throw ValidationError("--seq must be a seq (a whole number), got '\(s)'") }
         if let after, UInt64(after) == nil { throw ValidationError("--after must be a seq (a whole number), got '\(after)'") }
         let filtered = !status.isEmpty || q != nil || after != nil
@@ -94,109 +96,132 @@ struct Replay: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (records, missing) = try await chosen()
-        for m in missing { Output.line("seq \(m.seq): not sent: \(m.reason)", fd: 2) }
-        guard !records.isEmpty || !missing.isEmpty else { throw Failure("no stored delivery matches \(selection)") }
         let extra = try headers()
-        var requests: [RenderedRequest] = []
-        var seqs: [UInt64] = []
-        var maskedLeftOut = false
-        var cut: [UInt64] = []
-        var headersOnly: [UInt64] = []
-        for r in records {
-            guard let resend = Resend(r, to: to, replayOf: r.seq, extra: extra) else { throw Failure("--to is not an http(s) URL") }
-            switch resend.kept {
-            case .whole: break
-            case .firstPart where !allowTruncated:
-                cut.append(r.seq)
-                continue
-            case .firstPart: break
-            case .nothing:
-                headersOnly.append(r.seq)
-                continue
+        var totals = PushSummary()
+        var chosen = 0
+        var missing = 0
+        var cut = SkippedSeqs()
+        var headersOnly = SkippedSeqs()
+        var toldMasked = false
+        let pusher = Pusher()
+        do {
+            // A batch at a time: a replay of a million deliveries holds a thousand of them.
+            try await forEachBatch { records, absent in
+                chosen += records.count + absent.count
+                missing += absent.count
+                for m in absent { Output.line("seq \(m.seq): not sent: \(m.reason)", fd: 2) }
+                var requests: [RenderedRequest] = []
+                var seqs: [UInt64] = []
+                for r in records {
+                    guard let resend = Resend(r, to: to, replayOf: r.seq, extra: extra) else { throw Failure("--to is not an http(s) URL") }
+                    switch resend.kept {
+                    case .whole: break
+                    case .firstPart where !allowTruncated:
+                        cut.add(r.seq)
+                        continue
+                    case .firstPart: break
+                    case .nothing:
+                        headersOnly.add(r.seq)
+                        continue
+                    }
+                    if resend.maskedAuthorizationLeftOut, !toldMasked {
+                        toldMasked = true
+                        Output.line(
+                            "calldash: the deliveries' Authorization was masked when they were recorded, so none is sent; add one with --header 'Authorization: …'",
+                            fd: 2)
+                    }
+                    requests.append(resend.request)
+                    seqs.append(r.seq)
+                }
+                guard !requests.isEmpty else { return }
+                let plan = PushPlan(url: to, count: requests.count, rate: rate, attempts: attempts, concurrency: 1)
+                let summary = await pusher.push(plan, source: .requests(requests)) { [json, seqs] d in
+                    guard !json, !d.delivered else { return }
+                    Output.line(
+                        d.attempts == 0
+                            ? "seq \(seqs[d.index]): not sent: \(d.lastAnswer)"
+                            : "seq \(seqs[d.index]): not delivered after \(d.attempts) attempt(s), last answer \(d.lastAnswer)", fd: 2)
+                }
+                totals.add(summary)
             }
-            maskedLeftOut = maskedLeftOut || resend.maskedAuthorizationLeftOut
-            requests.append(resend.request)
-            seqs.append(r.seq)
-        }
-        // One line for each kind of delivery left out, however many there are.
-        if !cut.isEmpty {
-            Output.line(
-                "\(Self.seqs(cut)): not sent: the body was over the size limit and only its first 64 KiB were kept; --allow-truncated sends that part",
-                fd: 2)
-        }
-        if !headersOnly.isEmpty {
-            Output.line("\(Self.seqs(headersOnly)): not sent: it came without the token, so only its headers and size were kept", fd: 2)
-        }
-        let notSent = missing.count + cut.count + headersOnly.count
-        guard !requests.isEmpty || notSent == 0 else { throw ExitCode(1) } // nothing was sent: the lines above say why
-        if maskedLeftOut {
-            Output.line(
-                "calldash: the deliveries' Authorization was masked when they were recorded, so none is sent; add one with --header 'Authorization: …'",
-                fd: 2)
-        }
-        var summary = PushSummary()
-        if !requests.isEmpty {
-            let plan = PushPlan(url: to, count: requests.count, rate: rate, attempts: attempts, concurrency: 1)
-            let pusher = Pusher()
-            let order = seqs
-            summary = await pusher.push(plan, source: .requests(requests)) { d in
-                guard !json, !d.delivered else { return }
-                Output.line(
-                    d.attempts == 0
-                        ? "seq \(order[d.index]): not sent: \(d.lastAnswer)"
-                        : "seq \(order[d.index]): not delivered after \(d.attempts) attempt(s), last answer \(d.lastAnswer)", fd: 2)
-            }
+        } catch {
             await pusher.shutdown()
+            throw error
         }
-        summary.notSent += notSent
-        Output.line(json ? summary.json : summary.text)
-        if summary.failed > 0 || summary.notSent > 0 { throw ExitCode(1) }
+        await pusher.shutdown()
+        guard chosen > 0 else { throw Failure("no stored delivery matches \(selection)") }
+        // One line for each kind of delivery left out, however many there are.
+        if cut.count > 0 {
+            Output.line(
+                "\(cut): not sent: the body was over the size limit and only its first 64 KiB were kept; --allow-truncated sends that part",
+                fd: 2)
+        }
+        if headersOnly.count > 0 {
+            Output.line("\(headersOnly): not sent: it came without the token, so only its headers and size were kept", fd: 2)
+        }
+        totals.notSent += missing + cut.count + headersOnly.count
+        guard totals.sent > 0 else { throw ExitCode(1) } // nothing was sent: the lines above say why
+        Output.line(json ? totals.json : totals.text)
+        if totals.failed > 0 || totals.notSent > 0 { throw ExitCode(1) }
     }
 
-    /// "seq 4", "seqs 1, 2, 5", "57 deliveries (seq 1 to 60)".
-    static func seqs(_ s: [UInt64]) -> String {
-        if s.count == 1 { return "seq \(s[0])" }
-        if s.count <= 5 { return "seqs " + s.map(String.init).joined(separator: ", ") }
-        return "\(s.count) deliveries (seq \(s[0]) to \(s[s.count - 1]))"
+    /// Seqs left out for one reason: the first few, how many, and the last.
+    struct SkippedSeqs: CustomStringConvertible {
+        var first: [UInt64] = []
+        var count = 0
+        var last: UInt64 = 0
+
+        mutating func add(_ seq: UInt64) {
+            if first.count < 5 { first.append(seq) }
+            count += 1
+            last = seq
+        }
+
+        /// "seq 4", "seqs 1, 2, 5", "57 deliveries (seq 1 to 60)".
+        var description: String {
+            if count == 1 { return "seq \(last)" }
+            if count <= 5 { return "seqs " + first.map(String.init).joined(separator: ", ") }
+            return "\(count) deliveries (seq \(first[0]) to \(last))"
+        }
     }
 
-    /// The chosen records, oldest first, and the asked-for seqs that have none.
-    private func chosen() async throws -> ([DeliveryRecord], [(seq: UInt64, reason: String)]) {
-        let seqs = seq.compactMap(UInt64.init)
+    /// The chosen records, oldest first, a batch at a time, with the asked-for seqs that have none.
+    private func forEachBatch(_ body: ([DeliveryRecord], [(seq: UInt64, reason: String)]) async throws -> Void) async throws {
+        let seqs = Array(seq.compactMap(UInt64.init).prefix(limit ?? .max))
         let cap = limit ?? .max
         if let from = source.from {
             let token = source.resolvedToken
-            do throws(ReceiverQueryFailure) {
-                if !seqs.isEmpty {
-                    let found = try await RemoteRecords.bySeq(from, token: token, seqs: Array(seqs.prefix(cap)))
-                    return (found.records, found.missing)
+            do {
+                for group in stride(from: 0, to: seqs.count, by: 100) {
+                    let found = try await RemoteRecords.bySeq(from, token: token, seqs: Array(seqs[group..<min(group + 100, seqs.count)]))
+                    try await body(found.records, found.missing)
                 }
-                let found = try await RemoteRecords.matching(
-                    from, token: token, statuses: status, text: q, after: after.flatMap(UInt64.init) ?? 0, limit: cap)
-                if found.unreadable > 0 {
-                    Output.warn("\(found.unreadable) records in \(from)'s answer could not be read, and are left out")
-                }
-                return (found.records, [])
-            } catch {
+                guard seqs.isEmpty else { return }
+                let unreadable = try await RemoteRecords.forEachPage(
+                    from, token: token, statuses: status, text: q, after: after.flatMap(UInt64.init) ?? 0, limit: cap
+                ) { try await body($0, []) }
+                if unreadable > 0 { Output.warn("\(unreadable) records in \(from)'s answer could not be read, and are left out") }
+            } catch let error as ReceiverQueryFailure {
                 if error.refusedQuery { throw ValidationError(error.description) }
                 throw Failure(error.description)
             }
+            return
         }
-        let path = try source.journalPath()
-        let records = try JournalRecords(path: path, capacity: capacity)
-        if !seqs.isEmpty {
+        let records = try JournalRecords(path: try source.journalPath(), capacity: capacity)
+        for group in stride(from: 0, to: seqs.count, by: 100) {
             var found: [DeliveryRecord] = []
             var missing: [(UInt64, String)] = []
-            for s in seqs.prefix(cap) {
+            for s in seqs[group..<min(group + 100, seqs.count)] {
                 switch records.record(seq: s) {
                 case .success(let r): found.append(r)
                 case .failure(let why): missing.append((s, why.description))
                 }
             }
-            return (found, missing)
+            try await body(found, missing)
         }
-        let query = ReportQuery(statuses: Set(status), text: q)
-        return (records.matching(query, after: after.flatMap(UInt64.init) ?? 0, limit: cap), [])
+        guard seqs.isEmpty else { return }
+        try await records.forEachBatch(ReportQuery(statuses: Set(status), text: q), after: after.flatMap(UInt64.init) ?? 0, limit: cap) {
+            try await body($0, [])
+        }
     }
 }

@@ -16,7 +16,10 @@ private func rows<C>(_ t: BindingTable<C>) -> [Row] {
     t.bindings.map { Row(table: t.title, keys: $0.keys, help: $0.help, bar: $0.bar, sendsTraffic: $0.sendsTraffic) }
 }
 
-private let calls: [[Row]] = [rows(CallsBindings.list), rows(CallsBindings.detail), rows(CallsBindings.search), rows(CallsBindings.help)]
+private let calls: [[Row]] = [
+    rows(CallsBindings.list), rows(CallsBindings.detail), rows(CallsBindings.search), rows(CallsBindings.replayTarget),
+    rows(CallsBindings.help)
+]
 private let compose: [[Row]] = [
     rows(ComposeBindings.screen), rows(ComposeBindings.list), rows(ComposeBindings.editor), rows(ComposeBindings.preview),
     rows(ComposeBindings.editing), rows(ComposeBindings.palette), rows(ComposeBindings.callPicker), rows(ComposeBindings.confirm)
@@ -52,7 +55,7 @@ struct BindingTableTests {
         }
         // What a line being typed takes for itself must not be a key of its mode (that one would be dead).
         let typingKeys = Set(typing.flatMap(\.keys).map(\.label))
-        for mode in [rows(CallsBindings.search), rows(ComposeBindings.editing)] {
+        for mode in [rows(CallsBindings.search), rows(CallsBindings.replayTarget), rows(ComposeBindings.editing)] {
             #expect(typingKeys.isDisjoint(with: mode.flatMap(\.keys).map(\.label)))
         }
     }

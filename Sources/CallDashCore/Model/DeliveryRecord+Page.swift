@@ -15,6 +15,8 @@ extension DeliveryRecord {
                         last = r.seq
                     } else {
                         bad += 1
+                        // Paging goes on after it: a page of unreadable records must not end the list.
+                        if let seq = Journal.seq(startingLine: Array(p[range].prefix(32))) { last = seq }
                     }
                 }
             } catch {

@@ -20,6 +20,14 @@ public struct Resend: Sendable, Equatable {
         case nothing
     }
 
+    /// The header a replay carries, in lower case: the seq of the delivery it replays.
+    public static let replayOfHeader = "calldash-replay-of"
+
+    /// The seq a delivery says it replays, when it is one.
+    public static func replayOf(_ r: DeliveryRecord) -> UInt64? {
+        r.headers.first { $0.name.lowercased() == replayOfHeader }.flatMap { UInt64($0.value.trimmingCharacters(in: .whitespaces)) }
+    }
+
     /// Headers that belong to one connection, not to the request (RFC 9110 §7.6.1), and those
     /// the client sets itself for the new one.
     static let leftOut: Set<String> = [
@@ -29,8 +37,10 @@ public struct Resend: Sendable, Equatable {
 
     /// `record` as sent to `app` (an absolute http(s) URL); nil when `app` is not one.
     /// `replayOf` adds `CallDash-Replay-Of`; `extra` headers replace any of the same name.
-    public init?(_ record: DeliveryRecord, to app: String, replayOf: UInt64?, extra: [NameValue] = []) {
-        guard let target = RenderedRequest.target(of: app) else { return nil }
+    public init?(_ record: DeliveryRecord, to app: String, replayOf: UInt64?, extra given: [NameValue] = []) {
+        guard let target = RenderedRequest.target(of: app), !app.contains("#") else { return nil }
+        // The client sets these for the new request: given ones would contradict it.
+        let extra = given.filter { !["host", "content-length", "transfer-encoding"].contains($0.name.lowercased()) }
         var base = target.origin
         if let q = base.firstIndex(of: "?") { base = String(base[..<q]) }
         while base.hasSuffix("/") { base.removeLast() }
@@ -54,7 +64,7 @@ public struct Resend: Sendable, Equatable {
         for h in record.headers {
             let name = h.name.lowercased()
             // A replay of a replay names the one it replays now.
-            if Self.leftOut.contains(name) || listed.contains(name) || extraNames.contains(name) || name == "calldash-replay-of" {
+            if Self.leftOut.contains(name) || listed.contains(name) || extraNames.contains(name) || name == Self.replayOfHeader {
                 continue
             }
             if name == "authorization", h.value.contains(SecretRedactor.mask) {
@@ -68,8 +78,10 @@ public struct Resend: Sendable, Equatable {
             headers.append(h)
         }
         let client = Self.host(of: record.remote)
-        if !client.isEmpty { headers.append(NameValue("X-Forwarded-For", forwardedFor.map { "\($0), \(client)" } ?? client)) }
-        if let replayOf { headers.append(NameValue("CallDash-Replay-Of", String(replayOf))) }
+        if !client.isEmpty, !extraNames.contains("x-forwarded-for") {
+            headers.append(NameValue("X-Forwarded-For", forwardedFor.map { "\($0), \(client)" } ?? client))
+        }
+        if let replayOf, !extraNames.contains(Self.replayOfHeader) { headers.append(NameValue("CallDash-Replay-Of", String(replayOf))) }
         headers += extra
         let url = "\(target.scheme)://\(target.authority)\(path)"
         request = RenderedRequest(

@@ -20,22 +20,34 @@ public final class StatsCache: Sendable {
         var newest: Int64
     }
 
-    /// A chunk's tally, or that the chunk is counted afresh each time (it spans too many bars,
-    /// or a breakdown has too many values in it to be worth keeping).
+    /// A chunk's tally, or that the chunk is counted afresh each time (it spans too many bars).
     enum Entry: Sendable {
         case piece(Piece)
         case countedAfresh
     }
 
+    /// What one chunk's pass gave: a tally worth keeping, or why not.
+    enum Outcome {
+        case kept(Piece)
+        /// Its reports span more than `maxPieceBuckets` bars (a clock set back, sparse calls).
+        case tooWide
+        /// A breakdown has a value per call (`mid`), or the statuses are too many to number
+        /// apart in one chunk: the figures are not worth keeping for this question at all.
+        case tooVaried
+    }
+
+    /// The chunks kept for one question.
     private struct Kept {
-        var shape: Shape?
+        var shape: Shape
         var entries: [ClosedRange<UInt64>: Entry] = [:]
-        /// False once the first chunk showed that the breakdown has a value per call (`mid`)
-        /// or that calls are sparse: the figures are then counted afresh, on both cores.
+        /// False once a chunk showed that this question's figures are not worth keeping.
         var worthKeeping = true
     }
 
-    private let kept = Mutex(Kept())
+    /// The questions asked lately, the last asked last: a few clients asking different ones do
+    /// not undo each other's work.
+    private let kept = Mutex<[Kept]>([])
+    static let shapesKept = 4
 
     /// Bounds on what one chunk's tally may hold to be kept: bars, and values per breakdown.
     static let maxPieceBuckets = 64
@@ -43,9 +55,9 @@ public final class StatsCache: Sendable {
 
     public init() {}
 
-    /// Chunks whose figures are kept.
+    /// Chunks whose figures are kept, for every question.
     public var chunksKept: Int {
-        kept.withLock { k in k.entries.values.count { if case .piece = $0 { true } else { false } } }
+        kept.withLock { all in all.reduce(0) { n, k in n + k.entries.values.count { if case .piece = $0 { true } else { false } } } }
     }
 
     /// The tally of `snapshot` for `query` over `[from, to]` in buckets of `bucketMillis` from
@@ -56,19 +68,36 @@ public final class StatsCache: Sendable {
         _ snapshot: StoreSnapshot, _ query: StatsQuery, from: Int64, to: Int64, firstBucket: Int64, buckets: Int, bucketMillis: Int64
     ) -> StatsTally? {
         let shape = Shape(by: query.by, short: query.short, bucketMillis: bucketMillis)
-        var (entries, worthKeeping) = kept.withLock { k in
-            if k.shape != shape { k = Kept(shape: shape) }
-            return (k.entries, k.worthKeeping)
+        let known = kept.withLock { all -> Kept in
+            let k = all.firstIndex { $0.shape == shape }.map { all.remove(at: $0) } ?? Kept(shape: shape)
+            all.append(k)
+            if all.count > Self.shapesKept { all.removeFirst() }
+            return k
         }
-        guard worthKeeping else { return nil }
+        guard known.worthKeeping else { return nil }
+        var entries = known.entries
         let spans = snapshot.chunkSpans
         let missing = spans.compactMap { span in span.sealed.flatMap { entries[$0] == nil ? (range: span.range, seqs: $0) : nil } }
-        if entries.isEmpty, let first = missing.first, Self.piece(snapshot, first.range, query: query, bucketMillis: bucketMillis) == nil {
-            kept.withLock { k in if k.shape == shape { k.worthKeeping = false } }
+        // A first chunk tells at once a question not worth keeping (a value per call), before
+        // the others are worked out for nothing.
+        var worked: [(ClosedRange<UInt64>, Outcome)] = []
+        var rest = missing[...]
+        if entries.isEmpty, let first = rest.popFirst() {
+            worked.append((first.seqs, Self.piece(snapshot, first.range, query: query, bucketMillis: bucketMillis)))
+        }
+        if !worked.contains(where: { if case .tooVaried = $0.1 { true } else { false } }) {
+            worked += Self.pieces(snapshot, Array(rest), query: query, bucketMillis: bucketMillis)
+        }
+        if worked.contains(where: { if case .tooVaried = $0.1 { true } else { false } }) {
+            update(shape) { $0.worthKeeping = false }
             return nil
         }
-        for (seqs, piece) in Self.pieces(snapshot, missing, query: query, bucketMillis: bucketMillis) {
-            entries[seqs] = piece.map(Entry.piece) ?? .countedAfresh
+        for (seqs, outcome) in worked {
+            switch outcome {
+            case .kept(let piece): entries[seqs] = .piece(piece)
+            case .tooWide: entries[seqs] = .countedAfresh
+            case .tooVaried: break
+            }
         }
 
         var total = StatsTally(dimensions: query.by.count, buckets: buckets, firstBucket: firstBucket)
@@ -88,19 +117,25 @@ public final class StatsCache: Sendable {
             total.add(snapshot, span.range, query: query, from: from, to: to, bucketMillis: bucketMillis)
         }
         // Evicted chunks are forgotten.
-        kept.withLock { k in if k.shape == shape { k.entries = used } }
+        update(shape) { $0.entries = used }
         return total
+    }
+
+    private func update(_ shape: Shape, _ change: (inout Kept) -> Void) {
+        kept.withLock { all in
+            if let i = all.firstIndex(where: { $0.shape == shape }) { change(&all[i]) }
+        }
     }
 
     /// The tallies of the chunks at `ranges`, worked out on the cores.
     private static func pieces(
         _ snapshot: StoreSnapshot, _ chunks: [(range: Range<Int>, seqs: ClosedRange<UInt64>)], query: StatsQuery, bucketMillis: Int64
-    ) -> [(ClosedRange<UInt64>, Piece?)] {
+    ) -> [(ClosedRange<UInt64>, Outcome)] {
         guard !chunks.isEmpty else { return [] }
         let parts = chunks.count >= 64 ? 2 : 1
-        let results = Mutex<[(ClosedRange<UInt64>, Piece?)]>([])
+        let results = Mutex<[(ClosedRange<UInt64>, Outcome)]>([])
         DispatchQueue.concurrentPerform(iterations: parts) { part in
-            var mine: [(ClosedRange<UInt64>, Piece?)] = []
+            var mine: [(ClosedRange<UInt64>, Outcome)] = []
             for c in chunks[(chunks.count * part / parts)..<(chunks.count * (part + 1) / parts)] {
                 mine.append((c.seqs, piece(snapshot, c.range, query: query, bucketMillis: bucketMillis)))
             }
@@ -109,26 +144,29 @@ public final class StatsCache: Sendable {
         return results.withLock { $0 }
     }
 
-    /// One chunk's tally over all its reports, its buckets starting at its own oldest; nil when
-    /// it is not worth keeping.
-    private static func piece(_ snapshot: StoreSnapshot, _ range: Range<Int>, query: StatsQuery, bucketMillis: Int64) -> Piece? {
+    /// One chunk's tally over all its reports, its buckets starting at its own oldest, unless it
+    /// is not worth keeping.
+    private static func piece(_ snapshot: StoreSnapshot, _ range: Range<Int>, query: StatsQuery, bucketMillis: Int64) -> Outcome {
         var (oldest, newest) = (Int64.max, Int64.min)
         snapshot.scan(from: range.lowerBound, to: range.upperBound, StoreFilter()) { r in
             oldest = min(oldest, r.receivedAtMillis)
             newest = max(newest, r.receivedAtMillis)
         }
-        guard oldest <= newest else { return nil }
+        guard oldest <= newest else { return .tooWide }
         var first: Int64 = 0
         var buckets = 0
         if bucketMillis > 0 {
             first = oldest.floorDivided(by: bucketMillis).0
             let span = newest.floorDivided(by: bucketMillis).0 - first + 1
-            guard span <= Int64(maxPieceBuckets) else { return nil }
+            guard span <= Int64(maxPieceBuckets) else { return .tooWide }
             buckets = Int(span)
         }
         var tally = StatsTally(dimensions: query.by.count, buckets: buckets, firstBucket: first)
         tally.add(snapshot, range, query: query, from: .min, to: .max, bucketMillis: bucketMillis)
-        guard tally.groups.allSatisfy({ $0.count <= maxPieceGroups }) else { return nil }
-        return Piece(tally: tally, oldest: oldest, newest: newest)
+        // A chunk that ran out of numbers for odd statuses would lump some that a fresh count names.
+        guard tally.groups.allSatisfy({ $0.count <= maxPieceGroups }), tally.names.others.count < StatusNames.maxOthers else {
+            return .tooVaried
+        }
+        return .kept(Piece(tally: tally, oldest: oldest, newest: newest))
     }
 }

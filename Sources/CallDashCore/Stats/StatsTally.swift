@@ -18,13 +18,7 @@ struct GroupTally: Sendable {
 
     @inline(__always) mutating func add(status: Int, duration: Int?) {
         calls += 1
-        if status < 8 {
-            known[status] += 1
-        } else {
-            let k = status - 8
-            if k >= others.count { others += Array(repeating: 0, count: k + 1 - others.count) }
-            others[k] += 1
-        }
+        add(1, status: status)
         guard status == StatusNames.answer else { return }
         answered += 1
         if let duration {
@@ -46,7 +40,7 @@ struct GroupTally: Sendable {
         for (k, c) in o.others.enumerated() where c > 0 { add(c, status: remap[k + 8]) }
     }
 
-    private mutating func add(_ c: Int, status: Int) {
+    @inline(__always) private mutating func add(_ c: Int, status: Int) {
         if status < 8 {
             known[status] += c
         } else {
@@ -260,7 +254,9 @@ struct StatsTally: Sendable {
     @inline(__always) static func providerTime(
         _ v: UnsafeBufferPointer<UInt8>, sameDayAs day: UnsafeBufferPointer<UInt8>?, at seconds: Int64?
     ) -> Int64? {
-        guard v.count == 19, let day, let seconds, memcmp(v.baseAddress!, day.baseAddress!, 11) == 0 else { return providerTime(v) }
+        guard v.count == 19, let day, day.count == 19, let seconds, memcmp(v.baseAddress!, day.baseAddress!, 11) == 0 else {
+            return providerTime(v)
+        }
         guard v[13] == 0x3A, v[16] == 0x3A, let h = Timestamp.digits(v, 11..<13), let m = Timestamp.digits(v, 14..<16),
             let s = Timestamp.digits(v, 17..<19), h < 24, m < 60, s < 61
         else { return nil }

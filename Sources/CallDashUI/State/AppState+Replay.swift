@@ -69,12 +69,12 @@ extension AppState {
         }
         let masked = resend.maskedAuthorizationLeftOut ? " (its Authorization was masked: not sent)" : ""
         if edit {
-            replays[seq] = ReplayState(url: url, editing: resend.request)
+            replays[seq] = ReplayState(url: url, stage: .editing(resend.request))
             rebuildDetail()
             say("editing the body of #\(seq); it is replayed to \(url) when the editor closes\(masked)")
             return [.editBody(resend.request, seq: seq)]
         }
-        replays[seq] = ReplayState(url: url)
+        replays[seq] = ReplayState(url: url, stage: .sending)
         rebuildDetail()
         say("replaying #\(seq) to \(url)…\(masked)")
         return [.replay(resend.request, seq: seq)]
@@ -82,7 +82,7 @@ extension AppState {
 
     /// The editor closed: the edited body is sent, or why not is said.
     mutating func edited(_ seq: UInt64, _ result: Result<[UInt8], EditFailure>) -> [Effect] {
-        guard var state = replays[seq], var request = state.editing else { return [] }
+        guard var state = replays[seq], case .editing(var request) = state.stage else { return [] }
         switch result {
         case .failure(let f):
             replays[seq] = nil
@@ -91,7 +91,7 @@ extension AppState {
         case .success(let body):
             request.body = body
             request.maskedBody = body
-            state.editing = nil
+            state.stage = .sending
             replays[seq] = state
             if detail.seq == seq { rebuildDetail() }
             say("replaying #\(seq) with the edited body (\(CallText.count(body.count)) bytes) to \(state.url)…")
@@ -101,7 +101,7 @@ extension AppState {
 
     mutating func replayed(_ seq: UInt64, _ verdict: SendVerdict) {
         guard var state = replays[seq] else { return }
-        state.verdict = verdict
+        state.stage = .answered(verdict)
         replays[seq] = state
         say(
             verdict.status == nil

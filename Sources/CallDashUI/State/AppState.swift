@@ -31,8 +31,8 @@ public struct AppState: Sendable {
     /// HEAD results for recording URLs, by seq (only the few the user asked for).
     public var checks: [UInt64: URLCheck] = [:]
     public var checking: Set<UInt64> = []
-    /// Where `R` sends calls (`--forward-to`, or asked once and kept for the run), and each
-    /// replay's answer by seq (none yet while it is under way).
+    /// Where `R` and `M` send calls (asked once and kept for the run; `U` changes it), and how
+    /// each call's replay went, by seq.
     public var replayURL: String?
     /// The last URL typed for it that could not be used: offered again to be corrected.
     var rejectedURL: String?

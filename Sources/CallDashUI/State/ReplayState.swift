@@ -1,9 +1,14 @@
 import CallDashCore
 
-/// One call replayed to the user's app with `R` or `M`: where to, the request while its body
-/// is in the editor, and the app's answer once it came.
+/// One call replayed to the user's app with `R` or `M`: where to, and how far it got.
 public struct ReplayState: Equatable, Sendable {
     public var url: String
-    public var editing: RenderedRequest?
-    public var verdict: SendVerdict?
+    public var stage: Stage
+
+    public enum Stage: Equatable, Sendable {
+        /// Its body is in the user's editor (`M`): this request goes once it closes.
+        case editing(RenderedRequest)
+        case sending
+        case answered(SendVerdict)
+    }
 }

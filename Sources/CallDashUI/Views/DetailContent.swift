@@ -23,21 +23,21 @@ public enum DetailContent {
                     ("↻ a duplicate of #\(d): ", .detailWarning), ("the same standard fields (a provider retry); not counted", .detailLabel)
                 ]))
         }
-        if let of = r.headers.first(where: { $0.name.lowercased() == "calldash-replay-of" })?.value {
+        if let of = Resend.replayOf(r) {
             out.append(
                 StyledLine([("⟲ a replay of #\(of) ", .detailWarning), ("(CallDash-Replay-Of, sent by calldash replay or R)", .detailLabel)]
                 ))
         }
         if let replay {
-            let answer = replay.verdict.map { AppState.answer($0) } ?? (replay.editing != nil ? "its body is in the editor" : "sending…")
-            let good = replay.verdict?.delivered == true
-            out.append(
-                StyledLine([
-                    ("replayed to \(replay.url): ", .detailLabel),
-                    (answer, replay.verdict == nil ? .detailLabel : good ? .detailGood : .detailError)
-                ]))
-            if let reply = replay.verdict?.reply, !reply.isEmpty {
-                out.append(StyledLine([("  the app said: ", .detailLabel), (String(reply.prefix(200)), .detailValue)]))
+            let head = ("replayed to \(replay.url): ", ThemeRole.detailLabel)
+            switch replay.stage {
+            case .editing: out.append(StyledLine([head, ("its body is in the editor", .detailLabel)]))
+            case .sending: out.append(StyledLine([head, ("sending…", .detailLabel)]))
+            case .answered(let verdict):
+                out.append(StyledLine([head, (AppState.answer(verdict), verdict.delivered ? .detailGood : .detailError)]))
+                if !verdict.reply.isEmpty {
+                    out.append(StyledLine([("  the app said: ", .detailLabel), (String(verdict.reply.prefix(200)), .detailValue)]))
+                }
             }
         }
         if let e = r.error { out.append(StyledLine([("error  ", .detailError), (e, .detailError)])) }

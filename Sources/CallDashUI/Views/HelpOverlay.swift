@@ -5,7 +5,8 @@ enum HelpOverlay {
         let typing = LineEditor.bindings.helpSections + CallsBindings.help.helpSections
         switch screen {
         case .calls:
-            return CallsBindings.list.helpSections + CallsBindings.detail.helpSections + CallsBindings.search.helpSections + typing
+            return CallsBindings.list.helpSections + CallsBindings.detail.helpSections + CallsBindings.search.helpSections
+                + CallsBindings.replayTarget.helpSections + typing
         case .campaign:
             return CampaignBindings.screen.helpSections + CallsBindings.help.helpSections
         case .compose:
