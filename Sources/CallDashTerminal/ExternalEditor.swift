@@ -62,7 +62,7 @@ enum ExternalEditor {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         let args = argv.map { strdup($0) } + [nil]
         let env = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (args + env).forEach { free($0) } }
+        defer { for p in args + env { free(p) } }
         var pid: pid_t = 0
         let spawned = posix_spawnp(&pid, argv[0], nil, &attributes, args, env)
         guard spawned == 0 else {
