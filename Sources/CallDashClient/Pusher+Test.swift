@@ -13,12 +13,18 @@ extension Pusher {
             return SendVerdict(status: nil, millis: 0, failure: error.description)
         }
         do {
-            let response = try await client.execute(request, timeout: timeout)
-            var reply: [UInt8] = []
-            for try await chunk in response.body where reply.count < 512 {
-                reply += chunk.readableBytesView.prefix(512 - reply.count)
+            let client = self.client
+            let (status, reply) = try await within(seconds: max(1, timeout.nanoseconds / 1_000_000_000)) {
+                let response = try await client.execute(request, timeout: timeout)
+                var reply: [UInt8] = []
+                for try await chunk in response.body where reply.count < 512 {
+                    reply += chunk.readableBytesView.prefix(512 - reply.count)
+                }
+                return (Int(response.status.code), reply)
             }
-            return SendVerdict(status: Int(response.status.code), millis: millis(), reply: String(decoding: reply, as: UTF8.self))
+            return SendVerdict(status: status, millis: millis(), reply: String(decoding: reply, as: UTF8.self))
+        } catch let late as AnswerTimedOut {
+            return SendVerdict(status: nil, millis: millis(), failure: late.description)
         } catch {
             return SendVerdict(status: nil, millis: millis(), failure: TransportFailure.describe(error, url: base ?? rendered.maskedURL))
         }

@@ -105,14 +105,18 @@ public final class Pusher: Sendable {
         var last = ""
         for attempt in 1...max(1, plan.attempts) {
             do {
-                let response = try await client.execute(request, timeout: plan.timeout)
-                _ = try? await response.body.collect(upTo: 1 << 20)
-                last = String(response.status.code)
-                if ProviderRule.delivered(Int(response.status.code)) {
+                let (client, timeout) = (self.client, plan.timeout)
+                let status = try await within(seconds: max(1, timeout.nanoseconds / 1_000_000_000)) {
+                    let response = try await client.execute(request, timeout: timeout)
+                    _ = try? await response.body.collect(upTo: 1 << 20)
+                    return Int(response.status.code)
+                }
+                last = String(status)
+                if ProviderRule.delivered(status) {
                     return Delivery(index: index, delivered: true, attempts: attempt, lastAnswer: last)
                 }
             } catch {
-                last = TransportFailure.describe(error, url: plan.url)
+                last = (error as? AnswerTimedOut)?.description ?? TransportFailure.describe(error, url: plan.url)
             }
             if attempt < plan.attempts {
                 try? await Task.sleep(for: backoff)

@@ -23,9 +23,11 @@ public enum ReceiverQuery {
         var request = HTTPClientRequest(url: url)
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         do {
-            let response = try await Clients.oneShot.execute(request, timeout: .seconds(30))
-            let body = Array(try await response.body.collect(upTo: 64 << 20).readableBytesView)
-            switch response.status.code {
+            let (code, body) = try await within(seconds: 60) { [request] in
+                let response = try await Clients.oneShot.execute(request, timeout: .seconds(30))
+                return (response.status.code, Array(try await response.body.collect(upTo: 64 << 20).readableBytesView))
+            }
+            switch code {
             case 200: return body
             case 401:
                 throw ReceiverQueryFailure(
@@ -34,14 +36,18 @@ public enum ReceiverQuery {
                         : "\(root) refused the token (401): give the receiver's with --token or CALLDASH_TOKEN")
             default:
                 let reason = (try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])?["error"] as? String
-                var failure = ReceiverQueryFailure("\(root) answered \(response.status.code)" + (reason.map { ": \($0)" } ?? ""))
-                failure.refusedQuery = response.status.code == 400
-                failure.status = Int(response.status.code)
+                var failure = ReceiverQueryFailure("\(root) answered \(code)" + (reason.map { ": \($0)" } ?? ""))
+                failure.refusedQuery = code == 400
+                failure.status = Int(code)
                 failure.reason = reason
                 throw failure
             }
         } catch let failure as ReceiverQueryFailure {
             throw failure
+        } catch let late as AnswerTimedOut {
+            throw ReceiverQueryFailure("cannot ask \(root): \(late.description)")
+        } catch is NIOTooManyBytesError {
+            throw ReceiverQueryFailure("cannot ask \(root): its answer is larger than 64 MiB (is it a calldash receiver?)")
         } catch {
             throw ReceiverQueryFailure("cannot ask \(root): \(TransportFailure.describe(error, url: url))")
         }

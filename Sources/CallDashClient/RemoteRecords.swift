@@ -17,8 +17,15 @@ public enum RemoteRecords {
             if let text { query.append(("q", text)) }
             query += [("after", String(cursor)), ("limit", String(min(1_000, limit - taken)))]
             let page = try await ReceiverQuery.get(base, path: "/_calldash/reports", query: query, token: token)
-            let (found, bad, last) = DeliveryRecord.records(inPage: page)
+            let (all, bad, last) = DeliveryRecord.records(inPage: page)
+            // What is not a list of records is not a receiver's answer: said, not taken for "none".
+            let opening = page.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
+            if taken == 0, unreadable == 0, all.isEmpty, bad > 0, opening != UInt8(ascii: "[") {
+                throw ReceiverQueryFailure("\(base) answered something else than a list of records: is it a calldash receiver?")
+            }
             unreadable += bad
+            // Only what comes after: a server that answers the same page again adds nothing.
+            let found = all.filter { $0.seq > cursor }
             taken += found.count
             if !found.isEmpty { try await body(found) }
             // A page ends the list when it is empty; a short one may be cut by the page's byte limit.

@@ -159,8 +159,10 @@ struct ReceiverAPI {
                 after = a
             case "limit":
                 // A larger limit is capped, not refused: a client asking for "everything" gets a page.
-                guard let l = Int(p.value), l >= 1 else { throw Rejection(400, "limit must be a whole number of at least 1") }
-                limit = min(l, Self.maxLimit)
+                guard !p.value.isEmpty, p.value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), p.value.contains(where: { $0 != "0" }) else {
+                    throw Rejection(400, "limit must be a whole number of at least 1")
+                }
+                limit = Int(p.value).map { min($0, Self.maxLimit) } ?? Self.maxLimit // any larger one is capped
             default:
                 guard let field = ReportField(key: p.name) else {
                     throw Rejection(

@@ -80,9 +80,9 @@ struct Replay: AsyncParsableCommand {
     /// `--header` values as name and value.
     func headers() throws -> [NameValue] {
         try header.map { h in
-            guard let colon = h.firstIndex(of: ":"), !h[..<colon].isEmpty,
-                h[..<colon].utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ":") })
-            else { throw ValidationError("--header must be 'Name: value', got '\(h)'") }
+            guard let colon = h.firstIndex(of: ":"), Resend.isToken(String(h[..<colon])),
+                !h[h.index(after: colon)...].utf8.contains(where: { $0 < 0x20 && $0 != 0x09 || $0 == 0x7F })
+            else { throw ValidationError("--header must be 'Name: value' on one line, got '\(h.debugDescription.dropFirst().dropLast())'") }
             return NameValue(String(h[..<colon]), h[h.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
     }
@@ -114,6 +114,11 @@ struct Replay: AsyncParsableCommand {
                 var seqs: [UInt64] = []
                 for r in records {
                     guard let resend = Resend(r, to: to, replayOf: r.seq, extra: extra) else { throw Failure("--to is not an http(s) URL") }
+                    if let why = resend.unsendable {
+                        Output.line("seq \(r.seq): not sent: \(why)", fd: 2)
+                        missing += 1
+                        continue
+                    }
                     switch resend.kept {
                     case .whole: break
                     case .firstPart where !allowTruncated:

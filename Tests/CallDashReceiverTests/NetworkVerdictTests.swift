@@ -7,17 +7,47 @@ import Testing
 @testable import CallDashCore
 @testable import CallDashReceiver
 
-/// A port on 127.0.0.1 that nothing listens on: bound, its number noted, and closed again.
-private func closedPort() -> Int {
+/// A TCP socket bound to a free port on 127.0.0.1, and that port.
+private func boundSocket() -> (fd: Int32, port: Int) {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
     var a = sockaddr_in()
     a.sin_family = sa_family_t(AF_INET)
     a.sin_addr.s_addr = inet_addr("127.0.0.1")
     var len = socklen_t(MemoryLayout<sockaddr_in>.size)
     _ = withUnsafeMutablePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
     _ = withUnsafeMutablePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-    return Int(UInt16(bigEndian: a.sin_port))
+    return (fd, Int(UInt16(bigEndian: a.sin_port)))
+}
+
+/// A port on 127.0.0.1 that nothing listens on: bound, its number noted, and closed again.
+private func closedPort() -> Int {
+    let (fd, port) = boundSocket()
+    close(fd)
+    return port
+}
+
+/// A server on 127.0.0.1 that answers 200 with a 100,000-byte body and then sends it one byte
+/// every 100 ms (for at most 120 s, or until the client goes): its port.
+private func tricklingServer() -> Int {
+    let (fd, port) = boundSocket()
+    listen(fd, 4)
+    Thread.detachNewThread {
+        let c = accept(fd, nil, nil)
+        defer {
+            close(c)
+            close(fd)
+        }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        _ = read(c, &buffer, buffer.count)
+        let head = Array("HTTP/1.1 200 OK\r\ncontent-length: 100000\r\n\r\n".utf8)
+        _ = head.withUnsafeBytes { write(c, $0.baseAddress, head.count) }
+        for _ in 0..<1_200 {
+            var b: UInt8 = 0x61
+            guard write(c, &b, 1) == 1 else { return }
+            usleep(100_000)
+        }
+    }
+    return port
 }
 
 @Suite("Network verdicts are fast and in plain words")
@@ -83,6 +113,20 @@ struct NetworkVerdictTests {
         }
         let ftp = await URLChecker.check("ftp://example.com/x.mp3")
         #expect(ftp.failure?.hasPrefix("not an http:// or https:// URL") == true, "\(ftp.failure ?? "")")
+    }
+
+    @Test("an app that trickles its answer a byte at a time is given up on after the timeout, not waited for")
+    func tricklingAnswer() async throws {
+        let port = tricklingServer()
+        let pusher = Pusher()
+        let url = "http://127.0.0.1:\(port)/app"
+        let verdict = await pusher.sendOnce(
+            RenderedRequest(
+                method: "POST", url: url, headers: [], body: [], maskedURL: url, maskedHeaders: [], maskedBody: [], emptyVariables: []),
+            timeout: .seconds(1))
+        await pusher.shutdown()
+        // Read to its end, the body would take two minutes and answer 200.
+        #expect(verdict.status == nil && verdict.failure == "the answer did not finish within 1 s", "\(verdict)")
     }
 
     @Test("a recording URL with a port past 65535 (from a provider's report) is refused in words, not trapped on by the client")

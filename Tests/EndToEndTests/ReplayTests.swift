@@ -117,13 +117,27 @@ struct ReplayTests {
         #expect(got.last?.raw.count == 64 << 10, "what was kept of the oversize body")
         #expect(got.first?.headers.first { $0.name == "Authorization" }?.value == "Bearer app")
 
+        // Bytes from outside: a method with a line break would write headers of its own.
+        let forged = dir + "/forged.jsonl"
+        try
+            (#"{"seq":1,"received_at":"2026-12-01T10:00:00.000Z","method":"POST\r\nX-Inj: 1\r\n","path":"/a","query":[],"headers":[],"remote":"1.2.3.4:5","content_type":null,"response_code":200,"outcome":"accepted","error":null,"fields":{},"extra":{},"raw":"{}","raw_encoding":"utf8","webhook":null}"#
+            + "\n").write(toFile: forged, atomically: true, encoding: .utf8)
+        let smuggled = try runCalldash(["replay", "--to", to, "--journal", forged, "--all"])
+        #expect(smuggled.code == 1 && smuggled.stderr.contains("seq 1: not sent: its method is not an HTTP method"), "\(smuggled.stderr)")
+        let notReceiver = try runCalldash(["replay", "--to", to, "--from", to + "/_calldash/health", "--all"])
+        #expect(notReceiver.code == 1, "\(notReceiver.stderr)")
+
         let none = try runCalldash(["replay", "--to", to, "--journal", journal, "--status", "NOSUCH"])
         #expect(none.code == 1 && none.stderr.contains("no stored delivery matches --status NOSUCH"), "\(none.stderr)")
         for (args, message) in [
             (["--to", "ftp://x", "--all"], "--to must be an http:// or https:// URL, got 'ftp://x'"),
             (["--to", to], "say which deliveries: --seq N, --status S, --q TEXT, --after SEQ or --all"),
             (["--to", to, "--seq", "1", "--all"], "--seq picks deliveries one by one"),
-            (["--to", to, "--all", "--header", "no colon"], "--header must be 'Name: value', got 'no colon'")
+            (["--to", to, "--all", "--header", "no colon"], "--header must be 'Name: value' on one line, got 'no colon'"),
+            (
+                ["--to", to, "--all", "--header", "X-A: b\r\nX-Injected: 1"],
+                "--header must be 'Name: value' on one line, got 'X-A: b\\r\\nX-Injected: 1'"
+            )
         ] {
             let r = try runCalldash(["replay"] + args)
             #expect(r.code != 0 && r.stderr.contains(message), "\(args): \(r.stderr)")

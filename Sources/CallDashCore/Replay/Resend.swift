@@ -12,6 +12,10 @@ public struct Resend: Sendable, Equatable {
     /// How much of the provider's body the receiver kept.
     public var kept: KeptBody
 
+    /// Why the record cannot be sent as a request at all (a journal or a receiver's answer is
+    /// bytes from outside: a method with a line break would write headers of its own).
+    public var unsendable: String?
+
     public enum KeptBody: Sendable, Equatable {
         case whole
         /// Over the size limit: the first 64 KiB.
@@ -89,6 +93,24 @@ public struct Resend: Sendable, Equatable {
             maskedBody: record.raw, emptyVariables: [])
         maskedAuthorizationLeftOut = masked && !extraNames.contains("authorization")
         kept = Self.kept(record)
+        unsendable = Self.problem(record)
+    }
+
+    /// RFC 9110 token characters: what a method may be made of.
+    public static func isToken(_ s: String) -> Bool {
+        !s.isEmpty
+            && s.utf8.allSatisfy { b in
+                (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || "!#$%&'*+-.^_`|~".utf8.contains(b)
+            }
+    }
+
+    private static func problem(_ r: DeliveryRecord) -> String? {
+        guard isToken(r.method) else { return "its method is not an HTTP method" }
+        // The client decodes the path to send it: one whose escapes are not UTF-8 would go to "/".
+        guard r.path.removingPercentEncoding != nil || !r.path.contains("%") else {
+            return "its path's %-escapes are not UTF-8, which the HTTP client cannot send"
+        }
+        return nil
     }
 
     /// How much of the body the receiver kept: an oversize body (413) keeps its first 64 KiB,

@@ -56,6 +56,10 @@ extension AppState {
             return []
         }
         guard let resend = Resend(record, to: url, replayOf: seq) else { return [] }
+        if let why = resend.unsendable {
+            say("#\(seq) is not replayed: \(why)", isError: true)
+            return []
+        }
         switch resend.kept {
         case .whole: break
         case .firstPart:

@@ -1,0 +1,45 @@
+import Synchronization
+
+/// An answer that did not finish in time: a peer sending its body a byte a second would
+/// otherwise hold a command for as long as it likes (the client's read timeout restarts with
+/// every byte).
+struct AnswerTimedOut: Error, CustomStringConvertible {
+    var seconds: Int64
+    var description: String { "the answer did not finish within \(seconds) s" }
+}
+
+/// Runs `work` and returns its result, or gives up after `seconds` without waiting for it: the
+/// work is cancelled then, but a client reading a body may notice only at its next byte.
+func within<T: Sendable>(seconds: Int64, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+    let race = Race<T>()
+    return try await withCheckedThrowingContinuation { continuation in
+        race.waiting.withLock { $0 = continuation }
+        // Whichever ends first answers; the other finds nobody waiting.
+        let timer = Task {
+            guard (try? await Task.sleep(for: .seconds(seconds))) != nil else { return }
+            race.answer(.failure(AnswerTimedOut(seconds: seconds)))
+            race.worker.withLock { $0?.cancel() }
+        }
+        race.worker.withLock { w in
+            w = Task {
+                let result: Result<T, Error>
+                do { result = .success(try await work()) } catch { result = .failure(error) }
+                race.answer(result)
+                timer.cancel()
+            }
+        }
+    }
+}
+
+/// The caller waiting on `within`, answered once, and the work it waits for.
+private final class Race<T: Sendable>: Sendable {
+    let waiting = Mutex<CheckedContinuation<T, Error>?>(nil)
+    let worker = Mutex<Task<Void, Never>?>(nil)
+
+    func answer(_ result: Result<T, Error>) {
+        waiting.withLock { c in
+            c?.resume(with: result)
+            c = nil
+        }
+    }
+}
