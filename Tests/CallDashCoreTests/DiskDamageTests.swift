@@ -154,7 +154,9 @@ struct LiveJournalDamageTests {
         }
     }
 
-    @Test("a journal cut short under the receiver (copytruncate) is reported once, with the sizes")
+    @Test(
+        "a journal cut short under the receiver (copytruncate) is reported with the sizes; the delivery in hand gets 503, later ones are written where they can be read"
+    )
     func truncatedUnderUs() throws {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -165,9 +167,18 @@ struct LiveJournalDamageTests {
         }
         for _ in 0..<3 { try recorder.record(sampleRecord()) }
         #expect(truncate(path, 0) == 0)
+        // Its line was placed for the old length: refused, never acknowledged and then unreadable.
+        #expect(throws: JournalError.self) { try recorder.record(sampleRecord()) }
         for _ in 0..<3 { try recorder.record(sampleRecord()) }
         let told = reports.withLock { $0 }
-        #expect(told.count == 1 && told[0].contains("was cut from") && told[0].contains("while calldash runs"))
+        #expect(told.contains { $0.contains("was cut from") && $0.contains("while calldash runs") }, "\(told)")
+        #expect(told.contains { $0.contains("the lines after this start at its new end") }, "\(told)")
         #expect(recorder.journalProblem?.contains("was cut from") == true)
+        let snap = recorder.store.snapshot()
+        #expect(snap[3].outcome == .rejected && snap[3].responseCode == 503)
+        for i in 4..<7 {
+            #expect(try recorder.record(for: snap[i]).seq == UInt64(i + 1), "delivery \(i + 1), written after the cut, reads back")
+        }
+        #expect(lines(of: path).count == 3, "only the lines written after the cut are in the file")
     }
 }

@@ -125,8 +125,10 @@ struct NetworkVerdictTests {
                 method: "POST", url: url, headers: [], body: [], maskedURL: url, maskedHeaders: [], maskedBody: [], emptyVariables: []),
             timeout: .seconds(1))
         await pusher.shutdown()
-        // Read to its end, the body would take two minutes and answer 200.
-        #expect(verdict.status == nil && verdict.failure == "the answer did not finish within 1 s", "\(verdict)")
+        // Read to its end, the body would take two minutes and answer 200. On a loaded machine the
+        // client's own deadline for the head may come first: either way the answer is given up on.
+        #expect(verdict.status == nil, "\(verdict)")
+        #expect(["the answer did not finish within 1 s", "no answer in time"].contains(verdict.failure ?? ""), "\(verdict)")
     }
 
     @Test("a recording URL with a port past 65535 (from a provider's report) is refused in words, not trapped on by the client")

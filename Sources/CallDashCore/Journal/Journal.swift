@@ -130,6 +130,7 @@ public final class Journal: Sendable {
     /// to its matching size) and returns the errno. The caller then discards the buffer.
     func write(_ batch: consuming Batch) -> Int32 {
         var code = rollBackTornTail()
+        if code == 0, let changed = adoptChangedSize() { return changed }
         if code == 0 { code = FileDescriptorOutput.writeAll(writeFD, batch.lines) }
         var indexCode: Int32 = 0
         if code == 0, indexFD >= 0, !batch.index.isEmpty { indexCode = FileDescriptorOutput.writeAll(indexFD, batch.index) }
@@ -153,6 +154,27 @@ public final class Journal: Sendable {
             if st.spareIndex.capacity < batch.index.capacity { swap(&st.spareIndex, &batch.index) }
         }
         return code
+    }
+
+    /// What `write` returns when the file is not as long as what was written to it (cut or
+    /// grown by someone else): the batch's lines were placed for the old length.
+    static let changedUnderUs: Int32 = -1
+
+    /// When the file's length is not what was written (a `copytruncate`, another writer), takes
+    /// the file as it is: the next lines are placed at its real end, so that they can be read
+    /// back. The batch in hand, placed for the old length, fails (its deliveries are answered 503).
+    private func adoptChangedSize() -> Int32? {
+        var st = stat()
+        guard fstat(writeFD, &st) == 0 else { return nil }
+        let actual = UInt64(st.st_size)
+        guard actual != writtenBytes else { return nil }
+        _ = checkFile() // a cut is reported once, with the sizes
+        state.withLock { s in
+            s.written = actual
+            s.synced = min(s.synced, actual)
+            s.end = actual
+        }
+        return Self.changedUnderUs
     }
 
     /// Cuts a failed write's partial line off the file; 0, or the errno that kept it there.

@@ -196,7 +196,10 @@ public final class Recorder: Sendable {
                     if !journal.fsyncEnabled { publishWritten(journal.writtenBytes, &st, &wake) }
                 }
             } else {
-                let cause = "could not write the delivery to the journal: \(String(cString: strerror(code)))"
+                let cause =
+                    code == Journal.changedUnderUs
+                    ? "could not write the delivery to the journal: \(journal.fileProblem ?? "the file was written to by another program"); the lines after this start at its new end"
+                    : "could not write the delivery to the journal: \(String(cString: strerror(code)))"
                 // With fsync, lines written but not yet on disk belong to deliveries not yet
                 // answered, which now fail too: they are cut away with the failed write.
                 if let cut = fail(journal, cause: cause, &wake) { journal.cut(cut) }
