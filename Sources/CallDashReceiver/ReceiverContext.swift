@@ -105,7 +105,16 @@ final class ReceiverContext: Sendable {
         if given.isEmpty { return "missing bearer token (send Authorization: Bearer <token>)" }
         // One credential per request: many Authorization headers must not be many guesses.
         guard given.count == 1 else { return "more than one Authorization header" }
-        return Self.constantTimeEquals(given[0], expected) ? nil : "wrong bearer token"
+        return Self.constantTimeEquals(Self.credential(given[0]), expected) ? nil : "wrong bearer token"
+    }
+
+    /// "Bearer <token>" as HTTP reads it: the scheme in any case, spaces and tabs around ignored.
+    static func credential(_ value: String) -> String {
+        func isSpace(_ c: Character) -> Bool { c == " " || c == "\t" }
+        let trimmed = Substring(value).drop(while: isSpace).reversed().drop(while: isSpace).reversed()
+        let text = String(trimmed)
+        guard text.count > 7, text.prefix(6).lowercased() == "bearer", let gap = text.dropFirst(6).first, isSpace(gap) else { return text }
+        return "Bearer " + text.dropFirst(6).drop(while: isSpace)
     }
 
     /// Compares without an early exit, so timing does not reveal how much of a token was right.

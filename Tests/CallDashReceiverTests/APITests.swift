@@ -128,6 +128,15 @@ struct APITests {
             #expect(try await request(.GET, r.base + "/_calldash/metrics").status == 401)
             #expect(try await request(.GET, r.base + "/_calldash/reports/1").status == 401)
             #expect(try await request(.GET, r.base + "/_calldash/reports", headers: [("Authorization", "Bearer t0k")]).status == 200)
+            // The scheme in any case, and spaces around, as HTTP allows; the token itself exact.
+            for given in ["bearer t0k", "BEARER\tt0k ", " Bearer   t0k"] {
+                #expect(
+                    try await request(.GET, r.base + "/_calldash/reports", headers: [("Authorization", given)]).status == 200, "\(given)")
+            }
+            for given in ["Bearer T0K", "Bearer t0k x", "Bearert0k", "Basic t0k"] {
+                #expect(
+                    try await request(.GET, r.base + "/_calldash/reports", headers: [("Authorization", given)]).status == 401, "\(given)")
+            }
         }
     }
 
