@@ -7,14 +7,16 @@ struct SecretRedactorTests {
     static let apiKey = "Zm9v+YmFy/c2Vj=="
 
     @Test(
-        "a secret is masked as typed, percent-encoded, form-encoded, JSON-escaped and base64",
+        "a secret is masked as typed, percent-encoded, form-encoded, JSON-escaped and base64 (padded, unpadded, URL-safe)",
         arguments: [
             "/form/Zm9v%2BYmFy%2Fc2Vj%3D%3D/x",
             "sig=Zm9v%2bYmFy%2fc2Vj%3d%3d&call=1",
             "secret=Zm9v%2BYmFy%2Fc2Vj%3D%3D",
             #"{"secret":"Zm9v+YmFy\/c2Vj=="}"#,
             "Zm9v+YmFy/c2Vj==",
-            "X-Key: Wm05ditZbUZ5L2MyVmo9PQ=="
+            "X-Key: Wm05ditZbUZ5L2MyVmo9PQ==",
+            "X-Key: Wm05ditZbUZ5L2MyVmo9PQ",
+            "token=Wm05ditZbUZ5L2MyVmo9PQ&x=1"
         ])
     func everyEncoding(text: String) {
         let r = SecretRedactor(secrets: [Self.apiKey])

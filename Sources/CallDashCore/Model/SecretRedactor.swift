@@ -39,10 +39,13 @@ public struct SecretRedactor: Sendable {
         let percent = TemplateContext.percentEncoded(secret, spaceAsPlus: false)
         let form = TemplateContext.percentEncoded(secret, spaceAsPlus: true)
         let base64 = Data(secret.utf8).base64EncodedString()
+        // Encoders that leave out the padding, and the URL-safe alphabet (JWTs, signed URLs).
+        let unpadded = String(base64.reversed().drop { $0 == "=" }.reversed())
+        let urlSafe = unpadded.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
         let json = TemplateContext.jsonEscaped(secret)
         // Some JSON writers also escape "/".
         let jsonSlashes = json.replacingOccurrences(of: "/", with: "\\/")
-        return [secret, percent, Self.lowercasedHex(percent), form, Self.lowercasedHex(form), json, jsonSlashes, base64]
+        return [secret, percent, Self.lowercasedHex(percent), form, Self.lowercasedHex(form), json, jsonSlashes, base64, unpadded, urlSafe]
             .map { Array($0.utf8) }
     }
 
