@@ -27,6 +27,17 @@ struct SecretRedactorTests {
         }
     }
 
+    @Test("a secret sent as a name (a query key, a header name, a JSON key) is masked as the name")
+    func secretAsName() {
+        var r = sampleRecord(raw: #"{"Zm9v+YmFy/c2Vj==":"v"}"#)
+        r.query = [NameValue("Zm9v+YmFy/c2Vj==", "1")]
+        r.headers = [NameValue("Zm9v+YmFy/c2Vj==", "x")]
+        r.extra = [NameValue("Zm9v+YmFy/c2Vj==", "v")]
+        SecretRedactor(secrets: [Self.apiKey]).redact(&r)
+        #expect(r.query == [NameValue(SecretRedactor.mask, "1")] && r.headers == [NameValue(SecretRedactor.mask, "x")])
+        #expect(r.extra == [NameValue(SecretRedactor.mask, "v")] && !String(decoding: r.raw, as: UTF8.self).contains("Zm9v"))
+    }
+
     @Test(
         "a short secret is masked where it stands alone, and kept inside a longer number",
         arguments: [

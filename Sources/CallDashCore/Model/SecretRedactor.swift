@@ -78,10 +78,12 @@ public struct SecretRedactor: Sendable {
             } else {
                 r.headers[i].value = redact(r.headers[i].value)
             }
+            // A secret may be sent as a name too (`?<token>=1`, a header or JSON key named by it).
+            r.headers[i].name = redact(r.headers[i].name)
         }
         r.path = redact(r.path)
-        for i in r.query.indices { r.query[i].value = redact(r.query[i].value) }
-        for i in r.extra.indices { r.extra[i].value = redact(r.extra[i].value) }
+        for i in r.query.indices { r.query[i] = NameValue(redact(r.query[i].name), redact(r.query[i].value)) }
+        for i in r.extra.indices { r.extra[i] = NameValue(redact(r.extra[i].name), redact(r.extra[i].value)) }
         for f in ReportField.allCases { if let v = r.fields[f] { r.fields[f] = redact(v) } }
         if let e = r.error { r.error = redact(e) }
         r.raw = redact(r.raw)
