@@ -99,7 +99,7 @@ struct Replay: AsyncParsableCommand {
         let extra = try headers()
         var totals = PushSummary()
         var chosen = 0
-        var missing = 0
+        var unsent = 0 // no such delivery, or one that cannot be sent as a request
         var cut = SkippedSeqs()
         var headersOnly = SkippedSeqs()
         var toldMasked = false
@@ -108,7 +108,7 @@ struct Replay: AsyncParsableCommand {
             // A batch at a time: a replay of a million deliveries holds a thousand of them.
             try await forEachBatch { records, absent in
                 chosen += records.count + absent.count
-                missing += absent.count
+                unsent += absent.count
                 for m in absent { Output.line("seq \(m.seq): not sent: \(m.reason)", fd: 2) }
                 var requests: [RenderedRequest] = []
                 var seqs: [UInt64] = []
@@ -116,7 +116,7 @@ struct Replay: AsyncParsableCommand {
                     guard let resend = Resend(r, to: to, replayOf: r.seq, extra: extra) else { throw Failure("--to is not an http(s) URL") }
                     if let why = resend.unsendable {
                         Output.line("seq \(r.seq): not sent: \(why)", fd: 2)
-                        missing += 1
+                        unsent += 1
                         continue
                     }
                     switch resend.kept {
@@ -164,7 +164,7 @@ struct Replay: AsyncParsableCommand {
         if headersOnly.count > 0 {
             Output.line("\(headersOnly): not sent: it came without the token, so only its headers and size were kept", fd: 2)
         }
-        totals.notSent += missing + cut.count + headersOnly.count
+        totals.notSent += unsent + cut.count + headersOnly.count
         guard totals.sent > 0 else { throw ExitCode(1) } // nothing was sent: the lines above say why
         Output.line(json ? totals.json : totals.text)
         if totals.failed > 0 || totals.notSent > 0 { throw ExitCode(1) }

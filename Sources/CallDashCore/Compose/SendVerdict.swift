@@ -22,3 +22,11 @@ public struct SendVerdict: Equatable, Sendable {
         self.reply = reply
     }
 }
+
+extension SendVerdict {
+    /// "200 in 12 ms", "500 in 3 ms (not delivered: only 200 and 202 are)", "no answer: connection refused".
+    public var summary: String {
+        guard let status else { return "no answer: \(failure ?? "no reply")" }
+        return "\(status) in \(millis) ms" + (delivered ? "" : " (not delivered: only 200 and 202 are)")
+    }
+}

@@ -43,7 +43,7 @@ extension Journal {
             }
             let head = min(32, Int(size - start))
             guard read(&block, from: start, count: head) else { return nil }
-            if let seq = Self.seq(startingLine: block) { return (start, seq) }
+            if let seq = DeliveryRecord.seq(startingLine: block) { return (start, seq) }
             start += 1 // not a delivery line: the next one
         }
         return nil
@@ -69,22 +69,5 @@ extension Journal {
         guard let newline = find(0x0A, from: start, before: size, &block) else { return nil }
         var line: [UInt8] = []
         return read(&line, from: start, count: Int(newline - start)) ? line : nil
-    }
-
-    /// The seq of a line that starts `{"seq":N,`; nil for any other start.
-    static func seq(startingLine bytes: [UInt8]) -> UInt64? {
-        let prefix = Array("{\"seq\":".utf8)
-        guard bytes.count > prefix.count, bytes.starts(with: prefix) else { return nil }
-        var value: UInt64 = 0
-        var digits = 0
-        for b in bytes.dropFirst(prefix.count) {
-            guard b >= 0x30, b <= 0x39 else { return digits > 0 && b == 0x2C ? value : nil }
-            let (times, o1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, o2) = times.addingReportingOverflow(UInt64(b - 0x30))
-            guard !o1, !o2 else { return nil }
-            value = sum
-            digits += 1
-        }
-        return nil
     }
 }

@@ -16,7 +16,7 @@ extension DeliveryRecord {
                     } else {
                         bad += 1
                         // Paging goes on after it: a page of unreadable records must not end the list.
-                        if let seq = Journal.seq(startingLine: Array(p[range].prefix(32))) { last = seq }
+                        if let seq = Self.seq(startingLine: Array(p[range].prefix(32))) { last = seq }
                     }
                 }
             } catch {
@@ -24,5 +24,23 @@ extension DeliveryRecord {
             }
         }
         return (records, bad, last)
+    }
+
+    /// The seq of a line that starts `{"seq":N,`; nil for any other start.
+    /// Read without decoding the rest: a damaged record still tells where it stands.
+    static func seq(startingLine bytes: [UInt8]) -> UInt64? {
+        let prefix = Array("{\"seq\":".utf8)
+        guard bytes.count > prefix.count, bytes.starts(with: prefix) else { return nil }
+        var value: UInt64 = 0
+        var digits = 0
+        for b in bytes.dropFirst(prefix.count) {
+            guard b >= 0x30, b <= 0x39 else { return digits > 0 && b == 0x2C ? value : nil }
+            let (times, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times.addingReportingOverflow(UInt64(b - 0x30))
+            guard !o1, !o2 else { return nil }
+            value = sum
+            digits += 1
+        }
+        return nil
     }
 }

@@ -32,19 +32,19 @@ public struct Resend: Sendable, Equatable {
         r.headers.first { $0.name.lowercased() == replayOfHeader }.flatMap { UInt64($0.value.trimmingCharacters(in: .whitespaces)) }
     }
 
-    /// Headers that belong to one connection, not to the request (RFC 9110 §7.6.1), and those
-    /// the client sets itself for the new one.
-    static let leftOut: Set<String> = [
-        "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer", "trailers",
-        "transfer-encoding", "upgrade", "host", "content-length", "expect"
-    ]
+    /// Headers the client sets itself for the new request: neither the delivery's nor `--header`'s.
+    static let clientSets: Set<String> = ["host", "content-length", "transfer-encoding", "expect"]
+
+    /// Those, and headers that belong to one connection, not to the request (RFC 9110 §7.6.1).
+    static let leftOut: Set<String> = clientSets.union([
+        "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer", "trailers", "upgrade"
+    ])
 
     /// `record` as sent to `app` (an absolute http(s) URL); nil when `app` is not one.
     /// `replayOf` adds `CallDash-Replay-Of`; `extra` headers replace any of the same name.
     public init?(_ record: DeliveryRecord, to app: String, replayOf: UInt64?, extra given: [NameValue] = []) {
         guard let target = RenderedRequest.target(of: app), !app.contains("#") else { return nil }
-        // The client sets these for the new request: given ones would contradict it.
-        let extra = given.filter { !["host", "content-length", "transfer-encoding"].contains($0.name.lowercased()) }
+        let extra = given.filter { !Self.clientSets.contains($0.name.lowercased()) }
         var base = target.origin
         if let q = base.firstIndex(of: "?") { base = String(base[..<q]) }
         while base.hasSuffix("/") { base.removeLast() }

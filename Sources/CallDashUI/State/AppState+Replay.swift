@@ -110,13 +110,7 @@ extension AppState {
         say(
             verdict.status == nil
                 ? "#\(seq) could not be replayed to \(state.url): \(verdict.failure ?? "no answer")"
-                : "#\(seq) replayed to \(state.url): \(Self.answer(verdict))", isError: !verdict.delivered)
+                : "#\(seq) replayed to \(state.url): \(verdict.summary)", isError: !verdict.delivered)
         if detail.seq == seq { rebuildDetail() }
-    }
-
-    /// "200 in 12 ms", "500 in 3 ms (not delivered)", "no answer: connection refused".
-    static func answer(_ v: SendVerdict) -> String {
-        guard let status = v.status else { return "no answer: \(v.failure ?? "no reply")" }
-        return "\(status) in \(v.millis) ms" + (v.delivered ? "" : " (not delivered: only 200 and 202 are)")
     }
 }

@@ -34,7 +34,7 @@ public enum DetailContent {
             case .editing: out.append(StyledLine([head, ("its body is in the editor", .detailLabel)]))
             case .sending: out.append(StyledLine([head, ("sending…", .detailLabel)]))
             case .answered(let verdict):
-                out.append(StyledLine([head, (AppState.answer(verdict), verdict.delivered ? .detailGood : .detailError)]))
+                out.append(StyledLine([head, (verdict.summary, verdict.delivered ? .detailGood : .detailError)]))
                 if !verdict.reply.isEmpty {
                     out.append(StyledLine([("  the app said: ", .detailLabel), (String(verdict.reply.prefix(200)), .detailValue)]))
                 }
