@@ -181,4 +181,34 @@ struct LiveJournalDamageTests {
         }
         #expect(lines(of: path).count == 3, "only the lines written after the cut are in the file")
     }
+
+    @Test(
+        "a journal cut inside a line under the receiver: the part line is cut off, later lines are not glued onto it, and the next start loads the lines before the cut and after it"
+    )
+    func cutInsideALineThenRestart() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/journal.jsonl"
+        let reports = Mutex<[String]>([])
+        do {
+            let recorder = Recorder(store: ReportStore(capacity: 10), journal: try Journal(path: path), lastSeq: 0) { m in
+                reports.withLock { $0.append(m) }
+            }
+            for i in 0..<4 { try recorder.record(sampleRecord(mid: "before-\(i + 1)")) }
+            let kept = lines(of: path).prefix(2).map { $0.utf8.count + 1 }.reduce(0, +)
+            // Cut in the middle of line 3, as a careless `truncate -s` would.
+            #expect(truncate(path, off_t(kept + 25)) == 0)
+            #expect(throws: JournalError.self) { try recorder.record(sampleRecord(mid: "refused")) }
+            for i in 0..<3 { try recorder.record(sampleRecord(mid: "after-\(i + 1)")) }
+            let snap = recorder.store.snapshot()
+            for i in 5..<8 { #expect(try recorder.record(for: snap[i]).fields[.mid] == "after-\(i - 4)") }
+        }
+        let told = reports.withLock { $0 }
+        #expect(told.contains { $0.contains("the 25 bytes after its last whole line were cut off") }, "\(told)")
+        #expect(lines(of: path).count == 5, "lines 1–2 and the three written after the cut, each on its own line")
+        let (_, snap, warnings) = try replay(path)
+        #expect((0..<snap.count).map { snap[$0].fields[.mid] } == ["before-1", "before-2", "after-1", "after-2", "after-3"])
+        #expect((0..<snap.count).map { snap[$0].seq } == [1, 2, 6, 7, 8])
+        #expect(warnings.allSatisfy { !$0.contains("corrupt") }, "\(warnings)")
+    }
 }

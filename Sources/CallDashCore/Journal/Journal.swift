@@ -166,15 +166,50 @@ public final class Journal: Sendable {
     private func adoptChangedSize() -> Int32? {
         var st = stat()
         guard fstat(writeFD, &st) == 0 else { return nil }
-        let actual = UInt64(st.st_size)
+        var actual = UInt64(st.st_size)
         guard actual != writtenBytes else { return nil }
         _ = checkFile() // a cut is reported once, with the sizes
+        // A cut inside a line leaves part of it; the next line must not be glued onto it. It is
+        // cut off, as start cuts off a torn last line, so the file ends with a whole line.
+        if let lineEnd = lastLineEnd(before: actual), lineEnd < actual, ftruncate(writeFD, off_t(lineEnd)) == 0 {
+            let torn = actual - lineEnd
+            actual = lineEnd
+            state.withLock { s in
+                s.fileProblem =
+                    (s.fileProblem ?? "journal \(path) was written to by another program while calldash runs")
+                    + "; the \(torn) bytes after its last whole line were cut off"
+            }
+        }
+        // The index's entries describe the old lines: they go, and the next start reads the
+        // journal itself from where the remaining entries stop matching.
+        let emptyIndex = UInt64(JournalIndex.magic.count)
+        let indexCut = indexFD >= 0 && ftruncate(indexFD, off_t(emptyIndex)) == 0
         state.withLock { s in
             s.written = actual
             s.synced = min(s.synced, actual)
             s.end = actual
+            if indexCut {
+                s.indexWritten = emptyIndex
+                s.indexSynced = min(s.indexSynced, emptyIndex)
+            }
         }
         return Self.changedUnderUs
+    }
+
+    /// Where the last whole line before `size` ends (0 when there is none); nil when it cannot
+    /// be found within the longest line a journal holds, or read.
+    private func lastLineEnd(before size: UInt64) -> UInt64? {
+        let step: UInt64 = 64 << 10
+        let longestLine: UInt64 = 64 << 20
+        var buffer: [UInt8] = []
+        var end = size
+        while end > 0, size - end < longestLine {
+            let start = end > step ? end - step : 0
+            guard read(&buffer, from: start, count: Int(end - start)) else { return nil }
+            if let nl = buffer.lastIndex(of: 0x0A) { return start + UInt64(nl) + 1 }
+            end = start
+        }
+        return end == 0 ? 0 : nil
     }
 
     /// Cuts a failed write's partial line off the file; 0, or the errno that kept it there.
