@@ -33,6 +33,8 @@ enum FuzzTarget: String, CaseIterable {
             let type = bytes.first.map { types[Int($0) % types.count] } ?? nil
             _ = try? Self.parser.parse(
                 path: "/crm/ack", query: [NameValue("webhook_id", "7")], contentType: type, body: Array(bytes.dropFirst()))
+            // The masking of secrets reads every body too, through its escapes.
+            _ = Self.redactor.redact(bytes)
         case .template:
             _ = try? Template(text, location: .url)
             if let w = try? Webhook(
@@ -102,6 +104,8 @@ enum FuzzTarget: String, CaseIterable {
             for seq in [0, 1, 2, 3, 7, 100, UInt64.max] { _ = journal.line(ofSeq: seq) }
         }
     }
+
+    static let redactor = SecretRedactor(secrets: ["s3cret-k3y", "4711", "k\u{E9}y \u{1F600}+/="])
 
     static let parser = DeliveryParser(
         webhooks: WebhookRegistry([

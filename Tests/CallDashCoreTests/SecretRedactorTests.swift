@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import CallDashCore
@@ -25,6 +26,49 @@ struct SecretRedactorTests {
         for form in SecretRedactor.encodings(of: Self.apiKey) {
             #expect(!out.utf8.elementsEqual(form) && !out.contains(String(decoding: form, as: UTF8.self)))
         }
+    }
+
+    @Test(
+        "a secret spelled with escapes no encoder needs (JSON \\u, percent-encoded letters, in a path, a form or a JSON body) is masked where its escapes stand",
+        arguments: [
+            (#"{"k":"\u005Am9v+YmFy/c2Vj==","n":1}"#, #"{"k":"***","n":1}"#),
+            (#"{"k":"Zm9v\u002bYmFy\/c2Vj\u003D\u003d"}"#, #"{"k":"***"}"#),
+            ("secret=%5Am9v%2BYmFy%2Fc2Vj%3D%3D&n=1", "secret=***&n=1"),
+            ("/form/%5a%6d9v+YmFy/c2Vj==/x", "/form/***/x"),
+            (#"{"u":"https://x/?t=%5Am9v%2bYmFy%2fc2Vj%3d%3d"}"#, #"{"u":"https://x/?t=***"}"#)
+        ])
+    func spelledWithEscapes(text: String, expected: String) {
+        #expect(SecretRedactor(secrets: [Self.apiKey]).redact(text) == expected)
+    }
+
+    @Test("a secret outside the basic plane, JSON-escaped as a surrogate pair, is masked")
+    func surrogatePair() {
+        let r = SecretRedactor(secrets: ["key-\u{1F600}-s3cret"])
+        #expect(r.redact(#"{"k":"key-\ud83d\ude00-s3cret"}"#) == #"{"k":"***"}"#)
+    }
+
+    @Test(
+        "a secret inside a longer base64 text (a multipart part, a Basic credential) is masked wherever it starts in a group of three",
+        arguments: ["", "a", "ab", "abc"])
+    func insideLongerBase64(lead: String) {
+        let encoded = Data((lead + "user:\(Self.apiKey) and more").utf8).base64EncodedString()
+        let out = SecretRedactor(secrets: [Self.apiKey]).redact("Content-Transfer-Encoding: base64\r\n\r\n\(encoded)\r\n")
+        #expect(out.contains(SecretRedactor.mask), "\(encoded) -> \(out)")
+        // What is left of the encoded text no longer decodes to anything holding the secret.
+        let left = out.split(separator: "\n").map { String($0) }
+        #expect(
+            !left.contains {
+                Data(base64Encoded: $0.trimmingCharacters(in: .whitespacesAndNewlines)).map {
+                    String(decoding: $0, as: UTF8.self).contains(Self.apiKey)
+                } ?? false
+            })
+        #expect(out.hasPrefix("Content-Transfer-Encoding: base64"))
+    }
+
+    @Test("base64 of other text is left as it is")
+    func otherBase64Kept() {
+        let encoded = Data((0..<2000).map { UInt8(truncatingIfNeeded: $0 &* 7919 >> 3) }).base64EncodedString()
+        #expect(SecretRedactor(secrets: [Self.apiKey]).redact(encoded) == encoded)
     }
 
     @Test("a secret sent as a name (a query key, a header name, a JSON key) is masked as the name")

@@ -160,6 +160,33 @@ struct DeliveryTests {
         }
     }
 
+    @Test(
+        "a token spelled with escapes (percent-encoded letters in the path, JSON \\u in the body, a form body, base64 in a multipart part) never reaches the journal"
+    )
+    func tokenInEscapes() async throws {
+        let token = "s3cret-k3y"
+        try await TestReceiver.run(token: token) { r async throws in
+            let auth = [("Authorization", "Bearer \(token)")]
+            let jsonBody = seedReport.replacingOccurrences(of: "OBD", with: #"\u0073\u0033cret-k3y"#)
+            #expect(try await postJSON(r.base + "/ack/%73%33cret-k3y", jsonBody, headers: auth).status == 200)
+            let form = "status=BUSY&mid=m-1&note=%73%33cret%2Dk3y"
+            let formReply = try await request(
+                .POST, r.base + "/ack", headers: auth + [("Content-Type", "application/x-www-form-urlencoded")], body: Array(form.utf8))
+            #expect(formReply.status == 200)
+            let part = Data("key=\(token)".utf8).base64EncodedString()
+            let multipart =
+                "--b\r\nContent-Disposition: form-data; name=\"status\"\r\n\r\nBUSY\r\n--b\r\nContent-Disposition: form-data; name=\"note\"\r\nContent-Transfer-Encoding: base64\r\n\r\n\(part)\r\n--b--\r\n"
+            let multipartReply = try await request(
+                .POST, r.base + "/ack", headers: auth + [("Content-Type", "multipart/form-data; boundary=b")], body: Array(multipart.utf8))
+            #expect(multipartReply.status == 200)
+            let journal = try String(contentsOfFile: r.journalPath, encoding: .utf8)
+            for spelled in [token, "%73%33cret", #"\\u0073\\u0033cret"#, String(part.dropLast(4))] {
+                #expect(!journal.contains(spelled), "\(spelled) in the journal")
+            }
+            #expect(journal.split(separator: "\n").allSatisfy { $0.contains("***") })
+        }
+    }
+
     @Test("with fsync on, replies still arrive and every acknowledged line is in the journal")
     func durableMode() async throws {
         try await TestReceiver.run(fsync: true) { r async throws in

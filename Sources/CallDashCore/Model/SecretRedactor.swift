@@ -4,7 +4,8 @@ import Foundation
 /// them, so they never reach the journal, `serve`'s output or the API.
 ///
 /// A secret is looked for in every form this program writes it in: as typed, percent-encoded
-/// (URL path and query, upper- or lower-case hex), form-encoded, JSON-escaped and base64. A
+/// (URL path and query, upper- or lower-case hex), form-encoded, JSON-escaped and base64 (also
+/// inside a longer encoded text); and in text whose escapes spell it (`%73`, `\u0073`). A
 /// secret of six characters or more is masked wherever it appears; a shorter one (a PIN) only
 /// where it stands alone — not inside a longer run of letters and digits — so that masking
 /// `4711` never mangles a phone number that happens to contain it.
@@ -14,6 +15,8 @@ public struct SecretRedactor: Sendable {
     private let forms: [Form]
     /// Credentials in Authorization headers are masked even when no secret is matched in them.
     private let masksAuthorization: Bool
+    /// A secret holds a space: a form's `+` may stand for it.
+    private let hasSpace: Bool
 
     private struct Form: Sendable {
         var bytes: [UInt8]
@@ -32,6 +35,7 @@ public struct SecretRedactor: Sendable {
         }
         self.forms = forms.sorted { $0.bytes.count > $1.bytes.count }
         masksAuthorization = maskingAuthorization || !forms.isEmpty
+        hasSpace = secrets.contains { $0.contains(" ") }
     }
 
     /// The secret as typed and as each escaping context writes it.
@@ -45,8 +49,26 @@ public struct SecretRedactor: Sendable {
         let json = TemplateContext.jsonEscaped(secret)
         // Some JSON writers also escape "/".
         let jsonSlashes = json.replacingOccurrences(of: "/", with: "\\/")
-        return [secret, percent, Self.lowercasedHex(percent), form, Self.lowercasedHex(form), json, jsonSlashes, base64, unpadded, urlSafe]
-            .map { Array($0.utf8) }
+        let whole = [
+            secret, percent, Self.lowercasedHex(percent), form, Self.lowercasedHex(form), json, jsonSlashes, base64, unpadded, urlSafe
+        ]
+        return (whole + (secret.count < 6 ? [] : Self.base64Cores(of: Array(secret.utf8)))).map { Array($0.utf8) }
+    }
+
+    /// The base64 characters that spell `secret` inside a longer encoded text (a multipart part,
+    /// a Basic credential): one run for each of the three places it can start in a group of
+    /// three bytes, without the characters it shares with the bytes around it. Also URL-safe.
+    static func base64Cores(of secret: [UInt8]) -> [String] {
+        (0..<3).flatMap { lead -> [String] in
+            let encoded = Array(Data([UInt8](repeating: 0, count: lead) + secret).base64EncodedString().utf8)
+            // Character k holds bits 6k..<6k+6 of the bytes: it is the secret's alone when those
+            // bits lie within the secret's, bits 8·lead..<8·(lead + count).
+            let first = (8 * lead + 5) / 6
+            let end = 8 * (lead + secret.count) / 6
+            guard end - first >= 6 else { return [] }
+            let core = String(decoding: encoded[first..<end], as: UTF8.self)
+            return [core, core.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")]
+        }
     }
 
     /// `%2B` → `%2b`: some encoders write lower-case hex.
@@ -100,18 +122,22 @@ public struct SecretRedactor: Sendable {
         guard !forms.isEmpty, !bytes.isEmpty else { return bytes }
         var out = bytes
         for form in forms where out.count >= form.bytes.count {
-            out = Self.replacing(form, in: out)
+            out = Self.masking(Self.matches(of: form, in: out), in: out)
+        }
+        // A peer may escape characters no encoder has to (`\u0073…`, `%73…`): the secret is
+        // looked for in the decoded text too, and masked where its escapes stand.
+        for view in [EscapedText.jsonUnescaped(out), EscapedText.percentDecoded(out, plusAsSpace: hasSpace)] {
+            guard let view else { continue }
+            let found = forms.flatMap { form in Self.matches(of: form, in: view.bytes).map(view.source(of:)) }
+            if !found.isEmpty { out = Self.masking(found, in: out) }
         }
         return out
     }
 
-    private static func replacing(_ form: Form, in bytes: [UInt8]) -> [UInt8] {
+    /// Where `form` appears in `bytes` (not overlapping, in order).
+    private static func matches(of form: Form, in bytes: [UInt8]) -> [Range<Int>] {
         let needle = form.bytes
-        let mask = Array(Self.mask.utf8)
-        guard let first = needle.first else { return bytes }
-        var out: [UInt8] = []
-        var i = 0
-        var changed = false
+        guard let first = needle.first, bytes.count >= needle.count else { return [] }
         func isWordByte(_ k: Int) -> Bool {
             guard k >= 0, k < bytes.count else { return false }
             let b = bytes[k]
@@ -125,22 +151,36 @@ public struct SecretRedactor: Sendable {
             func isHex(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x66) }
             return k >= 3 && bytes[k - 3] == 0x25 && isHex(bytes[k - 2]) && isHex(bytes[k - 1])
         }
-        while i < bytes.count {
-            if bytes[i] == first, i + needle.count <= bytes.count, bytes[i..<(i + needle.count)].elementsEqual(needle),
+        var found: [Range<Int>] = []
+        var i = 0
+        while i + needle.count <= bytes.count {
+            if bytes[i] == first, bytes[i..<(i + needle.count)].elementsEqual(needle),
                 !form.standalone || (startsWord(i) && !isWordByte(i + needle.count))
             {
-                if !changed {
-                    out.reserveCapacity(bytes.count)
-                    out.append(contentsOf: bytes[0..<i])
-                    changed = true
-                }
-                out.append(contentsOf: mask)
+                found.append(i..<(i + needle.count))
                 i += needle.count
             } else {
-                if changed { out.append(bytes[i]) }
                 i += 1
             }
         }
-        return changed ? out : bytes
+        return found
+    }
+
+    /// `bytes` with each range (they may overlap, in any order) replaced by one mask.
+    private static func masking(_ ranges: [Range<Int>], in bytes: [UInt8]) -> [UInt8] {
+        guard !ranges.isEmpty else { return bytes }
+        let mask = Array(Self.mask.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var next = 0
+        for r in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if r.lowerBound >= next {
+                out.append(contentsOf: bytes[next..<r.lowerBound])
+                out.append(contentsOf: mask)
+            }
+            next = max(next, r.upperBound)
+        }
+        out.append(contentsOf: bytes[next...])
+        return out
     }
 }
