@@ -41,6 +41,13 @@ struct SecretRedactorTests {
         #expect(SecretRedactor(secrets: [Self.apiKey]).redact(text) == expected)
     }
 
+    @Test("a secret spelled with JSON escapes and another spelled with percent escapes in one body are both masked")
+    func bothEscapesInOneBody() {
+        // Found by fuzzing: the second decoding must read the text the first one masked.
+        let text = #"{"k":"\u0073\u0033cret-k3y","p3cret-k3y","p":"%73%33cret-k3y","x":"\ud83d"}"#
+        #expect(SecretRedactor(secrets: ["s3cret-k3y"]).redact(text) == #"{"k":"***","p3cret-k3y","p":"***","x":"\ud83d"}"#)
+    }
+
     @Test("a secret outside the basic plane, JSON-escaped as a surrogate pair, is masked")
     func surrogatePair() {
         let r = SecretRedactor(secrets: ["key-\u{1F600}-s3cret"])

@@ -126,8 +126,10 @@ public struct SecretRedactor: Sendable {
         }
         // A peer may escape characters no encoder has to (`\u0073…`, `%73…`): the secret is
         // looked for in the decoded text too, and masked where its escapes stand.
-        for view in [EscapedText.jsonUnescaped(out), EscapedText.percentDecoded(out, plusAsSpace: hasSpace)] {
-            guard let view else { continue }
+        // Each view decodes the text as the one before it left it.
+        let decoders: [([UInt8]) -> EscapedText?] = [EscapedText.jsonUnescaped, { EscapedText.percentDecoded($0, plusAsSpace: hasSpace) }]
+        for decode in decoders {
+            guard let view = decode(out) else { continue }
             let found = forms.flatMap { form in Self.matches(of: form, in: view.bytes).map(view.source(of:)) }
             if !found.isEmpty { out = Self.masking(found, in: out) }
         }

@@ -1,0 +1,124 @@
+/// One attempt to forward a delivery to the user's own app (`--forward-to`): journaled as its
+/// own line, and, as the last one, the record's `forward`.
+public struct ForwardAttempt: Sendable, Equatable {
+    /// The seq of the delivery forwarded.
+    public var seq: UInt64
+    public var at: Timestamp
+    public var url: String
+    /// Counts from 1; in a record's `forward`, the attempts made so far.
+    public var attempt: Int
+    /// The app's HTTP status; nil when it gave none (down, timed out, closed mid-reply).
+    public var status: Int?
+    /// How long the attempt took.
+    public var ms: Int
+    /// Why it was not delivered, in plain words; nil when delivered.
+    public var error: String?
+    /// The provider's rule: 200 or 202.
+    public var delivered: Bool
+    /// The start of the app's reply body (secrets masked), for the detail.
+    public var reply: String
+
+    /// How much of the app's reply is kept.
+    public static let replyKept = 512
+
+    public init(
+        seq: UInt64, at: Timestamp, url: String, attempt: Int, status: Int?, ms: Int, error: String?, delivered: Bool,
+        reply: String = ""
+    ) {
+        self.seq = seq
+        self.at = at
+        self.url = url
+        self.attempt = attempt
+        self.status = status
+        self.ms = ms
+        self.error = error
+        self.delivered = delivered
+        self.reply = reply
+    }
+
+    /// The journal line: `{"forward_of":SEQ,"at":…,"url":…,"attempt":N,"status":…,"ms":N,"error":…,"delivered":…,"reply":…}`.
+    public func line() -> [UInt8] {
+        var w = JSONWriter(capacity: 160 + url.utf8.count + reply.utf8.count)
+        w.raw("{\"forward_of\":")
+        w.int(seq)
+        write(count: "attempt", to: &w)
+        return w.bytes
+    }
+
+    /// As a record's `forward` (an object; `attempts` for the count).
+    public func write(asForwardTo w: inout JSONWriter) {
+        w.raw("{\"url\":")
+        w.string(url)
+        w.raw(",\"attempts\":")
+        w.int(attempt)
+        writeOutcome(to: &w)
+    }
+
+    private func write(count key: StaticString, to w: inout JSONWriter) {
+        w.raw(",\"at\":\"")
+        at.write(to: &w)
+        w.raw("\",\"url\":")
+        w.string(url)
+        w.raw(",\"")
+        w.raw(key)
+        w.raw("\":")
+        w.int(attempt)
+        writeOutcome(to: &w)
+    }
+
+    private func writeOutcome(to w: inout JSONWriter) {
+        w.raw(",\"status\":")
+        if let status { w.int(status) } else { w.raw("null") }
+        w.raw(",\"ms\":")
+        w.int(ms)
+        w.raw(",\"error\":")
+        w.stringOrNull(error)
+        w.raw(delivered ? ",\"delivered\":true,\"reply\":" : ",\"delivered\":false,\"reply\":")
+        w.string(reply)
+        w.raw("}")
+    }
+
+    /// Whether a journal line is a forward attempt's (it starts so; a delivery's starts with `seq`).
+    public static func isForwardLine(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.starts(with: prefix)
+    }
+
+    private static let prefix = Array("{\"forward_of\":".utf8)
+
+    /// Reads a journal line back, or a record's `forward` object (then `seq` is the record's).
+    public init(json bytes: UnsafeBufferPointer<UInt8>, seq given: UInt64? = nil) throws(JSONError) {
+        var s = JSONScanner(bytes)
+        try self.init(scanning: &s, bytes, seq: given)
+        try s.expectEnd()
+    }
+
+    init(scanning s: inout JSONScanner, _ bytes: UnsafeBufferPointer<UInt8>, seq given: UInt64?) throws(JSONError) {
+        var a = ForwardAttempt(seq: given ?? 0, at: Timestamp(millis: 0), url: "", attempt: 0, status: nil, ms: 0, error: nil, delivered: false)
+        var sawSeq = given != nil
+        try s.readObject { (key, s) throws(JSONError) in
+            switch key {
+            case "forward_of":
+                a.seq = try s.readSeq(bytes)
+                sawSeq = true
+            case "at": a.at = try s.readTimestamp()
+            case "url": a.url = try s.readString()
+            case "attempt", "attempts": a.attempt = Int(try s.readUInt(bytes, max: 1 << 20, key))
+            case "status":
+                if s.peekKind() == .null { _ = try s.readLiteral() } else { a.status = try s.readResponseCode(bytes) }
+            case "ms": a.ms = Int(try s.readUInt(bytes, max: 1 << 40, "ms"))
+            case "error": a.error = try s.readOptionalString()
+            case "delivered":
+                let at = s.position
+                switch try s.readLiteral() {
+                case "true": a.delivered = true
+                case "false": a.delivered = false
+                default: throw JSONError("delivered is not true or false", at: at)
+                }
+            case "reply": a.reply = try s.readString()
+            default: try s.skipValue()
+            }
+        }
+        guard sawSeq else { throw JSONError("forward line has no forward_of", at: 0) }
+        self = a
+    }
+}
