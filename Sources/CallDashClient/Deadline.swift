@@ -9,25 +9,34 @@ struct AnswerTimedOut: Error, CustomStringConvertible {
 }
 
 /// Runs `work` and returns its result, or gives up after `seconds` without waiting for it: the
-/// work is cancelled then, but a client reading a body may notice only at its next byte.
+/// work is cancelled then, but a client reading a body may notice only at its next byte. A
+/// cancelled caller (a forwarder stopping) is answered at once in the same way.
 func within<T: Sendable>(seconds: Int64, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+    try Task.checkCancellation()
     let race = Race<T>()
-    return try await withCheckedThrowingContinuation { continuation in
-        race.waiting.withLock { $0 = continuation }
-        // Whichever ends first answers; the other finds nobody waiting.
-        let timer = Task {
-            guard (try? await Task.sleep(for: .seconds(seconds))) != nil else { return }
-            race.answer(.failure(AnswerTimedOut(seconds: seconds)))
-            race.worker.withLock { $0?.cancel() }
-        }
-        race.worker.withLock { w in
-            w = Task {
-                let result: Result<T, Error>
-                do { result = .success(try await work()) } catch { result = .failure(error) }
-                race.answer(result)
-                timer.cancel()
+    return try await withTaskCancellationHandler {
+        try await withCheckedThrowingContinuation { continuation in
+            race.waiting.withLock { $0 = continuation }
+            // Whichever ends first answers; the other finds nobody waiting.
+            let timer = Task {
+                guard (try? await Task.sleep(for: .seconds(seconds))) != nil else { return }
+                race.answer(.failure(AnswerTimedOut(seconds: seconds)))
+                race.worker.withLock { $0?.cancel() }
+            }
+            race.timer.withLock { $0 = timer }
+            race.worker.withLock { w in
+                w = Task {
+                    let result: Result<T, Error>
+                    do { result = .success(try await work()) } catch { result = .failure(error) }
+                    race.answer(result)
+                    timer.cancel()
+                }
             }
         }
+    } onCancel: {
+        race.answer(.failure(CancellationError()))
+        race.worker.withLock { $0?.cancel() }
+        race.timer.withLock { $0?.cancel() }
     }
 }
 
@@ -35,6 +44,7 @@ func within<T: Sendable>(seconds: Int64, _ work: @escaping @Sendable () async th
 private final class Race<T: Sendable>: Sendable {
     let waiting = Mutex<CheckedContinuation<T, Error>?>(nil)
     let worker = Mutex<Task<Void, Never>?>(nil)
+    let timer = Mutex<Task<Void, Never>?>(nil)
 
     func answer(_ result: Result<T, Error>) {
         waiting.withLock { c in

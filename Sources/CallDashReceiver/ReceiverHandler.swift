@@ -496,9 +496,18 @@ final class ReceiverHandler: ChannelDuplexHandler {
             let batch = stream.feed.take(limit: 64)
             if !batch.deliveries.isEmpty {
                 var out = context.channel.allocator.buffer(capacity: batch.deliveries.reduce(0) { $0 + $1.line.count + 48 })
-                for r in batch.deliveries where r.seq > stream.lastSent {
-                    Self.writeEvent(r, into: &out)
-                    stream.lastSent = r.seq
+                for r in batch.deliveries {
+                    switch r.kind {
+                    case .delivery:
+                        guard r.seq > stream.lastSent else { continue }
+                        Self.writeEvent(r, into: &out)
+                        stream.lastSent = r.seq
+                    case .forward:
+                        // No id: it is about an earlier delivery, and must not move Last-Event-ID back.
+                        out.writeString("event: forward\ndata: ")
+                        out.writeBytes(r.line)
+                        out.writeString("\n\n")
+                    }
                 }
                 context.write(wrapOutboundOut(out), promise: nil)
                 wrote = true

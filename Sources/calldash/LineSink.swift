@@ -54,7 +54,7 @@ final class LineSink: Sendable {
             if batch.deliveries.isEmpty && batch.dropped == 0 { return }
             var bytes: [UInt8] = []
             bytes.reserveCapacity(batch.deliveries.reduce(0) { $0 + $1.line.count + 1 })
-            for r in batch.deliveries {
+            for r in batch.deliveries where r.kind == .delivery {
                 bytes.append(contentsOf: format(r))
                 bytes.append(0x0A)
             }

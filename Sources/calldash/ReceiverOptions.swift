@@ -58,6 +58,18 @@ struct ReceiverOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Event-loop threads (default: one per core; watch leaves one core to the dashboard).")
     var threads: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "Send every accepted delivery on to your app at this URL (its path followed by the delivery's), in the background.",
+            valueName: "url"))
+    var forwardTo: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Attempts per forwarded delivery (doubling backoff).", valueName: "n"))
+    var forwardAttempts = 3
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds one forward attempt may take.", valueName: "seconds"))
+    var forwardTimeout = 10
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard (200...599).contains(respond) else { throw ValidationError("--respond must be an HTTP status from 200 to 599") }
@@ -81,6 +93,11 @@ struct ReceiverOptions: ParsableArguments {
             }
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let forwardTo, let problem = RenderedRequest.urlProblem(forwardTo) {
+            throw ValidationError("--forward-to \(forwardTo): \(problem)")
+        }
+        guard (1...20).contains(forwardAttempts) else { throw ValidationError("--forward-attempts must be from 1 to 20") }
+        guard (1...600).contains(forwardTimeout) else { throw ValidationError("--forward-timeout must be from 1 to 600 seconds") }
     }
 
     /// The token from --token, --token-file or CALLDASH_TOKEN, in that order.

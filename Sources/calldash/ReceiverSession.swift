@@ -1,5 +1,7 @@
+import CallDashClient
 import CallDashCore
 import CallDashReceiver
+import Foundation
 import Logging
 
 /// A running receiver with its store, journal and recorder: what `serve` and `watch` share.
@@ -9,6 +11,8 @@ struct ReceiverSession {
     let port: Int
     let replay: ReplayResult
     let webhooks: WebhookWatcher
+    /// Sends every accepted delivery on to the user's app (`--forward-to`).
+    let forwarder: Forwarder?
     private let watching: Task<Void, Never>
 
     /// Replays the journal, opens it for appending, reads the webhooks folder and starts listening.
@@ -31,7 +35,7 @@ struct ReceiverSession {
         let secrets = SecretSource.process.values
         let token = try options.resolvedToken()
         let recorder = Recorder(
-            store: store, journal: journal, lastSeq: replay.lastSeq,
+            store: store, journal: journal, lastSeq: replay.lastSeq, forwards: replay.forwards,
             redactor: SecretRedactor(secrets: (token.map { [$0] } ?? []) + secrets, maskingAuthorization: !secrets.isEmpty),
             report: report ?? { logger.error("\($0)") })
         if token == nil, !Self.isLoopback(options.host) {
@@ -44,8 +48,38 @@ struct ReceiverSession {
             sparingACore: sparingACore, webhooks: webhooks.registry, token: token, demoRecordings: demoRecordings)
         let receiver = Receiver(configuration: configuration, recorder: recorder, logger: logger)
         let port = try await receiver.start()
+        if let url = options.forwardTo, Self.isItself(url, host: options.host, port: port) {
+            await receiver.stop()
+            throw Failure("--forward-to \(url) is this receiver itself: every forwarded delivery would be forwarded again")
+        }
+        let forwarder = options.forwardTo.map { url in
+            Forwarder(
+                Forwarder.Settings(url: url, attempts: options.forwardAttempts, timeout: .seconds(options.forwardTimeout)),
+                recorder: recorder, report: report ?? { logger.error("\($0)") })
+        }
+        forwarder?.start()
         let watching = Task { await webhooks.watch() }
-        return ReceiverSession(recorder: recorder, receiver: receiver, port: port, replay: replay, webhooks: webhooks, watching: watching)
+        return ReceiverSession(
+            recorder: recorder, receiver: receiver, port: port, replay: replay, webhooks: webhooks, forwarder: forwarder,
+            watching: watching)
+    }
+
+    /// Whether `url` names the address this receiver listens on (a forwarding loop).
+    static func isItself(_ url: String, host: String, port: Int) -> Bool {
+        guard let target = RenderedRequest.target(of: url) else { return false }
+        var authority = target.authority
+        if let at = authority.lastIndex(of: "@") { authority = String(authority[authority.index(after: at)...]) }
+        let hostPart: String
+        let portPart: Int
+        if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
+            hostPart = String(authority[..<colon])
+            portPart = Int(authority[authority.index(after: colon)...]) ?? -1
+        } else {
+            hostPart = authority
+            portPart = target.scheme == "https" ? 443 : 80
+        }
+        let name = hostPart.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        return portPart == port && (name == host || isLoopback(name) || (host == "0.0.0.0" && name == "0.0.0.0"))
     }
 
     static func isLoopback(_ host: String) -> Bool {
@@ -56,6 +90,7 @@ struct ReceiverSession {
     func stop() async {
         watching.cancel()
         await receiver.stop()
+        await forwarder?.stop()
         recorder.flush()
     }
 }

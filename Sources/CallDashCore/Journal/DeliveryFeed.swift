@@ -6,10 +6,20 @@ import Synchronization
 public struct FeedEntry: Sendable {
     public var seq: UInt64
     public var line: [UInt8]
+    public var kind: Kind
 
-    public init(seq: UInt64, line: [UInt8]) {
+    /// What happened to the delivery `seq`.
+    public enum Kind: Sendable, Equatable {
+        /// It was recorded; `line` is its record.
+        case delivery
+        /// It was forwarded to the user's app (again); `line` is `{"seq":N,"forward":{…}}`.
+        case forward
+    }
+
+    public init(seq: UInt64, line: [UInt8], kind: Kind = .delivery) {
         self.seq = seq
         self.line = line
+        self.kind = kind
     }
 }
 
@@ -74,6 +84,8 @@ public final class DeliveryFeed: Sendable {
                     st.dropped += 1
                     let seq = entry.seq
                     st.droppedSeqs = st.droppedSeqs.map { $0.lowerBound...max($0.upperBound, seq) } ?? seq...seq
+                    // The consumer hears of the first drop at once, even while it is busy.
+                    if st.dropped == 1 { return true }
                 }
             } else {
                 st.queue.append(entry)

@@ -70,6 +70,10 @@ public enum JournalIndex {
         var validBytes = 0
         /// Why loading stopped before the end of the index (a damaged entry), if it did.
         var problem: String?
+        /// The forward lines between the entries' lines (they have no entries): the last of each delivery's.
+        var forwards: [UInt64: ForwardAttempt] = [:]
+        /// The journal lines covered: the entries' and the forward lines between them.
+        var lines = 0
     }
 
     /// Loads the index into `store` if every entry matches `journal`; nil (and nothing loaded)
@@ -102,13 +106,17 @@ public enum JournalIndex {
                 loaded.problem = "entry \(loaded.records + 1) is damaged"
                 break
             }
-            guard offset == UInt64(loaded.journalResume), seq > loaded.lastSeq || loaded.records == 0,
-                matches(journal, seq: seq, offset: Int(offset), length: Int(length))
+            // Lines between two entries' lines may only be forward attempts (read here).
+            guard offset >= UInt64(loaded.journalResume), offset < UInt64(journal.count),
+                seq > loaded.lastSeq || loaded.records == 0,
+                matches(journal, seq: seq, offset: Int(offset), length: Int(length)),
+                let gap = forwardLines(journal, loaded.journalResume..<Int(offset), into: &loaded.forwards)
             else {
                 loaded.problem = "entry \(loaded.records + 1) (seq \(seq)) does not match line \(loaded.records + 1) of the journal"
                 break
             }
             loaded.records += 1
+            loaded.lines += gap + 1
             loaded.lastSeq = seq
             loaded.journalResume = Int(offset + length) + 1
             i += entryHeader + n
@@ -128,6 +136,26 @@ public enum JournalIndex {
         }
         store.append(packed: batch)
         return loaded
+    }
+
+    /// Reads the forward lines in `range` of the journal into `forwards` and counts them; nil
+    /// when it holds any other line.
+    private static func forwardLines(
+        _ journal: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into forwards: inout [UInt64: ForwardAttempt]
+    )
+        -> Int?
+    {
+        var count = 0
+        var start = range.lowerBound
+        while start < range.upperBound {
+            guard let end = journal[start..<range.upperBound].firstIndex(of: 0x0A) else { return nil }
+            let line = UnsafeBufferPointer(rebasing: journal[start..<end])
+            guard ForwardAttempt.isForwardLine(line), let attempt = try? ForwardAttempt(json: line) else { return nil }
+            forwards[attempt.seq] = attempt
+            count += 1
+            start = end + 1
+        }
+        return count
     }
 
     private static func u32(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> UInt32 {

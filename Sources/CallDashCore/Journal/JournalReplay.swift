@@ -13,11 +13,14 @@ public struct ReplayResult: Sendable, Equatable {
     public var lastSeq: UInt64
     /// Bytes of a torn last line that were cut off.
     public var tornBytes: Int
+    /// The last forward attempt of each delivery forwarded (`forward_of` lines).
+    public var forwards: [UInt64: ForwardAttempt]
 
-    public init(records: Int = 0, lastSeq: UInt64 = 0, tornBytes: Int = 0) {
+    public init(records: Int = 0, lastSeq: UInt64 = 0, tornBytes: Int = 0, forwards: [UInt64: ForwardAttempt] = [:]) {
         self.records = records
         self.lastSeq = lastSeq
         self.tornBytes = tornBytes
+        self.forwards = forwards
     }
 }
 
@@ -57,11 +60,14 @@ public enum JournalReplay {
 
         var result = ReplayResult()
         var start = 0
+        var lineNumber = 0 // lines the index covered (the journal has no blank lines)
         let index: Int32
         if let loaded = JournalIndex.load(indexPath, journal: bytes, into: store) {
             // Only the lines after what the index covers need parsing (normally none).
             result.records = loaded.records
             result.lastSeq = loaded.lastSeq
+            result.forwards = loaded.forwards
+            lineNumber = loaded.lines
             start = loaded.journalResume
             if let problem = loaded.problem {
                 warn("journal index \(indexPath): \(problem); rebuilding it from line \(loaded.records + 1) of the journal")
@@ -83,7 +89,6 @@ public enum JournalReplay {
         defer { if index >= 0 { close(index) } }
         var lines: [Line] = []
         lines.reserveCapacity(Self.roundSize)
-        var lineNumber = result.records // lines the index covered (the journal has no blank lines)
         let missingNewline = bytes[size - 1] != 0x0A
         while start < size {
             // Find the next round's lines, parse and pack them on every core, then store them in order.
@@ -99,7 +104,9 @@ public enum JournalReplay {
             checking: for part in parts {
                 for (line, outcome) in zip(lines[part.lines], part.outcomes) {
                     switch outcome {
-                    case .success(let entry):
+                    case .forward(let attempt):
+                        result.forwards[attempt.seq] = attempt
+                    case .delivery(let entry):
                         // Seqs only grow: a line that goes back is damage (or journals mixed by hand).
                         guard result.records == 0 || entry.seq > result.lastSeq else {
                             throw JournalError(
@@ -108,7 +115,7 @@ public enum JournalReplay {
                         }
                         result.lastSeq = entry.seq
                         result.records += 1
-                    case .failure(let error):
+                    case .damaged(let error):
                         // Only a last line without its newline is a torn write; a complete line
                         // that does not parse is damage, and never cut away.
                         guard line.end >= size else {
@@ -124,7 +131,11 @@ public enum JournalReplay {
             // A torn line packed nothing and is the journal's last, so every packed entry is good.
             for part in parts {
                 part.packed.withUnsafeBufferPointer { p in
-                    store.append(packed: part.outcomes.compactMap { (try? $0.get()).map { UnsafeBufferPointer(rebasing: p[$0.summary]) } })
+                    store.append(
+                        packed: part.outcomes.compactMap { outcome in
+                            guard case .delivery(let entry) = outcome else { return nil }
+                            return UnsafeBufferPointer(rebasing: p[entry.summary])
+                        })
                 }
                 if index >= 0 { _ = FileDescriptorOutput.writeAll(index, part.packed) }
             }
@@ -177,9 +188,15 @@ public enum JournalReplay {
             /// Where the summary lies in `packed` (after its entry header).
             var summary: Range<Int>
         }
+        /// What one line is.
+        enum Outcome {
+            case delivery(Entry)
+            case forward(ForwardAttempt)
+            case damaged(JSONError)
+        }
         var lines: Range<Int>
         var packed: [UInt8] = []
-        var outcomes: [Result<Entry, JSONError>] = []
+        var outcomes: [Outcome] = []
     }
 
     /// Parses `lines` and packs their summaries, split across the machine's cores: packing there
@@ -197,14 +214,18 @@ public enum JournalReplay {
                 part.outcomes.reserveCapacity(part.lines.count)
                 part.packed.reserveCapacity(part.lines.count * 256)
                 for line in lines[part.lines] {
+                    let text = UnsafeBufferPointer(rebasing: bytes[line.start..<line.end])
                     do throws(JSONError) {
+                        if ForwardAttempt.isForwardLine(text) {
+                            part.outcomes.append(.forward(try ForwardAttempt(json: text)))
+                            continue
+                        }
                         let s = try ReportSummary(
-                            json: UnsafeBufferPointer(rebasing: bytes[line.start..<line.end]),
-                            location: .journal(offset: UInt64(line.start), length: UInt32(line.end - line.start)))
+                            json: text, location: .journal(offset: UInt64(line.start), length: UInt32(line.end - line.start)))
                         let summary = JournalIndex.appendEntry(to: &part.packed) { SummaryCodec.encode(s, into: &$0) }
-                        part.outcomes.append(.success(ParsedPart.Entry(seq: s.seq, summary: summary)))
+                        part.outcomes.append(.delivery(ParsedPart.Entry(seq: s.seq, summary: summary)))
                     } catch {
-                        part.outcomes.append(.failure(error))
+                        part.outcomes.append(.damaged(error))
                     }
                 }
                 parts[w] = part

@@ -30,6 +30,8 @@ public enum JournalOutcome: Sendable, Equatable {
 public final class Recorder: Sendable {
     public let store: ReportStore
     public let journal: Journal?
+    /// Each delivery's last forward attempt (`--forward-to`), added to its record where served.
+    public let forwards: ForwardLog
     private let redactor: SecretRedactor
     private let state: Mutex<State>
     /// Held while writing or rolling back the journal, so lines reach the file in seq order.
@@ -76,11 +78,13 @@ public final class Recorder: Sendable {
     }
 
     public init(
-        store: ReportStore, journal: Journal?, lastSeq: UInt64, redactor: SecretRedactor = SecretRedactor(secrets: []),
-        report: @escaping @Sendable (String) -> Void = { _ in }
+        store: ReportStore, journal: Journal?, lastSeq: UInt64, forwards: [UInt64: ForwardAttempt] = [:],
+        redactor: SecretRedactor = SecretRedactor(secrets: []), report: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.store = store
         self.journal = journal
+        let oldest = store.oldestSeq ?? 0
+        self.forwards = ForwardLog(forwards.filter { $0.key >= oldest }, capacity: store.capacity)
         self.redactor = redactor
         self.report = report
         // What was replayed is held: later deliveries repeating it are duplicates of it.
@@ -177,9 +181,16 @@ public final class Recorder: Sendable {
     public func commit(through seq: UInt64) -> JournalOutcome {
         guard let journal else { return .journaled }
         if let outcome = outcome(of: seq) { return outcome }
+        writeBuffered(journal, unlessDecided: seq)
+        return outcome(of: seq) ?? .journaled
+    }
+
+    /// Writes every buffered line (unless `seq` was decided meanwhile: another commit wrote it).
+    private func writeBuffered(_ journal: Journal, unlessDecided seq: UInt64?) {
         var wake = Wake()
         writeLock.withLock { _ in
-            guard outcome(of: seq) == nil, let batch = state.withLock({ _ in journal.takeBuffered() }) else { return }
+            if let seq, outcome(of: seq) != nil { return }
+            guard let batch = state.withLock({ _ in journal.takeBuffered() }) else { return }
             let code = journal.write(batch)
             if code == 0 {
                 if let problem = journal.checkFile() { wake.messages.append(problem) }
@@ -207,7 +218,35 @@ public final class Recorder: Sendable {
         }
         wake.run()
         for m in wake.messages { report(m) }
-        return outcome(of: seq) ?? .journaled
+    }
+
+    // MARK: - Forward attempts
+
+    /// Records an attempt to forward a delivery to the user's app (`final`: the last one made):
+    /// its own journal line (written at once), the delivery's last attempt in `forwards`, and an
+    /// entry for every subscriber.
+    public func recordForward(_ incoming: ForwardAttempt, final: Bool) {
+        var attempt = incoming
+        attempt.url = redactor.redact(attempt.url)
+        attempt.reply = redactor.redact(attempt.reply)
+        attempt.error = attempt.error.map { redactor.redact($0) }
+        forwards.note(attempt, final: final, oldestHeld: store.oldestSeq)
+        var event = JSONWriter(capacity: 256)
+        event.raw("{\"seq\":")
+        event.int(attempt.seq)
+        event.raw(",\"forward\":")
+        attempt.write(asForwardTo: &event)
+        event.raw("}")
+        let entry = FeedEntry(seq: attempt.seq, line: event.bytes, kind: .forward)
+        let line = attempt.line()
+        var wake = Wake()
+        state.withLock { st in
+            _ = journal?.append(line)
+            if !st.notifiers.isEmpty { wake.notifiers = Array(st.notifiers.values) }
+            for feed in st.feeds.values where feed.offer(entry) { wake.feeds.append(feed) }
+        }
+        wake.run()
+        if let journal { writeBuffered(journal, unlessDecided: nil) }
     }
 
     /// Fails every delivery not yet on disk (under the ingest lock, in memory only); returns
@@ -419,8 +458,8 @@ public final class Recorder: Sendable {
     /// Validating the JSON without building the record is what keeps one damaged byte from
     /// breaking a whole page, at a fraction of a full decode.
     private func checkedLine(for summary: ReportSummary) -> [UInt8]? {
-        guard let line = try? line(for: summary) else { return nil }
-        return Self.isRecord(line, seq: summary.seq) ? line : nil
+        guard let line = try? line(for: summary), Self.isRecord(line, seq: summary.seq) else { return nil }
+        return DeliveryRecord.line(line, forward: forwards.last(of: summary.seq))
     }
 
     /// Whether `line` is one valid JSON value and the record of `seq`.
@@ -466,7 +505,9 @@ public final class Recorder: Sendable {
         guard let line = journal.line(ofSeq: seq) else {
             return .unknown("no delivery with seq \(seq) in the journal \(journal.path) (it began after it, or the line is gone)")
         }
-        return Self.isRecord(line, seq: seq) ? .line(line) : .unreadable("the line of seq \(seq) in the journal is not a valid record")
+        return Self.isRecord(line, seq: seq)
+            ? .line(DeliveryRecord.line(line, forward: forwards.last(of: seq)))
+            : .unreadable("the line of seq \(seq) in the journal is not a valid record")
     }
 
     /// The full JSON record behind a stored summary.
@@ -550,8 +591,9 @@ public final class Recorder: Sendable {
                     continue
                 }
                 guard query.matches(record) else { continue }
-                out.lines.append(line)
-                out.bytes += line.count
+                let served = DeliveryRecord.line(line, forward: forwards.last(of: summary.seq))
+                out.lines.append(served)
+                out.bytes += served.count
                 if out.lines.count == limit || out.bytes >= Self.maxPageBytes { break }
             }
             i = end
@@ -609,7 +651,9 @@ public final class Recorder: Sendable {
     public func record(for summary: ReportSummary) throws(JournalError) -> DeliveryRecord {
         let line = try line(for: summary)
         do {
-            return try DeliveryRecord(json: line)
+            var record = try DeliveryRecord(json: line)
+            record.forward = forwards.last(of: summary.seq)
+            return record
         } catch {
             throw JournalError("record \(summary.seq) in the journal is unreadable: \(error.description)")
         }

@@ -54,6 +54,21 @@ extension DeliveryRecord {
         }
         w.raw(utf8 ? ",\"raw_encoding\":\"utf8\",\"webhook\":" : ",\"raw_encoding\":\"base64\",\"webhook\":")
         if let webhook { w.int(webhook) } else { w.raw("null") }
+        if let forward {
+            w.raw(",\"forward\":")
+            forward.write(asForwardTo: &w)
+        }
+        w.raw("}")
+        return w.bytes
+    }
+
+    /// A record's line (as journaled: without `forward`) with its `forward` added, as served.
+    public static func line(_ line: [UInt8], forward: ForwardAttempt?) -> [UInt8] {
+        guard let forward, line.last == UInt8(ascii: "}") else { return line }
+        var w = JSONWriter(capacity: line.count + 200 + forward.url.utf8.count + forward.reply.utf8.count)
+        line.withUnsafeBufferPointer { w.append(UnsafeBufferPointer(rebasing: $0.dropLast())) }
+        w.raw(",\"forward\":")
+        forward.write(asForwardTo: &w)
         w.raw("}")
         return w.bytes
     }
@@ -111,11 +126,18 @@ extension DeliveryRecord {
             case "raw_encoding": base64 = try s.readString() == "base64"
             case "webhook": r.webhook = try s.readWebhookID(bytes)
             case "duplicate_of": r.duplicateOf = try s.readDuplicateOf(bytes)
+            case "forward":
+                if s.peekKind() == .null {
+                    _ = try s.readLiteral()
+                } else {
+                    r.forward = try ForwardAttempt(scanning: &s, bytes, seq: 0)
+                }
             default: try s.skipValue()
             }
         }
         try s.expectEnd()
         guard sawSeq else { throw JSONError("record has no seq", at: 0) }
+        r.forward?.seq = r.seq
         if base64 {
             guard let data = Data(base64Encoded: rawText) else { throw JSONError("raw is not valid base64", at: 0) }
             r.raw = Array(data)

@@ -34,6 +34,9 @@ public struct DeliveryRecord: Sendable, Equatable {
     /// The seq of an earlier stored delivery whose standard fields are all equal (a provider
     /// retry); set by the recorder.
     public var duplicateOf: UInt64?
+    /// The last attempt to forward it to the user's app (`--forward-to`): kept beside the
+    /// record (each attempt is a journal line of its own) and added to it where it is served.
+    public var forward: ForwardAttempt?
 
     public init(
         seq: UInt64 = 0, receivedAt: Timestamp, method: String, path: String, query: [NameValue] = [],

@@ -93,7 +93,8 @@ public struct ForwardAttempt: Sendable, Equatable {
     }
 
     init(scanning s: inout JSONScanner, _ bytes: UnsafeBufferPointer<UInt8>, seq given: UInt64?) throws(JSONError) {
-        var a = ForwardAttempt(seq: given ?? 0, at: Timestamp(millis: 0), url: "", attempt: 0, status: nil, ms: 0, error: nil, delivered: false)
+        var a = ForwardAttempt(
+            seq: given ?? 0, at: Timestamp(millis: 0), url: "", attempt: 0, status: nil, ms: 0, error: nil, delivered: false)
         var sawSeq = given != nil
         try s.readObject { (key, s) throws(JSONError) in
             switch key {

@@ -1,0 +1,187 @@
+import AsyncHTTPClient
+import CallDashCore
+import Foundation
+import NIOCore
+import Synchronization
+
+/// Sends every accepted delivery on to the user's own app (`--forward-to`), in the background,
+/// as `Resend` builds it, with the provider's rule (200 or 202) and a doubling backoff; each
+/// attempt is recorded (a journal line, the record's `forward`, a stream event).
+///
+/// The receiver never waits for it: deliveries reach it through a bounded queue like any
+/// subscriber's, and when the app is so slow that the queue is full, the newest are not
+/// forwarded, counted and said once per episode. At most `concurrency` requests are in flight.
+public final class Forwarder: Sendable {
+    public struct Settings: Sendable {
+        public var url: String
+        public var attempts: Int
+        /// How long one attempt may take, from connecting to the end of the reply.
+        public var timeout: Duration
+        public var initialBackoff: Duration
+        public var concurrency: Int
+        /// Deliveries waiting to be forwarded, at most.
+        public var queueLimit: Int
+
+        public init(
+            url: String, attempts: Int = 3, timeout: Duration = .seconds(10), initialBackoff: Duration = .milliseconds(500),
+            concurrency: Int = 8, queueLimit: Int = 10_000
+        ) {
+            self.url = url
+            self.attempts = max(1, attempts)
+            self.timeout = timeout
+            self.initialBackoff = initialBackoff
+            self.concurrency = max(1, concurrency)
+            self.queueLimit = max(1, queueLimit)
+        }
+    }
+
+    public let settings: Settings
+    private let recorder: Recorder
+    private let client: HTTPClient
+    private let report: @Sendable (String) -> Void
+    private let wakes: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+    private let running = Mutex<(task: Task<Void, Never>?, subscription: Int?)>((nil, nil))
+    /// Forwards under way (each with its attempts and backoffs).
+    private let inFlight = Atomic<Int>(0)
+
+    /// `report` hears, once per episode, that the queue is full (and how many were not forwarded).
+    public init(_ settings: Settings, recorder: Recorder, report: @escaping @Sendable (String) -> Void) {
+        self.settings = settings
+        self.recorder = recorder
+        self.report = report
+        var configuration = Clients.configuration()
+        configuration.timeout = .init(connect: .seconds(Clients.connectSeconds), read: TimeAmount(settings.timeout))
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Subscribes to the recorder and forwards every delivery recorded from now on.
+    public func start() {
+        let feed = DeliveryFeed(maxDeliveries: settings.queueLimit, maxBytes: 256 << 20, whenFull: .dropNewest) { [wake] in
+            wake.yield()
+        }
+        let subscription = recorder.subscribe(feed).id
+        let task = Task { await self.run(feed) }
+        running.withLock { $0 = (task, subscription) }
+    }
+
+    /// Stops taking deliveries, cancels the attempts under way (their outcome is not recorded)
+    /// and closes the connections.
+    public func stop() async {
+        let (task, subscription) = running.withLock { r in
+            defer { r = (nil, nil) }
+            return r
+        }
+        if let subscription { recorder.unsubscribe(subscription) }
+        wake.finish()
+        task?.cancel()
+        await task?.value
+        try? await client.shutdown()
+    }
+
+    private func run(_ feed: DeliveryFeed) async {
+        var droppedInEpisode: UInt64 = 0
+        await withDiscardingTaskGroup { group in
+            // Woken by the feed (deliveries waiting, or dropped) and by every forward that ends.
+            for await _ in wakes {
+                while !Task.isCancelled {
+                    let free = settings.concurrency - inFlight.load(ordering: .relaxed)
+                    let batch = feed.take(limit: max(0, free))
+                    if batch.dropped > 0 {
+                        recorder.forwards.noteDropped(batch.dropped)
+                        if droppedInEpisode == 0, let seqs = batch.droppedSeqs {
+                            report(
+                                "forward queue full (\(settings.queueLimit) deliveries wait for \(settings.url)): deliveries from seq \(seqs.lowerBound) on are not forwarded until it drains; calldash replay --after can send them later"
+                            )
+                        }
+                        droppedInEpisode += batch.dropped
+                    } else if droppedInEpisode > 0, feed.count == 0 {
+                        report("forward queue drained: \(droppedInEpisode) deliveries were not forwarded to \(settings.url)")
+                        droppedInEpisode = 0
+                    }
+                    if batch.deliveries.isEmpty { break }
+                    for entry in batch.deliveries where entry.kind == .delivery {
+                        guard let record = try? DeliveryRecord(json: entry.line), record.outcome == .accepted else { continue }
+                        inFlight.add(1, ordering: .relaxed)
+                        group.addTask {
+                            await self.forward(record)
+                            self.inFlight.subtract(1, ordering: .relaxed)
+                            self.wake.yield()
+                        }
+                    }
+                }
+                if Task.isCancelled { break }
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// Every attempt for one delivery, each recorded, until the app takes it or attempts run out.
+    func forward(_ record: DeliveryRecord) async {
+        let resend = Resend(record, to: settings.url, replayOf: nil)
+        var backoff = settings.initialBackoff
+        for attempt in 1...settings.attempts {
+            let started = ContinuousClock.now
+            let at = Timestamp.now()
+            let answer: Answer
+            if let resend, resend.unsendable == nil, let request = try? resend.request.clientRequest() {
+                answer = await send(request)
+            } else {
+                answer = Answer(status: nil, error: resend?.unsendable.map { "not forwarded: \($0)" } ?? "not forwarded: \(settings.url) is not an http(s) URL", reply: "")
+            }
+            if Task.isCancelled { return }
+            let elapsed = ContinuousClock.now - started
+            let delivered = answer.status.map(ProviderRule.delivered) ?? false
+            let sendable = resend?.unsendable == nil && resend != nil
+            let final = delivered || attempt == settings.attempts || !sendable
+            recorder.recordForward(
+                ForwardAttempt(
+                    seq: record.seq, at: at, url: resend?.request.url ?? settings.url, attempt: attempt, status: answer.status,
+                    ms: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
+                    error: delivered ? nil : answer.error ?? answer.status.map { "the app answered \($0)" }, delivered: delivered,
+                    reply: answer.reply), final: final)
+            if final { return }
+            try? await Task.sleep(for: backoff)
+            if Task.isCancelled { return }
+            backoff *= 2
+        }
+    }
+
+    struct Answer {
+        var status: Int?
+        var error: String?
+        var reply: String
+    }
+
+    /// One attempt: the app's status and the start of its reply, or why there was none.
+    private func send(_ request: HTTPClientRequest) async -> Answer {
+        let (client, timeout, url) = (self.client, settings.timeout, settings.url)
+        do {
+            return try await within(seconds: max(1, Int64(timeout.components.seconds))) {
+                let response = try await client.execute(request, timeout: TimeAmount(timeout))
+                var kept: [UInt8] = []
+                var read = 0
+                // The whole reply is read (so the connection can be used again), its start kept.
+                for try await chunk in response.body {
+                    read += chunk.readableBytes
+                    if kept.count < ForwardAttempt.replyKept {
+                        kept += chunk.readableBytesView.prefix(ForwardAttempt.replyKept - kept.count)
+                    }
+                    if read > 1 << 20 { break }
+                }
+                return Answer(status: Int(response.status.code), error: nil, reply: String(decoding: kept, as: UTF8.self))
+            }
+        } catch {
+            let why = (error as? AnswerTimedOut)?.description ?? TransportFailure.describe(error, url: url)
+            return Answer(status: nil, error: why, reply: "")
+        }
+    }
+}
+
+extension TimeAmount {
+    init(_ d: Duration) {
+        let (s, atto) = d.components
+        self = .nanoseconds(s * 1_000_000_000 + atto / 1_000_000_000)
+    }
+}

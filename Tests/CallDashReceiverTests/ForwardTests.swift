@@ -1,0 +1,192 @@
+import CallDashClient
+import CallDashCore
+import Foundation
+import Synchronization
+import Testing
+
+@testable import CallDashReceiver
+
+/// Waits (a bounded loop that stops by itself) until `done` holds; false when it never did.
+private func eventually(seconds: Double = 20, _ done: () -> Bool) async -> Bool {
+    let end = Date().addingTimeInterval(seconds)
+    while Date() < end {
+        if done() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return done()
+}
+
+/// A port that takes connections (the kernel completes them) but never answers: an app that hangs.
+private final class SilentListener {
+    let fd: Int32
+    let port: Int
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        guard bound == 0, listen(fd, 64) == 0 else {
+            close(fd)
+            throw CocoaError(.fileWriteUnknown)
+        }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        self.fd = fd
+        port = Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    deinit { close(fd) }
+}
+
+/// A port nothing listens on (bound, then closed).
+private func closedPort() throws -> Int {
+    let listener = try SilentListener()
+    return listener.port
+}
+
+private func forwarding(
+    _ r: TestReceiver, to url: String, attempts: Int = 3, timeout: Duration = .seconds(5), concurrency: Int = 8, queueLimit: Int = 10_000,
+    report: @escaping @Sendable (String) -> Void = { _ in }
+) -> Forwarder {
+    let f = Forwarder(
+        Forwarder.Settings(
+            url: url, attempts: attempts, timeout: timeout, initialBackoff: .milliseconds(10), concurrency: concurrency, queueLimit: queueLimit),
+        recorder: r.recorder, report: report)
+    f.start()
+    return f
+}
+
+@Suite("Every accepted delivery is forwarded to the user's app in the background, each attempt kept")
+struct ForwardTests {
+    @Test("the app gets the delivery as it arrived: its path after the app's, query, headers, raw bytes, X-Forwarded-For; the record says delivered")
+    func forwardsAsArrived() async throws {
+        try await TestReceiver.run { app async throws in
+            try await TestReceiver.run { r async throws in
+                let forwarder = forwarding(r, to: app.base + "/hooks/")
+                let body = Array(#"{"status":"BUSY","mid":"m-1","note":"é ✓"}"#.utf8)
+                let reply = try await request(
+                    .POST, r.base + "/crm/ack?flow=2&name=a%20b",
+                    headers: [("Content-Type", "application/json"), ("X-Provider", "obd"), ("Connection", "keep-alive")], body: body)
+                #expect(reply.status == 200)
+                #expect(await eventually { r.recorder.forwards.last(of: 1) != nil })
+                await forwarder.stop()
+                let got = try app.last()
+                #expect(got.method == "POST" && got.path == "/hooks/crm/ack")
+                #expect(got.query == [NameValue("flow", "2"), NameValue("name", "a b")])
+                #expect(got.raw == body)
+                #expect(got.headers.contains(NameValue("X-Provider", "obd")))
+                #expect(got.headers.first { $0.name.lowercased() == "x-forwarded-for" }?.value == "127.0.0.1")
+                #expect(got.headers.first { $0.name.lowercased() == "host" }?.value == "127.0.0.1:\(app.port)")
+                let forward = try #require(r.recorder.forwards.last(of: 1))
+                #expect(forward.delivered && forward.status == 200 && forward.attempt == 1 && forward.error == nil)
+                #expect(forward.url == app.base + "/hooks/crm/ack?flow=2&name=a%20b")
+                #expect(forward.reply.contains("\"seq\":1"), "the start of the app's reply: \(forward.reply)")
+                let served = try await request(.GET, r.base + "/_calldash/reports/1")
+                let record = try DeliveryRecord(json: Array(served.body.utf8))
+                #expect(record.forward?.delivered == true && record.forward?.attempt == 1)
+                let page = try await request(.GET, r.base + "/_calldash/reports")
+                #expect(page.body.contains(#""forward":{"url":"\#(app.base)/hooks/crm/ack?flow=2&name=a%20b","attempts":1,"status":200"#))
+                #expect(r.recorder.forwards.counts == ForwardLog.Counts(attempts: 1, delivered: 1, failed: 0, dropped: 0))
+            }
+        }
+    }
+
+    @Test("an app answering 500 is retried up to the attempts with each attempt journaled, then given up on; a rejected delivery is not forwarded")
+    func retriedThenGivenUp() async throws {
+        try await TestReceiver.run(respond: 500) { app async throws in
+            try await TestReceiver.run(token: "s3cret-k3y") { r async throws in
+                let forwarder = forwarding(r, to: app.base)
+                #expect(try await postJSON(r.base + "/ack", seedReport).status == 401)
+                let auth = [("Authorization", "Bearer s3cret-k3y")]
+                #expect(try await postJSON(r.base + "/ack?t=s3cret-k3y", seedReport, headers: auth).status == 200)
+                #expect(await eventually { r.recorder.forwards.counts.failed == 1 })
+                await forwarder.stop()
+                #expect(app.recorder.store.snapshot().count == 3, "three attempts reached the app")
+                let got = try app.last()
+                #expect(!got.headers.contains { $0.name.lowercased() == "authorization" }, "a masked Authorization is not forwarded")
+                #expect(got.query == [NameValue("t", "***")])
+                let last = try #require(r.recorder.forwards.last(of: 2))
+                #expect(!last.delivered && last.status == 500 && last.attempt == 3 && last.error == "the app answered 500")
+                #expect(r.recorder.forwards.last(of: 1) == nil, "the refused delivery was not forwarded")
+                let journal = try String(contentsOfFile: r.journalPath, encoding: .utf8)
+                let forwardLines = journal.split(separator: "\n").filter { $0.hasPrefix(#"{"forward_of":2,"#) }
+                #expect(forwardLines.count == 3)
+                #expect(forwardLines.map { $0.contains(#""delivered":false"#) } == [true, true, true])
+                #expect(!journal.contains("s3cret-k3y"))
+            }
+        }
+    }
+
+    @Test("an app that is down or hangs costs the provider nothing: every delivery is answered at once, the attempts say why")
+    func appDownOrHanging() async throws {
+        let down = try closedPort()
+        let silent = try SilentListener()
+        let cases: [(url: String, why: [String])] = [
+            ("http://127.0.0.1:\(down)", ["connection refused by 127.0.0.1:\(down)"]),
+            ("http://127.0.0.1:\(silent.port)", ["no answer in time", "the answer did not finish within 1 s"])
+        ]
+        for (url, why) in cases {
+            try await TestReceiver.run { r async throws in
+                let forwarder = forwarding(r, to: url, attempts: 2, timeout: .seconds(1))
+                for _ in 0..<20 { #expect(try await postJSON(r.base + "/ack", seedReport).status == 200) }
+                #expect(await eventually { r.recorder.forwards.counts.failed == 20 }, "\(r.recorder.forwards.counts)")
+                await forwarder.stop()
+                let last = try #require(r.recorder.forwards.last(of: 20))
+                #expect(last.status == nil && !last.delivered && last.attempt == 2)
+                #expect(why.contains { last.error?.contains($0) == true }, "\(last.error ?? "")")
+            }
+        }
+    }
+
+    @Test("when the app is too slow for the queue, the newest deliveries are not forwarded, counted and said once; ingest goes on")
+    func fullQueue() async throws {
+        let silent = try SilentListener()
+        try await TestReceiver.run { r async throws in
+            let reports = Mutex<[String]>([])
+            let forwarder = forwarding(
+                r, to: "http://127.0.0.1:\(silent.port)", attempts: 1, timeout: .seconds(30), concurrency: 1, queueLimit: 5
+            ) { m in reports.withLock { $0.append(m) } }
+            for _ in 0..<60 { #expect(try await postJSON(r.base + "/ack", seedReport).status == 200) }
+            #expect(await eventually { r.recorder.forwards.counts.dropped > 0 })
+            await forwarder.stop()
+            #expect(r.recorder.store.snapshot().count == 60)
+            let told = reports.withLock { $0 }
+            #expect(told.filter { $0.contains("forward queue full") }.count == 1, "\(told)")
+        }
+    }
+
+    @Test("forward attempts are kept across a restart, from the index and from the journal alone; the stream tells each attempt")
+    func keptAcrossRestart() async throws {
+        try await TestReceiver.run(respond: 503) { app async throws in
+            let r = try await TestReceiver.start()
+            let stream = try RawConnection(port: r.port)
+            stream.send("GET /_calldash/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            let forwarder = forwarding(r, to: app.base, attempts: 2)
+            for _ in 0..<3 { #expect(try await postJSON(r.base + "/ack", seedReport).status == 200) }
+            #expect(await eventually { r.recorder.forwards.counts.failed == 3 })
+            await forwarder.stop()
+            let events = stream.read(until: { $0.components(separatedBy: "event: forward\n").count > 6 }).text
+            #expect(events.contains(#"event: forward"# + "\n" + #"data: {"seq":3,"forward":{"url":"\#(app.base)/ack","attempts":2,"status":503"#))
+            #expect(!events.contains("id: 3\nevent: forward"), "a forward event moves no Last-Event-ID")
+            // One more delivery after the forward lines, so the index has entries on both sides of them.
+            try r.recorder.record(DeliveryRecord(receivedAt: .now(), method: "POST", path: "/after"))
+            let expected = (1...3).map { r.recorder.forwards.last(of: $0) }
+            await r.receiver.stop()
+            for withIndex in [true, false] {
+                if !withIndex { try FileManager.default.removeItem(atPath: r.journalPath + ".idx") }
+                let store = ReportStore()
+                let warnings = Mutex<[String]>([])
+                let result = try JournalReplay.replay(path: r.journalPath, into: store) { w in warnings.withLock { $0.append(w) } }
+                #expect(result.records == 4 && result.lastSeq == 4)
+                #expect((1...3).map { result.forwards[$0] } == expected, "with index: \(withIndex)")
+                #expect(warnings.withLock { $0 }.isEmpty, "\(warnings.withLock { $0 })")
+                let restarted = Recorder(store: store, journal: nil, lastSeq: result.lastSeq, forwards: result.forwards)
+                #expect(restarted.forwards.last(of: 2)?.status == 503 && restarted.forwards.last(of: 4) == nil)
+            }
+            try? FileManager.default.removeItem(atPath: r.dir)
+        }
+    }
+}
