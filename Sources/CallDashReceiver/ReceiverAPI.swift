@@ -65,7 +65,8 @@ struct ReceiverAPI {
         case "/_calldash/metrics":
             let store = shared.recorder.store
             let text = shared.metrics.prometheusText(
-                store: store.counts, storedCount: store.snapshot().count, journalBytes: shared.recorder.journal?.size)
+                store: store.counts, storedCount: store.snapshot().count, journalBytes: shared.recorder.journal?.size,
+                forwards: shared.recorder.forwards.counts)
             var body = allocator.buffer(capacity: text.utf8.count)
             body.writeString(text)
             return .bytes(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: body)

@@ -28,6 +28,9 @@ final class ReceiverMetrics: Sendable {
     private let deliveriesSeen = Mutex<[Outcome: UInt64]>([:])
     private let stored: Prometheus.Gauge
     private let storedByStatus: [String: Prometheus.Gauge]
+    /// Forwarding's figures (`--forward-to`), set from the recorder's at each scrape.
+    private let forwards: [(counter: Prometheus.Counter, value: @Sendable (ForwardLog.Counts) -> UInt64)]
+    private let forwardsSeen = Mutex(ForwardLog.Counts())
     /// Made on the first scrape with a journal (there is none with --no-journal).
     private let journalBytes = Mutex<Prometheus.Gauge?>(nil)
 
@@ -68,6 +71,16 @@ final class ReceiverMetrics: Sendable {
             gauges[slot.metricLabel] = registry.makeGauge(descriptor: byStatus, labels: [("status", slot.metricLabel)])
         }
         storedByStatus = gauges
+        let forwardMetrics: [(@Sendable (ForwardLog.Counts) -> UInt64, String, String)] = [
+            ({ $0.attempts }, "calldash_forward_attempts_total", "Attempts to forward a delivery to --forward-to."),
+            ({ $0.delivered }, "calldash_forwards_delivered_total", "Deliveries the app took (200 or 202)."),
+            ({ $0.failed }, "calldash_forwards_failed_total", "Deliveries given up on after their last forward attempt."),
+            ({ $0.dropped }, "calldash_forward_queue_dropped_total", "Deliveries not forwarded because the forward queue was full.")
+        ]
+        let registry = self.registry
+        forwards = forwardMetrics.map { value, name, help in
+            (registry.makeCounter(descriptor: MetricNameDescriptor(metricName: name, helpText: help)), value)
+        }
     }
 
     /// A delivery answered with `code`, `nanoseconds` after its request ended.
@@ -93,13 +106,19 @@ final class ReceiverMetrics: Sendable {
     func streamDropped() { streamsDropped.increment() }
 
     /// The Prometheus text exposition format (version 0.0.4).
-    func prometheusText(store: StoreCounts, storedCount: Int, journalBytes bytes: UInt64?) -> String {
+    func prometheusText(store: StoreCounts, storedCount: Int, journalBytes bytes: UInt64?, forwards now: ForwardLog.Counts) -> String {
         deliveriesSeen.withLock { seen in
             for (outcome, total) in [(Outcome.accepted, store.accepted), (.rejected, store.rejected)] {
                 let delta = total - min(total, seen[outcome] ?? 0)
                 if delta > 0 { deliveries[outcome]?.increment(by: Int64(delta)) }
                 seen[outcome] = max(total, seen[outcome] ?? 0)
             }
+        }
+        forwardsSeen.withLock { seen in
+            for (counter, value) in forwards where value(now) > value(seen) {
+                counter.increment(by: Int64(value(now) - value(seen)))
+            }
+            seen = now
         }
         stored.set(to: Double(storedCount))
         for slot in StatusSlot.allCases { storedByStatus[slot.metricLabel]?.set(to: Double(store.stored(slot))) }

@@ -116,6 +116,10 @@ struct ForwardTests {
                 #expect(forwardLines.count == 3)
                 #expect(forwardLines.map { $0.contains(#""delivered":false"#) } == [true, true, true])
                 #expect(!journal.contains("s3cret-k3y"))
+                let metrics = try await request(.GET, r.base + "/_calldash/metrics", headers: auth).body
+                for line in ["calldash_forward_attempts_total 3", "calldash_forwards_failed_total 1", "calldash_forwards_delivered_total 0"] {
+                    #expect(metrics.contains(line + "\n"), "\(line) in \(metrics)")
+                }
             }
         }
     }
