@@ -128,7 +128,10 @@ public final class Forwarder: Sendable {
             if let resend, resend.unsendable == nil, let request = try? resend.request.clientRequest() {
                 answer = await send(request)
             } else {
-                answer = Answer(status: nil, error: resend?.unsendable.map { "not forwarded: \($0)" } ?? "not forwarded: \(settings.url) is not an http(s) URL", reply: "")
+                answer = Answer(
+                    status: nil,
+                    error: resend?.unsendable.map { "not forwarded: \($0)" } ?? "not forwarded: \(settings.url) is not an http(s) URL",
+                    reply: "")
             }
             if Task.isCancelled { return }
             let elapsed = ContinuousClock.now - started

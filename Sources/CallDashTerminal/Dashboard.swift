@@ -16,12 +16,15 @@ import Synchronization
 /// and draw at most one frame per 33 ms, writing only the cells that changed.
 public final class Dashboard: Sendable {
     private let store: ReportStore
+    /// Forward attempts (`--forward-to`): a new one is an event, as new reports are.
+    private let forwards: ForwardLog?
     private let wake: WakePipe
     private let inbox = Mutex<[AppEvent]>([])
     private let stopping = Atomic<Bool>(false)
 
-    public init(store: ReportStore) throws(TerminalError) {
+    public init(store: ReportStore, forwards: ForwardLog? = nil) throws(TerminalError) {
         self.store = store
+        self.forwards = forwards
         wake = try WakePipe()
     }
 
@@ -51,6 +54,7 @@ public final class Dashboard: Sendable {
         var frame = CellBuffer(width: 0, height: 0)
         _ = state.update(.resize(width: screen.width, height: screen.height))
         var seenVersion: UInt64 = 0
+        var seenForwards = forwards?.version ?? 0
         var clock = FrameClock(now: Self.monotonicMillis())
         var decoder = InputDecoder()
         var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0), pollfd(fd: wake.readFD, events: Int16(POLLIN), revents: 0)]
@@ -125,6 +129,10 @@ public final class Dashboard: Sendable {
                 // A screen that shows nothing of the store (Compose) is not redrawn for new
                 // reports, so under load its keystrokes are drawn at once, not in the next slot.
                 _ = handle(.storeChanged(snap, now: .now()), redraw: state.showsStore)
+            }
+            if let forwards, forwards.version != seenForwards {
+                seenForwards = forwards.version
+                _ = handle(.forwardsChanged, redraw: state.showsStore)
             }
             if clock.frameDue(now: t) {
                 guard handle(.frame) else { break }

@@ -82,7 +82,7 @@ struct Watch: AsyncParsableCommand {
         _ session: ReceiverSession, listen: String, themes: [Theme], themeIndex: Int, problems: [String], logger: Logger, pusher: Pusher
     ) async throws {
         let store = session.recorder.store
-        let dashboard = try Dashboard(store: store)
+        let dashboard = try Dashboard(store: store, forwards: session.recorder.forwards)
         let subscription = session.recorder.onChange { dashboard.storeChanged() }
         defer { session.recorder.unsubscribe(subscription) }
         let journal =
@@ -99,6 +99,9 @@ struct Watch: AsyncParsableCommand {
         session.webhooks.onChange { dashboard.post(.webhooksLoaded($0)) }
         _ = state.update(.webhooksLoaded(session.webhooks.entries))
         state.themeIndex = themeIndex
+        state.forwards = session.recorder.forwards
+        // R replays to the app calls are forwarded to, without asking.
+        state.replayURL = receiver.forwardTo
         state.terminalBackground = .ofTerminal(ProcessInfo.processInfo.environment)
         if let first = problems.first {
             _ = state.update(.message(problems.count > 1 ? "\(first) (+\(problems.count - 1) more in the log)" : first, isError: true))

@@ -53,7 +53,8 @@ private func forwarding(
 ) -> Forwarder {
     let f = Forwarder(
         Forwarder.Settings(
-            url: url, attempts: attempts, timeout: timeout, initialBackoff: .milliseconds(10), concurrency: concurrency, queueLimit: queueLimit),
+            url: url, attempts: attempts, timeout: timeout, initialBackoff: .milliseconds(10), concurrency: concurrency,
+            queueLimit: queueLimit),
         recorder: r.recorder, report: report)
     f.start()
     return f
@@ -61,7 +62,9 @@ private func forwarding(
 
 @Suite("Every accepted delivery is forwarded to the user's app in the background, each attempt kept")
 struct ForwardTests {
-    @Test("the app gets the delivery as it arrived: its path after the app's, query, headers, raw bytes, X-Forwarded-For; the record says delivered")
+    @Test(
+        "the app gets the delivery as it arrived: its path after the app's, query, headers, raw bytes, X-Forwarded-For; the record says delivered"
+    )
     func forwardsAsArrived() async throws {
         try await TestReceiver.run { app async throws in
             try await TestReceiver.run { r async throws in
@@ -94,7 +97,9 @@ struct ForwardTests {
         }
     }
 
-    @Test("an app answering 500 is retried up to the attempts with each attempt journaled, then given up on; a rejected delivery is not forwarded")
+    @Test(
+        "an app answering 500 is retried up to the attempts with each attempt journaled, then given up on; a rejected delivery is not forwarded"
+    )
     func retriedThenGivenUp() async throws {
         try await TestReceiver.run(respond: 500) { app async throws in
             try await TestReceiver.run(token: "s3cret-k3y") { r async throws in
@@ -117,7 +122,8 @@ struct ForwardTests {
                 #expect(forwardLines.map { $0.contains(#""delivered":false"#) } == [true, true, true])
                 #expect(!journal.contains("s3cret-k3y"))
                 let metrics = try await request(.GET, r.base + "/_calldash/metrics", headers: auth).body
-                for line in ["calldash_forward_attempts_total 3", "calldash_forwards_failed_total 1", "calldash_forwards_delivered_total 0"] {
+                for line in ["calldash_forward_attempts_total 3", "calldash_forwards_failed_total 1", "calldash_forwards_delivered_total 0"]
+                {
                     #expect(metrics.contains(line + "\n"), "\(line) in \(metrics)")
                 }
             }
@@ -173,7 +179,9 @@ struct ForwardTests {
             #expect(await eventually { r.recorder.forwards.counts.failed == 3 })
             await forwarder.stop()
             let events = stream.read(until: { $0.components(separatedBy: "event: forward\n").count > 6 }).text
-            #expect(events.contains(#"event: forward"# + "\n" + #"data: {"seq":3,"forward":{"url":"\#(app.base)/ack","attempts":2,"status":503"#))
+            #expect(
+                events.contains(
+                    #"event: forward"# + "\n" + #"data: {"seq":3,"forward":{"url":"\#(app.base)/ack","attempts":2,"status":503"#))
             #expect(!events.contains("id: 3\nevent: forward"), "a forward event moves no Last-Event-ID")
             // One more delivery after the forward lines, so the index has entries on both sides of them.
             try r.recorder.record(DeliveryRecord(receivedAt: .now(), method: "POST", path: "/after"))

@@ -9,6 +9,8 @@ public enum AppEvent: Sendable {
     case storeChanged(StoreSnapshot, now: Timestamp)
     /// A second passed: ages the sparkline and expires messages.
     case tick(now: Timestamp)
+    /// A forward attempt was made (`forwards` has it).
+    case forwardsChanged
     case recordLoaded(seq: UInt64, Result<DeliveryRecord, LoadFailure>)
     case urlChecked(seq: UInt64, URLCheck)
     /// A search started by `.search` is done.

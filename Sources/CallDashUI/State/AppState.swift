@@ -37,6 +37,9 @@ public struct AppState: Sendable {
     /// The last URL typed for it that could not be used: offered again to be corrected.
     var rejectedURL: String?
     public var replays: [UInt64: ReplayState] = [:]
+    /// Each call's last attempt to forward it to the user's app, when the receiver forwards
+    /// (`--forward-to`); read for the rows on screen.
+    public var forwards: ForwardLog?
 
     /// A search typed but not yet shown: it is handed to a search off the UI thread at the next
     /// `.frame`, and shown when that answers (`.searched`), unless more was typed meanwhile.

@@ -38,17 +38,22 @@ enum CallListView {
         }
     }
 
-    /// One call on one line: `!` for a rejected delivery, then the columns. A rejected delivery
+    /// One call on one line: its mark, then the columns. A rejected delivery
     /// has no fields to show: its error takes the row after its status instead of one column.
     static func drawRow(
         _ summary: ReportSummary, _ cols: [(column: CallColumn, width: Int)], x x0: Int, y: Int, width: Int, _ s: AppState, _ t: Theme,
         rowStyle: Style, isCursor: Bool, into b: inout CellBuffer
     ) {
         let rejected = summary.outcome == .rejected
-        // "!" a rejected delivery, "↻" a provider's retry of an earlier call (not counted).
-        b.put(
-            rejected ? "!" : summary.duplicateOf != nil ? "↻" : " ", x: x0, y: y,
-            rejected ? t[.statusRejected] : summary.duplicateOf != nil ? t[.listDim].over(rowStyle) : rowStyle)
+        // "!" a rejected delivery, "✗" one the user's app has not taken (--forward-to), "↻" a
+        // provider's retry of an earlier call (not counted).
+        if rejected {
+            b.put("!", x: x0, y: y, t[.statusRejected])
+        } else if let forward = s.forwards?.last(of: summary.seq), !forward.delivered {
+            b.put("✗", x: x0, y: y, t[.detailError].over(rowStyle))
+        } else {
+            b.put(summary.duplicateOf != nil ? "↻" : " ", x: x0, y: y, summary.duplicateOf != nil ? t[.listDim].over(rowStyle) : rowStyle)
+        }
         var x = x0 + 2
         for (c, colWidth) in cols {
             var style = rowStyle

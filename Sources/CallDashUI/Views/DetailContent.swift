@@ -5,6 +5,21 @@ import CallDashCore
 public enum DetailContent {
     public static let labelWidth = 15
 
+    /// What the user's app made of the call (`--forward-to`): its last attempt.
+    static func forwardLines(_ f: ForwardAttempt) -> [StyledLine] {
+        let tries = f.attempt == 1 ? "" : " (attempt \(f.attempt))"
+        let outcome =
+            f.delivered
+            ? ("\(f.status.map(String.init) ?? "") in \(f.ms) ms\(tries)", ThemeRole.detailGood)
+            : ("\(f.error ?? "not taken")\(f.status == nil ? "" : " in \(f.ms) ms")\(tries)", ThemeRole.detailError)
+        var out = [StyledLine([("→ forwarded to \(f.url): ", .detailLabel), outcome])]
+        if !f.reply.isEmpty {
+            let reply = f.reply.prefix(200).map { $0.isNewline ? " " : $0 }
+            out.append(StyledLine([("  the app said: ", .detailLabel), (String(reply), .detailValue)]))
+        }
+        return out
+    }
+
     public static func lines(
         for r: DeliveryRecord, check: URLCheck?, checking: Bool, replay: ReplayState? = nil, raw: Bool, utcOffset: Int
     ) -> [StyledLine] {
@@ -28,6 +43,7 @@ public enum DetailContent {
                 StyledLine([("⟲ a replay of #\(of) ", .detailWarning), ("(CallDash-Replay-Of, sent by calldash replay or R)", .detailLabel)]
                 ))
         }
+        if let f = r.forward { out += forwardLines(f) }
         if let replay {
             let head = ("replayed to \(replay.url): ", ThemeRole.detailLabel)
             switch replay.stage {
