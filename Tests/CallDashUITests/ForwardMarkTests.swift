@@ -7,7 +7,8 @@ import Testing
 struct ForwardMarkTests {
     func attempt(_ seq: UInt64, _ n: Int, status: Int?, error: String?, reply: String = "") -> ForwardAttempt {
         ForwardAttempt(
-            seq: seq, at: Timestamp(millis: baseMillis), url: "http://127.0.0.1:3000/crm/ack", attempt: n, status: status, ms: 7, error: error,
+            seq: seq, at: Timestamp(millis: baseMillis), url: "http://127.0.0.1:3000/crm/ack", attempt: n, status: status, ms: 7,
+            error: error,
             delivered: status == 200, reply: reply)
     }
 

@@ -1,0 +1,77 @@
+import AsyncHTTPClient
+import CallDashCore
+import Foundation
+import NIOCore
+import Testing
+
+@Suite("serve --forward-to")
+struct ForwardToTests {
+    @Test(
+        "a delivery is forwarded to the app and the record says what the app answered, also after a restart; the app going down is tried again and named"
+    )
+    func forwardedAcrossRestart() async throws {
+        let dir = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let app = try CalldashProcess(["serve", "--port", "0", "--journal", dir + "/app.jsonl"])
+        let a = try #require(app.listeningPort())
+        let serveArgs = [
+            "serve", "--port", "0", "--journal", dir + "/journal.jsonl", "--forward-to", "http://127.0.0.1:\(a)/app",
+            "--forward-attempts", "2", "--forward-timeout", "2"
+        ]
+        var port = 0
+        do {
+            let serve = try CalldashProcess(serveArgs)
+            port = try #require(serve.listeningPort())
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/ack?campaign=7")
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: #"{"status":"BUSY","mid":"m-1"}"#))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            #expect(response.status.code == 200)
+            #expect(app.wait { _ in journaled(dir + "/app.jsonl").count == 1 })
+            #expect(journaled(dir + "/app.jsonl").first?.path == "/app/ack")
+            var forwarded = false
+            for _ in 0..<100 where !forwarded {
+                forwarded = try await get("http://127.0.0.1:\(port)/_calldash/reports/1").contains(#""delivered":true"#)
+                if !forwarded { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(forwarded)
+            serve.signal(SIGTERM)
+            #expect(serve.exitCode() == 0)
+        }
+        // The app goes away; the restarted receiver still knows the first call's forward, and
+        // tries the next one twice.
+        app.signal(SIGTERM)
+        _ = app.exitCode()
+        let serve = try CalldashProcess(serveArgs)
+        port = try #require(serve.listeningPort())
+        let first = try DeliveryRecord(json: Array(try await get("http://127.0.0.1:\(port)/_calldash/reports/1").utf8))
+        #expect(first.forward?.delivered == true && first.forward?.status == 200 && first.forward?.url == "http://127.0.0.1:\(a)/app/ack?campaign=7")
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/ack")
+        request.method = .POST
+        request.body = .bytes(ByteBuffer(string: #"{"status":"ANSWER","mid":"m-2"}"#))
+        #expect(try await HTTPClient.shared.execute(request, timeout: .seconds(10)).status.code == 200)
+        var second: DeliveryRecord?
+        for _ in 0..<200 where second?.forward?.attempt != 2 {
+            second = try? DeliveryRecord(json: Array(try await get("http://127.0.0.1:\(port)/_calldash/reports/2").utf8))
+            if second?.forward?.attempt != 2 { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(second?.forward?.delivered == false && second?.forward?.status == nil)
+        #expect(second?.forward?.error?.contains("connection refused by 127.0.0.1:\(a)") == true, "\(second?.forward?.error ?? "")")
+        serve.signal(SIGTERM)
+        #expect(serve.exitCode() == 0)
+        let lines = try String(contentsOfFile: dir + "/journal.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix(#"{"forward_of":"#) }.count == 3, "one line per attempt")
+    }
+
+    @Test("a --forward-to that is not http(s), or that is the receiver itself, is refused at start in one line")
+    func refusedTargets() throws {
+        let bad = try runCalldash(["serve", "--port", "0", "--no-journal", "--forward-to", "ftp://x/y"])
+        #expect(bad.code == 64 && bad.stderr.contains("--forward-to ftp://x/y: not an http:// or https:// URL"), "\(bad.stderr)")
+        let port = 40_000 + Int.random(in: 0..<20_000)
+        let loop = try runCalldash(["serve", "--port", String(port), "--no-journal", "--forward-to", "http://localhost:\(port)/x"])
+        #expect(loop.code == 1, "\(loop.stderr)")
+        #expect(loop.stderr.contains("is this receiver itself: every forwarded delivery would be forwarded again"), "\(loop.stderr)")
+        #expect(loop.stderr.split(separator: "\n").count == 1, "\(loop.stderr)")
+    }
+}
