@@ -121,63 +121,101 @@ public final class Forwarder: Sendable {
     func forward(_ record: DeliveryRecord) async {
         let resend = Resend(record, to: settings.url, replayOf: nil)
         var backoff = settings.initialBackoff
-        for attempt in 1...settings.attempts {
-            let started = ContinuousClock.now
-            let at = Timestamp.now()
-            let answer: Answer
-            if let resend, resend.unsendable == nil, let request = try? resend.request.clientRequest() {
-                answer = await send(request)
-            } else {
-                answer = Answer(
-                    status: nil,
-                    error: resend?.unsendable.map { "not forwarded: \($0)" } ?? "not forwarded: \(settings.url) is not an http(s) URL",
-                    reply: "")
-            }
-            if Task.isCancelled { return }
-            let elapsed = ContinuousClock.now - started
-            let delivered = answer.status.map(ProviderRule.delivered) ?? false
-            let sendable = resend?.unsendable == nil && resend != nil
-            let final = delivered || attempt == settings.attempts || !sendable
-            recorder.recordForward(
-                ForwardAttempt(
-                    seq: record.seq, at: at, url: resend?.request.url ?? settings.url, attempt: attempt, status: answer.status,
-                    ms: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
-                    error: delivered ? nil : answer.error ?? answer.status.map { "the app answered \($0)" }, delivered: delivered,
-                    reply: answer.reply), final: final)
-            if final { return }
+        for n in 1...settings.attempts {
+            guard let (_, final) = await attempt(n, of: record, resend, last: n == settings.attempts, keeping: ForwardAttempt.replyKept),
+                !final
+            else { return }
             try? await Task.sleep(for: backoff)
             if Task.isCancelled { return }
             backoff *= 2
         }
     }
 
-    struct Answer {
-        var status: Int?
-        var error: String?
-        var reply: String
+    /// One attempt, waited for (`--forward-reply`): the app's answer for the provider, or 502
+    /// with the reason in JSON when none came (the provider retries by its own rule). The
+    /// attempt is recorded like any other.
+    public func answer(for record: DeliveryRecord) async -> AppAnswer {
+        let resend = Resend(record, to: settings.url, replayOf: nil)
+        let answer = await attempt(1, of: record, resend, last: true, keeping: AppAnswer.maxBody + 1)?.answer
+        let why: String
+        switch answer {
+        case let a? where a.status != nil && a.body.count <= AppAnswer.maxBody:
+            let type = a.contentType.flatMap { $0.contains(where: \.isNewline) ? nil : $0 }
+            return AppAnswer(status: a.status ?? 502, contentType: type, body: a.body)
+        case let a? where a.status != nil: why = "its answer is over \(AppAnswer.maxBody) bytes"
+        case let a?: why = a.error ?? "no answer"
+        case nil: why = "calldash is stopping"
+        }
+        var w = JSONWriter(capacity: 128)
+        w.raw("{\"error\":")
+        w.string("your app at \(settings.url) did not answer: \(why)")
+        w.raw(",\"seq\":")
+        w.int(record.seq)
+        w.raw("}")
+        return AppAnswer(status: 502, contentType: "application/json", body: w.bytes)
     }
 
-    /// One attempt: the app's status and the start of its reply, or why there was none.
-    private func send(_ request: HTTPClientRequest) async -> Answer {
+    /// Makes attempt `number` for `record` and records it (`last`: no other attempt follows
+    /// whatever happens); nil when cancelled. `final` is true when no attempt should follow.
+    private func attempt(_ number: Int, of record: DeliveryRecord, _ resend: Resend?, last: Bool, keeping limit: Int) async
+        -> (answer: Answer, final: Bool)?
+    {
+        let started = ContinuousClock.now
+        let at = Timestamp.now()
+        let sendable = resend.map { $0.unsendable == nil } ?? false
+        let answer: Answer
+        if sendable, let resend, let request = try? resend.request.clientRequest() {
+            answer = await send(request, keeping: limit)
+        } else {
+            answer = Answer(error: "not forwarded: " + (resend?.unsendable ?? "\(settings.url) is not an http(s) URL"))
+        }
+        if Task.isCancelled { return nil }
+        let elapsed = ContinuousClock.now - started
+        let delivered = answer.status.map(ProviderRule.delivered) ?? false
+        let final = last || delivered || !sendable
+        recorder.recordForward(
+            ForwardAttempt(
+                seq: record.seq, at: at, url: resend?.request.url ?? settings.url, attempt: number, status: answer.status,
+                ms: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
+                error: delivered ? nil : answer.error ?? answer.status.map { "the app answered \($0)" }, delivered: delivered,
+                reply: String(decoding: answer.body.prefix(ForwardAttempt.replyKept), as: UTF8.self)), final: final)
+        return (answer, final)
+    }
+
+    struct Answer {
+        var status: Int?
+        var contentType: String?
+        /// The start of the app's reply (up to the limit asked for).
+        var body: [UInt8] = []
+        var error: String?
+
+        init(status: Int? = nil, contentType: String? = nil, body: [UInt8] = [], error: String? = nil) {
+            self.status = status
+            self.contentType = contentType
+            self.body = body
+            self.error = error
+        }
+    }
+
+    /// One request: the app's status and the first `limit` bytes of its reply, or why there was none.
+    private func send(_ request: HTTPClientRequest, keeping limit: Int) async -> Answer {
         let (client, timeout, url) = (self.client, settings.timeout, settings.url)
         do {
             return try await within(seconds: max(1, Int64(timeout.components.seconds))) {
                 let response = try await client.execute(request, timeout: TimeAmount(timeout))
                 var kept: [UInt8] = []
                 var read = 0
-                // The whole reply is read (so the connection can be used again), its start kept.
+                // The reply is read to its end (so the connection can be used again), at most
+                // 1 MiB past what is kept.
                 for try await chunk in response.body {
                     read += chunk.readableBytes
-                    if kept.count < ForwardAttempt.replyKept {
-                        kept += chunk.readableBytesView.prefix(ForwardAttempt.replyKept - kept.count)
-                    }
-                    if read > 1 << 20 { break }
+                    if kept.count < limit { kept += chunk.readableBytesView.prefix(limit - kept.count) }
+                    if read > limit + AppAnswer.maxBody { break }
                 }
-                return Answer(status: Int(response.status.code), error: nil, reply: String(decoding: kept, as: UTF8.self))
+                return Answer(status: Int(response.status.code), contentType: response.headers.first(name: "content-type"), body: kept)
             }
         } catch {
-            let why = (error as? AnswerTimedOut)?.description ?? TransportFailure.describe(error, url: url)
-            return Answer(status: nil, error: why, reply: "")
+            return Answer(error: (error as? AnswerTimedOut)?.description ?? TransportFailure.describe(error, url: url))
         }
     }
 }

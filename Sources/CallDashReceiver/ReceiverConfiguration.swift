@@ -24,6 +24,9 @@ public struct ReceiverConfiguration: Sendable {
     public var allowedHosts: [String]
     /// Serve `/_calldash/demo/recordings/…` (`watch --demo`), so the demo's recording URLs answer.
     public var demoRecordings = false
+    /// `--forward-reply`: an accepted delivery, once journaled, is answered with what this
+    /// gives for its record (the user's app's answer), instead of the prepared reply.
+    public var appAnswer: (@Sendable (DeliveryRecord) async -> AppAnswer)?
 
     /// Where `watch --demo` serves the recordings its simulated calls point at.
     public static let demoRecordingsPath = "/_calldash/demo/recordings"

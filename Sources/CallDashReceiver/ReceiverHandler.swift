@@ -245,7 +245,8 @@ final class ReceiverHandler: ChannelDuplexHandler {
         )
         if !keepAlive { lastAnswerDecided = true }
         let started = NIODeadline.now()
-        let seq = shared.recorder.recordBuffered(record).record.seq
+        let recorded = shared.recorder.recordBuffered(record).record
+        let seq = recorded.seq
         let slot = self.slot
         batch.add(seq: seq) { [self] outcome in
             let took = (NIODeadline.now() - started).nanoseconds
@@ -255,6 +256,9 @@ final class ReceiverHandler: ChannelDuplexHandler {
                 shared.metrics.journalRefusedDelivery()
                 respondError(context, head, status: 503, reason: why, seq: seq, keepAlive: keepAlive, slot: slot)
             case .journaled where accepted:
+                if let appAnswer = shared.configuration.appAnswer {
+                    return answerFromApp(context, head, recorded, appAnswer, keepAlive: keepAlive, slot: slot, started: started)
+                }
                 shared.metrics.delivery(code: code, bodyBytes: bytes, nanoseconds: took)
                 var body = context.channel.allocator.buffer(capacity: 32)
                 body.writeString("{\"ok\":true,\"seq\":")
@@ -264,6 +268,31 @@ final class ReceiverHandler: ChannelDuplexHandler {
             case .journaled:
                 shared.metrics.delivery(code: code, bodyBytes: bytes, nanoseconds: took)
                 respondError(context, head, status: code, reason: reason, seq: seq, keepAlive: keepAlive, slot: slot)
+            }
+        }
+    }
+
+    /// Answers a journaled delivery with the user's app's answer (`--forward-reply`). Like an
+    /// API answer being prepared, no further request is read meanwhile: a client pipelining
+    /// deliveries waits for each answer, and holds one forward at a time.
+    private func answerFromApp(
+        _ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ record: DeliveryRecord,
+        _ appAnswer: @escaping @Sendable (DeliveryRecord) async -> AppAnswer, keepAlive: Bool, slot: Int, started: NIODeadline
+    ) {
+        answering = true
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let loop = context.eventLoop
+        Task {
+            let answer = await appAnswer(record)
+            loop.execute {
+                let (handler, context) = bound.value
+                handler.answering = false
+                handler.shared.metrics.delivery(
+                    code: answer.status, bodyBytes: record.raw.count, nanoseconds: (NIODeadline.now() - started).nanoseconds)
+                handler.respond(
+                    context, head, status: answer.status, body: context.channel.allocator.buffer(bytes: answer.body),
+                    contentType: answer.contentType ?? "application/octet-stream", keepAlive: keepAlive, slot: slot)
+                handler.goOn(context)
             }
         }
     }

@@ -50,6 +50,14 @@ enum FuzzTarget: String, CaseIterable {
             _ = try? Webhook(file: bytes, path: "3.json")
         case .journalLine:
             _ = try? DeliveryRecord(json: bytes)
+            // A forward attempt's line, and a record's line with a forward added as it is served.
+            if var attempt = bytes.withUnsafeBufferPointer({ try? ForwardAttempt(json: $0) }) {
+                attempt.seq = 1
+                let served = DeliveryRecord.line(Array(#"{"seq":1,"received_at":"2026-12-01T10:00:00.000Z"}"#.utf8), forward: attempt)
+                guard (try? DeliveryRecord(json: served))?.forward == attempt else {
+                    fatalError("a served forward does not read back as written")
+                }
+            }
             _ = bytes.withUnsafeBufferPointer { try? ReportSummary(json: $0, location: .journal(offset: 0, length: UInt32(bytes.count))) }
         case .indexEntry:
             bytes.withUnsafeBufferPointer { p in

@@ -64,6 +64,12 @@ struct ReceiverOptions: ParsableArguments {
             valueName: "url"))
     var forwardTo: String?
 
+    @Flag(
+        help:
+            "With --forward-to: wait for your app (one attempt, at most --forward-timeout) and give the provider its status, content type and body; no answer is a 502."
+    )
+    var forwardReply = false
+
     @Option(parsing: .unconditional, help: ArgumentHelp("Attempts per forwarded delivery (doubling backoff).", valueName: "n"))
     var forwardAttempts = 3
 
@@ -96,6 +102,7 @@ struct ReceiverOptions: ParsableArguments {
         if let forwardTo, let problem = RenderedRequest.urlProblem(forwardTo) {
             throw ValidationError("--forward-to \(forwardTo): \(problem)")
         }
+        if forwardReply, forwardTo == nil { throw ValidationError("--forward-reply needs --forward-to") }
         guard (1...20).contains(forwardAttempts) else { throw ValidationError("--forward-attempts must be from 1 to 20") }
         guard (1...600).contains(forwardTimeout) else { throw ValidationError("--forward-timeout must be from 1 to 600 seconds") }
     }

@@ -44,12 +44,8 @@ struct ReceiverSession {
         }
         let webhooks = WebhookWatcher(path: options.webhooks.path)
         for problem in webhooks.reload() { warn("webhook file not used: \(problem)") }
-        let configuration = options.configuration(
-            sparingACore: sparingACore, webhooks: webhooks.registry, token: token, demoRecordings: demoRecordings)
-        let receiver = Receiver(configuration: configuration, recorder: recorder, logger: logger)
-        let port = try await receiver.start()
-        if let url = options.forwardTo, Self.isItself(url, host: options.host, port: port) {
-            await receiver.stop()
+        // A fixed port is checked before listening; a port picked at start (0) cannot be named by the URL.
+        if let url = options.forwardTo, options.port != 0, Self.isItself(url, host: options.host, port: options.port) {
             throw Failure("--forward-to \(url) is this receiver itself: every forwarded delivery would be forwarded again")
         }
         let forwarder = options.forwardTo.map { url in
@@ -57,7 +53,15 @@ struct ReceiverSession {
                 Forwarder.Settings(url: url, attempts: options.forwardAttempts, timeout: .seconds(options.forwardTimeout)),
                 recorder: recorder, report: report ?? { logger.error("\($0)") })
         }
-        forwarder?.start()
+        var configuration = options.configuration(
+            sparingACore: sparingACore, webhooks: webhooks.registry, token: token, demoRecordings: demoRecordings)
+        if options.forwardReply, let forwarder {
+            configuration.appAnswer = { record in await forwarder.answer(for: record) }
+        } else {
+            forwarder?.start()
+        }
+        let receiver = Receiver(configuration: configuration, recorder: recorder, logger: logger)
+        let port = try await receiver.start()
         let watching = Task { await webhooks.watch() }
         return ReceiverSession(
             recorder: recorder, receiver: receiver, port: port, replay: replay, webhooks: webhooks, forwarder: forwarder,

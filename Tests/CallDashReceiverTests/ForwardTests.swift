@@ -116,10 +116,13 @@ struct ForwardTests {
                 let last = try #require(r.recorder.forwards.last(of: 2))
                 #expect(!last.delivered && last.status == 500 && last.attempt == 3 && last.error == "the app answered 500")
                 #expect(r.recorder.forwards.last(of: 1) == nil, "the refused delivery was not forwarded")
+                func forwardLines() -> [Substring] {
+                    ((try? String(contentsOfFile: r.journalPath, encoding: .utf8)) ?? "").split(separator: "\n")
+                        .filter { $0.hasPrefix(#"{"forward_of":2,"#) }
+                }
+                #expect(await eventually { forwardLines().count == 3 }, "written soon after, with no delivery to carry them")
                 let journal = try String(contentsOfFile: r.journalPath, encoding: .utf8)
-                let forwardLines = journal.split(separator: "\n").filter { $0.hasPrefix(#"{"forward_of":2,"#) }
-                #expect(forwardLines.count == 3)
-                #expect(forwardLines.map { $0.contains(#""delivered":false"#) } == [true, true, true])
+                #expect(forwardLines().map { $0.contains(#""delivered":false"#) } == [true, true, true])
                 #expect(!journal.contains("s3cret-k3y"))
                 let metrics = try await request(.GET, r.base + "/_calldash/metrics", headers: auth).body
                 for line in ["calldash_forward_attempts_total 3", "calldash_forwards_failed_total 1", "calldash_forwards_delivered_total 0"]
@@ -199,6 +202,67 @@ struct ForwardTests {
                 #expect(restarted.forwards.last(of: 2)?.status == 503 && restarted.forwards.last(of: 4) == nil)
             }
             try? FileManager.default.removeItem(atPath: r.dir)
+        }
+    }
+}
+
+@Suite("--forward-reply: the provider gets what the user's app answered")
+struct ForwardReplyTests {
+    /// A receiver whose deliveries are answered by the app at `url` (one attempt, `timeout`).
+    func replying(to url: String, timeout: Duration = .seconds(5), _ body: (TestReceiver) async throws -> Void) async throws {
+        let forwarder = Mutex<Forwarder?>(nil)
+        let r = try await TestReceiver.start(appAnswer: { recorder in
+            let f = Forwarder(Forwarder.Settings(url: url, attempts: 3, timeout: timeout), recorder: recorder, report: { _ in })
+            forwarder.withLock { $0 = f }
+            return { record in await f.answer(for: record) }
+        })
+        do {
+            try await body(r)
+        } catch {
+            await r.stop()
+            throw error
+        }
+        await r.stop()
+        await forwarder.withLock { $0 }?.stop()
+    }
+
+    @Test("the app's status, content type and body go back to the provider, and the attempt is the record's forward")
+    func appAnswerPassedOn() async throws {
+        try await TestReceiver.run(respond: 202) { app async throws in
+            try await replying(to: app.base + "/app") { r async throws in
+                let reply = try await postJSON(r.base + "/ack", seedReport)
+                #expect(reply.status == 202)
+                #expect(reply.headers.first(name: "content-type") == "application/json")
+                #expect(reply.body == #"{"ok":true,"seq":1}"#, "the app's own answer (its seq 1), not this receiver's")
+                #expect(try app.last().path == "/app/ack")
+                let forward = try #require(r.recorder.forwards.last(of: 1))
+                #expect(
+                    forward.status == 202 && forward.delivered && forward.attempt == 1, "one attempt: the provider retries by its own rule")
+            }
+        }
+    }
+
+    @Test("an app that is down, or gives no answer in time, is a 502 with the reason in JSON, and the delivery is kept")
+    func noAnswerIs502() async throws {
+        let down = try closedPort()
+        let silent = try SilentListener()
+        let cases = [
+            ("http://127.0.0.1:\(down)", "connection refused by 127.0.0.1:\(down)"),
+            ("http://127.0.0.1:\(silent.port)", "in time")
+        ]
+        for (url, why) in cases {
+            try await replying(to: url, timeout: .seconds(1)) { r async throws in
+                let reply = try await postJSON(r.base + "/ack", seedReport)
+                #expect(reply.status == 502)
+                #expect(reply.json["error"]?.hasPrefix("your app at \(url) did not answer: ") == true, "\(reply.body)")
+                #expect(
+                    reply.json["error"]?.contains(why) == true || reply.json["error"]?.contains("did not finish within") == true,
+                    "\(reply.body)")
+                #expect(reply.json["seq"] == "1")
+                #expect(try r.last().outcome == .accepted, "the delivery itself is journaled")
+                let forward = try #require(r.recorder.forwards.last(of: 1))
+                #expect(forward.status == nil && !forward.delivered)
+            }
         }
     }
 }

@@ -19,15 +19,16 @@ struct TestReceiver {
     static func start(
         respond: Int = 200, token: String? = nil, limits: DeliveryLimits = DeliveryLimits(),
         idle: TimeAmount = .seconds(60), requestTimeout: TimeAmount = .seconds(30), fsync: Bool = false, webhooks: WebhookRegistry? = nil,
-        capacity: Int = 10_000
+        capacity: Int = 10_000, appAnswer: (@Sendable (Recorder) -> @Sendable (DeliveryRecord) async -> AppAnswer)? = nil
     ) async throws -> TestReceiver {
         let dir = NSTemporaryDirectory() + "calldash-receiver-" + UUID().uuidString
         let store = ReportStore(capacity: capacity)
         let journal = try Journal(path: dir + "/journal.jsonl", fsync: fsync)
         let recorder = Recorder(store: store, journal: journal, lastSeq: 0, redactor: SecretRedactor(secrets: token.map { [$0] } ?? []))
-        let configuration = ReceiverConfiguration(
+        var configuration = ReceiverConfiguration(
             host: "127.0.0.1", port: 0, respondCode: respond, token: token, limits: limits,
             idleTimeout: idle, requestTimeout: requestTimeout, threads: 2, webhooks: webhooks)
+        configuration.appAnswer = appAnswer?(recorder)
         let receiver = Receiver(configuration: configuration, recorder: recorder)
         let port = try await receiver.start()
         return TestReceiver(receiver: receiver, recorder: recorder, port: port, dir: dir)

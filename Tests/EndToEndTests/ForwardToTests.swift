@@ -46,7 +46,9 @@ struct ForwardToTests {
         let serve = try CalldashProcess(serveArgs)
         port = try #require(serve.listeningPort())
         let first = try DeliveryRecord(json: Array(try await get("http://127.0.0.1:\(port)/_calldash/reports/1").utf8))
-        #expect(first.forward?.delivered == true && first.forward?.status == 200 && first.forward?.url == "http://127.0.0.1:\(a)/app/ack?campaign=7")
+        #expect(
+            first.forward?.delivered == true && first.forward?.status == 200
+                && first.forward?.url == "http://127.0.0.1:\(a)/app/ack?campaign=7")
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/ack")
         request.method = .POST
         request.body = .bytes(ByteBuffer(string: #"{"status":"ANSWER","mid":"m-2"}"#))

@@ -37,6 +37,8 @@ public final class Recorder: Sendable {
     /// Held while writing or rolling back the journal, so lines reach the file in seq order.
     private let writeLock = Mutex(())
     private let syncQueue = DispatchQueue(label: "calldash.journal.sync")
+    /// A write of buffered forward lines is scheduled (see `recordForward`).
+    private let forwardWriteScheduled = Atomic<Bool>(false)
     /// Told, outside every lock, when journal writes start failing (once per episode, with the
     /// cause), when they work again, and when the file itself goes missing.
     private let report: @Sendable (String) -> Void
@@ -223,8 +225,9 @@ public final class Recorder: Sendable {
     // MARK: - Forward attempts
 
     /// Records an attempt to forward a delivery to the user's app (`final`: the last one made):
-    /// its own journal line (written at once), the delivery's last attempt in `forwards`, and an
-    /// entry for every subscriber.
+    /// its own journal line, the delivery's last attempt in `forwards`, and an entry for every
+    /// subscriber. The line goes out with ingest's next write, or within `forwardWriteDelay`:
+    /// nobody waits for it, and a write per attempt would cost ingest a system call each.
     public func recordForward(_ incoming: ForwardAttempt, final: Bool) {
         var attempt = incoming
         attempt.url = redactor.redact(attempt.url)
@@ -246,8 +249,15 @@ public final class Recorder: Sendable {
             for feed in st.feeds.values where feed.offer(entry) { wake.feeds.append(feed) }
         }
         wake.run()
-        if let journal { writeBuffered(journal, unlessDecided: nil) }
+        if let journal, !forwardWriteScheduled.exchange(true, ordering: .acquiringAndReleasing) {
+            syncQueue.asyncAfter(deadline: .now() + Self.forwardWriteDelay) { [self] in
+                forwardWriteScheduled.store(false, ordering: .releasing)
+                writeBuffered(journal, unlessDecided: nil)
+            }
+        }
     }
+
+    static let forwardWriteDelay = DispatchTimeInterval.milliseconds(20)
 
     /// Fails every delivery not yet on disk (under the ingest lock, in memory only); returns
     /// where to cut the files, with fsync on. Lines an fsync has just covered are published
