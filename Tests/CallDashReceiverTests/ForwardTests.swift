@@ -91,7 +91,8 @@ struct ForwardTests {
                 let record = try DeliveryRecord(json: Array(served.body.utf8))
                 #expect(record.forward?.delivered == true && record.forward?.attempt == 1)
                 let page = try await request(.GET, r.base + "/_calldash/reports")
-                #expect(page.body.contains(#""forward":{"url":"\#(app.base)/hooks/crm/ack?flow=2&name=a%20b","attempts":1,"status":200"#))
+                #expect(page.body.contains(#""forward":{"at":""#))
+                #expect(page.body.contains(#""url":"\#(app.base)/hooks/crm/ack?flow=2&name=a%20b","attempts":1,"status":200"#))
                 #expect(r.recorder.forwards.counts == ForwardLog.Counts(attempts: 1, delivered: 1, failed: 0, dropped: 0))
             }
         }
@@ -182,9 +183,8 @@ struct ForwardTests {
             #expect(await eventually { r.recorder.forwards.counts.failed == 3 })
             await forwarder.stop()
             let events = stream.read(until: { $0.components(separatedBy: "event: forward\n").count > 6 }).text
-            #expect(
-                events.contains(
-                    #"event: forward"# + "\n" + #"data: {"seq":3,"forward":{"url":"\#(app.base)/ack","attempts":2,"status":503"#))
+            #expect(events.contains(#"event: forward"# + "\n" + #"data: {"seq":3,"forward":{"at":""#))
+            #expect(events.contains(#""url":"\#(app.base)/ack","attempts":2,"status":503"#))
             #expect(!events.contains("id: 3\nevent: forward"), "a forward event moves no Last-Event-ID")
             // One more delivery after the forward lines, so the index has entries on both sides of them.
             try r.recorder.record(DeliveryRecord(receivedAt: .now(), method: "POST", path: "/after"))

@@ -47,15 +47,13 @@ public struct ForwardAttempt: Sendable, Equatable {
 
     /// As a record's `forward` (an object; `attempts` for the count).
     public func write(asForwardTo w: inout JSONWriter) {
-        w.raw("{\"url\":")
-        w.string(url)
-        w.raw(",\"attempts\":")
-        w.int(attempt)
-        writeOutcome(to: &w)
+        w.raw("{")
+        write(count: "attempts", first: true, to: &w)
     }
 
-    private func write(count key: StaticString, to w: inout JSONWriter) {
-        w.raw(",\"at\":\"")
+    /// The members after `{` or `{"forward_of":N`: the same for a line and a record's `forward`.
+    private func write(count key: StaticString, first: Bool = false, to w: inout JSONWriter) {
+        w.raw(first ? "\"at\":\"" : ",\"at\":\"")
         at.write(to: &w)
         w.raw("\",\"url\":")
         w.string(url)
