@@ -30,10 +30,12 @@ public enum ReceiverQuery {
             switch code {
             case 200: return body
             case 401:
-                throw ReceiverQueryFailure(
+                var failure = ReceiverQueryFailure(
                     token == nil
                         ? "\(root) asks for a token (401): give the receiver's with --token or CALLDASH_TOKEN"
                         : "\(root) refused the token (401): give the receiver's with --token or CALLDASH_TOKEN")
+                failure.status = 401
+                throw failure
             default:
                 let reason = (try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])?["error"] as? String
                 var failure = ReceiverQueryFailure("\(root) answered \(code)" + (reason.map { ": \($0)" } ?? ""))

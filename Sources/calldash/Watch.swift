@@ -6,6 +6,7 @@ import CallDashTerminal
 import CallDashUI
 import Foundation
 import Logging
+import Synchronization
 
 /// `calldash watch` (the default command): the receiver with the live dashboard.
 struct Watch: AsyncParsableCommand {
@@ -29,8 +30,26 @@ struct Watch: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Log file (the dashboard owns the terminal).", valueName: "path"))
     var log: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Follow a calldash serve elsewhere instead of receiving here (its --token with --token or CALLDASH_TOKEN).",
+            valueName: "url"))
+    var remote: String?
+
     func validate() throws {
         guard demoRate > 0 else { throw ValidationError("--demo-rate must be more than 0") }
+        if let remote {
+            if let problem = RenderedRequest.urlProblem(remote) { throw ValidationError("--remote \(remote): \(problem)") }
+            // What only a receiver here would use: refused rather than silently ignored.
+            let local: [(String, Bool)] = [
+                ("--host", receiver.host != "127.0.0.1"), ("--port", receiver.port != 8080), ("--journal", receiver.journal != nil),
+                ("--no-journal", receiver.noJournal), ("--fsync", receiver.fsync), ("--forward-to", receiver.forwardTo != nil),
+                ("--respond", receiver.respond != 200), ("--demo", demo), ("--threads", receiver.threads != nil)
+            ]
+            if let (name, _) = local.first(where: \.1) {
+                throw ValidationError("\(name) is for a receiver here; with --remote the receiver is the one at \(remote)")
+            }
+        }
     }
 
     func run() async throws {
@@ -40,6 +59,9 @@ struct Watch: AsyncParsableCommand {
         let sink = try FileLogHandler.Sink(path: log ?? Paths.defaultLog)
         LoggingSystem.bootstrap { FileLogHandler(label: $0, sink: sink) }
         let logger = Logger(label: "calldash")
+        if let remote {
+            return try await follow(remote, catalog: catalog, chosen: chosen, plain: usePlain, logger: logger)
+        }
         var warnings: [String] = []
         let session = try await ReceiverSession.start(receiver, sparingACore: !usePlain, demoRecordings: demo, logger: logger) { w in
             logger.warning("\(w)")
@@ -67,9 +89,17 @@ struct Watch: AsyncParsableCommand {
                 logger.warning("\(p)")
                 problems.insert(p, at: 0)
             }
+            let journal =
+                receiver.journalPath.map {
+                    // The count first: a narrow header cuts the end of the path, not the figure.
+                    (session.replay.records > 0 ? "\(CallText.count(session.replay.records)) read back from " : "")
+                        + "journal \(Paths.short($0))"
+                } ?? "no journal: in memory only"
+            let source = DashboardSource(
+                recorder: session.recorder, webhooks: session.webhooks, selfURL: receiver.localURL(port: session.port), listen: listen,
+                journal: journal)
             try await dashboard(
-                session, listen: listen, themes: catalog.themes, themeIndex: chosen.index, problems: problems, logger: logger,
-                pusher: pusher)
+                source, themes: catalog.themes, themeIndex: chosen.index, problems: problems, logger: logger, pusher: pusher)
         }
         provider?.cancel()
         _ = await provider?.value
@@ -77,29 +107,35 @@ struct Watch: AsyncParsableCommand {
         await session.stop()
     }
 
-    /// The full-screen dashboard, on a thread of its own (it blocks in `poll`), until `q` or a signal.
+    /// What the dashboard shows and works with: a receiver here, or one followed (`--remote`).
+    struct DashboardSource {
+        let recorder: Recorder
+        let webhooks: WebhookWatcher
+        /// Where "send to itself" goes.
+        let selfURL: String
+        let listen: String
+        let journal: String
+    }
+
+    /// The full-screen dashboard, on a thread of its own (it blocks in `poll`), until `q` or a
+    /// signal. `started` is handed the dashboard before it runs (to post to it).
     private func dashboard(
-        _ session: ReceiverSession, listen: String, themes: [Theme], themeIndex: Int, problems: [String], logger: Logger, pusher: Pusher
+        _ source: DashboardSource, themes: [Theme], themeIndex: Int, problems: [String], logger: Logger, pusher: Pusher,
+        started: (Dashboard) -> Void = { _ in }
     ) async throws {
-        let store = session.recorder.store
-        let dashboard = try Dashboard(store: store, forwards: session.recorder.forwards)
-        let subscription = session.recorder.onChange { dashboard.storeChanged() }
-        defer { session.recorder.unsubscribe(subscription) }
-        let journal =
-            receiver.journalPath.map {
-                // The count first: a narrow header cuts the end of the path, not the figure.
-                (session.replay.records > 0 ? "\(CallText.count(session.replay.records)) read back from " : "")
-                    + "journal \(Paths.short($0))"
-            } ?? "no journal: in memory only"
+        let store = source.recorder.store
+        let dashboard = try Dashboard(store: store, forwards: source.recorder.forwards)
+        let subscription = source.recorder.onChange { dashboard.storeChanged() }
+        defer { source.recorder.unsubscribe(subscription) }
         var state = AppState(
-            listen: listen, journal: journal, width: 80, height: 24, snapshot: store.snapshot(), themes: themes,
+            listen: source.listen, journal: source.journal, width: 80, height: 24, snapshot: store.snapshot(), themes: themes,
             now: .now(), utcOffset: TimeZone.current.secondsFromGMT(),
             compose: ComposeState(folder: receiver.webhooks.path, secrets: .process))
         // Listen first, then take what was read: a change in between arrives as an event.
-        session.webhooks.onChange { dashboard.post(.webhooksLoaded($0)) }
-        _ = state.update(.webhooksLoaded(session.webhooks.entries))
+        source.webhooks.onChange { dashboard.post(.webhooksLoaded($0)) }
+        _ = state.update(.webhooksLoaded(source.webhooks.entries))
         state.themeIndex = themeIndex
-        state.forwards = session.recorder.forwards
+        state.forwards = source.recorder.forwards
         // R replays to the app calls are forwarded to, without asking.
         state.replayURL = receiver.forwardTo
         state.terminalBackground = .ofTerminal(ProcessInfo.processInfo.environment)
@@ -107,8 +143,9 @@ struct Watch: AsyncParsableCommand {
             _ = state.update(.message(problems.count > 1 ? "\(first) (+\(problems.count - 1) more in the log)" : first, isError: true))
         }
         let effects = DashboardEffects(
-            recorder: session.recorder, dashboard: dashboard, logger: logger, exportDirectory: FileManager.default.currentDirectoryPath,
-            webhooks: session.webhooks, pusher: pusher, selfURL: receiver.localURL(port: session.port))
+            recorder: source.recorder, dashboard: dashboard, logger: logger, exportDirectory: FileManager.default.currentDirectoryPath,
+            webhooks: source.webhooks, pusher: pusher, selfURL: source.selfURL)
+        started(dashboard)
         let useColor = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
         let initial = useColor ? state : state.withoutColors
         let signals = Task {
@@ -129,14 +166,60 @@ struct Watch: AsyncParsableCommand {
     /// One line per delivery on stdout: for pipes, logs and terminals that cannot show the dashboard.
     private func tail(_ session: ReceiverSession, listen: String) async throws {
         Output.line("calldash: listening on \(listen) — journal: \(receiver.journalPath ?? "off") — Ctrl-C quits")
+        await tail(session.recorder)
+    }
+
+    private func tail(_ recorder: Recorder) async {
         Output.line(TailLine.header)
         let utcOffset = TimeZone.current.secondsFromGMT()
-        let (tail, subscription) = LineSink.subscribe(session.recorder, fd: 1) { entry in
+        let (tail, subscription) = LineSink.subscribe(recorder, fd: 1) { entry in
             // The tail shows a few fields of each record: read back from its line, on the output thread.
             (try? DeliveryRecord(json: entry.line)).map { Array(TailLine.format($0, utcOffset: utcOffset).utf8) } ?? []
         }
         await Termination.wait()
-        session.recorder.unsubscribe(subscription)
+        recorder.unsubscribe(subscription)
         tail.flush()
+    }
+
+    /// `--remote`: the dashboard (or the plain tail) over a receiver elsewhere, followed into
+    /// a store here; nothing is received or journaled here.
+    private func follow(
+        _ remote: String, catalog: ThemeCatalog, chosen: (index: Int, problem: String?), plain: Bool, logger: Logger
+    ) async throws {
+        let recorder = Recorder(store: ReportStore(capacity: receiver.capacity), journal: nil, lastSeq: 0)
+        let webhooks = WebhookWatcher(path: receiver.webhooks.path)
+        let problems = webhooks.reload().map { "webhook file not used: \($0)" }
+        let posted = Mutex<Dashboard?>(nil)
+        let follower = RemoteFollower(
+            base: remote, token: try receiver.resolvedToken(), recorder: recorder,
+            status: { status in
+                logger.info("remote \(remote): \(status.text)")
+                guard plain else { return posted.withLock { $0 }?.post(.listenChanged("remote \(remote) — \(status.text)")) ?? () }
+                if case .loading = status { return }
+                Output.warn("\(remote): \(status.text)")
+            },
+            skipped: { why in
+                logger.warning("\(why)")
+                if plain { Output.warn(why) } else { posted.withLock { $0 }?.post(.message(why, isError: true)) }
+            })
+        let following = Task { await follower.run() }
+        let watching = Task { await webhooks.watch() }
+        if plain {
+            Output.line("calldash: following \(remote) — Ctrl-C quits")
+            await tail(recorder)
+        } else {
+            let pusher = Pusher()
+            let source = DashboardSource(
+                recorder: recorder, webhooks: webhooks, selfURL: remote, listen: "remote \(remote) — connecting",
+                journal: "no journal here: the remote receiver keeps it")
+            try await dashboard(
+                source, themes: catalog.themes, themeIndex: chosen.index, problems: problems + catalog.errors.map(ThemeFiles.refusal),
+                logger: logger, pusher: pusher
+            ) { dashboard in posted.withLock { $0 = dashboard } }
+            await pusher.shutdown()
+        }
+        following.cancel()
+        watching.cancel()
+        _ = await following.value
     }
 }

@@ -77,3 +77,58 @@ struct ForwardToTests {
         #expect(loop.stderr.split(separator: "\n").count == 1, "\(loop.stderr)")
     }
 }
+
+@Suite("watch --remote")
+struct WatchRemoteTests {
+    @Test("following a serve through its restart: every call shown once, in order; the reconnection is said")
+    func throughRestart() async throws {
+        let dir = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let port = 20_000 + Int.random(in: 0..<20_000)
+        let serveArgs = ["serve", "--port", String(port), "--journal", dir + "/journal.jsonl"]
+        func post(_ n: Int) async throws {
+            for i in 0..<n {
+                var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/ack")
+                request.method = .POST
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.body = .bytes(ByteBuffer(string: #"{"status":"BUSY","mid":"m-\#(i)"}"#))
+                #expect(try await HTTPClient.shared.execute(request, timeout: .seconds(10)).status.code == 200)
+            }
+        }
+        let first = try CalldashProcess(serveArgs)
+        #expect(first.listeningPort() == port)
+        try await post(30)
+        let watch = try CalldashProcess(["watch", "--remote", "http://127.0.0.1:\(port)", "--plain"])
+        func shown() -> [Int] {
+            watch.stdout.split(separator: "\n").compactMap { line in
+                line.split(separator: " ").first { $0.hasPrefix("#") }.flatMap { Int($0.dropFirst()) }
+            }
+        }
+        #expect(watch.wait { _ in shown().count == 30 }, "\(watch.stdout)\n\(watch.stderr)")
+        try await post(10)
+        #expect(watch.wait { _ in shown().count == 40 })
+        first.signal(SIGTERM)
+        #expect(first.exitCode() == 0)
+        #expect(watch.wait { $0.stderr.contains("reconnecting in") }, "\(watch.stderr)")
+        let second = try CalldashProcess(serveArgs)
+        #expect(second.listeningPort() == port)
+        try await post(10)
+        #expect(watch.wait(seconds: 40) { _ in shown().count == 50 }, "\(watch.stderr)")
+        #expect(shown() == Array(1...50), "none missed, none twice")
+        #expect(watch.stderr.components(separatedBy: "connected").count >= 3, "connected, then connected again: \(watch.stderr)")
+        watch.signal(SIGTERM)
+        #expect(watch.exitCode() == 0)
+        second.signal(SIGTERM)
+        _ = second.exitCode()
+    }
+
+    @Test("options that need a receiver here are refused with --remote, in one line")
+    func localOptionsRefused() throws {
+        let r = try runCalldash(["watch", "--remote", "http://127.0.0.1:9", "--journal", "/tmp/x.jsonl", "--plain"])
+        #expect(
+            r.code == 64
+                && r.stderr.contains("--journal is for a receiver here; with --remote the receiver is the one at http://127.0.0.1:9"))
+        let bad = try runCalldash(["watch", "--remote", "ftp://x", "--plain"])
+        #expect(bad.code == 64 && bad.stderr.contains("--remote ftp://x: not an http:// or https:// URL"), "\(bad.stderr)")
+    }
+}

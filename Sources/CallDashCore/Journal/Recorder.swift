@@ -259,6 +259,41 @@ public final class Recorder: Sendable {
 
     static let forwardWriteDelay = DispatchTimeInterval.milliseconds(20)
 
+    // MARK: - Another receiver's records (watch --remote)
+
+    /// Takes in a record another receiver recorded: stored under its own seq with its line in
+    /// memory (there is no journal here), its forward noted, subscribers told. A record at or
+    /// before the last one taken is left out (a page and the stream may both carry it); false then.
+    @discardableResult
+    public func adopt(_ incoming: DeliveryRecord) -> Bool {
+        var record = incoming
+        let forward = record.forward
+        record.forward = nil
+        let line = record.json()
+        let packed = Self.pack(record, .inline(line))
+        var wake = Wake()
+        let taken: Bool = state.withLock { st in
+            guard record.seq >= st.nextSeq, record.seq <= Self.maxSeq else { return false }
+            st.nextSeq = record.seq + 1
+            st.decidedThrough = record.seq
+            publish(Recorded(record: record, line: line), packed: packed, &st, &wake)
+            return true
+        }
+        if taken, let forward { forwards.note(forward, final: true, oldestHeld: store.oldestSeq) }
+        wake.run()
+        return taken
+    }
+
+    /// Notes another receiver's forward attempt (its stream's `event: forward`).
+    public func adoptForward(_ attempt: ForwardAttempt) {
+        forwards.note(attempt, final: true, oldestHeld: store.oldestSeq)
+        let notifiers = state.withLock { Array($0.notifiers.values) }
+        for n in notifiers { n() }
+    }
+
+    /// The seq of the last delivery recorded or taken in (0 when none).
+    public var lastSeq: UInt64 { state.withLock { $0.nextSeq - 1 } }
+
     /// Fails every delivery not yet on disk (under the ingest lock, in memory only); returns
     /// where to cut the files, with fsync on. Lines an fsync has just covered are published
     /// first: their deliveries are on disk, and must not be answered 503.

@@ -90,6 +90,28 @@ public struct ForwardAttempt: Sendable, Equatable {
         try s.expectEnd()
     }
 
+    /// Reads a stream's `event: forward` data, `{"seq":N,"forward":{…}}`.
+    public init(event bytes: [UInt8]) throws(JSONError) {
+        var found: ForwardAttempt?
+        try bytes.withUnsafeBufferPointer { (p) throws(JSONError) in
+            var s = JSONScanner(p)
+            var seq: UInt64?
+            var attempt: ForwardAttempt?
+            try s.readObject { (key, s) throws(JSONError) in
+                switch key {
+                case "seq": seq = try s.readSeq(p)
+                case "forward": attempt = try ForwardAttempt(scanning: &s, p, seq: 0)
+                default: try s.skipValue()
+                }
+            }
+            try s.expectEnd()
+            if let seq { attempt?.seq = seq }
+            found = seq == nil ? nil : attempt
+        }
+        guard let found else { throw JSONError("a forward event needs seq and forward", at: 0) }
+        self = found
+    }
+
     init(scanning s: inout JSONScanner, _ bytes: UnsafeBufferPointer<UInt8>, seq given: UInt64?) throws(JSONError) {
         var a = ForwardAttempt(
             seq: given ?? 0, at: Timestamp(millis: 0), url: "", attempt: 0, status: nil, ms: 0, error: nil, delivered: false)

@@ -11,6 +11,8 @@ public enum AppEvent: Sendable {
     case tick(now: Timestamp)
     /// A forward attempt was made (`forwards` has it).
     case forwardsChanged
+    /// Where the calls come from, said anew (`watch --remote`: connected, or reconnecting and why).
+    case listenChanged(String)
     case recordLoaded(seq: UInt64, Result<DeliveryRecord, LoadFailure>)
     case urlChecked(seq: UInt64, URLCheck)
     /// A search started by `.search` is done.

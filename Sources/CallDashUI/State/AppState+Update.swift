@@ -24,6 +24,9 @@ extension AppState {
             if let m = message, m.until <= t { message = nil }
             if screen == .campaign { campaign.stale = true } // the window and the bars move with the clock
             return []
+        case .listenChanged(let text):
+            listen = text
+            return []
         case .forwardsChanged:
             // The open detail shows the newest attempt; the rows read theirs when drawn.
             if let seq = detail.record?.seq, let last = forwards?.last(of: seq), last != detail.record?.forward {

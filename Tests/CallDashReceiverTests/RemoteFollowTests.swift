@@ -1,0 +1,80 @@
+import CallDashCore
+import Foundation
+import Synchronization
+import Testing
+
+@testable import CallDashClient
+@testable import CallDashReceiver
+
+/// Waits (a bounded loop that stops by itself) until `done` holds; false when it never did.
+private func eventually(seconds: Double = 20, _ done: () -> Bool) async -> Bool {
+    let end = Date().addingTimeInterval(seconds)
+    while Date() < end {
+        if done() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return done()
+}
+
+private func seqs(_ r: Recorder) -> [UInt64] {
+    let snap = r.store.snapshot()
+    return (0..<snap.count).map { snap[$0].seq }
+}
+
+@Suite("watch --remote: a receiver elsewhere followed into a store here")
+struct RemoteFollowTests {
+    @Test("the records held are paged in, then new ones come through the stream, each once, with the full record for the detail")
+    func pagedThenStreamed() async throws {
+        try await TestReceiver.run { r async throws in
+            for _ in 0..<30 { #expect(try await postJSON(r.base + "/ack", seedReport).status == 200) }
+            let local = Recorder(store: ReportStore(capacity: 1_000), journal: nil, lastSeq: 0)
+            let statuses = Mutex<[RemoteFollower.Status]>([])
+            let follower = RemoteFollower(
+                base: r.base + "/", token: nil, recorder: local, status: { s in statuses.withLock { $0.append(s) } }, skipped: { _ in })
+            let following = Task { await follower.run() }
+            #expect(await eventually { local.lastSeq == 30 }, "the records held were paged in")
+            #expect(await eventually { statuses.withLock { $0.last } == .connected })
+            for _ in 0..<10 { #expect(try await postJSON(r.base + "/ack", seedReport).status == 200) }
+            #expect(await eventually { local.lastSeq == 40 }, "new ones came through the stream")
+            #expect(seqs(local) == Array(1...40), "none missed, none twice")
+            let detail = try local.record(for: local.store.snapshot()[39])
+            #expect(detail.seq == 40 && detail.fields[.mid] == "1234-1333-00042", "the full record is held for the detail")
+            following.cancel()
+            await following.value
+        }
+    }
+
+    @Test("the newest records that fit are loaded, and a refused token stops the following with the reason")
+    func newestFirstAndTokenRefused() async throws {
+        try await TestReceiver.run(token: "s3cret-k3y") { r async throws in
+            let auth = [("Authorization", "Bearer s3cret-k3y")]
+            for _ in 0..<30 { #expect(try await postJSON(r.base + "/ack", seedReport, headers: auth).status == 200) }
+            let local = Recorder(store: ReportStore(capacity: 10), journal: nil, lastSeq: 0)
+            let follower = RemoteFollower(base: r.base, token: "s3cret-k3y", recorder: local, status: { _ in }, skipped: { _ in })
+            let following = Task { await follower.run() }
+            #expect(await eventually { local.lastSeq == 30 })
+            #expect(seqs(local) == Array(21...30), "the newest ten, as a receiver with --capacity 10 would hold")
+            following.cancel()
+            await following.value
+
+            let refused = Mutex<[RemoteFollower.Status]>([])
+            let wrong = RemoteFollower(
+                base: r.base, token: "nope", recorder: Recorder(store: ReportStore(), journal: nil, lastSeq: 0),
+                status: { s in refused.withLock { $0.append(s) } }, skipped: { _ in })
+            await wrong.run() // returns by itself: retrying a refused token would not help
+            let last = try #require(refused.withLock { $0.last })
+            guard case .stopped(let why) = last else { Issue.record("\(last)"); return }
+            #expect(why.hasPrefix("token refused: ") && why.contains("401"), "\(why)")
+        }
+    }
+
+    @Test("server-sent events are read across chunks, comments skipped, and an oversize event refused")
+    func eventParsing() throws {
+        var events = ServerSentEvents(maxEvent: 64)
+        var got = try events.take(Array(": connected\n\nid: 7\nevent: deli".utf8))
+        #expect(got.isEmpty)
+        got = try events.take(Array("very\ndata: {\"a\":\ndata: 1}\n\nevent: forward\r\ndata: x\r\n\r\n".utf8))
+        #expect(got == [.init(name: "delivery", id: "7", data: Array("{\"a\":\n1}".utf8)), .init(name: "forward", data: Array("x".utf8))])
+        #expect(throws: ReceiverQueryFailure.self) { try events.take([UInt8](repeating: 0x61, count: 100)) }
+    }
+}
