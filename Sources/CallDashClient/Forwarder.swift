@@ -41,7 +41,13 @@ public final class Forwarder: Sendable {
     private let report: @Sendable (String) -> Void
     private let wakes: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
-    private let running = Mutex<(task: Task<Void, Never>?, subscription: Int?)>((nil, nil))
+    private let running = Mutex<(task: Task<Void, Never>?, subscription: Int?, feed: DeliveryFeed?)>((nil, nil, nil))
+    /// This receiver's mark in `CallDash-Forwarded-By`: a delivery that carries it came back
+    /// through its own forwarding (to itself, or round another receiver) and is not sent again.
+    let mark = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+    static let forwardedByHeader = "calldash-forwarded-by"
+    /// Receivers a delivery may pass through, forwarded from one to the next, at most.
+    static let maxHops = 8
     /// Forwards under way (each with its attempts and backoffs).
     private let inFlight = Atomic<Int>(0)
 
@@ -52,6 +58,9 @@ public final class Forwarder: Sendable {
         self.report = report
         var configuration = Clients.configuration()
         configuration.timeout = .init(connect: .seconds(Clients.connectSeconds), read: TimeAmount(settings.timeout))
+        // --forward-reply has one request under way per provider request: more connections than
+        // the default 8, so that none waits in the pool until it times out.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 256
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
@@ -63,17 +72,23 @@ public final class Forwarder: Sendable {
         }
         let subscription = recorder.subscribe(feed).id
         let task = Task { await self.run(feed) }
-        running.withLock { $0 = (task, subscription) }
+        running.withLock { $0 = (task, subscription, feed) }
     }
 
     /// Stops taking deliveries, cancels the attempts under way (their outcome is not recorded)
     /// and closes the connections.
     public func stop() async {
-        let (task, subscription) = running.withLock { r in
-            defer { r = (nil, nil) }
+        let (task, subscription, feed) = running.withLock { r in
+            defer { r = (nil, nil, nil) }
             return r
         }
         if let subscription { recorder.unsubscribe(subscription) }
+        let left = (feed?.count ?? 0) + inFlight.load(ordering: .relaxed)
+        if left > 0 {
+            report(
+                "stopping with \(left) deliveries not yet taken by \(settings.url) (waiting, or between attempts): they are not forwarded; calldash replay can send them"
+            )
+        }
         wake.finish()
         task?.cancel()
         await task?.value
@@ -119,7 +134,7 @@ public final class Forwarder: Sendable {
 
     /// Every attempt for one delivery, each recorded, until the app takes it or attempts run out.
     func forward(_ record: DeliveryRecord) async {
-        let resend = Resend(record, to: settings.url, replayOf: nil)
+        let resend = marked(Resend(record, to: settings.url, replayOf: nil), record)
         var backoff = settings.initialBackoff
         for n in 1...settings.attempts {
             guard let (_, final) = await attempt(n, of: record, resend, last: n == settings.attempts, keeping: ForwardAttempt.replyKept),
@@ -135,7 +150,7 @@ public final class Forwarder: Sendable {
     /// with the reason in JSON when none came (the provider retries by its own rule). The
     /// attempt is recorded like any other.
     public func answer(for record: DeliveryRecord) async -> AppAnswer {
-        let resend = Resend(record, to: settings.url, replayOf: nil)
+        let resend = marked(Resend(record, to: settings.url, replayOf: nil), record)
         let answer = await attempt(1, of: record, resend, last: true, keeping: AppAnswer.maxBody + 1)?.answer
         let why: String
         switch answer {
@@ -153,6 +168,25 @@ public final class Forwarder: Sendable {
         w.int(record.seq)
         w.raw("}")
         return AppAnswer(status: 502, contentType: "application/json", body: w.bytes)
+    }
+
+    /// `resend` with this receiver's mark added to `CallDash-Forwarded-By`; unsendable when the
+    /// delivery already carries it, or has passed through `maxHops` receivers.
+    private func marked(_ resend: Resend?, _ record: DeliveryRecord) -> Resend? {
+        guard var resend else { return nil }
+        let name = Self.forwardedByHeader
+        let marks = record.headers.filter { $0.name.lowercased() == name }
+            .flatMap { $0.value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        if marks.contains(mark) {
+            resend.unsendable = "it came back through this receiver's own forwarding (a forwarding loop)"
+        } else if marks.count >= Self.maxHops {
+            resend.unsendable = "it has passed through \(marks.count) forwarding receivers already (a loop?)"
+        }
+        var headers = resend.request.headers.filter { $0.name.lowercased() != name }
+        headers.append(NameValue("CallDash-Forwarded-By", (marks + [mark]).joined(separator: ", ")))
+        resend.request.headers = headers
+        resend.request.maskedHeaders = headers
+        return resend
     }
 
     /// Makes attempt `number` for `record` and records it (`last`: no other attempt follows
@@ -178,7 +212,8 @@ public final class Forwarder: Sendable {
                 seq: record.seq, at: at, url: resend?.request.url ?? settings.url, attempt: number, status: answer.status,
                 ms: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
                 error: delivered ? nil : answer.error ?? answer.status.map { "the app answered \($0)" }, delivered: delivered,
-                reply: String(decoding: answer.body.prefix(ForwardAttempt.replyKept), as: UTF8.self)), final: final)
+                // More than is kept: the recorder masks secrets before it cuts, so none is cut in two.
+                reply: String(decoding: answer.body.prefix(ForwardAttempt.replyKept + 4096), as: UTF8.self)), final: final)
         return (answer, final)
     }
 

@@ -106,7 +106,8 @@ public final class RemoteFollower: Sendable {
         }
         var loaded = 0
         status(.loading(records: 0))
-        let unreadable = try await RemoteRecords.forEachPage(base, token: token, statuses: [], text: nil, after: after, limit: .max) { page in
+        let unreadable = try await RemoteRecords.forEachPage(base, token: token, statuses: [], text: nil, after: after, limit: .max) {
+            page in
             for r in page where recorder.adopt(r) { loaded += 1 }
             status(.loading(records: loaded))
         }
@@ -152,7 +153,9 @@ public final class RemoteFollower: Sendable {
             }
             recorder.adopt(r)
         case "forward":
-            guard let parsed = try? ForwardAttempt(event: event.data) else { return skipped("\(base): a forward event that could not be read was skipped") }
+            guard let parsed = try? ForwardAttempt(event: event.data) else {
+                return skipped("\(base): a forward event that could not be read was skipped")
+            }
             recorder.adoptForward(parsed)
         case "gap":
             // More was missed than the stream's backlog holds: page it.

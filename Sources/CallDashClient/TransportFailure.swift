@@ -25,6 +25,7 @@ enum TransportFailure {
     private static func describe(_ e: HTTPClientError, url: String?) -> String {
         switch e {
         case .connectTimeout: return "no connection within \(Clients.connectSeconds) s"
+        case .getConnectionFromPoolTimeout: return "no free connection in time (too many requests under way)"
         case .deadlineExceeded, .readTimeout: return "no answer in time"
         case .remoteConnectionClosed: return "the server closed the connection without answering"
         case .emptyScheme, .emptyHost, .invalidURL: return "not a URL" + (url.map { ": \($0)" } ?? "")

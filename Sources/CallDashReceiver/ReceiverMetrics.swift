@@ -73,8 +73,8 @@ final class ReceiverMetrics: Sendable {
         storedByStatus = gauges
         let forwardMetrics: [(@Sendable (ForwardLog.Counts) -> UInt64, String, String)] = [
             ({ $0.attempts }, "calldash_forward_attempts_total", "Attempts to forward a delivery to --forward-to."),
-            ({ $0.delivered }, "calldash_forwards_delivered_total", "Deliveries the app took (200 or 202)."),
-            ({ $0.failed }, "calldash_forwards_failed_total", "Deliveries given up on after their last forward attempt."),
+            ({ $0.delivered }, "calldash_forward_delivered_total", "Deliveries the app took (200 or 202)."),
+            ({ $0.failed }, "calldash_forward_failed_total", "Deliveries given up on after their last forward attempt."),
             ({ $0.dropped }, "calldash_forward_queue_dropped_total", "Deliveries not forwarded because the forward queue was full.")
         ]
         let registry = self.registry

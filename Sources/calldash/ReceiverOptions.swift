@@ -99,10 +99,18 @@ struct ReceiverOptions: ParsableArguments {
             }
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if let forwardTo, let problem = RenderedRequest.urlProblem(forwardTo) {
-            throw ValidationError("--forward-to \(forwardTo): \(problem)")
+        if let forwardTo {
+            if let problem = RenderedRequest.urlProblem(forwardTo) { throw ValidationError("--forward-to \(forwardTo): \(problem)") }
+            let authority = RenderedRequest.target(of: forwardTo)?.authority ?? ""
+            if authority.contains("@") {
+                throw ValidationError("--forward-to \(forwardTo): a user or password in the URL would be shown and journaled; leave it out")
+            }
+            if forwardTo.contains("?") || forwardTo.contains("#") {
+                throw ValidationError("--forward-to \(forwardTo): takes no query or fragment (each delivery's own query is sent)")
+            }
+        } else if forwardReply || forwardAttempts != 3 || forwardTimeout != 10 {
+            throw ValidationError("--forward-reply, --forward-attempts and --forward-timeout need --forward-to")
         }
-        if forwardReply, forwardTo == nil { throw ValidationError("--forward-reply needs --forward-to") }
         guard (1...20).contains(forwardAttempts) else { throw ValidationError("--forward-attempts must be from 1 to 20") }
         guard (1...600).contains(forwardTimeout) else { throw ValidationError("--forward-timeout must be from 1 to 600 seconds") }
     }

@@ -83,7 +83,10 @@ struct ReceiverSession {
             portPart = target.scheme == "https" ? 443 : 80
         }
         let name = hostPart.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        return portPart == port && (name == host || isLoopback(name) || (host == "0.0.0.0" && name == "0.0.0.0"))
+        guard portPart == port else { return false }
+        // Other spellings of an address (127.1, a host name) are caught as they arrive: a
+        // forwarded delivery carries its receivers' marks (CallDash-Forwarded-By).
+        return name == host || (isLoopback(host) && name == "localhost") || (host == "0.0.0.0" && (isLoopback(name) || name == "0.0.0.0"))
     }
 
     static func isLoopback(_ host: String) -> Bool {

@@ -120,3 +120,20 @@ struct SecretRedactorTests {
         #expect(record.fields[.bridge] == "918068280000")
     }
 }
+
+@Suite("A forward attempt's reply is kept masked")
+struct ForwardReplyMaskingTests {
+    @Test("a secret in the app's reply is masked before the reply is cut, so no part of it is kept")
+    func maskedBeforeCut() throws {
+        let recorder = Recorder(
+            store: ReportStore(capacity: 4), journal: nil, lastSeq: 0, redactor: SecretRedactor(secrets: ["s3cret-k3y"]))
+        let reply = String(repeating: "A", count: ForwardAttempt.replyKept - 9) + "s3cret-k3y and more"
+        recorder.recordForward(
+            ForwardAttempt(
+                seq: 1, at: .now(), url: "http://app/", attempt: 1, status: 200, ms: 1, error: nil, delivered: true, reply: reply),
+            final: true)
+        let kept = try #require(recorder.forwards.last(of: 1)).reply
+        #expect(!kept.contains("s3cret") && kept.count <= ForwardAttempt.replyKept)
+        #expect(kept.contains("AAA***"), "\(kept.suffix(20))")
+    }
+}

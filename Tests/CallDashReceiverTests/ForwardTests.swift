@@ -126,8 +126,7 @@ struct ForwardTests {
                 #expect(forwardLines().map { $0.contains(#""delivered":false"#) } == [true, true, true])
                 #expect(!journal.contains("s3cret-k3y"))
                 let metrics = try await request(.GET, r.base + "/_calldash/metrics", headers: auth).body
-                for line in ["calldash_forward_attempts_total 3", "calldash_forwards_failed_total 1", "calldash_forwards_delivered_total 0"]
-                {
+                for line in ["calldash_forward_attempts_total 3", "calldash_forward_failed_total 1", "calldash_forward_delivered_total 0"] {
                     #expect(metrics.contains(line + "\n"), "\(line) in \(metrics)")
                 }
             }
@@ -169,6 +168,32 @@ struct ForwardTests {
             #expect(r.recorder.store.snapshot().count == 60)
             let told = reports.withLock { $0 }
             #expect(told.filter { $0.contains("forward queue full") }.count == 1, "\(told)")
+        }
+    }
+
+    @Test("a forwarding loop (to itself under another name, or round two receivers) stops at the first delivery that comes back")
+    func loopsStop() async throws {
+        try await TestReceiver.run { r async throws in
+            let itself = forwarding(r, to: "http://127.0.0.1:\(r.port)/again")
+            #expect(try await postJSON(r.base + "/ack", seedReport).status == 200)
+            #expect(await eventually { r.recorder.forwards.last(of: 2)?.error != nil })
+            try await Task.sleep(for: .milliseconds(300))
+            await itself.stop()
+            #expect(r.recorder.store.snapshot().count == 2, "the first came back once, and went no further")
+            #expect(r.recorder.forwards.last(of: 2)?.error?.contains("a forwarding loop") == true)
+            #expect(try r.last().headers.contains { $0.name == "CallDash-Forwarded-By" })
+        }
+        try await TestReceiver.run { a async throws in
+            try await TestReceiver.run { b async throws in
+                let ab = forwarding(a, to: b.base)
+                let ba = forwarding(b, to: a.base)
+                #expect(try await postJSON(a.base + "/ack", seedReport).status == 200)
+                #expect(await eventually { a.recorder.forwards.last(of: 2)?.error?.contains("a forwarding loop") == true })
+                try await Task.sleep(for: .milliseconds(300))
+                await ab.stop()
+                await ba.stop()
+                #expect(a.recorder.store.snapshot().count == 2 && b.recorder.store.snapshot().count == 1)
+            }
         }
     }
 

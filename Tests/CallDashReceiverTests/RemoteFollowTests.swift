@@ -63,7 +63,10 @@ struct RemoteFollowTests {
                 status: { s in refused.withLock { $0.append(s) } }, skipped: { _ in })
             await wrong.run() // returns by itself: retrying a refused token would not help
             let last = try #require(refused.withLock { $0.last })
-            guard case .stopped(let why) = last else { Issue.record("\(last)"); return }
+            guard case .stopped(let why) = last else {
+                Issue.record("\(last)")
+                return
+            }
             #expect(why.hasPrefix("token refused: ") && why.contains("401"), "\(why)")
         }
     }

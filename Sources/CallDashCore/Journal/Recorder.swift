@@ -85,8 +85,9 @@ public final class Recorder: Sendable {
     ) {
         self.store = store
         self.journal = journal
+        // Only attempts of deliveries held (a line naming a seq the journal has not reached is no one's).
         let oldest = store.oldestSeq ?? 0
-        self.forwards = ForwardLog(forwards.filter { $0.key >= oldest }, capacity: store.capacity)
+        self.forwards = ForwardLog(forwards.filter { $0.key >= oldest && $0.key <= lastSeq }, capacity: store.capacity)
         self.redactor = redactor
         self.report = report
         // What was replayed is held: later deliveries repeating it are duplicates of it.
@@ -231,7 +232,8 @@ public final class Recorder: Sendable {
     public func recordForward(_ incoming: ForwardAttempt, final: Bool) {
         var attempt = incoming
         attempt.url = redactor.redact(attempt.url)
-        attempt.reply = redactor.redact(attempt.reply)
+        // Masked, then cut: a secret across the cut would otherwise be left in part.
+        attempt.reply = String(redactor.redact(attempt.reply).prefix(ForwardAttempt.replyKept))
         attempt.error = attempt.error.map { redactor.redact($0) }
         forwards.note(attempt, final: final, oldestHeld: store.oldestSeq)
         var event = JSONWriter(capacity: 256)

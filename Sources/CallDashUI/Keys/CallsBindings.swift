@@ -78,7 +78,7 @@ public enum CallsBindings {
                     Binding([.char("v")], .checkURL, "check the recording URL (a HEAD request)", sendsTraffic: true),
                     Binding([.char("r")], .rawBody, "body: pretty-printed / as it arrived"),
                     Binding(
-                        [.char("R")], .replay, "replay the call to your app, as it arrived (the URL is asked once)",
+                        [.char("R")], .replay, "replay the call to your app, as it arrived (to --forward-to, or a URL asked once)",
                         bar: BarItem("replay", rank: 9), sendsTraffic: true),
                     Binding(
                         [.char("M")], .editAndReplay, "edit the call's body in $VISUAL or $EDITOR, then replay it with the edit",
