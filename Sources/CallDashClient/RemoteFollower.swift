@@ -106,8 +106,10 @@ public final class RemoteFollower: Sendable {
         }
         var loaded = 0
         status(.loading(records: 0))
-        let unreadable = try await RemoteRecords.forEachPage(base, token: token, statuses: [], text: nil, after: after, limit: .max) {
-            page in
+        // The largest pages a receiver gives: loading is mostly round trips otherwise.
+        let unreadable = try await RemoteRecords.forEachPage(
+            base, token: token, statuses: [], text: nil, after: after, limit: .max, pageSize: 10_000
+        ) { page in
             for r in page where recorder.adopt(r) { loaded += 1 }
             status(.loading(records: loaded))
         }
