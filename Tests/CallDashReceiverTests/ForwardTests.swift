@@ -6,16 +6,6 @@ import Testing
 
 @testable import CallDashReceiver
 
-/// Waits (a bounded loop that stops by itself) until `done` holds; false when it never did.
-private func eventually(seconds: Double = 20, _ done: () -> Bool) async -> Bool {
-    let end = Date().addingTimeInterval(seconds)
-    while Date() < end {
-        if done() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return done()
-}
-
 /// A port that takes connections (the kernel completes them) but never answers: an app that hangs.
 private final class SilentListener {
     let fd: Int32
@@ -236,18 +226,12 @@ struct ForwardReplyTests {
     /// A receiver whose deliveries are answered by the app at `url` (one attempt, `timeout`).
     func replying(to url: String, timeout: Duration = .seconds(5), _ body: (TestReceiver) async throws -> Void) async throws {
         let forwarder = Mutex<Forwarder?>(nil)
-        let r = try await TestReceiver.start(appAnswer: { recorder in
-            let f = Forwarder(Forwarder.Settings(url: url, attempts: 3, timeout: timeout), recorder: recorder, report: { _ in })
-            forwarder.withLock { $0 = f }
-            return { record in await f.answer(for: record) }
-        })
-        do {
-            try await body(r)
-        } catch {
-            await r.stop()
-            throw error
-        }
-        await r.stop()
+        try await TestReceiver.run(
+            appAnswer: { recorder in
+                let f = Forwarder(Forwarder.Settings(url: url, attempts: 3, timeout: timeout), recorder: recorder, report: { _ in })
+                forwarder.withLock { $0 = f }
+                return { record in await f.answer(for: record) }
+            }, body)
         await forwarder.withLock { $0 }?.stop()
     }
 

@@ -6,16 +6,6 @@ import Testing
 @testable import CallDashClient
 @testable import CallDashReceiver
 
-/// Waits (a bounded loop that stops by itself) until `done` holds; false when it never did.
-private func eventually(seconds: Double = 20, _ done: () -> Bool) async -> Bool {
-    let end = Date().addingTimeInterval(seconds)
-    while Date() < end {
-        if done() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return done()
-}
-
 private func seqs(_ r: Recorder) -> [UInt64] {
     let snap = r.store.snapshot()
     return (0..<snap.count).map { snap[$0].seq }

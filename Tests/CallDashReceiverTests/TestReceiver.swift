@@ -43,10 +43,12 @@ struct TestReceiver {
     static func run(
         respond: Int = 200, token: String? = nil, limits: DeliveryLimits = DeliveryLimits(),
         idle: TimeAmount = .seconds(60), requestTimeout: TimeAmount = .seconds(30), fsync: Bool = false, webhooks: WebhookRegistry? = nil,
+        appAnswer: (@Sendable (Recorder) -> @Sendable (DeliveryRecord) async -> AppAnswer)? = nil,
         _ body: (TestReceiver) async throws -> Void
     ) async throws {
         let r = try await start(
-            respond: respond, token: token, limits: limits, idle: idle, requestTimeout: requestTimeout, fsync: fsync, webhooks: webhooks)
+            respond: respond, token: token, limits: limits, idle: idle, requestTimeout: requestTimeout, fsync: fsync, webhooks: webhooks,
+            appAnswer: appAnswer)
         do {
             try await body(r)
         } catch {
@@ -146,4 +148,14 @@ final class RawConnection {
         }
         return (String(decoding: received, as: UTF8.self), false)
     }
+}
+
+/// Waits (a bounded loop that stops by itself) until `done` holds; false when it never did.
+func eventually(seconds: Double = 20, _ done: () -> Bool) async -> Bool {
+    let end = Date().addingTimeInterval(seconds)
+    while Date() < end {
+        if done() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return done()
 }
