@@ -17,6 +17,8 @@ func within<T: Sendable>(seconds: Int64, _ work: @escaping @Sendable () async th
     return try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { continuation in
             race.waiting.withLock { $0 = continuation }
+            // Cancelled before the continuation was stored: nobody else will answer it.
+            if race.cancelled.load(ordering: .acquiring) { return race.answer(.failure(CancellationError())) }
             // Whichever ends first answers; the other finds nobody waiting.
             let timer = Task {
                 guard (try? await Task.sleep(for: .seconds(seconds))) != nil else { return }
@@ -34,6 +36,7 @@ func within<T: Sendable>(seconds: Int64, _ work: @escaping @Sendable () async th
             }
         }
     } onCancel: {
+        race.cancelled.store(true, ordering: .releasing)
         race.answer(.failure(CancellationError()))
         race.worker.withLock { $0?.cancel() }
         race.timer.withLock { $0?.cancel() }
@@ -45,6 +48,7 @@ private final class Race<T: Sendable>: Sendable {
     let waiting = Mutex<CheckedContinuation<T, Error>?>(nil)
     let worker = Mutex<Task<Void, Never>?>(nil)
     let timer = Mutex<Task<Void, Never>?>(nil)
+    let cancelled = Atomic<Bool>(false)
 
     func answer(_ result: Result<T, Error>) {
         waiting.withLock { c in

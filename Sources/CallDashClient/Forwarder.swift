@@ -50,6 +50,9 @@ public final class Forwarder: Sendable {
     static let maxHops = 8
     /// Forwards under way (each with its attempts and backoffs).
     private let inFlight = Atomic<Int>(0)
+    /// Set by `stop`: an attempt cut short by the client's shutdown is no answer of the app's,
+    /// and is not recorded (a `--forward-reply` answer is not a task `stop` can cancel).
+    private let stopping = Atomic<Bool>(false)
 
     /// `report` hears, once per episode, that the queue is full (and how many were not forwarded).
     public init(_ settings: Settings, recorder: Recorder, report: @escaping @Sendable (String) -> Void) {
@@ -63,6 +66,12 @@ public final class Forwarder: Sendable {
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 256
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// A forwarder dropped without `stop` (its owner failed on the way) still closes its
+    /// connections; shutting down keeps the client alive until it is done.
+    deinit {
+        client.shutdown { _ in }
     }
 
     /// Subscribes to the recorder and forwards every delivery recorded from now on.
@@ -82,6 +91,7 @@ public final class Forwarder: Sendable {
             defer { r = (nil, nil, nil) }
             return r
         }
+        stopping.store(true, ordering: .releasing)
         if let subscription { recorder.unsubscribe(subscription) }
         let left = (feed?.count ?? 0) + inFlight.load(ordering: .relaxed)
         if left > 0 {
@@ -203,7 +213,7 @@ public final class Forwarder: Sendable {
         } else {
             answer = Answer(error: "not forwarded: " + (resend?.unsendable ?? "\(settings.url) is not an http(s) URL"))
         }
-        if Task.isCancelled { return nil }
+        if Task.isCancelled || stopping.load(ordering: .acquiring) { return nil }
         let elapsed = ContinuousClock.now - started
         let delivered = answer.status.map(ProviderRule.delivered) ?? false
         let final = last || delivered || !sendable
@@ -252,12 +262,5 @@ public final class Forwarder: Sendable {
         } catch {
             return Answer(error: (error as? AnswerTimedOut)?.description ?? TransportFailure.describe(error, url: url))
         }
-    }
-}
-
-extension TimeAmount {
-    init(_ d: Duration) {
-        let (s, atto) = d.components
-        self = .nanoseconds(s * 1_000_000_000 + atto / 1_000_000_000)
     }
 }

@@ -53,9 +53,14 @@ public final class RemoteFollower: Sendable {
         self.status = status
         self.skipped = skipped
         var configuration = Clients.configuration()
-        // The stream says ": heartbeat" every 15 s: three missed mean the connection is gone.
+        // The stream sends a comment every 15 s: three missed mean the connection is gone.
         configuration.timeout = .init(connect: .seconds(Clients.connectSeconds), read: .seconds(45))
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// A follower dropped without running to its end still closes its connections.
+    deinit {
+        client.shutdown { _ in }
     }
 
     /// Follows until cancelled, or until the token is refused.
@@ -102,19 +107,44 @@ public final class RemoteFollower: Sendable {
         if first, after == 0 {
             let health = try await ReceiverQuery.get(base, path: "/_calldash/health", query: [], token: token)
             let received = (try? JSONSerialization.jsonObject(with: Data(health)) as? [String: Any])?["received"] as? Int ?? 0
-            after = UInt64(max(0, received - recorder.store.capacity))
+            // The remote's figure: any number, so compared before it is subtracted from.
+            after = received > recorder.store.capacity ? UInt64(received - recorder.store.capacity) : 0
         }
         var loaded = 0
+        var unreadable = 0
         status(.loading(records: 0))
-        // The largest pages a receiver gives: loading is mostly round trips otherwise.
-        let unreadable = try await RemoteRecords.forEachPage(
-            base, token: token, statuses: [], text: nil, after: after, limit: .max, pageSize: 10_000
-        ) { page in
-            for r in page where recorder.adopt(r) { loaded += 1 }
+        // Pages of 10,000 (the most a receiver gives), each asked for as soon as the one before
+        // has arrived (its last seq is read off its bytes), so the receiver prepares the next
+        // page while this one is read and taken in.
+        var next: Task<[UInt8], Error>? = fetch(after: after)
+        defer { next?.cancel() }
+        while let pending = next {
+            let page = try await pending.value
+            let last = DeliveryRecord.lastSeq(inPage: page)
+            next = last.map { $0 > after ? fetch(after: $0) : nil } ?? nil
+            if let last { after = max(after, last) }
+            let (records, bad, _) = DeliveryRecord.records(inPage: page)
+            let opening = page.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
+            if records.isEmpty, bad > 0, opening != UInt8(ascii: "[") {
+                throw ReceiverQueryFailure("\(base) answered something else than a list of records: is it a calldash receiver?")
+            }
+            unreadable += bad
+            for r in records where recorder.adopt(r) { loaded += 1 }
             status(.loading(records: loaded))
         }
         if unreadable > 0 { skipped("\(base): \(unreadable) records could not be read and were skipped") }
     }
+
+    private func fetch(after: UInt64) -> Task<[UInt8], Error> {
+        let (base, token) = (self.base, self.token)
+        return Task {
+            try await ReceiverQuery.get(
+                base, path: "/_calldash/reports", query: [("after", String(after)), ("limit", String(Self.pageSize))], token: token)
+        }
+    }
+
+    /// The most records a receiver gives in one page.
+    static let pageSize = 10_000
 
     /// Reads the stream until it ends or fails; `connected` is called once it answers.
     private func follow(connected: () -> Void) async throws {
@@ -169,70 +199,5 @@ public final class RemoteFollower: Sendable {
         default:
             break
         }
-    }
-}
-
-/// A `text/event-stream` read in chunks: complete events out, the rest kept (bounded).
-struct ServerSentEvents {
-    struct Event: Equatable {
-        var name = "message"
-        var id: String?
-        var data: [UInt8] = []
-    }
-
-    let maxEvent: Int
-    private var pending: [UInt8] = []
-    /// How far `pending` has been searched for the end of an event.
-    private var scanned = 0
-
-    init(maxEvent: Int) { self.maxEvent = maxEvent }
-
-    /// The events completed by `bytes` (an event ends at a blank line; comments are skipped).
-    mutating func take(_ bytes: some Collection<UInt8>) throws -> [Event] {
-        pending.append(contentsOf: bytes)
-        var events: [Event] = []
-        var start = 0
-        while let end = Self.blankLine(in: pending, from: max(start, scanned - 2)) {
-            if let e = Self.event(pending[start..<end.lowerBound]) { events.append(e) }
-            start = end.upperBound
-        }
-        pending.removeFirst(start)
-        scanned = pending.count
-        if pending.count > maxEvent { throw ReceiverQueryFailure("the stream sent an event over \(maxEvent) bytes") }
-        return events
-    }
-
-    /// The next `\n\n` (or `\r\n\r\n`) at or after `from`.
-    private static func blankLine(in b: [UInt8], from: Int) -> Range<Int>? {
-        var i = from
-        while i + 1 < b.count {
-            if b[i] == 0x0A, b[i + 1] == 0x0A { return i..<(i + 2) }
-            if b[i] == 0x0A, b[i + 1] == 0x0D, i + 2 < b.count, b[i + 2] == 0x0A { return i..<(i + 3) }
-            i += 1
-        }
-        return nil
-    }
-
-    private static func event(_ block: ArraySlice<UInt8>) -> Event? {
-        var e = Event()
-        var sawData = false
-        for rawLine in block.split(separator: 0x0A, omittingEmptySubsequences: true) {
-            let line = rawLine.last == 0x0D ? rawLine.dropLast() : rawLine
-            guard line.first != UInt8(ascii: ":") else { continue }
-            let colon = line.firstIndex(of: UInt8(ascii: ":")) ?? line.endIndex
-            let field = String(decoding: line[line.startIndex..<colon], as: UTF8.self)
-            var value = colon < line.endIndex ? line[(colon + 1)...] : []
-            if value.first == 0x20 { value = value.dropFirst() }
-            switch field {
-            case "event": e.name = String(decoding: value, as: UTF8.self)
-            case "id": e.id = String(decoding: value, as: UTF8.self)
-            case "data":
-                if sawData { e.data.append(0x0A) }
-                e.data.append(contentsOf: value)
-                sawData = true
-            default: break
-            }
-        }
-        return sawData ? e : nil
     }
 }

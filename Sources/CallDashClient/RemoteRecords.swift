@@ -4,10 +4,9 @@ import CallDashCore
 /// `/_calldash/reports/SEQ`.
 public enum RemoteRecords {
     /// Up to `limit` records with seq > `after` that match the statuses and text, ascending,
-    /// handed to `body` a page (of at most `pageSize`) at a time; returns how many of the
-    /// answers' records could not be read.
+    /// handed to `body` a page at a time; returns how many of the answers' records could not be read.
     public static func forEachPage(
-        _ base: String, token: String?, statuses: [String], text: String?, after: UInt64, limit: Int, pageSize: Int = 1_000,
+        _ base: String, token: String?, statuses: [String], text: String?, after: UInt64, limit: Int,
         _ body: ([DeliveryRecord]) async throws -> Void
     ) async throws -> Int {
         var taken = 0
@@ -16,7 +15,7 @@ public enum RemoteRecords {
         while taken < limit {
             var query = statuses.map { (name: "status", value: $0) }
             if let text { query.append(("q", text)) }
-            query += [("after", String(cursor)), ("limit", String(min(pageSize, limit - taken)))]
+            query += [("after", String(cursor)), ("limit", String(min(1_000, limit - taken)))]
             let page = try await ReceiverQuery.get(base, path: "/_calldash/reports", query: query, token: token)
             let (all, bad, last) = DeliveryRecord.records(inPage: page)
             // What is not a list of records is not a receiver's answer: said, not taken for "none".

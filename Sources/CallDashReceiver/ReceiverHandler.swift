@@ -462,7 +462,8 @@ final class ReceiverHandler: ChannelDuplexHandler {
         deliver(context, slot, ResponseQueue.Response(bytes: hello, close: false))
         let loop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: loop)
-        let feed = DeliveryFeed(maxDeliveries: Self.streamQueueLimit, maxBytes: Self.streamQueueBytes, whenFull: .stop) {
+        let feed = DeliveryFeed(maxDeliveries: Self.streamQueueLimit, maxBytes: Self.streamQueueBytes, whenFull: .stop, takesForwards: true)
+        {
             loop.execute {
                 let (handler, context) = bound.value
                 if case .streaming(let stream) = handler.state { handler.pump(context, stream) }

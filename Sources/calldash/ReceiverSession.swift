@@ -71,8 +71,7 @@ struct ReceiverSession {
     /// Whether `url` names the address this receiver listens on (a forwarding loop).
     static func isItself(_ url: String, host: String, port: Int) -> Bool {
         guard let target = RenderedRequest.target(of: url) else { return false }
-        var authority = target.authority
-        if let at = authority.lastIndex(of: "@") { authority = String(authority[authority.index(after: at)...]) }
+        let authority = target.authority // validate() refused a user or password in it
         let hostPart: String
         let portPart: Int
         if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {

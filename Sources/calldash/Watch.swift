@@ -44,7 +44,9 @@ struct Watch: AsyncParsableCommand {
             let local: [(String, Bool)] = [
                 ("--host", receiver.host != "127.0.0.1"), ("--port", receiver.port != 8080), ("--journal", receiver.journal != nil),
                 ("--no-journal", receiver.noJournal), ("--fsync", receiver.fsync), ("--forward-to", receiver.forwardTo != nil),
-                ("--respond", receiver.respond != 200), ("--demo", demo), ("--threads", receiver.threads != nil)
+                ("--respond", receiver.respond != 200), ("--demo", demo), ("--threads", receiver.threads != nil),
+                ("--allow-host", !receiver.allowHost.isEmpty), ("--max-body", receiver.maxBody != 1 << 20),
+                ("--idle-timeout", receiver.idleTimeout != 60), ("--request-timeout", receiver.requestTimeout != 30)
             ]
             if let (name, _) = local.first(where: \.1) {
                 throw ValidationError("\(name) is for a receiver here; with --remote the receiver is the one at \(remote)")
@@ -189,18 +191,25 @@ struct Watch: AsyncParsableCommand {
         let recorder = Recorder(store: ReportStore(capacity: receiver.capacity), journal: nil, lastSeq: 0)
         let webhooks = WebhookWatcher(path: receiver.webhooks.path)
         let problems = webhooks.reload().map { "webhook file not used: \($0)" }
-        let posted = Mutex<Dashboard?>(nil)
+        // The dashboard once it runs, and the last status said before it did (applied then).
+        let posted = Mutex<(dashboard: Dashboard?, status: String?)>((nil, nil))
         let follower = RemoteFollower(
             base: remote, token: try receiver.resolvedToken(), recorder: recorder,
             status: { status in
                 logger.info("remote \(remote): \(status.text)")
-                guard plain else { return posted.withLock { $0 }?.post(.listenChanged("remote \(remote) — \(status.text)")) ?? () }
+                guard plain else {
+                    let text = "remote \(remote) — \(status.text)"
+                    return posted.withLock { p in
+                        p.status = text
+                        return p.dashboard
+                    }?.post(.listenChanged(text)) ?? ()
+                }
                 if case .loading = status { return }
                 Output.warn("\(remote): \(status.text)")
             },
             skipped: { why in
                 logger.warning("\(why)")
-                if plain { Output.warn(why) } else { posted.withLock { $0 }?.post(.message(why, isError: true)) }
+                if plain { Output.warn(why) } else { posted.withLock { $0.dashboard }?.post(.message(why, isError: true)) }
             })
         let following = Task { await follower.run() }
         let watching = Task { await webhooks.watch() }
@@ -212,10 +221,20 @@ struct Watch: AsyncParsableCommand {
             let source = DashboardSource(
                 recorder: recorder, webhooks: webhooks, selfURL: remote, listen: "remote \(remote) — connecting",
                 journal: "no journal here: the remote receiver keeps it")
+            defer {
+                following.cancel()
+                watching.cancel()
+            }
             try await dashboard(
                 source, themes: catalog.themes, themeIndex: chosen.index, problems: problems + catalog.errors.map(ThemeFiles.refusal),
                 logger: logger, pusher: pusher
-            ) { dashboard in posted.withLock { $0 = dashboard } }
+            ) { dashboard in
+                let said = posted.withLock { p in
+                    p.dashboard = dashboard
+                    return p.status
+                }
+                if let said { dashboard.post(.listenChanged(said)) }
+            }
             await pusher.shutdown()
         }
         following.cancel()

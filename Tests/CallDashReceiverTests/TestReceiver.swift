@@ -19,19 +19,14 @@ struct TestReceiver {
     static func start(
         respond: Int = 200, token: String? = nil, limits: DeliveryLimits = DeliveryLimits(),
         idle: TimeAmount = .seconds(60), requestTimeout: TimeAmount = .seconds(30), fsync: Bool = false, webhooks: WebhookRegistry? = nil,
-        capacity: Int = 10_000, appAnswer: (@Sendable (Recorder) -> @Sendable (DeliveryRecord) async -> AppAnswer)? = nil,
-        port: Int = 0, dir given: String? = nil
+        capacity: Int = 10_000, appAnswer: (@Sendable (Recorder) -> @Sendable (DeliveryRecord) async -> AppAnswer)? = nil
     ) async throws -> TestReceiver {
-        let dir = given ?? NSTemporaryDirectory() + "calldash-receiver-" + UUID().uuidString
+        let dir = NSTemporaryDirectory() + "calldash-receiver-" + UUID().uuidString
         let store = ReportStore(capacity: capacity)
-        // A folder given again is a restart: its journal is read back first.
-        let replayed = try JournalReplay.replay(path: dir + "/journal.jsonl", into: store) { _ in }
         let journal = try Journal(path: dir + "/journal.jsonl", fsync: fsync)
-        let recorder = Recorder(
-            store: store, journal: journal, lastSeq: replayed.lastSeq, forwards: replayed.forwards,
-            redactor: SecretRedactor(secrets: token.map { [$0] } ?? []))
+        let recorder = Recorder(store: store, journal: journal, lastSeq: 0, redactor: SecretRedactor(secrets: token.map { [$0] } ?? []))
         var configuration = ReceiverConfiguration(
-            host: "127.0.0.1", port: port, respondCode: respond, token: token, limits: limits,
+            host: "127.0.0.1", port: 0, respondCode: respond, token: token, limits: limits,
             idleTimeout: idle, requestTimeout: requestTimeout, threads: 2, webhooks: webhooks)
         configuration.appAnswer = appAnswer?(recorder)
         let receiver = Receiver(configuration: configuration, recorder: recorder)

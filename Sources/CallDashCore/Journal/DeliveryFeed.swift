@@ -62,12 +62,19 @@ public final class DeliveryFeed: Sendable {
     private let wake: @Sendable () -> Void
     private let state = Mutex(State())
 
+    /// Whether forward attempts (`.forward` entries) are queued too, not only deliveries.
+    public let takesForwards: Bool
+
     /// `wake` is called (never under the recorder's lock) when deliveries are waiting and no
     /// wake-up is pending; the consumer then calls `take` until it returns nothing.
-    public init(maxDeliveries: Int = 4096, maxBytes: Int = 16 << 20, whenFull: WhenFull, wake: @escaping @Sendable () -> Void) {
+    public init(
+        maxDeliveries: Int = 4096, maxBytes: Int = 16 << 20, whenFull: WhenFull, takesForwards: Bool = false,
+        wake: @escaping @Sendable () -> Void
+    ) {
         self.maxDeliveries = max(1, maxDeliveries)
         self.maxBytes = maxBytes
         self.whenFull = whenFull
+        self.takesForwards = takesForwards
         self.wake = wake
     }
 

@@ -52,6 +52,15 @@ public final class ForwardLog: Sendable {
         }
     }
 
+    /// Drops, once there are many more than `capacity`, the attempts of deliveries that cannot
+    /// be among the newest `capacity` before `lastSeq`: start-up reads a whole journal's forward
+    /// lines, and keeps only what the store will hold.
+    static func prune(_ attempts: inout [UInt64: ForwardAttempt], capacity: Int, lastSeq: UInt64) {
+        guard attempts.count > 2 * capacity + 1024 else { return }
+        let floor = lastSeq > UInt64(capacity) ? lastSeq - UInt64(capacity) : 0
+        attempts = attempts.filter { $0.key > floor }
+    }
+
     /// The last attempt to forward the delivery `seq`, if it was forwarded.
     public func last(of seq: UInt64) -> ForwardAttempt? {
         state.withLock { $0.last[seq] }

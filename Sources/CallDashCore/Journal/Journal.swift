@@ -180,8 +180,8 @@ public final class Journal: Sendable {
                     + "; the \(torn) bytes after its last whole line were cut off"
             }
         }
-        // The index's entries describe the old lines: they go, and the next start reads the
-        // journal itself from where the remaining entries stop matching.
+        // The index's entries describe the old lines: they all go (the index keeps only its
+        // first line), and the next start reads the whole journal and rebuilds it.
         let emptyIndex = UInt64(JournalIndex.magic.count)
         let indexCut = indexFD >= 0 && ftruncate(indexFD, off_t(emptyIndex)) == 0
         state.withLock { s in

@@ -112,12 +112,13 @@ public enum JournalIndex {
                 matches(journal, seq: seq, offset: Int(offset), length: Int(length)),
                 let gap = forwardLines(journal, loaded.journalResume..<Int(offset), into: &loaded.forwards)
             else {
-                loaded.problem = "entry \(loaded.records + 1) (seq \(seq)) does not match line \(loaded.records + 1) of the journal"
+                loaded.problem = "entry \(loaded.records + 1) (seq \(seq)) does not match line \(loaded.lines + 1) of the journal"
                 break
             }
             loaded.records += 1
             loaded.lines += gap + 1
             loaded.lastSeq = seq
+            ForwardLog.prune(&loaded.forwards, capacity: store.capacity, lastSeq: seq)
             loaded.journalResume = Int(offset + length) + 1
             i += entryHeader + n
             loaded.validBytes = i

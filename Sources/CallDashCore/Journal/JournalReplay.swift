@@ -70,7 +70,7 @@ public enum JournalReplay {
             lineNumber = loaded.lines
             start = loaded.journalResume
             if let problem = loaded.problem {
-                warn("journal index \(indexPath): \(problem); rebuilding it from line \(loaded.records + 1) of the journal")
+                warn("journal index \(indexPath): \(problem); rebuilding it from line \(loaded.lines + 1) of the journal")
             }
             if readOnly {
                 index = -1
@@ -106,6 +106,7 @@ public enum JournalReplay {
                     switch outcome {
                     case .forward(let attempt):
                         result.forwards[attempt.seq] = attempt
+                        ForwardLog.prune(&result.forwards, capacity: store.capacity, lastSeq: result.lastSeq)
                     case .delivery(let entry):
                         // Seqs only grow: a line that goes back is damage (or journals mixed by hand).
                         guard result.records == 0 || entry.seq > result.lastSeq else {

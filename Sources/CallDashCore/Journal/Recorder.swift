@@ -248,7 +248,7 @@ public final class Recorder: Sendable {
         state.withLock { st in
             _ = journal?.append(line)
             if !st.notifiers.isEmpty { wake.notifiers = Array(st.notifiers.values) }
-            for feed in st.feeds.values where feed.offer(entry) { wake.feeds.append(feed) }
+            for feed in st.feeds.values where feed.takesForwards && feed.offer(entry) { wake.feeds.append(feed) }
         }
         wake.run()
         if let journal, !forwardWriteScheduled.exchange(true, ordering: .acquiringAndReleasing) {
@@ -286,9 +286,11 @@ public final class Recorder: Sendable {
         return taken
     }
 
-    /// Notes another receiver's forward attempt (its stream's `event: forward`).
+    /// Notes another receiver's forward attempt (its stream's `event: forward`) when its
+    /// delivery is held here.
     public func adoptForward(_ attempt: ForwardAttempt) {
-        forwards.note(attempt, final: true, oldestHeld: store.oldestSeq)
+        guard let oldest = store.oldestSeq, attempt.seq >= oldest, attempt.seq <= lastSeq else { return }
+        forwards.note(attempt, final: true, oldestHeld: oldest)
         let notifiers = state.withLock { Array($0.notifiers.values) }
         for n in notifiers { n() }
     }
@@ -419,6 +421,7 @@ public final class Recorder: Sendable {
         guard let journal else { return }
         let last = state.withLock { $0.nextSeq - 1 }
         _ = commit(through: last)
+        writeBuffered(journal, unlessDecided: nil) // forward lines waiting for their write
         guard journal.sync() == 0 else { return }
         var wake = Wake()
         state.withLock { st in publishWritten(journal.syncedBytes, &st, &wake) }

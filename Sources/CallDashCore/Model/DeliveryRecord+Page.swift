@@ -26,6 +26,23 @@ extension DeliveryRecord {
         return (records, bad, last)
     }
 
+    /// The seq of the last record of a `/_calldash/reports` answer, read off its bytes without
+    /// decoding them: the last `{"seq":` followed by digits (inside a record that text is either
+    /// escaped, in a string, or a key followed by a quoted value, in `extra`).
+    public static func lastSeq(inPage page: [UInt8]) -> UInt64? {
+        let prefix = Array("{\"seq\":".utf8)
+        var i = page.count - prefix.count - 1
+        while i >= 0 {
+            if page[i] == 0x7B, page[i..<(i + prefix.count)].elementsEqual(prefix),
+                let seq = seq(startingLine: Array(page[i..<min(page.count, i + 32)]))
+            {
+                return seq
+            }
+            i -= 1
+        }
+        return nil
+    }
+
     /// The seq of a line that starts `{"seq":N,`; nil for any other start.
     /// Read without decoding the rest: a damaged record still tells where it stands.
     static func seq(startingLine bytes: [UInt8]) -> UInt64? {
