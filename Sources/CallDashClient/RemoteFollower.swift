@@ -123,13 +123,13 @@ public final class RemoteFollower: Sendable {
             let last = DeliveryRecord.lastSeq(inPage: page)
             next = last.map { $0 > after ? fetch(after: $0) : nil } ?? nil
             if let last { after = max(after, last) }
-            let (records, bad, _) = DeliveryRecord.records(inPage: page)
+            let (records, bad, _) = DeliveryRecord.recordLines(inPage: page)
             let opening = page.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
             if records.isEmpty, bad > 0, opening != UInt8(ascii: "[") {
                 throw ReceiverQueryFailure("\(base) answered something else than a list of records: is it a calldash receiver?")
             }
             unreadable += bad
-            for r in records where recorder.adopt(r) { loaded += 1 }
+            for (r, line) in records where recorder.adopt(r, line: line) { loaded += 1 }
             status(.loading(records: loaded))
         }
         if unreadable > 0 { skipped("\(base): \(unreadable) records could not be read and were skipped") }

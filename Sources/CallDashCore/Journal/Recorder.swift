@@ -266,12 +266,13 @@ public final class Recorder: Sendable {
     /// Takes in a record another receiver recorded: stored under its own seq with its line in
     /// memory (there is no journal here), its forward noted, subscribers told. A record at or
     /// before the last one taken is left out (a page and the stream may both carry it); false then.
+    /// `line` is the record's JSON as the other receiver served it, when at hand (kept as it is).
     @discardableResult
-    public func adopt(_ incoming: DeliveryRecord) -> Bool {
+    public func adopt(_ incoming: DeliveryRecord, line served: ArraySlice<UInt8>? = nil) -> Bool {
         var record = incoming
         let forward = record.forward
         record.forward = nil
-        let line = record.json()
+        let line = served.map(Array.init) ?? record.json()
         let packed = Self.pack(record, .inline(line))
         var wake = Wake()
         let taken: Bool = state.withLock { st in

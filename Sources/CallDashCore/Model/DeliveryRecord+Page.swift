@@ -2,7 +2,15 @@ extension DeliveryRecord {
     /// The records of one `/_calldash/reports` answer (a JSON array, a receiver's bytes), how
     /// many of its elements were not records, and the last seq read.
     public static func records(inPage page: [UInt8]) -> (records: [DeliveryRecord], unreadable: Int, lastSeq: UInt64?) {
-        var records: [DeliveryRecord] = []
+        let (lines, bad, last) = recordLines(inPage: page)
+        return (lines.map(\.record), bad, last)
+    }
+
+    /// `records(inPage:)` with each record's own bytes in the page (what a follower keeps).
+    public static func recordLines(inPage page: [UInt8]) -> (
+        records: [(record: DeliveryRecord, line: ArraySlice<UInt8>)], unreadable: Int, lastSeq: UInt64?
+    ) {
+        var records: [(record: DeliveryRecord, line: ArraySlice<UInt8>)] = []
         var bad = 0
         var last: UInt64?
         page.withUnsafeBufferPointer { p in
@@ -11,7 +19,7 @@ extension DeliveryRecord {
                 try s.readArray { (s) throws(JSONError) in
                     let range = try s.skipValue()
                     if let r = try? DeliveryRecord(json: UnsafeBufferPointer(rebasing: p[range])) {
-                        records.append(r)
+                        records.append((r, page[range]))
                         last = r.seq
                     } else {
                         bad += 1
