@@ -30,12 +30,7 @@ public enum ReceiverQuery {
             switch code {
             case 200: return body
             case 401:
-                var failure = ReceiverQueryFailure(
-                    token == nil
-                        ? "\(root) asks for a token (401): give the receiver's with --token or CALLDASH_TOKEN"
-                        : "\(root) refused the token (401): give the receiver's with --token or CALLDASH_TOKEN")
-                failure.status = 401
-                throw failure
+                throw ReceiverQueryFailure.tokenRefused(by: root, tokenGiven: token != nil)
             default:
                 let reason = (try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])?["error"] as? String
                 var failure = ReceiverQueryFailure("\(root) answered \(code)" + (reason.map { ": \($0)" } ?? ""))
@@ -57,6 +52,16 @@ public enum ReceiverQuery {
 }
 
 public struct ReceiverQueryFailure: Error, CustomStringConvertible {
+    /// A receiver's 401, worded by whether a token was given.
+    static func tokenRefused(by root: String, tokenGiven: Bool) -> ReceiverQueryFailure {
+        var failure = ReceiverQueryFailure(
+            tokenGiven
+                ? "\(root) refused the token (401): give the receiver's with --token or CALLDASH_TOKEN"
+                : "\(root) asks for a token (401): give the receiver's with --token or CALLDASH_TOKEN")
+        failure.status = 401
+        return failure
+    }
+
     public var description: String
     /// The receiver refused the parameters (400): the user's input, not the network.
     public var refusedQuery = false

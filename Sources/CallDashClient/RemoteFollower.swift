@@ -154,13 +154,7 @@ public final class RemoteFollower: Sendable {
         let response = try await client.execute(request, timeout: .hours(24 * 365))
         switch response.status.code {
         case 200: break
-        case 401:
-            var f = ReceiverQueryFailure(
-                token == nil
-                    ? "\(base) asks for a token (401): give the receiver's with --token or CALLDASH_TOKEN"
-                    : "\(base) refused the token (401): give the receiver's with --token or CALLDASH_TOKEN")
-            f.status = 401
-            throw f
+        case 401: throw ReceiverQueryFailure.tokenRefused(by: base, tokenGiven: token != nil)
         default: throw ReceiverQueryFailure("\(base)/_calldash/stream answered \(response.status.code)")
         }
         connected()

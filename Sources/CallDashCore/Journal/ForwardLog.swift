@@ -66,15 +66,6 @@ public final class ForwardLog: Sendable {
         state.withLock { $0.last[seq] }
     }
 
-    /// The last attempts of several deliveries, under one lock (the rows on screen).
-    public func last(of seqs: some Sequence<UInt64>) -> [UInt64: ForwardAttempt] {
-        state.withLock { st in
-            var out: [UInt64: ForwardAttempt] = [:]
-            for seq in seqs { if let a = st.last[seq] { out[seq] = a } }
-            return out
-        }
-    }
-
     /// Counts deliveries that were not forwarded because the queue was full.
     public func noteDropped(_ n: UInt64) {
         state.withLock { $0.counts.dropped += n }

@@ -12,12 +12,14 @@ public enum DetailContent {
             f.delivered
             ? ("\(f.status.map(String.init) ?? "") in \(f.ms) ms\(tries)", ThemeRole.detailGood)
             : ("\(f.error ?? "not taken")\(f.status == nil ? "" : " in \(f.ms) ms")\(tries)", ThemeRole.detailError)
-        var out = [StyledLine([("→ forwarded to \(f.url): ", .detailLabel), outcome])]
-        if !f.reply.isEmpty {
-            let reply = f.reply.prefix(200).map { $0.isNewline ? " " : $0 }
-            out.append(StyledLine([("  the app said: ", .detailLabel), (String(reply), .detailValue)]))
-        }
-        return out
+        return [StyledLine([("→ forwarded to \(f.url): ", .detailLabel), outcome])] + appSaid(f.reply)
+    }
+
+    /// The start of the app's reply, on one line (a forward's or a replay's).
+    static func appSaid(_ reply: String) -> [StyledLine] {
+        guard !reply.isEmpty else { return [] }
+        let start = reply.prefix(200).map { $0.isNewline ? " " : $0 }
+        return [StyledLine([("  the app said: ", .detailLabel), (String(start), .detailValue)])]
     }
 
     public static func lines(
@@ -51,9 +53,7 @@ public enum DetailContent {
             case .sending: out.append(StyledLine([head, ("sending…", .detailLabel)]))
             case .answered(let verdict):
                 out.append(StyledLine([head, (verdict.summary, verdict.delivered ? .detailGood : .detailError)]))
-                if !verdict.reply.isEmpty {
-                    out.append(StyledLine([("  the app said: ", .detailLabel), (String(verdict.reply.prefix(200)), .detailValue)]))
-                }
+                out += appSaid(verdict.reply)
             }
         }
         if let e = r.error { out.append(StyledLine([("error  ", .detailError), (e, .detailError)])) }
