@@ -15,6 +15,9 @@ public struct ReceiverConfiguration: Sendable {
     public var idleTimeout: TimeAmount
     /// A request whose body has not fully arrived after this long is answered 408 and closed.
     public var requestTimeout: TimeAmount
+    /// A stream client that takes nothing in for this long (or the idle timeout, if shorter) is
+    /// cut off: it holds its queue.
+    public var streamStall: TimeAmount = .seconds(15)
     /// Event-loop threads; the default is one per core.
     public var threads: Int
     /// Compose webhooks that payloads are mapped back through (`--webhooks`).

@@ -449,8 +449,6 @@ final class ReceiverHandler: ChannelDuplexHandler {
     /// (with an `overflow` event naming the last seq it got, so it can resume).
     static let streamQueueLimit = 4096
     static let streamQueueBytes = 2 << 20
-    /// A stream client that takes nothing in for this long is cut off (it holds its queue).
-    static let streamStall = TimeAmount.seconds(15)
 
     /// Switches the connection to an event stream: the head now, then one event per delivery.
     private func startStream(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, after: UInt64?) {
@@ -583,7 +581,7 @@ final class ReceiverHandler: ChannelDuplexHandler {
             if now - backedUpSince > shared.configuration.idleTimeout { context.close(promise: nil) }
         case .streaming:
             // A stream client that takes nothing in is gone or stuck: free what it holds.
-            if now - backedUpSince > min(Self.streamStall, shared.configuration.idleTimeout) {
+            if now - backedUpSince > min(shared.configuration.streamStall, shared.configuration.idleTimeout) {
                 shared.metrics.streamDropped()
                 context.close(promise: nil)
             }

@@ -9,7 +9,7 @@ struct FullDiskTests {
     @Test(
         "fill the disk, free it, restart: every acknowledged delivery is back, every refused one was shown as refused",
         .enabled(if: SmallDisk.canMount, "needs root to mount a small tmpfs"))
-    func fillFreeRestart() throws {
+    func fillFreeRestart() async throws {
         let disk = try #require(SmallDisk(kilobytes: 512))
         let path = disk.path + "/journal.jsonl"
         let reports = Mutex<[String]>([])
@@ -37,7 +37,7 @@ struct FullDiskTests {
 
         try disk.free()
         // A run of failures counts as over after a second of good writes.
-        Thread.sleep(forTimeInterval: 1.1)
+        try await Task.sleep(for: .milliseconds(1100))
         acked.append(try recorder.record(sampleRecord(mid: "after-first")).record.seq)
         for i in 0..<20 { acked.append(try recorder.record(sampleRecord(mid: "after-\(i)")).record.seq) }
         drain()

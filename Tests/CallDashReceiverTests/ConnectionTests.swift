@@ -16,9 +16,9 @@ struct ConnectionTests {
             #expect(try await postJSON(r.base + "/ok", seedReport).status == 200)
             // On a loaded machine the answer itself may take longer than the idle timeout.
             if Date().timeIntervalSince(started) < 2 {
-                #expect(!stalled.read(seconds: 0.1).closed, "answered while the stalled one is still open")
+                #expect(await !stalled.read(seconds: 0.1).closed, "answered while the stalled one is still open")
             }
-            let end = stalled.read(seconds: 8)
+            let end = await stalled.read(seconds: 8)
             #expect(end.closed)
         }
     }
@@ -28,7 +28,7 @@ struct ConnectionTests {
         try await TestReceiver.run(requestTimeout: .milliseconds(800)) { r async throws in
             let slow = try RawConnection(port: r.port)
             slow.send("POST /ack HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"status\":")
-            let reply = slow.read(until: { $0.contains("}") }, seconds: 5)
+            let reply = await slow.read(until: { $0.contains("}") }, seconds: 5)
             #expect(reply.text.hasPrefix("HTTP/1.1 408"))
             #expect(reply.text.contains("did not arrive within the time limit"))
             let record = try r.last()
@@ -44,7 +44,7 @@ struct ConnectionTests {
             let one =
                 "POST /p HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: \(seedReport.utf8.count)\r\n\r\n\(seedReport)"
             conn.send(one + one + one)
-            let text = conn.read(until: { $0.components(separatedBy: "\"ok\":true").count == 4 }).text
+            let text = await conn.read(until: { $0.components(separatedBy: "\"ok\":true").count == 4 }).text
             let seqs = text.components(separatedBy: "\"seq\":").dropFirst().map { $0.prefix { $0.isNumber } }
             #expect(seqs == ["1", "2", "3"])
         }
@@ -55,7 +55,7 @@ struct ConnectionTests {
         try await TestReceiver.run(limits: DeliveryLimits(maxBodyBytes: 100)) { r async throws in
             let conn = try RawConnection(port: r.port)
             conn.send("POST /big HTTP/1.1\r\nHost: t\r\nContent-Length: 5000000\r\n\r\n")
-            let reply = conn.read(seconds: 5)
+            let reply = await conn.read(seconds: 5)
             #expect(reply.text.hasPrefix("HTTP/1.1 413"))
             #expect(reply.closed)
             #expect(try r.last().error == "body of 5000000 bytes exceeds the 100-byte limit")
@@ -67,7 +67,7 @@ struct ConnectionTests {
         try await TestReceiver.run { r async throws in
             let conn = try RawConnection(port: r.port)
             conn.send([0x16, 0x03, 0x01, 0x00, 0xFF, 0x01] + Array("garbage\r\n\r\n".utf8))
-            let reply = conn.read(seconds: 5)
+            let reply = await conn.read(seconds: 5)
             #expect(reply.text.hasPrefix("HTTP/1.1 400"))
             #expect(reply.closed)
             #expect(try await postJSON(r.base + "/a", seedReport).status == 200)
@@ -79,7 +79,7 @@ struct ConnectionTests {
         try await TestReceiver.run { r async throws in
             let conn = try RawConnection(port: r.port)
             conn.send("GET /hook?status=%zz HTTP/1.1\r\nHost: t\r\n\r\n")
-            let reply = conn.read(until: { $0.contains("}") })
+            let reply = await conn.read(until: { $0.contains("}") })
             #expect(reply.text.hasPrefix("HTTP/1.1 400"))
             #expect(reply.text.contains("query string: malformed percent-escape at byte 7"))
             #expect(try r.last().path == "/hook?status=%zz")
@@ -93,9 +93,9 @@ struct ConnectionTests {
             conn.send(
                 "POST /c HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: \(seedReport.utf8.count)\r\n\r\n"
             )
-            #expect(conn.read(until: { $0.contains("100 Continue") }).text.contains("HTTP/1.1 100 Continue"))
+            #expect(await conn.read(until: { $0.contains("100 Continue") }).text.contains("HTTP/1.1 100 Continue"))
             conn.send(seedReport)
-            #expect(conn.read(until: { $0.contains("\"seq\":1") }).text.contains("HTTP/1.1 200 OK"))
+            #expect(await conn.read(until: { $0.contains("\"seq\":1") }).text.contains("HTTP/1.1 200 OK"))
         }
     }
 }

@@ -197,7 +197,7 @@ struct ForwardTests {
             for _ in 0..<3 { #expect(try await postJSON(r.base + "/ack", seedReport).status == 200) }
             #expect(await eventually { r.recorder.forwards.counts.failed == 3 })
             await forwarder.stop()
-            let events = stream.read(until: { $0.components(separatedBy: "event: forward\n").count > 6 }).text
+            let events = await stream.read(until: { $0.components(separatedBy: "event: forward\n").count > 6 }).text
             #expect(events.contains(#"event: forward"# + "\n" + #"data: {"seq":3,"forward":{"at":""#))
             #expect(events.contains(#""url":"\#(app.base)/ack","attempts":2,"status":503"#))
             #expect(!events.contains("id: 3\nevent: forward"), "a forward event moves no Last-Event-ID")

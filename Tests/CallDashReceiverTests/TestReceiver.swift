@@ -19,7 +19,8 @@ struct TestReceiver {
     static func start(
         respond: Int = 200, token: String? = nil, limits: DeliveryLimits = DeliveryLimits(),
         idle: TimeAmount = .seconds(60), requestTimeout: TimeAmount = .seconds(30), fsync: Bool = false, webhooks: WebhookRegistry? = nil,
-        capacity: Int = 10_000, appAnswer: (@Sendable (Recorder) -> @Sendable (DeliveryRecord) async -> AppAnswer)? = nil
+        capacity: Int = 10_000, streamStall: TimeAmount = .seconds(15),
+        appAnswer: (@Sendable (Recorder) -> @Sendable (DeliveryRecord) async -> AppAnswer)? = nil
     ) async throws -> TestReceiver {
         let dir = NSTemporaryDirectory() + "calldash-receiver-" + UUID().uuidString
         let store = ReportStore(capacity: capacity)
@@ -28,6 +29,7 @@ struct TestReceiver {
         var configuration = ReceiverConfiguration(
             host: "127.0.0.1", port: 0, respondCode: respond, token: token, limits: limits,
             idleTimeout: idle, requestTimeout: requestTimeout, threads: 2, webhooks: webhooks)
+        configuration.streamStall = streamStall
         configuration.appAnswer = appAnswer?(recorder)
         let receiver = Receiver(configuration: configuration, recorder: recorder)
         let port = try await receiver.start()
@@ -38,12 +40,12 @@ struct TestReceiver {
     static func run(
         respond: Int = 200, token: String? = nil, limits: DeliveryLimits = DeliveryLimits(),
         idle: TimeAmount = .seconds(60), requestTimeout: TimeAmount = .seconds(30), fsync: Bool = false, webhooks: WebhookRegistry? = nil,
-        appAnswer: (@Sendable (Recorder) -> @Sendable (DeliveryRecord) async -> AppAnswer)? = nil,
+        streamStall: TimeAmount = .seconds(15), appAnswer: (@Sendable (Recorder) -> @Sendable (DeliveryRecord) async -> AppAnswer)? = nil,
         _ body: (TestReceiver) async throws -> Void
     ) async throws {
         let r = try await start(
             respond: respond, token: token, limits: limits, idle: idle, requestTimeout: requestTimeout, fsync: fsync, webhooks: webhooks,
-            appAnswer: appAnswer)
+            streamStall: streamStall, appAnswer: appAnswer)
         do {
             try await body(r)
         } catch {
@@ -110,8 +112,6 @@ final class RawConnection {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard rc == 0 else { throw POSIXError(.ECONNREFUSED) }
-        var tv = timeval(tv_sec: 0, tv_usec: 200_000)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
     }
 
     deinit { close(fd) }
@@ -126,18 +126,21 @@ final class RawConnection {
     }
 
     /// Reads until `done` holds for what arrived, the peer closes, or `seconds` pass.
-    /// Returns the text and whether the peer closed the connection.
-    func read(until done: (String) -> Bool = { _ in false }, seconds: Double = 5) -> (text: String, closed: Bool) {
+    /// Returns the text and whether the peer closed the connection. It polls without blocking
+    /// and sleeps as a task: a thread blocked in a test is one of the two the whole suite runs on.
+    func read(until done: (String) -> Bool = { _ in false }, seconds: Double = 5) async -> (text: String, closed: Bool) {
         var received: [UInt8] = []
         let deadline = Date().addingTimeInterval(seconds)
         var buffer = [UInt8](repeating: 0, count: 65536)
         while Date() < deadline {
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
             if n == 0 { return (String(decoding: received, as: UTF8.self), true) }
             if n > 0 {
                 received += buffer[0..<n]
                 if done(String(decoding: received, as: UTF8.self)) { break }
-            } else if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
+            } else if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR {
+                try? await Task.sleep(for: .milliseconds(2))
+            } else {
                 return (String(decoding: received, as: UTF8.self), true)
             }
         }

@@ -70,14 +70,14 @@ final class CalldashProcess: Sendable {
 
     /// Polls until `condition` holds or `seconds` pass; true if it held.
     @discardableResult
-    func wait(seconds: Double = 20, for condition: (CalldashProcess) -> Bool) -> Bool {
-        waitUntil(seconds: seconds) { condition(self) }
+    func wait(seconds: Double = 20, for condition: (CalldashProcess) async -> Bool) async -> Bool {
+        await waitUntil(seconds: seconds) { await condition(self) }
     }
 
     /// The port from `calldash: listening on http://HOST:PORT`, once it is printed.
-    func listeningPort(seconds: Double = 30) -> Int? {
+    func listeningPort(seconds: Double = 30) async -> Int? {
         var port: Int?
-        wait(seconds: seconds) { p in
+        await wait(seconds: seconds) { p in
             port = portNumber(after: "listening on http://127.0.0.1:", in: p.stderr)
             return port != nil || !p.isRunning
         }
@@ -87,10 +87,10 @@ final class CalldashProcess: Sendable {
     func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
 
     /// Waits for the process to end; nil if it did not within `seconds`.
-    func exitCode(seconds: Double = 20) -> Int32? {
-        guard wait(seconds: seconds, for: { !$0.isRunning }) else { return nil }
+    func exitCode(seconds: Double = 20) async -> Int32? {
+        guard await wait(seconds: seconds, for: { !$0.isRunning }) else { return nil }
         process.waitUntilExit()
-        usleep(50_000) // let the pipes drain
+        try? await Task.sleep(for: .milliseconds(50)) // let the pipes drain
         return process.terminationStatus
     }
 
@@ -106,19 +106,35 @@ func portNumber(after marker: String, in text: String) -> Int? {
 }
 
 /// Polls `condition` every 20 ms until it holds or `seconds` pass; true if it held.
-func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
+/// It sleeps as a task: a thread blocked in a test is one of the two the whole suite runs on.
+func waitUntil(seconds: Double, _ condition: () async -> Bool) async -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
-        if condition() { return true }
-        usleep(20_000)
+        if await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
     }
-    return condition()
+    return await condition()
+}
+
+/// Starts `work` on a thread of its own, for a call that blocks; the result is awaited as a task.
+func onItsOwnThread<T: Sendable>(_ work: @escaping @Sendable () -> T) -> @Sendable () async -> T {
+    let result = Mutex<T?>(nil)
+    Thread.detachNewThread {
+        let value = work()
+        result.withLock { $0 = value }
+    }
+    return {
+        while true {
+            if let value = result.withLock({ $0 }) { return value }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
 }
 
 /// Runs `calldash` to completion and returns its exit code and output.
-func runCalldash(_ arguments: [String], seconds: Double = 60) throws -> (code: Int32?, stdout: String, stderr: String) {
+func runCalldash(_ arguments: [String], seconds: Double = 60) async throws -> (code: Int32?, stdout: String, stderr: String) {
     let p = try CalldashProcess(arguments)
-    let code = p.exitCode(seconds: seconds)
+    let code = await p.exitCode(seconds: seconds)
     return (code, p.stdout, p.stderr)
 }
 

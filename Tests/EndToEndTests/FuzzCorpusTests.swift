@@ -13,7 +13,7 @@ struct FuzzCorpusTests {
             "json", "form", "delivery", "template", "theme", "webhook", "journal-line", "index-entry", "pretty-body", "stats", "replay",
             "journal-seek"
         ])
-    func corpusRuns(target: String) throws {
+    func corpusRuns(target: String) async throws {
         let folder = Self.root.appendingPathComponent("fuzz/corpus/\(target)").path
         let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted().map { folder + "/" + $0 }
         #expect(!files.isEmpty)
@@ -23,8 +23,10 @@ struct FuzzCorpusTests {
         let out = Pipe()
         p.standardOutput = out
         try p.run()
-        p.waitUntilExit()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        // Read as it comes (a full pipe would stall the reader) and wait as a task, not a blocked thread.
+        let reading = onItsOwnThread { out.fileHandleForReading.readDataToEndOfFile() }
+        while p.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        let text = String(decoding: await reading(), as: UTF8.self)
         #expect(p.terminationStatus == 0)
         #expect(text == "\(target): \(files.count) inputs ran\n")
     }

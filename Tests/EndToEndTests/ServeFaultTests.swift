@@ -24,8 +24,8 @@ private func shell(_ tool: String, _ args: [String]) -> Bool {
     return p.terminationStatus == 0
 }
 
-private func pushSummary(_ port: Int, count: Int) throws -> (delivered: Int, failed: Int) {
-    let push = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack", "--count", "\(count)", "--attempts", "1", "--json"])
+private func pushSummary(_ port: Int, count: Int) async throws -> (delivered: Int, failed: Int) {
+    let push = try await runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack", "--count", "\(count)", "--attempts", "1", "--json"])
     func figure(_ name: String) -> Int { portNumber(after: "\"\(name)\":", in: push.stdout) ?? -1 }
     return (figure("delivered"), figure("failed"))
 }
@@ -40,50 +40,50 @@ struct ServeFaultTests {
             let journal = disk + "/journal.jsonl"
             try Data(count: 1536 << 10).write(to: URL(fileURLWithPath: disk + "/filler"))
             let serve = try CalldashProcess(["serve", "--port", "0", "--journal", journal])
-            let port = try #require(serve.listeningPort())
-            let full = try pushSummary(port, count: 1500)
+            let port = try #require(await serve.listeningPort())
+            let full = try await pushSummary(port, count: 1500)
             #expect(full.delivered > 0 && full.failed > 0 && full.delivered + full.failed == 1500)
-            #expect(serve.wait { $0.stderr.contains("No space left on device") })
+            #expect(await serve.wait { $0.stderr.contains("No space left on device") })
             #expect(serve.stderr.components(separatedBy: "No space left on device").count == 2, "the cause is said once")
             let health = try await get("http://127.0.0.1:\(port)/_calldash/health")
             #expect(health.contains("\"accepted\":\(full.delivered),\"rejected\":\(full.failed)"))
-            #expect(serve.wait { $0.stdout.components(separatedBy: "\"response_code\":503").count == full.failed + 1 })
+            #expect(await serve.wait { $0.stdout.components(separatedBy: "\"response_code\":503").count == full.failed + 1 })
 
             try FileManager.default.removeItem(atPath: disk + "/filler")
             try await Task.sleep(for: .seconds(1.2)) // a run of failures ends after a second of good writes
-            let after = try pushSummary(port, count: 20)
+            let after = try await pushSummary(port, count: 20)
             #expect(after.delivered == 20)
             let page = try await get("http://127.0.0.1:\(port)/_calldash/reports?outcome=accepted&limit=10000")
             let records = try JSONSerialization.jsonObject(with: Data(page.utf8)) as? [[String: Any]]
             #expect(records?.count == full.delivered + 20)
             serve.signal(SIGKILL)
-            _ = serve.exitCode()
+            _ = await serve.exitCode()
 
             let again = try CalldashProcess(["serve", "--port", "0", "--journal", journal])
-            let port2 = try #require(again.listeningPort())
+            let port2 = try #require(await again.listeningPort())
             #expect(again.stderr.contains("replayed \(full.delivered + 20) deliveries"))
             let health2 = try await get("http://127.0.0.1:\(port2)/_calldash/health")
             #expect(health2.contains("\"accepted\":\(full.delivered + 20),\"rejected\":0"))
             again.signal(SIGINT)
-            #expect(again.exitCode() == 0)
+            #expect(await again.exitCode() == 0)
         }
     }
 
     @Test("a stdout nobody reads costs bounded memory; once read again, the missed lines are counted on stderr")
     func blockedStdout() async throws {
         let serve = try CalldashProcess(["serve", "--port", "0", "--no-journal", "--capacity", "1000"], readingStdout: false)
-        let port = try #require(serve.listeningPort())
-        _ = try pushSummary(port, count: 500)
+        let port = try #require(await serve.listeningPort())
+        _ = try await pushSummary(port, count: 500)
         let before = serve.residentBytes
-        let flood = try pushSummary(port, count: 15_000)
+        let flood = try await pushSummary(port, count: 15_000)
         #expect(flood.delivered == 15_000, "ingest is never held up by stdout")
         let grown = serve.residentBytes - before
         #expect(grown < 64 << 20, "grew \(grown >> 20) MB")
         serve.startReadingStdout()
-        #expect(serve.wait { $0.stderr.contains("output fell behind") })
+        #expect(await serve.wait { $0.stderr.contains("output fell behind") })
         #expect(serve.stderr.contains("/_calldash/reports has them while they are held in memory (--no-journal)"))
         serve.signal(SIGINT)
-        #expect(serve.exitCode() == 0)
+        #expect(await serve.exitCode() == 0)
     }
 }
 
@@ -102,9 +102,9 @@ struct ServeEdgeTests {
     @Test(
         "out of file descriptors, serve says so and waits between accepts instead of spinning a core",
         .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit"), "needs prlimit"))
-    func descriptorsRunOut() throws {
+    func descriptorsRunOut() async throws {
         let serve = try CalldashProcess(["serve", "--port", "0", "--no-journal"], prefix: ["/usr/bin/prlimit", "--nofile=64"])
-        let port = try #require(serve.listeningPort())
+        let port = try #require(await serve.listeningPort())
         var held: [Int32] = []
         defer { for fd in held { close(fd) } }
         for _ in 0..<120 {
@@ -119,9 +119,9 @@ struct ServeEdgeTests {
             held.append(fd)
         }
         // Bounds are generous: on a loaded 2-core machine the accepts and the push below take seconds.
-        #expect(serve.wait(seconds: 30) { $0.stderr.contains("cannot accept connections: Too many open files") })
+        #expect(await serve.wait(seconds: 30) { $0.stderr.contains("cannot accept connections: Too many open files") })
         let before = cpuSeconds(serve.pid)
-        usleep(2_000_000)
+        try await Task.sleep(for: .seconds(2))
         let used = cpuSeconds(serve.pid) - before
         #expect(used < 0.5, "used \(used) s of CPU in 2 s while out of descriptors")
         #expect(serve.stderr.components(separatedBy: "cannot accept connections").count == 2, "said once")
@@ -131,12 +131,13 @@ struct ServeEdgeTests {
         // push whose connection waited in the backlog can take its whole answer timeout), tried
         // again for a minute: with the whole suite running, freeing a few dozen sockets is slow.
         #expect(
-            serve.wait(seconds: 60) { _ in
-                (try? runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack", "--count", "1", "--attempts", "1", "--json"]).stdout
+            await serve.wait(seconds: 60) { _ in
+                (try? await runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack", "--count", "1", "--attempts", "1", "--json"])
+                    .stdout
                     .contains("\"delivered\":1")) == true
             })
         serve.signal(SIGINT)
-        #expect(serve.exitCode(seconds: 40) == 0)
+        #expect(await serve.exitCode(seconds: 40) == 0)
     }
 
     @Test("listening on every address without a token is warned about; --token-file keeps the token out of the command line")
@@ -145,19 +146,19 @@ struct ServeEdgeTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try "s3cret-from-file\n".write(toFile: dir + "/token", atomically: true, encoding: .utf8)
         let open = try CalldashProcess(["serve", "--host", "0.0.0.0", "--port", "0", "--no-journal"])
-        #expect(open.wait { $0.stderr.contains("without --token: anyone who can reach this address") })
+        #expect(await open.wait { $0.stderr.contains("without --token: anyone who can reach this address") })
         open.signal(SIGINT)
-        _ = open.exitCode()
+        _ = await open.exitCode()
 
         let guarded = try CalldashProcess(["serve", "--port", "0", "--no-journal", "--token-file", dir + "/token"])
-        let port = try #require(guarded.listeningPort())
+        let port = try #require(await guarded.listeningPort())
         let cmdline = (try? String(contentsOfFile: "/proc/\(guarded.pid)/cmdline", encoding: .utf8)) ?? ""
         #expect(!cmdline.contains("s3cret"))
         #expect(try await get("http://127.0.0.1:\(port)/_calldash/reports").contains("missing bearer token"))
-        let ok = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack", "--count", "1", "--json"])
+        let ok = try await runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack", "--count", "1", "--json"])
         #expect(ok.stdout.contains("\"failed\":1"), "push sends no token")
         guarded.signal(SIGINT)
-        #expect(guarded.exitCode() == 0)
+        #expect(await guarded.exitCode() == 0)
     }
 }
 
@@ -181,15 +182,15 @@ struct SecretLeakTests {
         let env = ["CALLDASH_SECRET_API": "Zm9v+YmFy/c2Vj==", "CALLDASH_SECRET_PIN": "4711"]
         let journal = dir + "/journal.jsonl"
         let serve = try CalldashProcess(["serve", "--port", "0", "--journal", journal, "--webhooks", dir + "/wh"], environment: env)
-        let port = try #require(serve.listeningPort())
+        let port = try #require(await serve.listeningPort())
         let push = try CalldashProcess(
             ["push", "--to", "http://127.0.0.1:\(port)", "--webhooks", dir + "/wh", "--webhook", "1", "--count", "3", "--json"],
             environment: env)
-        #expect(push.exitCode() == 0)
+        #expect(await push.exitCode() == 0)
         #expect(push.stdout.contains("\"delivered\":3"))
-        #expect(serve.wait { $0.stdout.split(separator: "\n").count == 3 })
+        #expect(await serve.wait { $0.stdout.split(separator: "\n").count == 3 })
         serve.signal(SIGINT)
-        _ = serve.exitCode()
+        _ = await serve.exitCode()
         let written = try String(contentsOfFile: journal, encoding: .utf8) + serve.stdout
         let forms = ["Zm9v+YmFy/c2Vj==", "Zm9v%2BYmFy%2Fc2Vj%3D%3D", "Zm9v%2bYmFy%2fc2Vj%3d%3d", "Zm9v+YmFy\\/c2Vj==", "Zm9v"]
         for form in forms { #expect(!written.contains(form), "\(form) leaked") }

@@ -6,22 +6,22 @@ import Testing
 @Suite("calldash serve and push, as built", .serialized)
 struct ServeTests {
     @Test("serve listens on a free port, says so on stderr, and prints one JSON line per delivery on stdout")
-    func serveReportsDeliveries() throws {
+    func serveReportsDeliveries() async throws {
         let dir = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let serve = try CalldashProcess(["serve", "--port", "0", "--journal", dir + "/j.jsonl"])
-        let port = try #require(serve.listeningPort(), "stderr: \(serve.stderr)")
-        let push = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack/receive", "--count", "5", "--json"])
+        let port = try #require(await serve.listeningPort(), "stderr: \(serve.stderr)")
+        let push = try await runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack/receive", "--count", "5", "--json"])
         #expect(push.code == 0)
         #expect(push.stdout == "{\"sent\":5,\"delivered\":5,\"failed\":0,\"not_sent\":0,\"attempts\":5}\n")
-        #expect(serve.wait { $0.stdout.split(separator: "\n").count == 5 })
+        #expect(await serve.wait { $0.stdout.split(separator: "\n").count == 5 })
         let lines = serve.stdout.split(separator: "\n")
         for (i, line) in lines.enumerated() {
             #expect(line.hasPrefix("{\"seq\":\(i + 1),"))
             #expect(line.contains("\"outcome\":\"accepted\""))
         }
         serve.signal(SIGTERM)
-        #expect(serve.exitCode() == 0)
+        #expect(await serve.exitCode() == 0)
     }
 
     @Test("after kill -9 and a restart, every acknowledged delivery is still there and seq continues")
@@ -30,25 +30,25 @@ struct ServeTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let journal = dir + "/state/j.jsonl"
         let first = try CalldashProcess(["serve", "--port", "0", "--journal", journal])
-        let port = try #require(first.listeningPort())
-        let push = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack", "--count", "300", "--concurrency", "8", "--json"])
+        let port = try #require(await first.listeningPort())
+        let push = try await runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack", "--count", "300", "--concurrency", "8", "--json"])
         #expect(push.stdout.contains("\"delivered\":300"))
         first.signal(SIGKILL)
-        _ = first.exitCode()
+        _ = await first.exitCode()
 
         let second = try CalldashProcess(["serve", "--port", "0", "--journal", journal])
-        let port2 = try #require(second.listeningPort())
+        let port2 = try #require(await second.listeningPort())
         #expect(second.stderr.contains("replayed 300 deliveries"))
         let health = try await get("http://127.0.0.1:\(port2)/_calldash/health")
         #expect(health == #"{"status":"ok","received":300,"accepted":300,"rejected":0,"stored":300}"#)
-        _ = try runCalldash(["push", "--to", "http://127.0.0.1:\(port2)/ack", "--count", "1"])
-        #expect(second.wait { $0.stdout.contains("{\"seq\":301,") })
+        _ = try await runCalldash(["push", "--to", "http://127.0.0.1:\(port2)/ack", "--count", "1"])
+        #expect(await second.wait { $0.stdout.contains("{\"seq\":301,") })
         second.signal(SIGINT)
-        #expect(second.exitCode() == 0)
+        #expect(await second.exitCode() == 0)
     }
 
     @Test("a torn last journal line is skipped with a warning and the receiver starts")
-    func tornJournal() throws {
+    func tornJournal() async throws {
         let dir = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let journal = dir + "/j.jsonl"
@@ -56,12 +56,12 @@ struct ServeTests {
             #"{"seq":7,"received_at":"2026-11-27T10:00:00.000Z","method":"POST","path":"/","query":[],"headers":[],"remote":"127.0.0.1:1","content_type":null,"response_code":200,"outcome":"accepted","error":null,"fields":{"status":"ANSWER"},"extra":{},"raw":"{}","raw_encoding":"utf8","webhook":null}"#
         try (good + "\n{\"seq\":8,\"recei").write(toFile: journal, atomically: true, encoding: .utf8)
         let serve = try CalldashProcess(["serve", "--port", "0", "--journal", journal])
-        #expect(serve.listeningPort() != nil)
+        #expect(await serve.listeningPort() != nil)
         #expect(serve.stderr.contains("skipped a torn last line"))
-        _ = try runCalldash(["push", "--to", "http://127.0.0.1:\(serve.listeningPort()!)/a"])
-        #expect(serve.wait { $0.stdout.contains("{\"seq\":8,") })
+        _ = try await runCalldash(["push", "--to", "http://127.0.0.1:\(await serve.listeningPort()!)/a"])
+        #expect(await serve.wait { $0.stdout.contains("{\"seq\":8,") })
         serve.signal(SIGTERM)
-        _ = serve.exitCode()
+        _ = await serve.exitCode()
     }
 
     @Test(
@@ -86,8 +86,8 @@ struct ServeTests {
             (["stats", "--journal", "/dev/null", "--series", "1m", "--since", "30d"], "--series: 1m bars over this window would be"),
             (["stats", "--from", "http://127.0.0.1:9"], "cannot ask http://127.0.0.1:9: connection refused by 127.0.0.1:9")
         ])
-    func badCommandLine(arguments: [String], message: String) throws {
-        let run = try runCalldash(arguments)
+    func badCommandLine(arguments: [String], message: String) async throws {
+        let run = try await runCalldash(arguments)
         #expect(run.code != 0 && run.code != nil)
         let lines = run.stderr.split(separator: "\n")
         #expect(lines.count == 1, "\(run.stderr)")
@@ -97,148 +97,150 @@ struct ServeTests {
 
     @Test(
         "calldash stats reads the same figures from a journal (without touching it) and from the running receiver, as a table, JSON or CSV")
-    func statsCommand() throws {
+    func statsCommand() async throws {
         let dir = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let journal = dir + "/j.jsonl"
         let serve = try CalldashProcess(["serve", "--port", "0", "--journal", journal])
-        let port = try #require(serve.listeningPort())
-        let push = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)/a", "--count", "40", "--seed", "7"])
+        let port = try #require(await serve.listeningPort())
+        let push = try await runCalldash(["push", "--to", "http://127.0.0.1:\(port)/a", "--count", "40", "--seed", "7"])
         #expect(push.code == 0, "\(push.stderr)")
         let reports = dir + "/three.jsonl"
         try (1...3).map { #"{"status":"ANSWER","mid":"again-\#($0)","duration":"20","flow_id":9}"# }.joined(separator: "\n")
             .write(toFile: reports, atomically: true, encoding: .utf8)
-        for _ in 0..<2 { _ = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)/a", "--report", reports]) }
-        #expect(serve.wait { $0.stdout.contains("{\"seq\":46,") })
+        for _ in 0..<2 { _ = try await runCalldash(["push", "--to", "http://127.0.0.1:\(port)/a", "--report", reports]) }
+        #expect(await serve.wait { $0.stdout.contains("{\"seq\":46,") })
         let before = try Data(contentsOf: URL(fileURLWithPath: journal))
 
-        let fromFile = try runCalldash(["stats", "--journal", journal, "--by", "status", "--json"])
+        let fromFile = try await runCalldash(["stats", "--journal", journal, "--by", "status", "--json"])
         #expect(fromFile.code == 0, "\(fromFile.stderr)")
         let o = try #require(try JSONSerialization.jsonObject(with: Data(fromFile.stdout.utf8)) as? [String: Any])
         #expect(o["calls"] as? Int == 43 && o["duplicates"] as? Int == 3, "the second push of the file repeats its three reports")
-        let remote = try runCalldash(["stats", "--from", "http://127.0.0.1:\(port)", "--by", "status", "--json"])
+        let remote = try await runCalldash(["stats", "--from", "http://127.0.0.1:\(port)", "--by", "status", "--json"])
         let r = try #require(try JSONSerialization.jsonObject(with: Data(remote.stdout.utf8)) as? [String: Any])
         for key in ["calls", "answered", "asr", "acd_s", "talk_s", "duplicates"] {
             #expect("\(o[key] ?? "")" == "\(r[key] ?? "")", "\(key) differs between the journal and the receiver")
         }
         #expect(o["statuses"] as? [String: Int] == r["statuses"] as? [String: Int])
-        let table = try runCalldash(["stats", "--journal", journal, "--by", "flow_id"])
+        let table = try await runCalldash(["stats", "--journal", journal, "--by", "flow_id"])
         #expect(table.stdout.contains("calls       43, answered ") && table.stdout.contains("\nby flow_id\n"), "\(table.stdout)")
         // The receiver's rounded ratios are not rounded again: both tables print the same figures.
-        let tableFrom = try runCalldash(["stats", "--from", "http://127.0.0.1:\(port)", "--by", "flow_id"])
+        let tableFrom = try await runCalldash(["stats", "--from", "http://127.0.0.1:\(port)", "--by", "flow_id"])
         func figures(_ text: String) -> [Substring] {
             text.split(separator: "\n").filter { $0.hasPrefix("calls ") || $0.hasPrefix("short ") }
         }
         #expect(figures(table.stdout).count == 2 && figures(table.stdout) == figures(tableFrom.stdout), "\(tableFrom.stdout)")
         #expect(figures(table.stdout).allSatisfy { $0.contains(".") && $0.hasSuffix("%)") }, "percentages with one decimal")
-        let csv = try runCalldash(["stats", "--from", "http://127.0.0.1:\(port)", "--by", "status", "--csv"])
+        let csv = try await runCalldash(["stats", "--from", "http://127.0.0.1:\(port)", "--by", "status", "--csv"])
         #expect(csv.stdout.hasPrefix("by,value,calls,answered,asr,acd_s,"))
         #expect(csv.stdout.split(separator: "\r\n").dropFirst().first?.hasPrefix("all,,43,") == true, "the first row holds every call")
         let csvRows = csv.stdout.split(separator: "\r\n").dropFirst(2)
         #expect(csvRows.count == (o["statuses"] as? [String: Int])?.count && csvRows.allSatisfy { $0.hasPrefix("status,") })
         #expect(try Data(contentsOf: URL(fileURLWithPath: journal)) == before, "reading statistics never writes the journal")
         serve.signal(SIGTERM)
-        _ = serve.exitCode()
+        _ = await serve.exitCode()
 
         let guarded = try CalldashProcess(["serve", "--port", "0", "--no-journal", "--token", "t0k"])
-        let guardedPort = try #require(guarded.listeningPort())
-        let refused = try runCalldash(["stats", "--from", "http://127.0.0.1:\(guardedPort)", "--token", "wrong"])
+        let guardedPort = try #require(await guarded.listeningPort())
+        let refused = try await runCalldash(["stats", "--from", "http://127.0.0.1:\(guardedPort)", "--token", "wrong"])
         #expect(refused.code == 1 && refused.stderr.contains("refused the token (401)"), "\(refused.stderr)")
-        #expect(try runCalldash(["stats", "--from", "http://127.0.0.1:\(guardedPort)/", "--token", "t0k"]).code == 0)
+        #expect(try await runCalldash(["stats", "--from", "http://127.0.0.1:\(guardedPort)/", "--token", "t0k"]).code == 0)
         guarded.signal(SIGTERM)
-        _ = guarded.exitCode()
+        _ = await guarded.exitCode()
     }
 
     @Test("a port already in use and a corrupt journal are one line each, non-zero")
-    func startupFailures() throws {
+    func startupFailures() async throws {
         let dir = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let serve = try CalldashProcess(["serve", "--port", "0", "--no-journal"])
-        let port = try #require(serve.listeningPort())
-        let clash = try runCalldash(["serve", "--port", String(port), "--no-journal"])
+        let port = try #require(await serve.listeningPort())
+        let clash = try await runCalldash(["serve", "--port", String(port), "--no-journal"])
         #expect(clash.code == 1)
         #expect(clash.stderr == "calldash: cannot listen on 127.0.0.1:\(port): address already in use\n")
         serve.signal(SIGTERM)
-        _ = serve.exitCode()
+        _ = await serve.exitCode()
 
         let journal = dir + "/j.jsonl"
         try "{\"seq\":1}\nnot json\n{\"seq\":3}\n".write(toFile: journal, atomically: true, encoding: .utf8)
-        let corrupt = try runCalldash(["serve", "--port", "0", "--journal", journal])
+        let corrupt = try await runCalldash(["serve", "--port", "0", "--journal", journal])
         #expect(corrupt.code == 1)
         #expect(corrupt.stderr.split(separator: "\n").count == 1)
         #expect(corrupt.stderr.contains("is corrupt at line 2"))
     }
 
     @Test("push exits non-zero when the endpoint answers anything but 200 or 202, and says how it went")
-    func pushFailureSummary() throws {
+    func pushFailureSummary() async throws {
         let serve = try CalldashProcess(["serve", "--port", "0", "--no-journal", "--respond", "503"])
-        let port = try #require(serve.listeningPort())
-        let push = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack", "--count", "3", "--attempts", "2", "--json"])
+        let port = try #require(await serve.listeningPort())
+        let push = try await runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack", "--count", "3", "--attempts", "2", "--json"])
         #expect(push.code == 1)
         #expect(push.stdout == "{\"sent\":3,\"delivered\":0,\"failed\":3,\"not_sent\":0,\"attempts\":6}\n")
-        let text = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack", "--attempts", "1"])
+        let text = try await runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack", "--attempts", "1"])
         #expect(text.stdout.contains("sent 1, delivered 0, failed 1, attempts 1 (failures: 503 ×1)"))
         #expect(text.stderr.contains("report 1: not delivered after 1 attempt(s), last answer 503"))
         serve.signal(SIGTERM)
-        _ = serve.exitCode()
+        _ = await serve.exitCode()
     }
 
     @Test("push --report sends the file's reports byte for byte")
-    func pushReportFile() throws {
+    func pushReportFile() async throws {
         let dir = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let file = dir + "/reports.jsonl"
         try "{\"from\": 9198765432101234567, \"status\": \"BUSY\"}\n{\"to\": \"0123\", \"duration\": 23.0}\n".write(
             toFile: file, atomically: true, encoding: .utf8)
         let serve = try CalldashProcess(["serve", "--port", "0", "--no-journal"])
-        let port = try #require(serve.listeningPort())
-        let push = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack", "--report", file])
+        let port = try #require(await serve.listeningPort())
+        let push = try await runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack", "--report", file])
         #expect(push.code == 0)
-        #expect(serve.wait { $0.stdout.split(separator: "\n").count == 2 })
+        #expect(await serve.wait { $0.stdout.split(separator: "\n").count == 2 })
         #expect(serve.stdout.contains(#""fields":{"from":"9198765432101234567","status":"BUSY"}"#))
         #expect(serve.stdout.contains(#""fields":{"to":"0123","duration":"23.0"}"#))
         serve.signal(SIGTERM)
-        _ = serve.exitCode()
+        _ = await serve.exitCode()
     }
 }
 
 @Suite("calldash watch, as built")
 struct WatchTests {
     @Test("watch --demo without a terminal prints one line per simulated call and quits cleanly on Ctrl-C")
-    func demoShowsCalls() throws {
+    func demoShowsCalls() async throws {
         let watch = try CalldashProcess(["watch", "--demo", "--port", "0", "--no-journal", "--demo-rate", "40"])
-        #expect(watch.wait { $0.stdout.split(separator: "\n").filter { $0.contains("#") }.count >= 5 }, "\(watch.stdout)\(watch.stderr)")
+        #expect(
+            await watch.wait { $0.stdout.split(separator: "\n").filter { $0.contains("#") }.count >= 5 }, "\(watch.stdout)\(watch.stderr)")
         let lines = watch.stdout.split(separator: "\n")
         #expect(lines.first?.hasPrefix("calldash: listening on http://127.0.0.1:") == true)
         #expect(lines.dropFirst().first?.hasPrefix("TIME") == true)
         let calls = lines.filter { $0.contains("#") }
         #expect(calls.allSatisfy { line in CallStatusNames.all.contains { line.contains($0) } })
         watch.signal(SIGINT)
-        #expect(watch.exitCode() == 0)
+        #expect(await watch.exitCode() == 0)
     }
 
     @Test("watch --plain shows a bidi override and control characters by name; none reaches the terminal raw")
     func plainOutputIsSafe() async throws {
         let watch = try CalldashProcess(["watch", "--plain", "--port", "0", "--no-journal"])
-        #expect(watch.wait { portNumber(after: "listening on http://127.0.0.1:", in: $0.stdout + $0.stderr) != nil }, "\(watch.stderr)")
+        #expect(
+            await watch.wait { portNumber(after: "listening on http://127.0.0.1:", in: $0.stdout + $0.stderr) != nil }, "\(watch.stderr)")
         let port = try #require(portNumber(after: "listening on http://127.0.0.1:", in: watch.stdout + watch.stderr))
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/ack")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: #"{"to":"91\u202e7654","from":"x\u0007y","status":"\u001b[31mRED","mid":"PLAIN-1"}"#))
         _ = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-        #expect(watch.wait { $0.stdout.contains("PLAIN-1") }, "\(watch.stdout)")
+        #expect(await watch.wait { $0.stdout.contains("PLAIN-1") }, "\(watch.stdout)")
         let line = watch.stdout.split(separator: "\n").first { $0.contains("PLAIN-1") }.map(String.init) ?? ""
         #expect(line.contains("91‹RLO›7654") && line.contains("x␇y") && line.contains("␛[31mRED"), "\(line)")
         #expect(!line.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x202E })
         watch.signal(SIGINT)
-        #expect(watch.exitCode() == 0)
+        #expect(await watch.exitCode() == 0)
     }
 
     @Test("--journal two folders deep into nothing is one line, non-zero, and creates no folder")
-    func journalFolderMustExist() throws {
+    func journalFolderMustExist() async throws {
         let missing = "/tmp/calldash-no-such-\(UUID().uuidString)"
-        let r = try runCalldash(["serve", "--port", "0", "--journal", missing + "/sub/j.jsonl"])
+        let r = try await runCalldash(["serve", "--port", "0", "--journal", missing + "/sub/j.jsonl"])
         #expect(r.code != 0)
         #expect(r.stderr.contains("--journal: the folder \(missing) does not exist (create it first)"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: missing))
@@ -247,7 +249,7 @@ struct WatchTests {
     @Test("watch --demo serves the recordings its calls point at, so checking or opening one works; serve does not")
     func demoServesItsRecordings() async throws {
         let watch = try CalldashProcess(["watch", "--demo", "--plain", "--port", "0", "--no-journal", "--demo-rate", "40"])
-        #expect(watch.wait { portNumber(after: "listening on http://127.0.0.1:", in: $0.stdout) != nil }, "\(watch.stdout)")
+        #expect(await watch.wait { portNumber(after: "listening on http://127.0.0.1:", in: $0.stdout) != nil }, "\(watch.stdout)")
         let port = try #require(portNumber(after: "listening on http://127.0.0.1:", in: watch.stdout))
         let base = "http://127.0.0.1:\(port)"
         var url: String?
@@ -265,15 +267,15 @@ struct WatchTests {
         let answer = try await HTTPClient.shared.execute(head, timeout: .seconds(10))
         #expect(answer.status.code == 200 && answer.headers.first(name: "content-type") == "audio/mpeg")
         watch.signal(SIGINT)
-        #expect(watch.exitCode() == 0)
+        #expect(await watch.exitCode() == 0)
 
         let serve = try CalldashProcess(["serve", "--port", "0", "--no-journal"])
-        let servePort = try #require(serve.listeningPort())
+        let servePort = try #require(await serve.listeningPort())
         var probe = HTTPClientRequest(url: "http://127.0.0.1:\(servePort)/_calldash/demo/recordings/1/x.mp3")
         probe.method = .HEAD
         #expect(try await HTTPClient.shared.execute(probe, timeout: .seconds(10)).status.code == 404)
         serve.signal(SIGINT)
-        #expect(serve.exitCode() == 0)
+        #expect(await serve.exitCode() == 0)
     }
 
     @Test("--capacity bounds what serve keeps in memory while the journal keeps everything")
@@ -281,14 +283,14 @@ struct WatchTests {
         let dir = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let serve = try CalldashProcess(["serve", "--port", "0", "--journal", dir + "/j.jsonl", "--capacity", "10"])
-        let port = try #require(serve.listeningPort())
-        _ = try runCalldash(["push", "--to", "http://127.0.0.1:\(port)/a", "--count", "25"])
+        let port = try #require(await serve.listeningPort())
+        _ = try await runCalldash(["push", "--to", "http://127.0.0.1:\(port)/a", "--count", "25"])
         let health = try await get("http://127.0.0.1:\(port)/_calldash/health")
         #expect(health == #"{"status":"ok","received":25,"accepted":25,"rejected":0,"stored":10}"#)
         let reports = try await get("http://127.0.0.1:\(port)/_calldash/reports")
         #expect(reports.hasPrefix("[{\"seq\":16,"))
         serve.signal(SIGTERM)
-        #expect(serve.exitCode() == 0)
+        #expect(await serve.exitCode() == 0)
         #expect(try String(contentsOfFile: dir + "/j.jsonl", encoding: .utf8).split(separator: "\n").count == 25)
     }
 }

@@ -52,14 +52,14 @@ final class TmuxSession {
 
     /// Polls the pane until `condition` holds or `seconds` pass; true if it held.
     @discardableResult
-    func waitFor(seconds: Double = 20, _ condition: (String) -> Bool) -> Bool {
-        waitUntil(seconds: seconds) { condition(screen) }
+    func waitFor(seconds: Double = 20, _ condition: (String) -> Bool) async -> Bool {
+        await waitUntil(seconds: seconds) { condition(screen) }
     }
 
     /// The receiver's port, read from the dashboard's header.
-    func port(seconds: Double = 60) -> Int? {
+    func port(seconds: Double = 60) async -> Int? {
         var port: Int?
-        waitFor(seconds: seconds) { s in
+        await waitFor(seconds: seconds) { s in
             port = portNumber(after: "http://127.0.0.1:", in: s)
             return port != nil
         }
