@@ -10,8 +10,11 @@ struct AnswerTimedOut: Error, CustomStringConvertible {
 
 /// Runs `work` and returns its result, or gives up after `seconds` without waiting for it: the
 /// work is cancelled then, but a client reading a body may notice only at its next byte. A
-/// cancelled caller (a forwarder stopping) is answered at once in the same way.
-func within<T: Sendable>(seconds: Int64, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+/// cancelled caller (a forwarder stopping) is answered at once in the same way. The work and
+/// its timer run on `executor` when one is given (a caller's own thread).
+func within<T: Sendable>(
+    seconds: Int64, on executor: (any TaskExecutor)? = nil, _ work: @escaping @Sendable () async throws -> T
+) async throws -> T {
     try Task.checkCancellation()
     let race = Race<T>()
     return try await withTaskCancellationHandler {
@@ -20,14 +23,14 @@ func within<T: Sendable>(seconds: Int64, _ work: @escaping @Sendable () async th
             // Cancelled before the continuation was stored: nobody else will answer it.
             if race.cancelled.load(ordering: .acquiring) { return race.answer(.failure(CancellationError())) }
             // Whichever ends first answers; the other finds nobody waiting.
-            let timer = Task {
+            let timer = Task(executorPreference: executor) {
                 guard (try? await Task.sleep(for: .seconds(seconds))) != nil else { return }
                 race.answer(.failure(AnswerTimedOut(seconds: seconds)))
                 race.worker.withLock { $0?.cancel() }
             }
             race.timer.withLock { $0 = timer }
             race.worker.withLock { w in
-                w = Task {
+                w = Task(executorPreference: executor) {
                     let result: Result<T, Error>
                     do { result = .success(try await work()) } catch { result = .failure(error) }
                     race.answer(result)

@@ -11,6 +11,8 @@ import Synchronization
 /// The receiver never waits for it: deliveries reach it through a bounded queue like any
 /// subscriber's, and when the app is so slow that the queue is full, the newest are not
 /// forwarded, counted and said once per episode. At most `concurrency` requests are in flight.
+/// Forwarding runs on a thread of its own, at the lowest CPU priority once started: it never
+/// takes CPU time that ingest of the provider's next reports needs.
 public final class Forwarder: Sendable {
     public struct Settings: Sendable {
         public var url: String
@@ -38,6 +40,7 @@ public final class Forwarder: Sendable {
     public let settings: Settings
     private let recorder: Recorder
     private let client: HTTPClient
+    private let loop = BackgroundLoop()
     private let report: @Sendable (String) -> Void
     private let wakes: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
@@ -64,14 +67,14 @@ public final class Forwarder: Sendable {
         // --forward-reply has one request under way per provider request: more connections than
         // the default 8, so that none waits in the pool until it times out.
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 256
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        client = HTTPClient(eventLoopGroupProvider: .shared(loop.group), configuration: configuration)
         (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// A forwarder dropped without `stop` (its owner failed on the way) still closes its
     /// connections; shutting down keeps the client alive until it is done.
     deinit {
-        client.shutdown { _ in }
+        client.shutdown { [loop] _ in loop.shutdownSoon() }
     }
 
     /// Subscribes to the recorder and forwards every delivery recorded from now on.
@@ -80,7 +83,10 @@ public final class Forwarder: Sendable {
             wake.yield()
         }
         let subscription = recorder.subscribe(feed).id
-        let task = Task { await self.run(feed) }
+        // Background forwarding gives way to ingest; `--forward-reply` (no `start`) keeps the
+        // thread at the receiver's priority, since the provider waits for it.
+        loop.lowerPriority()
+        let task = Task(executorPreference: loop) { await self.run(feed) }
         running.withLock { $0 = (task, subscription, feed) }
     }
 
@@ -103,6 +109,7 @@ public final class Forwarder: Sendable {
         task?.cancel()
         await task?.value
         try? await client.shutdown()
+        await loop.shutdown()
     }
 
     private func run(_ feed: DeliveryFeed) async {
@@ -246,7 +253,7 @@ public final class Forwarder: Sendable {
     private func send(_ request: HTTPClientRequest, keeping limit: Int) async -> Answer {
         let (client, timeout, url) = (self.client, settings.timeout, settings.url)
         do {
-            return try await within(seconds: max(1, Int64(timeout.components.seconds))) {
+            return try await within(seconds: max(1, Int64(timeout.components.seconds)), on: loop) {
                 let response = try await client.execute(request, timeout: TimeAmount(timeout))
                 var kept: [UInt8] = []
                 var read = 0
