@@ -63,8 +63,10 @@ public final class RemoteFollower: Sendable {
         client.shutdown { _ in }
     }
 
-    /// Follows until cancelled, or until the token is refused.
-    public func run() async {
+    /// Follows until cancelled (nil), or until following cannot go on: the token was refused,
+    /// or the remote receiver started over. Returns why then (also said as `.stopped`).
+    @discardableResult
+    public func run() async -> String? {
         // A stream being read does not notice cancellation by itself: closing the client's
         // connections ends it.
         await withTaskCancellationHandler {
@@ -74,26 +76,60 @@ public final class RemoteFollower: Sendable {
         }
     }
 
-    private func followAndRetry() async {
+    private func followAndRetry() async -> String? {
         var backoff = 1
         var first = true
+        var stopped: String?
         while !Task.isCancelled {
             do {
+                if !first { try await checkSameHistory() }
                 try await catchUp(first: first)
                 first = false
                 try await follow { backoff = 1 }
                 throw ReceiverQueryFailure("the stream ended")
             } catch let failure as ReceiverQueryFailure where failure.status == 401 {
-                status(.stopped(why: "token refused: \(failure.description)"))
-                break
+                stopped = "token refused: \(failure.description)"
+            } catch let startedOver as StartedOver {
+                stopped = startedOver.description
             } catch {
                 if Task.isCancelled { break }
                 status(.reconnecting(inSeconds: backoff, why: Self.describe(error, base: base)))
                 try? await Task.sleep(for: .seconds(backoff))
                 backoff = min(30, backoff * 2)
             }
+            if let stopped {
+                status(.stopped(why: stopped))
+                break
+            }
         }
         if !Task.isCancelled { try? await client.shutdown() }
+        return stopped
+    }
+
+    /// The remote receiver's history is not the one followed: its records are numbered anew.
+    struct StartedOver: Error, CustomStringConvertible {
+        var seq: UInt64
+        var description: String {
+            "the remote receiver started over (restarted without its journal?): its seq \(seq) is not the call shown here as #\(seq); run watch --remote again to follow it"
+        }
+    }
+
+    /// On a reconnection, the last record held must still be the remote's record of that seq:
+    /// a receiver restarted without its journal numbers its calls from 1 again, and the calls
+    /// it takes would be taken here for ones already held.
+    private func checkSameHistory() async throws {
+        let seq = recorder.lastSeq
+        guard seq > 0, let held = recorder.store.snapshot().summaries(after: seq - 1, limit: 1).first, held.seq == seq,
+            let mine = try? recorder.record(for: held)
+        else { return }
+        let theirs: DeliveryRecord
+        do {
+            let body = try await ReceiverQuery.get(base, path: "/_calldash/reports/\(seq)", query: [], token: token)
+            theirs = try DeliveryRecord(json: body)
+        } catch let failure as ReceiverQueryFailure where failure.status == 404 {
+            throw StartedOver(seq: seq)
+        }
+        if theirs.receivedAt != mine.receivedAt { throw StartedOver(seq: seq) }
     }
 
     static func describe(_ error: Error, base: String) -> String {

@@ -17,8 +17,9 @@ struct DashboardEffects: Sendable {
     let webhooks: WebhookWatcher
     /// Sends Compose's tests.
     let pusher: Pusher
-    /// The embedded receiver, where "send to itself" goes.
+    /// The embedded (or followed) receiver, where "send to itself" goes, and its `--token`.
     let selfURL: String
+    let selfToken: String?
 
     func perform(_ effect: Effect) {
         switch effect {
@@ -70,8 +71,13 @@ struct DashboardEffects: Sendable {
             if failure == nil, let id { webhooks.registry.forgetDraft(id: id) }
             dashboard.post(.webhookDeleted(file: file, failure: failure))
             perform(.reloadWebhooks)
-        case .sendTest(let request, let webhook, let toSelf):
-            if toSelf { webhooks.registry.include(draft: webhook) }
+        case .sendTest(var request, let webhook, let toSelf):
+            if toSelf {
+                webhooks.registry.include(draft: webhook)
+                // A receiver with --token takes deliveries only with it: the webhook's own
+                // Authorization is for its URL, not for this receiver.
+                if let selfToken { request.authorize(bearer: selfToken) }
+            }
             let (dashboard, pusher, logger, base) = (dashboard, pusher, logger, toSelf ? selfURL : nil)
             Task {
                 let verdict = await pusher.sendOnce(request, to: base, timeout: .seconds(10))

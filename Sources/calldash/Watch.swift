@@ -65,7 +65,20 @@ struct Watch: AsyncParsableCommand {
             return try await follow(remote, catalog: catalog, chosen: chosen, plain: usePlain, logger: logger)
         }
         var warnings: [String] = []
-        let session = try await ReceiverSession.start(receiver, sparingACore: !usePlain, demoRecordings: demo, logger: logger) { w in
+        // Problems while running (the journal cannot be written, the forward queue is full): on
+        // stderr for the plain tail, in the dashboard's message line once it runs, and in the log.
+        let running = Mutex<(dashboard: Dashboard?, early: String?)>((nil, nil))
+        let report: @Sendable (String) -> Void = { text in
+            logger.error("\(text)")
+            if usePlain { return Output.warn(text) }
+            running.withLock { r in
+                if r.dashboard == nil { r.early = text }
+                return r.dashboard
+            }?.post(.message(text, isError: true))
+        }
+        let session = try await ReceiverSession.start(
+            receiver, sparingACore: !usePlain, demoRecordings: demo, logger: logger, report: report
+        ) { w in
             logger.warning("\(w)")
             warnings.append(w)
             if usePlain { Output.warn(w) }
@@ -98,10 +111,17 @@ struct Watch: AsyncParsableCommand {
                         + "journal \(Paths.short($0))"
                 } ?? "no journal: in memory only"
             let source = DashboardSource(
-                recorder: session.recorder, webhooks: session.webhooks, selfURL: receiver.localURL(port: session.port), listen: listen,
-                journal: journal)
+                recorder: session.recorder, webhooks: session.webhooks, selfURL: receiver.localURL(port: session.port),
+                selfToken: try receiver.resolvedToken(), listen: listen, journal: journal)
             try await dashboard(
-                source, themes: catalog.themes, themeIndex: chosen.index, problems: problems, logger: logger, pusher: pusher)
+                source, themes: catalog.themes, themeIndex: chosen.index, problems: problems, logger: logger, pusher: pusher
+            ) { dashboard in
+                let early = running.withLock { r in
+                    r.dashboard = dashboard
+                    return r.early
+                }
+                if let early { dashboard.post(.message(early, isError: true)) }
+            }
         }
         provider?.cancel()
         _ = await provider?.value
@@ -113,8 +133,9 @@ struct Watch: AsyncParsableCommand {
     struct DashboardSource {
         let recorder: Recorder
         let webhooks: WebhookWatcher
-        /// Where "send to itself" goes.
+        /// Where "send to itself" goes, and the token it needs there (`--token`).
         let selfURL: String
+        let selfToken: String?
         let listen: String
         let journal: String
     }
@@ -146,7 +167,7 @@ struct Watch: AsyncParsableCommand {
         }
         let effects = DashboardEffects(
             recorder: source.recorder, dashboard: dashboard, logger: logger, exportDirectory: FileManager.default.currentDirectoryPath,
-            webhooks: source.webhooks, pusher: pusher, selfURL: source.selfURL)
+            webhooks: source.webhooks, pusher: pusher, selfURL: source.selfURL, selfToken: source.selfToken)
         started(dashboard)
         let useColor = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
         let initial = useColor ? state : state.withoutColors
@@ -171,16 +192,28 @@ struct Watch: AsyncParsableCommand {
         await tail(session.recorder)
     }
 
-    private func tail(_ recorder: Recorder) async {
+    /// Prints until Ctrl-C, or until `ends` gives why what it shows cannot go on (returned then).
+    @discardableResult
+    private func tail(_ recorder: Recorder, ends: (@Sendable () async -> String?)? = nil) async -> String? {
         Output.line(TailLine.header)
         let utcOffset = TimeZone.current.secondsFromGMT()
         let (tail, subscription) = LineSink.subscribe(recorder, fd: 1) { entry in
             // The tail shows a few fields of each record: read back from its line, on the output thread.
             (try? DeliveryRecord(json: entry.line)).map { Array(TailLine.format($0, utcOffset: utcOffset).utf8) } ?? []
         }
-        await Termination.wait()
+        let why = await withTaskGroup(of: String?.self) { group in
+            group.addTask {
+                await Termination.wait()
+                return nil
+            }
+            if let ends { group.addTask { await ends() } }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
         recorder.unsubscribe(subscription)
         tail.flush()
+        return why
     }
 
     /// `--remote`: the dashboard (or the plain tail) over a receiver elsewhere, followed into
@@ -193,8 +226,9 @@ struct Watch: AsyncParsableCommand {
         let problems = webhooks.reload().map { "webhook file not used: \($0)" }
         // The dashboard once it runs, and the last status said before it did (applied then).
         let posted = Mutex<(dashboard: Dashboard?, status: String?)>((nil, nil))
+        let token = try receiver.resolvedToken()
         let follower = RemoteFollower(
-            base: remote, token: try receiver.resolvedToken(), recorder: recorder,
+            base: remote, token: token, recorder: recorder,
             status: { status in
                 logger.info("remote \(remote): \(status.text)")
                 guard plain else {
@@ -204,8 +238,11 @@ struct Watch: AsyncParsableCommand {
                         return p.dashboard
                     }?.post(.listenChanged(text)) ?? ()
                 }
-                if case .loading = status { return }
-                Output.warn("\(remote): \(status.text)")
+                switch status {
+                case .loading: return
+                case .stopped: return // said once, as the reason it exits 1
+                case .connected, .reconnecting: Output.warn("\(remote): \(status.text)")
+                }
             },
             skipped: { why in
                 logger.warning("\(why)")
@@ -215,11 +252,21 @@ struct Watch: AsyncParsableCommand {
         let watching = Task { await webhooks.watch() }
         if plain {
             Output.line("calldash: following \(remote) — Ctrl-C quits")
-            await tail(recorder)
+            let ends: @Sendable () async -> String? = {
+                await withTaskCancellationHandler {
+                    await following.value
+                } onCancel: {
+                    following.cancel()
+                }
+            }
+            if let why = await tail(recorder, ends: ends) {
+                watching.cancel()
+                throw Failure("\(remote): \(why)")
+            }
         } else {
             let pusher = Pusher()
             let source = DashboardSource(
-                recorder: recorder, webhooks: webhooks, selfURL: remote, listen: "remote \(remote) — connecting",
+                recorder: recorder, webhooks: webhooks, selfURL: remote, selfToken: token, listen: "remote \(remote) — connecting",
                 journal: "no journal here: the remote receiver keeps it")
             defer {
                 following.cancel()

@@ -72,6 +72,24 @@ struct ComposeDashboardTests {
         #expect(await t.waitFor { $0.contains("EXITED:0") }, "\(t.screen)")
     }
 
+    @Test("a call sent to itself carries the receiver's --token in place of the webhook's own, so a guarded receiver takes it")
+    func sendToItselfWithToken() async throws {
+        let hooks = try folder(with: Self.crm)
+        let t = try TmuxSession(
+            ["watch", "--port", "0", "--no-journal", "--webhooks", hooks, "--token", "recv-tok"],
+            environment: ["CALLDASH_SECRET_TOKEN": "tok-123"])
+        let port = try #require(await t.port(), "\(t.screen)")
+        let base = DashboardTests()
+        #expect(try await base.post(port, base.report(mid: "MID-T1"), headers: [("Authorization", "Bearer recv-tok")]) == 200)
+        #expect(await t.waitFor { $0.contains("MID-T1") }, "\(t.screen)")
+        try t.press("c")
+        #expect(await t.waitFor { $0.contains("crm · 7.json") }, "\(t.screen)")
+        try t.press("T")
+        #expect(await t.waitFor { $0.contains("sent to itself → 200") && $0.contains("delivered") }, "\(t.screen)")
+        try t.press("Escape", "q")
+        #expect(await t.waitFor { $0.contains("EXITED:0") }, "\(t.screen)")
+    }
+
     @Test("a test send to an endpoint that does not answer gives a verdict, and the UI keeps running")
     func testSendVerdict() async throws {
         let hooks = try folder(with: Self.crm.replacingOccurrences(of: "https://crm.example/ack", with: "http://127.0.0.1:9/hook"))

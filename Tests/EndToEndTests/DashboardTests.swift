@@ -6,16 +6,32 @@ import Testing
 /// The built dashboard in a real terminal (tmux), driven by keys and real HTTP deliveries.
 @Suite("calldash watch in a terminal", .serialized)
 struct DashboardTests {
-    func post(_ port: Int, _ body: String, path: String = "/ack") async throws -> Int {
+    func post(_ port: Int, _ body: String, path: String = "/ack", headers: [(String, String)] = []) async throws -> Int {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(string: body))
         return Int(try await HTTPClient.shared.execute(request, timeout: .seconds(10)).status.code)
     }
 
     func report(mid: String, status: String = "ANSWER", to: String = "919876543210") -> String {
         #"{"webhook_id":7,"bridge":918068280000,"from":"918068280000","to":"\#(to)","source":"OBD","mid":"\#(mid)","flow_id":917,"start_at":"2026-11-27 15:29:00","end_at":"2026-11-27 15:29:42","duration":"42","status":"\#(status)","recording_url":"https://rec.example.com/\#(mid).mp3"}"#
+    }
+
+    @Test("a journal deleted while the dashboard runs is said on screen, and calls keep coming in")
+    func journalProblemShown() async throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let t = try TmuxSession(["watch", "--port", "0", "--journal", folder + "/journal.jsonl"])
+        let port = try #require(await t.port(), "\(t.screen)")
+        #expect(try await post(port, report(mid: "MID-J1")) == 200)
+        #expect(await t.waitFor { $0.contains("MID-J1") }, "\(t.screen)")
+        try FileManager.default.removeItem(atPath: folder + "/journal.jsonl")
+        #expect(try await post(port, report(mid: "MID-J2")) == 200)
+        #expect(await t.waitFor { $0.contains("journal.jsonl was deleted while calldash runs") && $0.contains("MID-J2") }, "\(t.screen)")
+        try t.press("q")
+        #expect(await t.waitFor { $0.contains("EXITED:0") }, "\(t.screen)")
     }
 
     @Test("reports posted over HTTP appear on screen with their status and numbers")

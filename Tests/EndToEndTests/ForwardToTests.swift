@@ -125,6 +125,17 @@ struct WatchRemoteTests {
         _ = await second.exitCode()
     }
 
+    @Test("watch --remote --plain with a refused token exits 1, saying so once")
+    func refusedTokenExits() async throws {
+        let serve = try CalldashProcess(["serve", "--port", "0", "--no-journal", "--token", "t0k"])
+        let port = try #require(await serve.listeningPort())
+        let r = try await runCalldash(["watch", "--remote", "http://127.0.0.1:\(port)", "--token", "wrong", "--plain"], seconds: 30)
+        #expect(r.code == 1, "\(r.stderr)")
+        #expect(r.stderr.components(separatedBy: "token refused").count == 2, "said once: \(r.stderr)")
+        serve.signal(SIGTERM)
+        _ = await serve.exitCode()
+    }
+
     @Test("options that need a receiver here are refused with --remote, in one line")
     func localOptionsRefused() async throws {
         let r = try await runCalldash(["watch", "--remote", "http://127.0.0.1:9", "--journal", "/tmp/x.jsonl", "--plain"])

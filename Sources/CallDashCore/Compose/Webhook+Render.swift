@@ -13,6 +13,13 @@ public struct RenderedRequest: Equatable, Sendable {
     /// Secrets not set here (see `RenderedText.unsetSecrets`): such a request is shown, never sent.
     public var unsetSecrets: [String] = []
 
+    /// Sends it with `Authorization: Bearer token` in place of its own (masked where shown).
+    public mutating func authorize(bearer token: String) {
+        headers = headers.filter { $0.name.lowercased() != "authorization" } + [NameValue("Authorization", "Bearer " + token)]
+        maskedHeaders =
+            maskedHeaders.filter { $0.name.lowercased() != "authorization" } + [NameValue("Authorization", "Bearer " + SecretSource.mask)]
+    }
+
     /// Why it cannot be sent, when a secret it needs is not set.
     public var unsendable: String? {
         guard let name = unsetSecrets.first else { return nil }
