@@ -3,12 +3,13 @@
 posted to the remote receiver takes to be shown by the dashboard following it.
 
 Starts `calldash serve` on a copy of JOURNAL (realistic deliveries, made by
-`calldash-bench journal`), then `calldash watch --remote … --plain` and times: from its start to
+`calldash-bench journal`), then `calldash watch --remote … --plain --capacity N` (the newest N
+records) and times: from its start to
 "connected" on its stderr (every stored record paged into its store, the stream open); then, for
 POSTS sequential deliveries, from the POST to its line on watch's stdout (one line per call, as
 the dashboard's list takes them in). The baseline is the same POST's own round trip.
 
-    benchmarks/remote_attach.py BIN_DIR JOURNAL [--posts 200]
+    benchmarks/remote_attach.py BIN_DIR JOURNAL [--posts 200] [--capacity 100000]
 """
 import argparse, os, shutil, socket, statistics, subprocess, tempfile, threading, time
 
@@ -39,6 +40,7 @@ def main():
     ap.add_argument("bin")
     ap.add_argument("journal")
     ap.add_argument("--posts", type=int, default=200)
+    ap.add_argument("--capacity", type=int, default=100_000, help="records watch --remote loads (its --capacity)")
     a = ap.parse_args()
     tmp = tempfile.mkdtemp()
     journal = os.path.join(tmp, "journal.jsonl")
@@ -57,7 +59,7 @@ def main():
         lock = threading.Condition()
         start = time.perf_counter()
         watch = subprocess.Popen([os.path.join(a.bin, "calldash"), "watch", "--remote", "http://127.0.0.1:%d" % port,
-                                  "--plain", "--capacity", str(max(stored, 1))],
+                                  "--plain", "--capacity", str(min(a.capacity, max(stored, 1)))],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         connected = {}
 
@@ -106,7 +108,8 @@ def main():
             round_trips.append((replied - t) * 1000)
         s.close()
         q = lambda xs, p: sorted(xs)[min(len(xs) - 1, int(len(xs) * p))]
-        print("loaded %d records in %.2f s (%d records/s)" % (stored, loaded, stored / loaded))
+        held = min(a.capacity, stored)
+        print("loaded the newest %d of %d records in %.2f s (%d records/s)" % (held, stored, loaded, held / loaded))
         print("a delivery posted to the remote receiver, shown by watch --remote: p50 %.1f ms, p99 %.1f ms, max %.1f ms"
               % (statistics.median(shown), q(shown, 0.99), max(shown)))
         print("  baseline, the POST's own round trip: p50 %.2f ms, p99 %.2f ms (%d posts)"

@@ -1,30 +1,52 @@
-import Glibc
 import NIOCore
 import NIOPosix
+import Synchronization
 
-/// One event loop thread of its own, and a task executor that runs tasks on it: work given to
-/// it (an HTTP client on this group, tasks that prefer this executor) stays on that thread.
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Event loop threads of their own, and a task executor that runs tasks on them: work given to
+/// it (an HTTP client on this group, tasks that prefer this executor) stays on those threads.
 ///
-/// `lowerPriority()` gives the thread the lowest CPU priority (nice 19): on a machine that is
-/// busy taking deliveries, forwarding then gets only the time ingest leaves, instead of half.
+/// `lowerPriority()` gives the threads the lowest CPU priority (nice 19): on a machine that is
+/// busy taking deliveries, forwarding then gets little of the time ingest needs, instead of half.
 final class BackgroundLoop: TaskExecutor {
-    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    private let loop: any EventLoop
+    let group: MultiThreadedEventLoopGroup
+    /// Set once the threads are shutting down: a task still handed to this executor (an
+    /// unstructured one that outlived its owner) runs on the global executor instead, since
+    /// a loop that is closing drops what it is given and the task would never resume.
+    private let closed = Mutex(false)
 
-    init() { loop = group.next() }
+    init(threads: Int) { group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads)) }
 
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
-        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+        let onLoop = closed.withLock { closed -> Bool in
+            guard !closed else { return false }
+            group.next().execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+            return true
+        }
+        if !onLoop { globalConcurrentExecutor.enqueue(ExecutorJob(job)) }
     }
 
     /// On Linux a nice value belongs to one thread, and `who` 0 names the calling one.
     func lowerPriority() {
-        loop.execute { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19) }
+        #if canImport(Glibc)
+            for loop in group.makeIterator() {
+                loop.execute { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19) }
+            }
+        #endif
     }
 
-    func shutdown() async { try? await group.shutdownGracefully() }
+    func shutdown() async {
+        closed.withLock { $0 = true }
+        try? await group.shutdownGracefully()
+    }
 
-    /// For an owner dropped without `shutdown`: the thread ends once its work is done.
-    func shutdownSoon() { group.shutdownGracefully { _ in } }
+    /// For an owner dropped without `shutdown`: the threads end once their work is done.
+    func shutdownSoon() {
+        closed.withLock { $0 = true }
+        group.shutdownGracefully { _ in }
+    }
 }

@@ -11,8 +11,8 @@ import Synchronization
 /// The receiver never waits for it: deliveries reach it through a bounded queue like any
 /// subscriber's, and when the app is so slow that the queue is full, the newest are not
 /// forwarded, counted and said once per episode. At most `concurrency` requests are in flight.
-/// Forwarding runs on a thread of its own, at the lowest CPU priority once started: it never
-/// takes CPU time that ingest of the provider's next reports needs.
+/// Forwarding runs on threads of its own, at the lowest CPU priority once started: on a busy
+/// machine it waits for the time ingest of the provider's next reports leaves.
 public final class Forwarder: Sendable {
     public struct Settings: Sendable {
         public var url: String
@@ -40,7 +40,9 @@ public final class Forwarder: Sendable {
     public let settings: Settings
     private let recorder: Recorder
     private let client: HTTPClient
-    private let loop = BackgroundLoop()
+    /// Its own threads, one per core (a `--forward-reply` proxy has one request under way per
+    /// provider request): niced once started in the background.
+    private let loop = BackgroundLoop(threads: System.coreCount)
     private let report: @Sendable (String) -> Void
     private let wakes: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation

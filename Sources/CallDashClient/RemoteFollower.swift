@@ -11,14 +11,15 @@ import Synchronization
 /// Each (re)connection first pages what came after the last record held, then opens the stream
 /// with `Last-Event-ID` set to it: the recorder takes a seq only once, so across reconnects and
 /// restarts of the remote receiver no call is missed or shown twice. A dropped stream is tried
-/// again after a doubling backoff (1 s to 30 s); a refused token ends the following.
+/// again after a doubling backoff (1 s to 30 s); a refused token, or a remote receiver that
+/// started over (its seqs are other calls), ends the following.
 public final class RemoteFollower: Sendable {
     /// Where the following stands, for the dashboard's header.
     public enum Status: Sendable, Equatable {
         case loading(records: Int)
         case connected
         case reconnecting(inSeconds: Int, why: String)
-        /// Given up: the token was refused (retrying would not help).
+        /// Given up: the token was refused, or the remote started over (retrying would not help).
         case stopped(why: String)
 
         public var text: String {
@@ -82,7 +83,7 @@ public final class RemoteFollower: Sendable {
         var stopped: String?
         while !Task.isCancelled {
             do {
-                if !first { try await checkSameHistory() }
+                try await checkSameHistory()
                 try await catchUp(first: first)
                 first = false
                 try await follow { backoff = 1 }
@@ -114,22 +115,28 @@ public final class RemoteFollower: Sendable {
         }
     }
 
-    /// On a reconnection, the last record held must still be the remote's record of that seq:
-    /// a receiver restarted without its journal numbers its calls from 1 again, and the calls
-    /// it takes would be taken here for ones already held.
+    /// On every (re)connection, the last record held must still be the remote's record of that
+    /// seq: a receiver restarted without its journal numbers its calls from 1 again, and the
+    /// calls it takes would be taken here for ones already held. It started over when its
+    /// record of the seq is another call, or when it has none and nothing after it either (a
+    /// receiver keeps its newest records, so a seq it has passed but forgot is not that). What
+    /// cannot be read leaves the question open: following goes on.
     private func checkSameHistory() async throws {
         let seq = recorder.lastSeq
         guard seq > 0, let held = recorder.store.snapshot().summaries(after: seq - 1, limit: 1).first, held.seq == seq,
             let mine = try? recorder.record(for: held)
         else { return }
-        let theirs: DeliveryRecord
         do {
             let body = try await ReceiverQuery.get(base, path: "/_calldash/reports/\(seq)", query: [], token: token)
-            theirs = try DeliveryRecord(json: body)
+            guard let theirs = try? DeliveryRecord(json: body) else { return }
+            if theirs.receivedAt != mine.receivedAt { throw StartedOver(seq: seq) }
         } catch let failure as ReceiverQueryFailure where failure.status == 404 {
-            throw StartedOver(seq: seq)
+            let page = try await ReceiverQuery.get(
+                base, path: "/_calldash/reports", query: [("after", String(seq - 1)), ("limit", "1")], token: token)
+            if DeliveryRecord.lastSeq(inPage: page) == nil { throw StartedOver(seq: seq) }
+        } catch let failure as ReceiverQueryFailure where failure.status != 401 {
+            return // the remote could not read it back: not a sign either way
         }
-        if theirs.receivedAt != mine.receivedAt { throw StartedOver(seq: seq) }
     }
 
     static func describe(_ error: Error, base: String) -> String {

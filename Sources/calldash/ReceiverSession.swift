@@ -13,6 +13,8 @@ struct ReceiverSession {
     let webhooks: WebhookWatcher
     /// Sends every accepted delivery on to the user's app (`--forward-to`).
     let forwarder: Forwarder?
+    /// The `--token` the receiver requires, as read once at start.
+    let token: String?
     private let watching: Task<Void, Never>
 
     /// Replays the journal, opens it for appending, reads the webhooks folder and starts listening.
@@ -64,7 +66,7 @@ struct ReceiverSession {
         let port = try await receiver.start()
         let watching = Task { await webhooks.watch() }
         return ReceiverSession(
-            recorder: recorder, receiver: receiver, port: port, replay: replay, webhooks: webhooks, forwarder: forwarder,
+            recorder: recorder, receiver: receiver, port: port, replay: replay, webhooks: webhooks, forwarder: forwarder, token: token,
             watching: watching)
     }
 

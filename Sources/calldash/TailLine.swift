@@ -26,12 +26,13 @@ enum TailLine {
         return cells.joined(separator: "  ")
     }
 
-    /// `s` made safe and fitted to the column's width (cut with "…", padded with spaces).
+    /// `s` made safe and fitted to the column's width (cut with "…", padded with spaces). A seq
+    /// is never cut: a line is found again by it.
     static func pad(_ s: String, _ c: CallColumn) -> String {
         let text = SafeText.displayed(s)
         let width = c.width
         var (cut, used) = (text, TextWidth.of(text))
-        if used > width {
+        if used > width, c != .seq {
             (cut, used) = ("", 0)
             for ch in text {
                 let w = SafeText.width(ch)

@@ -67,14 +67,16 @@ struct Watch: AsyncParsableCommand {
         var warnings: [String] = []
         // Problems while running (the journal cannot be written, the forward queue is full): on
         // stderr for the plain tail, in the dashboard's message line once it runs, and in the log.
-        let running = Mutex<(dashboard: Dashboard?, early: String?)>((nil, nil))
+        // Before the dashboard runs they are kept for it; once it has quit, stderr has them.
+        let running = Mutex<(dashboard: Dashboard?, early: [String], ended: Bool)>((nil, [], false))
         let report: @Sendable (String) -> Void = { text in
             logger.error("\(text)")
             if usePlain { return Output.warn(text) }
-            running.withLock { r in
-                if r.dashboard == nil { r.early = text }
-                return r.dashboard
-            }?.post(.message(text, isError: true))
+            let (dashboard, ended) = running.withLock { r in
+                if r.dashboard == nil, !r.ended { r.early.append(text) }
+                return (r.dashboard, r.ended)
+            }
+            if ended { Output.warn(text) } else { dashboard?.post(.message(text, isError: true)) }
         }
         let session = try await ReceiverSession.start(
             receiver, sparingACore: !usePlain, demoRecordings: demo, logger: logger, report: report
@@ -112,7 +114,7 @@ struct Watch: AsyncParsableCommand {
                 } ?? "no journal: in memory only"
             let source = DashboardSource(
                 recorder: session.recorder, webhooks: session.webhooks, selfURL: receiver.localURL(port: session.port),
-                selfToken: try receiver.resolvedToken(), listen: listen, journal: journal)
+                selfToken: session.token, listen: listen, journal: journal)
             try await dashboard(
                 source, themes: catalog.themes, themeIndex: chosen.index, problems: problems, logger: logger, pusher: pusher
             ) { dashboard in
@@ -120,7 +122,13 @@ struct Watch: AsyncParsableCommand {
                     r.dashboard = dashboard
                     return r.early
                 }
-                if let early { dashboard.post(.message(early, isError: true)) }
+                if let last = early.last {
+                    dashboard.post(.message(early.count > 1 ? "\(last) (+\(early.count - 1) more in the log)" : last, isError: true))
+                }
+            }
+            running.withLock { r in
+                r.dashboard = nil
+                r.ended = true
             }
         }
         provider?.cancel()
@@ -133,8 +141,9 @@ struct Watch: AsyncParsableCommand {
     struct DashboardSource {
         let recorder: Recorder
         let webhooks: WebhookWatcher
-        /// Where "send to itself" goes, and the token it needs there (`--token`).
+        /// Where "send to itself" goes.
         let selfURL: String
+        /// The `--token` that receiver requires, which a send to itself carries.
         let selfToken: String?
         let listen: String
         let journal: String

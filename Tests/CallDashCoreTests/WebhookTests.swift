@@ -54,6 +54,15 @@ struct WebhookTests {
         #expect(String(decoding: r.body, as: UTF8.self) == #"{"to":"919876543210","message_status":"NO ANSWER&x"}"#)
     }
 
+    @Test func sentToAGuardedReceiverTheRequestCarriesItsTokenInsteadOfItsOwnAuthorization() throws {
+        var r = try crm.render(call, secrets: secrets)
+        r.headers.append(NameValue("authorization", "Basic other"))
+        r.authorize(bearer: "recv-tok")
+        #expect(r.headers == [NameValue("Content-Type", "application/json"), NameValue("Authorization", "Bearer recv-tok")])
+        #expect(r.maskedHeaders.filter { $0.name.lowercased() == "authorization" } == [NameValue("Authorization", "Bearer ••••••")])
+        #expect(!r.curl(reveal: false).contains("recv-tok") && r.curl(reveal: true).contains("Bearer recv-tok"))
+    }
+
     @Test func formAndGetPutTheValuesWhereTheProviderDoes() throws {
         var w = crm
         w.format = .form

@@ -20,11 +20,12 @@ struct TestReceiver {
         respond: Int = 200, token: String? = nil, limits: DeliveryLimits = DeliveryLimits(),
         idle: TimeAmount = .seconds(60), requestTimeout: TimeAmount = .seconds(30), fsync: Bool = false, webhooks: WebhookRegistry? = nil,
         capacity: Int = 10_000, streamStall: TimeAmount = .seconds(15),
-        appAnswer: (@Sendable (Recorder) -> @Sendable (DeliveryRecord) async -> AppAnswer)? = nil, port: Int = 0
+        appAnswer: (@Sendable (Recorder) -> @Sendable (DeliveryRecord) async -> AppAnswer)? = nil, port: Int = 0,
+        journaled: Bool = true
     ) async throws -> TestReceiver {
         let dir = NSTemporaryDirectory() + "calldash-receiver-" + UUID().uuidString
         let store = ReportStore(capacity: capacity)
-        let journal = try Journal(path: dir + "/journal.jsonl", fsync: fsync)
+        let journal = journaled ? try Journal(path: dir + "/journal.jsonl", fsync: fsync) : nil
         let recorder = Recorder(store: store, journal: journal, lastSeq: 0, redactor: SecretRedactor(secrets: token.map { [$0] } ?? []))
         var configuration = ReceiverConfiguration(
             host: "127.0.0.1", port: port, respondCode: respond, token: token, limits: limits,

@@ -422,7 +422,7 @@ struct ComposeUpdateTests {
         var h = composeHarness()
         h.press(.char("C"))
         #expect(h.text.contains("Preview with which call?"))
-        #expect(h.text.contains("#20     10:00:19 ANSWER      919876500019"), "aligned in the list's columns")
+        #expect(h.text.contains("#20      10:00:19 ANSWER      919876500019"), "aligned in the list's columns")
         h.press(.char("j"), .enter)
         #expect(h.state.compose.modals.callPicker == nil)
         #expect(h.text.contains("preview for call #20 ANSWER"))

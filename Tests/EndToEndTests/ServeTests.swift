@@ -237,6 +237,41 @@ struct WatchTests {
         #expect(await watch.exitCode() == 0)
     }
 
+    @Test("watch --plain prints a seq past a million in full: a journal's seqs grow past what the store holds")
+    func plainSeqPastAMillion() async throws {
+        let dir = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let journal = dir + "/journal.jsonl"
+        let serve = try CalldashProcess(["serve", "--port", "0", "--journal", journal])
+        let port = try #require(await serve.listeningPort())
+        #expect(try await get("http://127.0.0.1:\(port)/_calldash/health").contains("\"status\":\"ok\""))
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/ack")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: #"{"status":"BUSY","mid":"BIG-1"}"#))
+        _ = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        serve.signal(SIGTERM)
+        #expect(await serve.exitCode() == 0)
+        // The journal's one line, renumbered as the 12,345,678th call (the index goes: it is rebuilt).
+        let line = try String(contentsOfFile: journal, encoding: .utf8)
+        try line.replacingOccurrences(of: #"{"seq":1,"#, with: #"{"seq":12345678,"#).write(
+            toFile: journal, atomically: true, encoding: .utf8)
+        try? FileManager.default.removeItem(atPath: journal + ".idx")
+        let watch = try CalldashProcess(["watch", "--plain", "--port", "0", "--journal", journal])
+        #expect(await watch.wait { portNumber(after: "listening on http://127.0.0.1:", in: $0.stdout) != nil }, "\(watch.stderr)")
+        let watchPort = try #require(portNumber(after: "listening on http://127.0.0.1:", in: watch.stdout))
+        request = HTTPClientRequest(url: "http://127.0.0.1:\(watchPort)/ack")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: #"{"status":"BUSY","mid":"BIG-2"}"#))
+        _ = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        #expect(await watch.wait { $0.stdout.contains("BIG-2") }, "\(watch.stdout)\n\(watch.stderr)")
+        let shown = watch.stdout.split(separator: "\n").first { $0.contains("BIG-2") }.map(String.init) ?? ""
+        #expect(shown.contains(" #12345679 "), "\(shown)")
+        watch.signal(SIGINT)
+        #expect(await watch.exitCode() == 0)
+    }
+
     @Test("--journal two folders deep into nothing is one line, non-zero, and creates no folder")
     func journalFolderMustExist() async throws {
         let missing = "/tmp/calldash-no-such-\(UUID().uuidString)"

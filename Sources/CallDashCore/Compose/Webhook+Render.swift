@@ -13,7 +13,7 @@ public struct RenderedRequest: Equatable, Sendable {
     /// Secrets not set here (see `RenderedText.unsetSecrets`): such a request is shown, never sent.
     public var unsetSecrets: [String] = []
 
-    /// Sends it with `Authorization: Bearer token` in place of its own (masked where shown).
+    /// Gives it `Authorization: Bearer token` in place of its own, masked where it is shown.
     public mutating func authorize(bearer token: String) {
         headers = headers.filter { $0.name.lowercased() != "authorization" } + [NameValue("Authorization", "Bearer " + token)]
         maskedHeaders =

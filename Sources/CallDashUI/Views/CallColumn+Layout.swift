@@ -5,7 +5,7 @@ import CallDashCore
 extension CallColumn {
     public var width: Int {
         switch self {
-        case .seq: 7
+        case .seq: 8 // "#" and seven digits: the default store holds a million calls
         case .receivedAt: 8
         case .responseCode: 4
         case .field(.status): 11
