@@ -26,25 +26,6 @@ private func post(_ count: Int, to port: Int, batch: Int = 100) async throws -> 
     return acked
 }
 
-/// Everything a connection sends until it closes (or `seconds` pass), read in large gulps.
-private func readToClose(_ conn: RawConnection, seconds: Double) async -> (String, Bool) {
-    var received: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 1 << 20)
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        let n = buffer.withUnsafeMutableBytes { recv(conn.fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
-        if n == 0 { return (String(decoding: received, as: UTF8.self), true) }
-        if n > 0 {
-            received += buffer[0..<n]
-        } else if errno == EAGAIN || errno == EINTR {
-            try? await Task.sleep(for: .milliseconds(1))
-        } else {
-            return (String(decoding: received, as: UTF8.self), true)
-        }
-    }
-    return (String(decoding: received, as: UTF8.self), false)
-}
-
 /// The process's resident memory, from /proc.
 private func residentBytes() -> Int {
     let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
@@ -65,7 +46,7 @@ struct HardeningTests {
             let total = ReceiverHandler.streamQueueLimit + 12_000
             #expect(try await post(total, to: r.port, batch: 500) == total)
             #expect(try await request(.GET, r.base + "/_calldash/health").status == 200)
-            let (text, closed) = await readToClose(slow, seconds: 30)
+            let (text, closed) = await slow.read(seconds: 30)
             let ids = text.split(separator: "\n").filter { $0.hasPrefix("id: ") }.compactMap { UInt64($0.dropFirst(4)) }
             let inOrder = !ids.isEmpty && ids == Array(1...UInt64(ids.count))
             #expect(inOrder, "events arrive in order with none missing")

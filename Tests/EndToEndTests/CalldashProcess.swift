@@ -116,21 +116,6 @@ func waitUntil(seconds: Double, _ condition: () async -> Bool) async -> Bool {
     return await condition()
 }
 
-/// Starts `work` on a thread of its own, for a call that blocks; the result is awaited as a task.
-func onItsOwnThread<T: Sendable>(_ work: @escaping @Sendable () -> T) -> @Sendable () async -> T {
-    let result = Mutex<T?>(nil)
-    Thread.detachNewThread {
-        let value = work()
-        result.withLock { $0 = value }
-    }
-    return {
-        while true {
-            if let value = result.withLock({ $0 }) { return value }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-    }
-}
-
 /// Runs `calldash` to completion and returns its exit code and output.
 func runCalldash(_ arguments: [String], seconds: Double = 60) async throws -> (code: Int32?, stdout: String, stderr: String) {
     let p = try CalldashProcess(arguments)
