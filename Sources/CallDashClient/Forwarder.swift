@@ -58,8 +58,11 @@ public final class Forwarder: Sendable {
     /// Set by `stop`: an attempt cut short by the client's shutdown is no answer of the app's,
     /// and is not recorded (a `--forward-reply` answer is not a task `stop` can cancel).
     private let stopping = Atomic<Bool>(false)
+    /// Deliveries the app has not taken since it last took one, and the first of them.
+    private let notTaken = Mutex<(count: Int, firstSeq: UInt64)>((0, 0))
 
-    /// `report` hears, once per episode, that the queue is full (and how many were not forwarded).
+    /// `report` hears, once per episode, that the queue is full (and how many were not
+    /// forwarded), and that the app stopped taking deliveries (and when it takes them again).
     public init(_ settings: Settings, recorder: Recorder, report: @escaping @Sendable (String) -> Void) {
         self.settings = settings
         self.recorder = recorder
@@ -104,7 +107,7 @@ public final class Forwarder: Sendable {
         let left = (feed?.count ?? 0) + inFlight.load(ordering: .relaxed)
         if left > 0 {
             report(
-                "stopping with \(left) deliveries not yet taken by \(settings.url) (waiting, or between attempts): they are not forwarded; calldash replay can send them"
+                "stopping with \(left == 1 ? "1 delivery" : "\(left) deliveries") not yet taken by \(settings.url) (waiting, or between attempts): they are not forwarded; calldash replay can send them"
             )
         }
         wake.finish()
@@ -156,13 +159,39 @@ public final class Forwarder: Sendable {
         let resend = marked(Resend(record, to: settings.url, replayOf: nil), record)
         var backoff = settings.initialBackoff
         for n in 1...settings.attempts {
-            guard let (_, final) = await attempt(n, of: record, resend, last: n == settings.attempts, keeping: ForwardAttempt.replyKept),
-                !final
+            guard
+                let (answer, final) = await attempt(n, of: record, resend, last: n == settings.attempts, keeping: ForwardAttempt.replyKept)
             else { return }
+            if final {
+                if resend?.unsendable == nil { tell(answer, seq: record.seq, attempts: n) }
+                return
+            }
             try? await Task.sleep(for: backoff)
             if Task.isCancelled { return }
             backoff *= 2
         }
+    }
+
+    /// Says when the app stops taking deliveries (the first one it did not take, after every
+    /// attempt) and when it takes one again (how many it did not take meanwhile): once each,
+    /// not once per delivery.
+    private func tell(_ answer: Answer, seq: UInt64, attempts: Int) {
+        let delivered = answer.status.map(ProviderRule.delivered) ?? false
+        let said: String? = notTaken.withLock { n in
+            if delivered {
+                guard n.count > 0 else { return nil }
+                defer { n.count = 0 }
+                return
+                    "your app at \(settings.url) takes deliveries again; \(n.count) since seq \(n.firstSeq) were not taken (calldash replay --after \(n.firstSeq - 1) can send them)"
+            }
+            n.count += 1
+            guard n.count == 1 else { return nil }
+            n.firstSeq = seq
+            let why = answer.error ?? answer.status.map { "it answered \($0)" } ?? "no answer"
+            return
+                "your app at \(settings.url) did not take seq \(seq) after \(attempts) attempts (\(why)); forwarding goes on, and the next one it takes is said"
+        }
+        if let said { report(said) }
     }
 
     /// One attempt, waited for (`--forward-reply`): the app's answer for the provider, or 502

@@ -110,8 +110,12 @@ public final class RemoteFollower: Sendable {
     /// The remote receiver's history is not the one followed: its records are numbered anew.
     struct StartedOver: Error, CustomStringConvertible {
         var seq: UInt64
+        /// It holds no seq that high (else: its seq is another call).
+        var isBehind: Bool
         var description: String {
-            "the remote receiver started over (restarted without its journal?): its seq \(seq) is not the call shown here as #\(seq); run watch --remote again to follow it"
+            "the remote receiver started over (restarted without its journal?): "
+                + (isBehind ? "it has no call #\(seq) or later" : "its seq \(seq) is not the call shown here as #\(seq)")
+                + "; run watch --remote again to follow it"
         }
     }
 
@@ -129,11 +133,11 @@ public final class RemoteFollower: Sendable {
         do {
             let body = try await ReceiverQuery.get(base, path: "/_calldash/reports/\(seq)", query: [], token: token)
             guard let theirs = try? DeliveryRecord(json: body) else { return }
-            if theirs.receivedAt != mine.receivedAt { throw StartedOver(seq: seq) }
+            if theirs.receivedAt != mine.receivedAt { throw StartedOver(seq: seq, isBehind: false) }
         } catch let failure as ReceiverQueryFailure where failure.status == 404 {
             let page = try await ReceiverQuery.get(
                 base, path: "/_calldash/reports", query: [("after", String(seq - 1)), ("limit", "1")], token: token)
-            if DeliveryRecord.lastSeq(inPage: page) == nil { throw StartedOver(seq: seq) }
+            if DeliveryRecord.lastSeq(inPage: page) == nil { throw StartedOver(seq: seq, isBehind: true) }
         } catch let failure as ReceiverQueryFailure where failure.status != 401 {
             return // the remote could not read it back: not a sign either way
         }

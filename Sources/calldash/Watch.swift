@@ -242,10 +242,14 @@ struct Watch: AsyncParsableCommand {
                 logger.info("remote \(remote): \(status.text)")
                 guard plain else {
                     let text = "remote \(remote) — \(status.text)"
-                    return posted.withLock { p in
+                    let dashboard = posted.withLock { p in
                         p.status = text
                         return p.dashboard
-                    }?.post(.listenChanged(text)) ?? ()
+                    }
+                    dashboard?.post(.listenChanged(text))
+                    // A narrow header cuts the reason: the message line has it whole.
+                    if case .stopped(let why) = status { dashboard?.post(.message("following stopped: \(why)", isError: true)) }
+                    return
                 }
                 switch status {
                 case .loading: return
@@ -270,7 +274,7 @@ struct Watch: AsyncParsableCommand {
             }
             if let why = await tail(recorder, ends: ends) {
                 watching.cancel()
-                throw Failure("\(remote): \(why)")
+                throw Failure(why)
             }
         } else {
             let pusher = Pusher()

@@ -31,12 +31,6 @@ private final class SilentListener {
     deinit { close(fd) }
 }
 
-/// A port nothing listens on (bound, then closed).
-private func closedPort() throws -> Int {
-    let listener = try SilentListener()
-    return listener.port
-}
-
 private func forwarding(
     _ r: TestReceiver, to url: String, attempts: Int = 3, timeout: Duration = .seconds(5), concurrency: Int = 8, queueLimit: Int = 10_000,
     report: @escaping @Sendable (String) -> Void = { _ in }
@@ -125,8 +119,10 @@ struct ForwardTests {
 
     @Test("an app that is down or hangs costs the provider nothing: every delivery is answered at once, the attempts say why")
     func appDownOrHanging() async throws {
-        let down = try closedPort()
+        let refusing = try RefusingPort()
+        let down = refusing.port
         let silent = try SilentListener()
+        defer { withExtendedLifetime(refusing) {} }
         // Forwarding runs at the lowest CPU priority: with the whole suite running, a refused
         // connection may take longer than a second to be seen, so that case has more time.
         let cases: [(url: String, timeout: Duration, why: [String])] = [
@@ -135,10 +131,14 @@ struct ForwardTests {
         ]
         for (url, timeout, why) in cases {
             try await TestReceiver.run { r async throws in
-                let forwarder = forwarding(r, to: url, attempts: 2, timeout: timeout)
+                let reports = Mutex<[String]>([])
+                let forwarder = forwarding(r, to: url, attempts: 2, timeout: timeout) { m in reports.withLock { $0.append(m) } }
                 for _ in 0..<20 { #expect(try await postJSON(r.base + "/ack", seedReport).status == 200) }
                 #expect(await eventually { r.recorder.forwards.counts.failed == 20 }, "\(r.recorder.forwards.counts)")
                 await forwarder.stop()
+                let said = reports.withLock { $0 }.filter { $0.contains("did not take seq") }
+                #expect(
+                    said.count == 1 && said[0].hasPrefix("your app at \(url) did not take seq "), "said once, not per delivery: \(said)")
                 let last = try #require(r.recorder.forwards.last(of: 20))
                 #expect(last.status == nil && !last.delivered && last.attempt == 2)
                 #expect(why.contains { last.error?.contains($0) == true }, "\(last.error ?? "")")
@@ -255,8 +255,10 @@ struct ForwardReplyTests {
 
     @Test("an app that is down, or gives no answer in time, is a 502 with the reason in JSON, and the delivery is kept")
     func noAnswerIs502() async throws {
-        let down = try closedPort()
+        let refusing = try RefusingPort()
+        let down = refusing.port
         let silent = try SilentListener()
+        defer { withExtendedLifetime(refusing) {} }
         let cases = [
             ("http://127.0.0.1:\(down)", "connection refused by 127.0.0.1:\(down)"),
             ("http://127.0.0.1:\(silent.port)", "in time")

@@ -127,14 +127,18 @@ struct HandlerTests {
         #expect(c.recorder.store.snapshot().count == 0)
     }
 
-    @Test("a journal deleted under the running receiver is noticed and reported")
+    @Test(
+        "a journal deleted under the running receiver is said, and deliveries are answered 503 instead of being kept where nothing can read them"
+    )
     func journalDeleted() throws {
         let c = try Connection()
         try c.send(post(seedReport))
         #expect(try c.received().contains("\"seq\":1"))
         try FileManager.default.removeItem(atPath: c.dir + "/journal.jsonl")
         try c.send(post(seedReport))
-        #expect(try c.received().hasPrefix("HTTP/1.1 200 OK"), "a deleted file still takes writes")
+        #expect(try c.received().hasPrefix("HTTP/1.1 503"), "acknowledged deliveries must survive a restart")
         #expect(c.recorder.journalProblem?.contains("was deleted while calldash runs") == true)
+        let refused = try #require(c.recorder.store.snapshot().count == 2 ? c.recorder.record(for: c.recorder.store.snapshot()[1]) : nil)
+        #expect(refused.outcome == .rejected && refused.responseCode == 503)
     }
 }

@@ -19,13 +19,6 @@ private func boundSocket() -> (fd: Int32, port: Int) {
     return (fd, Int(UInt16(bigEndian: a.sin_port)))
 }
 
-/// A port on 127.0.0.1 that nothing listens on: bound, its number noted, and closed again.
-private func closedPort() -> Int {
-    let (fd, port) = boundSocket()
-    close(fd)
-    return port
-}
-
 /// A server on 127.0.0.1 that answers 200 with a 100,000-byte body and then sends it one byte
 /// every 100 ms (for at most 120 s, or until the client goes): its port.
 private func tricklingServer() -> Int {
@@ -53,8 +46,10 @@ private func tricklingServer() -> Int {
 @Suite("Network verdicts are fast and in plain words")
 struct NetworkVerdictTests {
     @Test("a refused connection is reported at once, naming where, not after the timeout")
-    func refusedAtOnce() async {
-        let port = closedPort()
+    func refusedAtOnce() async throws {
+        let refusing = try RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let port = refusing.port
         let check = await URLChecker.check("http://127.0.0.1:\(port)/x.mp3")
         #expect(check.status == nil)
         #expect(check.failure == "connection refused by 127.0.0.1:\(port)")
@@ -79,16 +74,20 @@ struct NetworkVerdictTests {
     @Test("the clients fail at once on a refused connection or an unknown host instead of retrying until the timeout")
     func clientsFailFast() throws {
         #expect(Clients.configuration().connectionPool.retryConnectionEstablishment == false)
-        let refused = try secondsToFail("http://127.0.0.1:\(closedPort())/x.mp3")
+        let refusing = try RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let refused = try secondsToFail("http://127.0.0.1:\(refusing.port)/x.mp3")
         #expect(refused < 1, "a refused connection took \(refused) s")
         let unknown = try secondsToFail("http://no-such-host.invalid/x.mp3")
         #expect(unknown < 3, "an unknown host took \(unknown) s")
     }
 
     @Test("push to a refused port says where, in plain words")
-    func pushRefused() async {
+    func pushRefused() async throws {
+        let refusing = try RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
         let pusher = Pusher()
-        var plan = PushPlan(url: "http://127.0.0.1:\(closedPort())/", count: 1)
+        var plan = PushPlan(url: "http://127.0.0.1:\(refusing.port)/", count: 1)
         plan.attempts = 1
         let summary = await pusher.push(plan, source: .given([Array(seedReport.utf8)]))
         await pusher.shutdown()

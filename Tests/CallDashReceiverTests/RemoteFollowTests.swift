@@ -63,43 +63,32 @@ struct RemoteFollowTests {
 
     @Test("a remote receiver that started over (restarted without its journal) is said, and following stops with what was held")
     func remoteStartedOver() async throws {
-        // Below the ephemeral range, so that no client socket of another test takes the port
-        // between the two receivers.
-        var started: TestReceiver?
-        for _ in 0..<20 where started == nil { started = try? await TestReceiver.start(port: Int.random(in: 20_000..<30_000)) }
-        let first = try #require(started)
+        let first = try await TestReceiver.start()
         for _ in 0..<5 { #expect(try await postJSON(first.base + "/ack", seedReport).status == 200) }
         let local = Recorder(store: ReportStore(capacity: 1_000), journal: nil, lastSeq: 0)
-        let statuses = Mutex<[RemoteFollower.Status]>([])
-        let follower = RemoteFollower(
-            base: first.base, token: nil, recorder: local, status: { s in statuses.withLock { $0.append(s) } }, skipped: { _ in })
-        let following = Task { await follower.run() }
-        #expect(await eventually { statuses.withLock { $0.last } == .connected } && local.lastSeq == 5)
+        let following = Task {
+            await RemoteFollower(base: first.base, token: nil, recorder: local, status: { _ in }, skipped: { _ in }).run()
+        }
+        #expect(await eventually { local.lastSeq == 5 })
+        following.cancel()
+        #expect(await following.value == nil, "cancelled, not stopped")
         await first.stop()
-        // The same address, numbering its calls from 1 again: seq 5 there is another call, or none yet.
-        // Its connections may take a moment to be gone with the whole suite running.
-        var restarted: TestReceiver?
-        for _ in 0..<50 where restarted == nil {
-            restarted = try? await TestReceiver.start(port: first.port)
-            if restarted == nil { try await Task.sleep(for: .milliseconds(200)) }
-        }
-        let second = try #require(restarted, "the port is free again")
-        for _ in 0..<7 { #expect(try await postJSON(second.base + "/ack", seedReport).status == 200) }
-        let stopped = await eventually(seconds: 40) {
-            if case .stopped = statuses.withLock({ $0.last }) { return true }
-            return false
-        }
-        if !stopped { following.cancel() }
-        #expect(stopped, "following stops by itself: \(statuses.withLock { $0 })")
-        let why = try #require(await following.value)
-        #expect(why.contains("the remote receiver started over") && why.contains("seq 5"), "\(why)")
+        // What the same address answers once restarted without its journal: calls numbered
+        // from 1 again. The check is the first thing every connection does.
+        let second = try await TestReceiver.start()
+        for _ in 0..<2 { #expect(try await postJSON(second.base + "/ack", seedReport).status == 200) }
+        let statuses = Mutex<[RemoteFollower.Status]>([])
+        let behind = RemoteFollower(
+            base: second.base, token: nil, recorder: local, status: { s in statuses.withLock { $0.append(s) } }, skipped: { _ in })
+        let why = try #require(await behind.run(), "following stops by itself")
+        #expect(why.contains("the remote receiver started over") && why.contains("it has no call #5 or later"), "\(why)")
+        #expect(statuses.withLock { $0.last } == .stopped(why: why))
+        // Past seq 5 again: its seq 5 is another call (received later).
+        for _ in 0..<5 { #expect(try await postJSON(second.base + "/ack", seedReport).status == 200) }
+        let other = RemoteFollower(base: second.base, token: nil, recorder: local, status: { _ in }, skipped: { _ in })
+        let whyOther = await other.run()
+        #expect(whyOther?.contains("its seq 5 is not the call shown here as #5") == true, "\(whyOther ?? "")")
         #expect(seqs(local) == Array(1...5), "what was held stays, and no call of the new history is taken for one of the old")
-
-        // Seq 5 there is another call (received later): found at once, by the first connection.
-        let again = RemoteFollower(base: second.base, token: nil, recorder: local, status: { _ in }, skipped: { _ in })
-        let whyAgain = await again.run()
-        #expect(whyAgain?.contains("its seq 5 is not the call shown here as #5") == true, "\(whyAgain ?? "")")
-        #expect(seqs(local) == Array(1...5))
         await second.stop()
     }
 

@@ -20,15 +20,14 @@ struct TestReceiver {
         respond: Int = 200, token: String? = nil, limits: DeliveryLimits = DeliveryLimits(),
         idle: TimeAmount = .seconds(60), requestTimeout: TimeAmount = .seconds(30), fsync: Bool = false, webhooks: WebhookRegistry? = nil,
         capacity: Int = 10_000, streamStall: TimeAmount = .seconds(15),
-        appAnswer: (@Sendable (Recorder) -> @Sendable (DeliveryRecord) async -> AppAnswer)? = nil, port: Int = 0,
-        journaled: Bool = true
+        appAnswer: (@Sendable (Recorder) -> @Sendable (DeliveryRecord) async -> AppAnswer)? = nil, journaled: Bool = true
     ) async throws -> TestReceiver {
         let dir = NSTemporaryDirectory() + "calldash-receiver-" + UUID().uuidString
         let store = ReportStore(capacity: capacity)
         let journal = journaled ? try Journal(path: dir + "/journal.jsonl", fsync: fsync) : nil
         let recorder = Recorder(store: store, journal: journal, lastSeq: 0, redactor: SecretRedactor(secrets: token.map { [$0] } ?? []))
         var configuration = ReceiverConfiguration(
-            host: "127.0.0.1", port: port, respondCode: respond, token: token, limits: limits,
+            host: "127.0.0.1", port: 0, respondCode: respond, token: token, limits: limits,
             idleTimeout: idle, requestTimeout: requestTimeout, threads: 2, webhooks: webhooks)
         configuration.streamStall = streamStall
         configuration.appAnswer = appAnswer?(recorder)
@@ -147,6 +146,32 @@ final class RawConnection {
         }
         return (String(decoding: received, as: UTF8.self), false)
     }
+}
+
+/// A port on 127.0.0.1 that refuses connections, and that no other test's listener can be given
+/// while this is held: bound, not listening. (A port closed again goes back to the pool the
+/// kernel picks from for `--port 0`, and a test's "app that is down" then answered.)
+final class RefusingPort {
+    let fd: Int32
+    let port: Int
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        guard bound == 0 else {
+            close(fd)
+            throw POSIXError(.EADDRINUSE)
+        }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        self.fd = fd
+        port = Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    deinit { close(fd) }
 }
 
 /// Waits (a bounded loop that stops by itself) until `done` holds; false when it never did.

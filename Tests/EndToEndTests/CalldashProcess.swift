@@ -105,6 +105,24 @@ func portNumber(after marker: String, in text: String) -> Int? {
     return Int(text[r.upperBound...].prefix { $0.isNumber })
 }
 
+/// Binds `port` on 127.0.0.1 without listening: connections to it are refused, and no other
+/// listener is given it while the descriptor is open. Nil when it is taken.
+func holdPort(_ port: Int) -> Int32? {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_port = in_port_t(UInt16(port).bigEndian)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let bound = withUnsafePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard bound == 0 else {
+        close(fd)
+        return nil
+    }
+    return fd
+}
+
 /// Polls `condition` every 20 ms until it holds or `seconds` pass; true if it held.
 /// It sleeps as a task: a thread blocked in a test is one of the two the whole suite runs on.
 func waitUntil(seconds: Double, _ condition: () async -> Bool) async -> Bool {

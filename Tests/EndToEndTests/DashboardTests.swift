@@ -19,7 +19,7 @@ struct DashboardTests {
         #"{"webhook_id":7,"bridge":918068280000,"from":"918068280000","to":"\#(to)","source":"OBD","mid":"\#(mid)","flow_id":917,"start_at":"2026-11-27 15:29:00","end_at":"2026-11-27 15:29:42","duration":"42","status":"\#(status)","recording_url":"https://rec.example.com/\#(mid).mp3"}"#
     }
 
-    @Test("a journal deleted while the dashboard runs is said on screen, and calls keep coming in")
+    @Test("a journal deleted while the dashboard runs is said on screen, and the calls after it are refused and shown as such")
     func journalProblemShown() async throws {
         let folder = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -28,8 +28,8 @@ struct DashboardTests {
         #expect(try await post(port, report(mid: "MID-J1")) == 200)
         #expect(await t.waitFor { $0.contains("MID-J1") }, "\(t.screen)")
         try FileManager.default.removeItem(atPath: folder + "/journal.jsonl")
-        #expect(try await post(port, report(mid: "MID-J2")) == 200)
-        #expect(await t.waitFor { $0.contains("journal.jsonl was deleted while calldash runs") && $0.contains("MID-J2") }, "\(t.screen)")
+        #expect(try await post(port, report(mid: "MID-J2")) == 503)
+        #expect(await t.waitFor { $0.contains("journal.jsonl was deleted while calldash runs") && $0.contains("REJECTED") }, "\(t.screen)")
         try t.press("q")
         #expect(await t.waitFor { $0.contains("EXITED:0") }, "\(t.screen)")
     }

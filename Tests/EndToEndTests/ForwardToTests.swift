@@ -43,6 +43,9 @@ struct ForwardToTests {
         // tries the next one twice.
         app.signal(SIGTERM)
         _ = await app.exitCode()
+        // Held (bound, not listening) so that no other test's listener is given it meanwhile.
+        let gone = try #require(holdPort(a), "the app's port is free once it exited")
+        defer { close(gone) }
         let serve = try CalldashProcess(serveArgs)
         port = try #require(await serve.listeningPort())
         let first = try DeliveryRecord(json: Array(try await get("http://127.0.0.1:\(port)/_calldash/reports/1").utf8))
@@ -63,7 +66,9 @@ struct ForwardToTests {
         serve.signal(SIGTERM)
         #expect(await serve.exitCode() == 0)
         let lines = try String(contentsOfFile: dir + "/journal.jsonl", encoding: .utf8).split(separator: "\n")
-        #expect(lines.filter { $0.hasPrefix(#"{"forward_of":"#) }.count == 3, "one line per attempt")
+        #expect(
+            lines.filter { $0.hasPrefix(#"{"forward_of":"#) }.count == 3,
+            "one line per attempt: \(lines.filter { $0.hasPrefix(#"{"forward_of":"#) })")
     }
 
     @Test("a --forward-to that is not http(s), or that is the receiver itself, is refused at start in one line")

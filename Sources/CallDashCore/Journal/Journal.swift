@@ -159,6 +159,8 @@ public final class Journal: Sendable {
     /// What `write` returns when the file is not as long as what was written to it (cut or
     /// grown by someone else): the batch's lines were placed for the old length.
     static let changedUnderUs: Int32 = -1
+    /// What `write` returns once the file has been deleted: nothing is written any more.
+    static let deletedUnderUs: Int32 = -2
 
     /// When the file's length is not what was written (a `copytruncate`, another writer), takes
     /// the file as it is: the next lines are placed at its real end, so that they can be read
@@ -166,6 +168,12 @@ public final class Journal: Sendable {
     private func adoptChangedSize() -> Int32? {
         var st = stat()
         guard fstat(writeFD, &st) == 0 else { return nil }
+        // Lines written to a deleted file are gone at exit: taking them would acknowledge
+        // deliveries that cannot be kept.
+        if st.st_nlink == 0 {
+            _ = checkFile()
+            return Self.deletedUnderUs
+        }
         var actual = UInt64(st.st_size)
         guard actual != writtenBytes else { return nil }
         _ = checkFile() // a cut is reported once, with the sizes
@@ -286,7 +294,7 @@ public final class Journal: Sendable {
             guard s.fileProblem == nil else { return nil }
             if st.st_nlink == 0 {
                 s.fileProblem =
-                    "journal \(path) was deleted while calldash runs: new deliveries go to a file nobody can open, and are lost at exit (restart calldash to start a new journal)"
+                    "journal \(path) was deleted while calldash runs: deliveries are answered 503 from now on, as nothing written to it could be read again; restart calldash to start a new journal (the deliveries held now are lost with the old one)"
             } else if UInt64(st.st_size) < s.written {
                 s.fileProblem =
                     "journal \(path) was cut from \(s.written) to \(st.st_size) bytes while calldash runs: stored deliveries whose lines were cut can no longer be read"
