@@ -8,27 +8,13 @@ import Testing
 
 /// A port that takes connections (the kernel completes them) but never answers: an app that hangs.
 private final class SilentListener {
-    let fd: Int32
-    let port: Int
+    private let held: RefusingPort
+    var port: Int { held.port }
 
     init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-        guard bound == 0, listen(fd, 64) == 0 else {
-            close(fd)
-            throw CocoaError(.fileWriteUnknown)
-        }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        self.fd = fd
-        port = Int(UInt16(bigEndian: addr.sin_port))
+        held = try RefusingPort()
+        guard listen(held.fd, 64) == 0 else { throw POSIXError(.EADDRINUSE) }
     }
-
-    deinit { close(fd) }
 }
 
 private func forwarding(
