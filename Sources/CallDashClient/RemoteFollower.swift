@@ -89,7 +89,7 @@ public final class RemoteFollower: Sendable {
                 try await follow { backoff = 1 }
                 throw ReceiverQueryFailure("the stream ended")
             } catch let failure as ReceiverQueryFailure where failure.status == 401 {
-                stopped = "token refused: \(failure.description)"
+                stopped = failure.description
             } catch let startedOver as StartedOver {
                 stopped = startedOver.description
             } catch {

@@ -29,7 +29,7 @@ struct ReceiverOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Require 'Authorization: Bearer <secret>' on every path but /_calldash/health (visible in ps: prefer --token-file or CALLDASH_TOKEN).",
+            "Require 'Authorization: Bearer <secret>' on every path but /_calldash/health; with watch --remote, the remote receiver's token (visible in ps: prefer --token-file or CALLDASH_TOKEN).",
             valueName: "secret"))
     var token: String?
 
@@ -70,7 +70,8 @@ struct ReceiverOptions: ParsableArguments {
     )
     var forwardReply = false
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Attempts per forwarded delivery (doubling backoff).", valueName: "n"))
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("Attempts per forwarded delivery (the backoff doubles from 0.5 s).", valueName: "n"))
     var forwardAttempts = 3
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Seconds one forward attempt may take.", valueName: "seconds"))

@@ -32,7 +32,7 @@ struct Watch: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Follow a calldash serve elsewhere instead of receiving here (its --token with --token or CALLDASH_TOKEN).",
+            "Follow a calldash serve elsewhere instead of receiving here (its --token with --token or CALLDASH_TOKEN; options for a receiver here, such as --port, --journal or --forward-to, are refused).",
             valueName: "url"))
     var remote: String?
 

@@ -57,7 +57,7 @@ struct RemoteFollowTests {
                 Issue.record("\(last)")
                 return
             }
-            #expect(why.hasPrefix("token refused: ") && why.contains("401"), "\(why)")
+            #expect(why == "\(r.base) refused the token (401): give the receiver's with --token or CALLDASH_TOKEN", "\(why)")
         }
     }
 

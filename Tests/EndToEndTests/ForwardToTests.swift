@@ -136,7 +136,7 @@ struct WatchRemoteTests {
         let port = try #require(await serve.listeningPort())
         let r = try await runCalldash(["watch", "--remote", "http://127.0.0.1:\(port)", "--token", "wrong", "--plain"], seconds: 30)
         #expect(r.code == 1, "\(r.stderr)")
-        #expect(r.stderr.components(separatedBy: "token refused").count == 2, "said once: \(r.stderr)")
+        #expect(r.stderr.components(separatedBy: "refused the token (401)").count == 2, "said once: \(r.stderr)")
         serve.signal(SIGTERM)
         _ = await serve.exitCode()
     }
