@@ -182,7 +182,7 @@ public final class Forwarder: Sendable {
                 guard n.count > 0 else { return nil }
                 defer { n.count = 0 }
                 return
-                    "your app at \(settings.url) takes deliveries again; \(n.count) since seq \(n.firstSeq) were not taken (calldash replay --after \(n.firstSeq - 1) can send them)"
+                    "your app at \(settings.url) takes deliveries again; it did not take \(n.count == 1 ? "1 delivery" : "\(n.count) deliveries") from seq \(n.firstSeq) on (calldash replay --after \(n.firstSeq - 1) can send them)"
             }
             n.count += 1
             guard n.count == 1 else { return nil }

@@ -127,9 +127,8 @@ public final class RemoteFollower: Sendable {
     /// cannot be read leaves the question open: following goes on.
     private func checkSameHistory() async throws {
         let seq = recorder.lastSeq
-        guard seq > 0, let held = recorder.store.snapshot().summaries(after: seq - 1, limit: 1).first, held.seq == seq,
-            let mine = try? recorder.record(for: held)
-        else { return }
+        let snapshot = recorder.store.snapshot()
+        guard seq > 0, let i = snapshot.index(ofSeq: seq), let mine = try? recorder.record(for: snapshot[i]) else { return }
         do {
             let body = try await ReceiverQuery.get(base, path: "/_calldash/reports/\(seq)", query: [], token: token)
             guard let theirs = try? DeliveryRecord(json: body) else { return }
