@@ -18,7 +18,7 @@ private final class SilentListener {
 }
 
 private func forwarding(
-    _ r: TestReceiver, to url: String, attempts: Int = 3, timeout: Duration = .seconds(5), concurrency: Int = 8, queueLimit: Int = 10_000,
+    _ r: TestReceiver, to url: String, attempts: Int = 3, timeout: Duration = .seconds(10), concurrency: Int = 8, queueLimit: Int = 10_000,
     report: @escaping @Sendable (String) -> Void = { _ in }
 ) -> Forwarder {
     let f = Forwarder(

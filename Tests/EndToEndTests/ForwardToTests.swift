@@ -16,7 +16,7 @@ struct ForwardToTests {
         let a = try #require(await app.listeningPort())
         let serveArgs = [
             "serve", "--port", "0", "--journal", dir + "/journal.jsonl", "--forward-to", "http://127.0.0.1:\(a)/app",
-            "--forward-attempts", "2", "--forward-timeout", "2"
+            "--forward-attempts", "2", "--forward-timeout", "10"
         ]
         var port = 0
         do {
@@ -31,7 +31,7 @@ struct ForwardToTests {
             #expect(await app.wait { _ in journaled(dir + "/app.jsonl").count == 1 })
             #expect(journaled(dir + "/app.jsonl").first?.path == "/app/ack")
             var forwarded = false
-            for _ in 0..<100 where !forwarded {
+            for _ in 0..<300 where !forwarded {
                 forwarded = try await get("http://127.0.0.1:\(port)/_calldash/reports/1").contains(#""delivered":true"#)
                 if !forwarded { try await Task.sleep(for: .milliseconds(50)) }
             }
@@ -57,7 +57,7 @@ struct ForwardToTests {
         request.body = .bytes(ByteBuffer(string: #"{"status":"ANSWER","mid":"m-2"}"#))
         #expect(try await HTTPClient.shared.execute(request, timeout: .seconds(10)).status.code == 200)
         var second: DeliveryRecord?
-        for _ in 0..<200 where second?.forward?.attempt != 2 {
+        for _ in 0..<400 where second?.forward?.attempt != 2 {
             second = try? DeliveryRecord(json: Array(try await get("http://127.0.0.1:\(port)/_calldash/reports/2").utf8))
             if second?.forward?.attempt != 2 { try await Task.sleep(for: .milliseconds(50)) }
         }
@@ -66,9 +66,12 @@ struct ForwardToTests {
         serve.signal(SIGTERM)
         #expect(await serve.exitCode() == 0)
         let lines = try String(contentsOfFile: dir + "/journal.jsonl", encoding: .utf8).split(separator: "\n")
+        // Forwarding runs at the lowest priority: on a loaded machine the first call may take two attempts.
+        let attempts = lines.filter { $0.hasPrefix(#"{"forward_of":"#) }
         #expect(
-            lines.filter { $0.hasPrefix(#"{"forward_of":"#) }.count == 3,
-            "one line per attempt: \(lines.filter { $0.hasPrefix(#"{"forward_of":"#) })")
+            attempts.filter { $0.hasPrefix(#"{"forward_of":1,"#) }.count == first.forward?.attempt
+                && attempts.filter { $0.hasPrefix(#"{"forward_of":2,"#) }.count == 2,
+            "one line per attempt: \(attempts)")
     }
 
     @Test("a --forward-to that is not http(s), or that is the receiver itself, is refused at start in one line")
