@@ -24,6 +24,13 @@ enum FuzzTarget: String, CaseIterable {
         switch self {
         case .json:
             _ = try? JSONFlatObject.parse(bytes)
+            // Any text written as a JSON string reads back unchanged.
+            let written = Array(Self.jsonString(text).utf8)
+            let back = written.withUnsafeBufferPointer { p in
+                var s = JSONScanner(p)
+                return try? s.readString()
+            }
+            guard back == text else { fatalError("a JSON string does not read back as written") }
         case .form:
             _ = bytes.withUnsafeBufferPointer { try? FormURLEncoding.decode($0, what: "form") }
             _ = FormURLEncoding.percentDecoded(text)
@@ -33,6 +40,13 @@ enum FuzzTarget: String, CaseIterable {
             let type = bytes.first.map { types[Int($0) % types.count] } ?? nil
             _ = try? Self.parser.parse(
                 path: "/crm/ack", query: [NameValue("webhook_id", "7")], contentType: type, body: Array(bytes.dropFirst()))
+            // Read field by field, a JSON report gives what the general merge of its members gives.
+            let body = Array(bytes.dropFirst())
+            var merging = DeliveryParser()
+            merging.readsJSONByField = false
+            let direct = Result { () throws(Rejection) in try DeliveryParser().parse(query: [], contentType: type, body: body) }
+            let merged = Result { () throws(Rejection) in try merging.parse(query: [], contentType: type, body: body) }
+            guard direct == merged else { fatalError("a JSON report read field by field differs from its merge: \(direct) \(merged)") }
             // The masking of secrets reads every body too, through its escapes.
             _ = Self.redactor.redact(bytes)
         case .template:

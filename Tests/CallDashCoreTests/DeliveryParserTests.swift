@@ -127,4 +127,25 @@ struct DeliveryParserTests {
             try FormURLEncoding.decode("a=1&&b=%20x+y&c", what: "q") == [NameValue("a", "1"), NameValue("b", " x y"), NameValue("c", "")])
         #expect(throws: Rejection.self) { try FormURLEncoding.decode("a=%zz", what: "q") }
     }
+
+    @Test(
+        "a JSON report read field by field gives what merging its members gives: repeated keys keep their first place and last value",
+        arguments: [
+            #"{"status":"BUSY","mid":"m-1","status":"ANSWER"}"#,
+            #"{"a":1,"b":[1,{"c":2}],"a":"x","\u0073tatus":"NOANSWER","st\"x":true}"#,
+            #"{"to":null,"from":false,"duration":-1.5e3,"é ✓":"\u00e9\n","flow_id":{"x":[]}}"#,
+            // Past the 32 extras where the search turns to an index, with repeats on both sides of it.
+            "{" + (0..<80).map { #""k\#($0 % 50)":\#($0)"# }.joined(separator: ",") + #","mid":"m","k3":"last"}"#,
+            #"{}"#, #"[1]"#, #"{"a":1,}"#, #"{"a" 1}"#, #"  {"status":"ANSWER"}  "#
+        ])
+    func fieldByFieldIsTheMerge(_ body: String) {
+        var merging = DeliveryParser()
+        merging.readsJSONByField = false
+        for limits in [DeliveryLimits(), DeliveryLimits(maxFields: 40)] {
+            let direct = parse(json, body, limits: limits)
+            merging.limits = limits
+            let merged = Result { () throws(Rejection) in try merging.parse(query: [], contentType: json, body: Array(body.utf8)) }
+            #expect(direct == merged, "\(body)")
+        }
+    }
 }

@@ -58,4 +58,34 @@ struct OutputSafetyTests {
         #expect(sheet.contains(",42,") && sheet.contains(",ANSWER,"))
         #expect(CSVExport.row(summary).contains(",918065070948,"))
     }
+
+    @Test(
+        "a JSON string reads back unchanged whatever byte of an eight-byte word a character needing escape falls on, and across the writer's chunks"
+    )
+    func escapesAtEveryOffset() throws {
+        let specials = [
+            "\"", "\\", "\n", "\u{1}", "\u{1F}", "\u{7F}", "é", "\u{85}", "\u{2028}", "\u{202E}", "\u{FEFF}", "\u{1F600}", "\u{61C}"
+        ]
+        var texts: [String] = []
+        for special in specials {
+            for offset in 0..<17 { texts.append(String(repeating: "a", count: offset) + special + String(repeating: "b", count: 9)) }
+            // The writer reserves room 4096 input bytes at a time: a sequence may straddle that.
+            for offset in 4090..<4098 { texts.append(String(repeating: "x", count: offset) + special + special + "y") }
+        }
+        for text in texts {
+            var w = JSONWriter(capacity: 16)
+            w.string(text)
+            let written = w.bytes
+            #expect(!written.contains { $0 < 0x20 }, "no raw control byte")
+            #expect(
+                !String(decoding: written, as: UTF8.self).unicodeScalars.contains {
+                    [0x85, 0x2028, 0x202E, 0xFEFF, 0x61C].contains($0.value)
+                })
+            let back = try written.withUnsafeBufferPointer { p in
+                var s = JSONScanner(p)
+                return try s.readString()
+            }
+            #expect(back == text)
+        }
+    }
 }

@@ -30,7 +30,7 @@ struct RemoteFollowTests {
             let detail = try local.record(for: local.store.snapshot()[39])
             #expect(detail.seq == 40 && detail.fields[.mid] == "1234-1333-00042", "the full record is held for the detail")
             following.cancel()
-            await following.value
+            _ = await following.value
         }
     }
 
@@ -45,7 +45,7 @@ struct RemoteFollowTests {
             #expect(await eventually { local.lastSeq == 30 })
             #expect(seqs(local) == Array(21...30), "the newest ten, as a receiver with --capacity 10 would hold")
             following.cancel()
-            await following.value
+            _ = await following.value
 
             let refused = Mutex<[RemoteFollower.Status]>([])
             let wrong = RemoteFollower(
@@ -101,7 +101,7 @@ struct RemoteFollowTests {
         let following = Task { await first.run() }
         #expect(await eventually { local.lastSeq == 5 })
         following.cancel()
-        await following.value
+        _ = await following.value
         // Ten more while nobody follows: seq 5 has left the remote's memory, and it has no journal.
         for _ in 0..<10 { #expect(try await postJSON(remote.base + "/ack", seedReport).status == 200) }
         let statuses = Mutex<[RemoteFollower.Status]>([])

@@ -22,22 +22,18 @@ public enum JSONFlatObject {
         return members
     }
 
-    /// Calls `body` with each member in order, without collecting them (the receiver's hot path).
+    /// Calls `body` with each member in order, without collecting them.
     /// Returns the keys that appeared more than once, each once, in the order they repeated.
     @discardableResult
     public static func forEachMember(
         _ bytes: UnsafeBufferPointer<UInt8>, _ body: (String, JSONKind, String) -> Void
     ) throws(JSONError) -> [String] {
-        var scanner = JSONScanner(bytes)
-        scanner.skipWhitespace()
-        if let kind = scanner.peekKind(), kind != .object {
-            throw JSONError("expected a JSON object, found \(kind.article)", at: scanner.position)
-        }
         var keys: [String] = []
         keys.reserveCapacity(16)
         var seen: Set<String> = []
         var repeated: [String] = []
-        try scanner.readObject { (key, s) throws(JSONError) in
+        try forEachMemberKey(bytes) { (k, kind, text) in
+            let key = String(decoding: k, as: UTF8.self)
             // Reports have a dozen keys: a linear scan beats hashing until objects get large.
             let duplicate = keys.count < 32 ? keys.contains(key) : !seen.insert(key).inserted
             if keys.count == 31 { seen = Set(keys + [key]) }
@@ -46,10 +42,23 @@ public enum JSONFlatObject {
             } else {
                 keys.append(key)
             }
-            body(key, s.peekKind() ?? .null, try s.readText(bytes))
+            body(key, kind, text)
         }
-        try scanner.expectEnd()
         return repeated
+    }
+
+    /// Calls `body` with each member in order, its key as UTF-8 bytes (valid only during the
+    /// call, unescaped): the receiver's hot path looks keys up without making a String of each.
+    public static func forEachMemberKey(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, JSONKind, String) -> Void
+    ) throws(JSONError) {
+        var scanner = JSONScanner(bytes)
+        scanner.skipWhitespace()
+        if let kind = scanner.peekKind(), kind != .object {
+            throw JSONError("expected a JSON object, found \(kind.article)", at: scanner.position)
+        }
+        try scanner.readObjectKeys { (key, s) throws(JSONError) in body(key, s.peekKind() ?? .null, try s.readText(bytes)) }
+        try scanner.expectEnd()
     }
 
     public static func parse(_ bytes: [UInt8]) throws(JSONError) -> [JSONFlatMember] {

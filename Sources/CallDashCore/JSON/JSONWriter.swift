@@ -110,51 +110,87 @@ public struct JSONWriter: ~Copyable {
     /// Escapes what JSON requires, and also every character that could act on a terminal or
     /// reorder what it shows (C1 controls, bidi overrides and isolates, zero-width and line
     /// separators) as `\uXXXX`: `serve`'s output is often read in one. The value is unchanged.
+    ///
+    /// Room for the worst case (six bytes out per byte in) is reserved a chunk at a time, so the
+    /// loop writes through a pointer with no capacity check per byte.
     private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
-        var runStart = 0
-        var i = 0
+        guard let src = utf8.baseAddress else { return }
         let n = utf8.count
+        var i = 0
         while i < n {
-            // Skip eight plain ASCII bytes at a time: none below 0x20, none a quote or a backslash.
-            if i + 8 <= n {
-                let w = UnsafeRawPointer(utf8.baseAddress! + i).loadUnaligned(as: UInt64.self)
-                if w & 0x8080_8080_8080_8080 == 0, !JSONBytes.anySpecial(w) {
-                    i += 8
+            let chunkEnd = min(n, i + Self.escapeChunk)
+            reserve((chunkEnd - i) * 6)
+            var out = base + count
+            while i < chunkEnd {
+                // Eight bytes at a time: all are copied, and kept up to the first that is not
+                // plain ASCII (below 0x20, a quote, a backslash or 0x80 and above).
+                if i + 8 <= chunkEnd {
+                    let w = UnsafeRawPointer(src + i).loadUnaligned(as: UInt64.self)
+                    UnsafeMutableRawPointer(out).storeBytes(of: w, as: UInt64.self)
+                    let flagged = JSONBytes.escapeCandidates(w)
+                    if flagged == 0 {
+                        out += 8
+                        i += 8
+                        continue
+                    }
+                    let plain = flagged.trailingZeroBitCount >> 3
+                    out += plain
+                    i += plain
+                }
+                let b = src[i]
+                if b >= 0x80 {
+                    // A sequence cut by the chunk's end is read whole: `invisibleScalar` looks at the buffer.
+                    if let (scalar, length) = Self.invisibleScalar(utf8, at: i) {
+                        out = Self.writeUnicodeEscape(scalar, at: out)
+                        i += length
+                    } else {
+                        out.pointee = b
+                        out += 1
+                        i += 1
+                    }
                     continue
                 }
-            }
-            let b = utf8[i]
-            if b >= 0x80 {
-                guard let (scalar, length) = Self.invisibleScalar(utf8, at: i) else {
-                    i += 1
+                i += 1
+                if b >= 0x20 && b != 0x22 && b != 0x5C {
+                    out.pointee = b
+                    out += 1
                     continue
                 }
-                append(UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
-                raw("\\u")
-                for shift in [12, 8, 4, 0] { byte(Self.hexDigit(UInt8((scalar >> UInt32(shift)) & 0xF))) }
-                i += length
-                runStart = i
-                continue
+                let short: UInt8? =
+                    switch b {
+                    case 0x22: 0x22
+                    case 0x5C: 0x5C
+                    case 0x0A: UInt8(ascii: "n")
+                    case 0x0D: UInt8(ascii: "r")
+                    case 0x09: UInt8(ascii: "t")
+                    case 0x08: UInt8(ascii: "b")
+                    case 0x0C: UInt8(ascii: "f")
+                    default: nil
+                    }
+                if let short {
+                    out[0] = 0x5C
+                    out[1] = short
+                    out += 2
+                } else {
+                    out = Self.writeUnicodeEscape(UInt32(b), at: out)
+                }
             }
-            i += 1
-            guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
-            append(UnsafeBufferPointer(rebasing: utf8[runStart..<(i - 1)]))
-            switch b {
-            case 0x22: raw("\\\"")
-            case 0x5C: raw("\\\\")
-            case 0x0A: raw("\\n")
-            case 0x0D: raw("\\r")
-            case 0x09: raw("\\t")
-            case 0x08: raw("\\b")
-            case 0x0C: raw("\\f")
-            default:
-                raw("\\u00")
-                byte(Self.hexDigit(b >> 4))
-                byte(Self.hexDigit(b & 0xF))
-            }
-            runStart = i
+            count = out - base
         }
-        append(UnsafeBufferPointer(rebasing: utf8[runStart..<n]))
+    }
+
+    /// Input bytes escaped per reservation (a chunk reserves six times as many).
+    private static let escapeChunk = 4096
+
+    /// Writes `\uXXXX` (six bytes) at `out` and returns the position after it.
+    private static func writeUnicodeEscape(_ scalar: UInt32, at out: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        out[0] = 0x5C
+        out[1] = UInt8(ascii: "u")
+        out[2] = hexDigit(UInt8((scalar >> 12) & 0xF))
+        out[3] = hexDigit(UInt8((scalar >> 8) & 0xF))
+        out[4] = hexDigit(UInt8((scalar >> 4) & 0xF))
+        out[5] = hexDigit(UInt8(scalar & 0xF))
+        return out + 6
     }
 
     /// The scalar and its length in bytes when the UTF-8 sequence at `i` is one a terminal

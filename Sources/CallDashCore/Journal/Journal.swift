@@ -134,13 +134,13 @@ public final class Journal: Sendable {
         if code == 0 { code = FileDescriptorOutput.writeAll(writeFD, batch.lines) }
         var indexCode: Int32 = 0
         if code == 0, indexFD >= 0, !batch.index.isEmpty { indexCode = FileDescriptorOutput.writeAll(indexFD, batch.index) }
-        let (good, indexGood): (UInt64, UInt64) = state.withLock { st in
+        let indexGood: UInt64 = state.withLock { st in
             if code == 0 {
                 st.written += UInt64(batch.lines.count)
                 // A lost index write only costs a slower next start, but it must not be torn.
                 if indexCode == 0 { st.indexWritten += UInt64(batch.index.count) }
             }
-            return (st.written, st.indexWritten)
+            return st.indexWritten
         }
         if code != 0 {
             state.withLock { $0.tornTail = true }

@@ -34,17 +34,29 @@ public enum ReportField: String, CaseIterable, Sendable, Hashable {
     /// Looks a key up by its length first (the generated `init(rawValue:)` compares against
     /// every case in turn, which shows in the ingest profile); nil for non-standard keys.
     public init?(key: String) {
+        var key = key
+        guard let f = key.withUTF8({ Self(utf8: $0) }) else { return nil }
+        self = f
+    }
+
+    /// The same lookup on a key's UTF-8 bytes.
+    public init?(utf8 key: UnsafeBufferPointer<UInt8>) {
+        // The switch below has checked the length.
+        func `is`(_ name: StaticString) -> Bool {
+            let (a, b) = (key.baseAddress!, name.utf8Start)
+            for i in 0..<key.count where a[i] != b[i] { return false }
+            return true
+        }
         let f: ReportField?
-        switch key.utf8.count {
-        case 2: f = key == "to" ? .to : nil
-        case 3: f = key == "mid" ? .mid : nil
-        case 4: f = key == "from" ? .from : nil
-        case 6:
-            f = key == "status" ? .status : key == "bridge" ? .bridge : key == "source" ? .source : key == "end_at" ? .endAt : nil
-        case 7: f = key == "flow_id" ? .flowID : nil
-        case 8: f = key == "start_at" ? .startAt : key == "duration" ? .duration : nil
-        case 10: f = key == "webhook_id" ? .webhookID : nil
-        case 13: f = key == "recording_url" ? .recordingURL : nil
+        switch key.count {
+        case 2: f = `is`("to") ? .to : nil
+        case 3: f = `is`("mid") ? .mid : nil
+        case 4: f = `is`("from") ? .from : nil
+        case 6: f = `is`("status") ? .status : `is`("bridge") ? .bridge : `is`("source") ? .source : `is`("end_at") ? .endAt : nil
+        case 7: f = `is`("flow_id") ? .flowID : nil
+        case 8: f = `is`("start_at") ? .startAt : `is`("duration") ? .duration : nil
+        case 10: f = `is`("webhook_id") ? .webhookID : nil
+        case 13: f = `is`("recording_url") ? .recordingURL : nil
         default: f = nil
         }
         guard let f else { return nil }

@@ -29,6 +29,9 @@ public struct DeliveryParser: Sendable {
     public var multipart: (any MultipartFieldDecoder)?
     /// The compose webhooks a payload may be mapped back through.
     public var webhooks: WebhookRegistry?
+    /// Whether a plain JSON report is read field by field (`standardFields`); off only where
+    /// tests and the fuzzer check it against the general merge.
+    var readsJSONByField = true
 
     public init(limits: DeliveryLimits = DeliveryLimits(), multipart: (any MultipartFieldDecoder)? = nil, webhooks: WebhookRegistry? = nil)
     {
@@ -43,7 +46,11 @@ public struct DeliveryParser: Sendable {
         if body.count > limits.maxBodyBytes {
             throw Rejection(413, "body of \(body.count) bytes exceeds the \(limits.maxBodyBytes)-byte limit")
         }
-        let (bodyPairs, bodyKeysUnique) = try bodyFields(contentType: contentType, body: body)
+        let format = try bodyFormat(contentType: contentType, body: body)
+        if case .json = format, readsJSONByField, query.isEmpty, webhooks?.mapping.isEmpty ?? true {
+            return try standardFields(json: body) // the common case, read without a list of pairs
+        }
+        let (bodyPairs, bodyKeysUnique) = try bodyFields(format, body: body)
         var merged: [NameValue]
         if query.isEmpty && bodyKeysUnique {
             merged = bodyPairs // the common case: a JSON report and no query string
@@ -61,12 +68,7 @@ public struct DeliveryParser: Sendable {
                 }
             }
         }
-        if merged.isEmpty {
-            throw Rejection(400, "no fields: the request carried no report (empty body and no query parameters)")
-        }
-        if merged.count > limits.maxFields {
-            throw Rejection(400, "too many fields: \(merged.count) (the limit is \(limits.maxFields))")
-        }
+        try check(fieldCount: merged.count)
         if let mapping = webhooks?.mapping, !mapping.isEmpty, let mapped = mapping.map(path: path, pairs: merged) {
             return ParsedDelivery(fields: mapped.fields, extra: mapped.extra, webhook: mapped.webhook)
         }
@@ -78,30 +80,96 @@ public struct DeliveryParser: Sendable {
         return ParsedDelivery(fields: fields, extra: extra)
     }
 
-    /// The body's fields, and whether its keys are known to be unique (strict JSON refuses duplicates).
-    private func bodyFields(contentType header: String?, body: [UInt8]) throws(Rejection) -> ([NameValue], Bool) {
-        if body.isEmpty { return ([], true) }
+    private func check(fieldCount: Int) throws(Rejection) {
+        if fieldCount == 0 {
+            throw Rejection(400, "no fields: the request carried no report (empty body and no query parameters)")
+        }
+        if fieldCount > limits.maxFields {
+            throw Rejection(400, "too many fields: \(fieldCount) (the limit is \(limits.maxFields))")
+        }
+    }
+
+    private enum BodyFormat {
+        case empty, json, form
+        case multipart(boundary: String)
+    }
+
+    private func bodyFormat(contentType header: String?, body: [UInt8]) throws(Rejection) -> BodyFormat {
+        if body.isEmpty { return .empty }
         guard let header, !header.trimmingSpaces().isEmpty else {
             // No content type: JSON if it looks like an object, else a form.
             let firstNonSpace = body.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
-            return firstNonSpace == UInt8(ascii: "{") ? try json(body) : (try form(body), false)
+            return firstNonSpace == UInt8(ascii: "{") ? .json : .form
         }
-        if header == "application/json" { return try json(body) } // skip header parsing on the hot path
+        if header == "application/json" { return .json } // skip header parsing on the hot path
         guard let type = ContentType(header) else {
             throw Rejection(415, "unreadable content type \"\(header)\"")
         }
-        if type.isJSON { return try json(body) }
-        if type.isForm { return (try form(body), false) }
+        if type.isJSON { return .json }
+        if type.isForm { return .form }
         if type.isMultipartForm {
             guard let boundary = type.parameters["boundary"], !boundary.isEmpty else {
                 throw Rejection(400, "multipart/form-data without a boundary parameter")
             }
-            guard let multipart else { throw Rejection(415, "multipart/form-data is not supported here") }
-            return (try multipart.fields(in: body, boundary: boundary), false)
+            return .multipart(boundary: boundary)
         }
         throw Rejection(
             415,
             "unsupported content type \(type.mediaType) (send application/json, application/x-www-form-urlencoded or multipart/form-data)")
+    }
+
+    /// The body's fields, and whether its keys are known to be unique (strict JSON refuses duplicates).
+    private func bodyFields(_ format: BodyFormat, body: [UInt8]) throws(Rejection) -> ([NameValue], Bool) {
+        switch format {
+        case .empty: return ([], true)
+        case .json: return try json(body)
+        case .form: return (try form(body), false)
+        case .multipart(let boundary):
+            guard let multipart else { throw Rejection(415, "multipart/form-data is not supported here") }
+            return (try multipart.fields(in: body, boundary: boundary), false)
+        }
+    }
+
+    /// A JSON report with no query string and no compose webhook to map it: each member goes
+    /// straight to its standard field or to the extras, its key looked up as bytes. The same
+    /// result as merging the members' pairs (a repeated key keeps its first place and its last
+    /// value), which `parse` does in every other case.
+    private func standardFields(json body: [UInt8]) throws(Rejection) -> ParsedDelivery {
+        try body.withUnsafeBufferPointer { (p) throws(Rejection) in
+            if let bad = UTF8Validation.firstInvalidOffset(p) {
+                throw Rejection(400, "invalid UTF-8 at byte \(bad)")
+            }
+            var fields = ReportFields()
+            var present = 0
+            var extra: [NameValue] = []
+            // Where each extra key is, once there are too many for a linear search.
+            var extraIndex: [String: Int] = [:]
+            do throws(JSONError) {
+                try JSONFlatObject.forEachMemberKey(p) { key, _, text in
+                    if let field = ReportField(utf8: key) {
+                        if fields[field] == nil { present += 1 }
+                        fields[field] = text
+                        return
+                    }
+                    let name = String(decoding: key, as: UTF8.self)
+                    let at = extra.count <= 32 ? extra.firstIndex { $0.name == name } : extraIndex[name]
+                    if let at {
+                        extra[at].value = text
+                        return
+                    }
+                    extra.append(NameValue(name, text))
+                    if extra.count == 33 {
+                        extraIndex = Dictionary(extra.indices.map { (extra[$0].name, $0) }, uniquingKeysWith: { first, _ in first })
+                    } else if extra.count > 33 {
+                        extraIndex[name] = extra.count - 1
+                    }
+                }
+            } catch {
+                throw Rejection(400, "malformed JSON: \(error.description)")
+            }
+            try check(fieldCount: present + extra.count)
+            return ParsedDelivery(fields: fields, extra: extra)
+        }
     }
 
     /// A JSON object's members, and whether its keys are unique (a repeated key is legal

@@ -30,14 +30,25 @@ enum SummaryCodec {
             varint(UInt64(line.count), &out)
             out.append(contentsOf: line)
         }
-        let method = Array(s.method.utf8.prefix(255))
-        out.append(UInt8(method.count))
-        out.append(contentsOf: method)
-        if let e = s.error { bytes(Array(e.utf8), &out) }
+        // Texts are copied through their contiguous UTF-8 (the generic UTF8View append goes byte by byte).
+        var method = s.method
+        method.withUTF8 { m in
+            let kept = UnsafeBufferPointer(rebasing: m.prefix(255))
+            out.append(UInt8(kept.count))
+            out.append(contentsOf: kept)
+        }
+        if var e = s.error {
+            e.withUTF8 { e in
+                varint(UInt64(e.count), &out)
+                out.append(contentsOf: e)
+            }
+        }
         for f in ReportField.allCases {
-            if let v = s.fields[f] {
-                varint(UInt64(v.utf8.count) + 1, &out)
-                out.append(contentsOf: v.utf8)
+            if var v = s.fields[f] {
+                v.withUTF8 { v in
+                    varint(UInt64(v.count) + 1, &out)
+                    out.append(contentsOf: v)
+                }
             } else {
                 out.append(0)
             }
@@ -236,11 +247,6 @@ enum SummaryCodec {
         }
         i += width
         return v
-    }
-
-    private static func bytes(_ b: [UInt8], _ out: inout [UInt8]) {
-        varint(UInt64(b.count), &out)
-        out.append(contentsOf: b)
     }
 
     private static func varint(_ v: UInt64, _ out: inout [UInt8]) {
