@@ -69,13 +69,13 @@ public struct JSONScanner {
                 throw unexpected("expected a string key")
             }
             let keyStart = position
-            try skipString()
+            let escaped = try skipString()
             let plain = UnsafeBufferPointer(rebasing: bytes[(keyStart + 1)..<(position - 1)])
             skipWhitespace()
             try expect(UInt8(ascii: ":"), "expected ':' after object key")
             keyOffset = keyStart
             skipWhitespace()
-            if plain.contains(UInt8(ascii: "\\")) {
+            if escaped {
                 // Rare: an escaped key. Decode it and hand over the decoded bytes.
                 var copy = self
                 copy.position = keyStart
@@ -247,10 +247,12 @@ public struct JSONScanner {
         throw JSONError("unterminated string", at: open)
     }
 
-    /// Checks a string's grammar without building it.
-    private mutating func skipString() throws(JSONError) {
+    /// Checks a string's grammar without building it; says whether it holds an escape.
+    @discardableResult
+    private mutating func skipString() throws(JSONError) -> Bool {
         let open = position
         position += 1
+        var escaped = false
         var scratch: [UInt8] = []
         while position < bytes.count {
             skipPlainRun()
@@ -258,10 +260,11 @@ public struct JSONScanner {
             let b = bytes[position]
             if b == UInt8(ascii: "\"") {
                 position += 1
-                return
+                return escaped
             }
             if b < 0x20 { throw controlCharacter(b) }
             if b == UInt8(ascii: "\\") {
+                escaped = true
                 // Single-character escapes need no decoding here; \u is checked in full (surrogates).
                 if position + 1 < bytes.count, Self.isSimpleEscape(bytes[position + 1]) {
                     position += 2
@@ -341,11 +344,15 @@ public struct JSONScanner {
 
     // MARK: - Helpers
 
-    /// Moves past string bytes eight at a time while none of them is special.
+    /// Moves past string bytes eight at a time while none of them is special, then to the
+    /// first special byte of the word that has one (or to where fewer than eight are left).
     @inline(__always) private mutating func skipPlainRun() {
-        while position + 8 <= bytes.count,
-            !JSONBytes.anySpecial(UnsafeRawPointer(bytes.baseAddress! + position).loadUnaligned(as: UInt64.self))
-        {
+        while position + 8 <= bytes.count {
+            let special = JSONBytes.specials(UnsafeRawPointer(bytes.baseAddress! + position).loadUnaligned(as: UInt64.self))
+            if special != 0 {
+                position += special.trailingZeroBitCount >> 3
+                return
+            }
             position += 8
         }
     }
