@@ -664,9 +664,8 @@ final class ReceiverHandler: ChannelDuplexHandler {
 
     /// Splits a request target into its path and raw query string.
     static func split(_ uri: String) -> (String, String?) {
-        // Searched as bytes: a Character search costs a grapheme break check per character.
-        guard let q = uri.utf8.firstIndex(of: UInt8(ascii: "?")) else { return (uri, nil) }
-        return (String(uri[..<q]), String(uri[uri.utf8.index(after: q)...]))
+        let (path, query) = uri.splitAtQuery()
+        return (String(path), query.map(String.init))
     }
 
     private func remoteDescription(_ context: ChannelHandlerContext) -> String {

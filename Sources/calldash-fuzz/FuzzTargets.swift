@@ -31,6 +31,10 @@ enum FuzzTarget: String, CaseIterable {
                 return try? s.readString()
             }
             guard back == text else { fatalError("a JSON string does not read back as written") }
+            let invisible: Set<UInt32> = [0x85, 0x9B, 0x61C, 0x200B, 0x2028, 0x202E, 0x2066, 0xFEFF]
+            guard !String(decoding: written, as: UTF8.self).unicodeScalars.contains(where: { invisible.contains($0.value) }) else {
+                fatalError("a character that acts on a terminal was written unescaped")
+            }
         case .form:
             _ = bytes.withUnsafeBufferPointer { try? FormURLEncoding.decode($0, what: "form") }
             _ = FormURLEncoding.percentDecoded(text)

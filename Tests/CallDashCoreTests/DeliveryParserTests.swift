@@ -136,6 +136,10 @@ struct DeliveryParserTests {
             #"{"to":null,"from":false,"duration":-1.5e3,"é ✓":"\u00e9\n","flow_id":{"x":[]}}"#,
             // Past the 32 extras where the search turns to an index, with repeats on both sides of it.
             "{" + (0..<80).map { #""k\#($0 % 50)":\#($0)"# }.joined(separator: ",") + #","mid":"m","k3":"last"}"#,
+            // Repeats just before the index (31 extras), as it is made (32), and of keys added after it.
+            "{"
+                + ((0..<31).map { "k\($0)" } + ["k0", "k31", "k5", "k31"] + (32..<40).map { "k\($0)" } + ["k33", "k39", "k32", "mid"])
+                .enumerated().map { #""\#($1)":\#($0)"# }.joined(separator: ",") + "}",
             #"{}"#, #"[1]"#, #"{"a":1,}"#, #"{"a" 1}"#, #"  {"status":"ANSWER"}  "#
         ])
     func fieldByFieldIsTheMerge(_ body: String) {
@@ -146,6 +150,17 @@ struct DeliveryParserTests {
             merging.limits = limits
             let merged = Result { () throws(Rejection) in try merging.parse(query: [], contentType: json, body: Array(body.utf8)) }
             #expect(direct == merged, "\(body)")
+        }
+    }
+
+    @Test("a query starts at the first ? byte, even where a combining mark after it or a prepended character before it joins it to another")
+    func queryStartsAtTheFirstQuestionMark() {
+        for (target, before, query) in [
+            ("/ack?status=BUSY&a=?", "/ack", "status=BUSY&a=?"), ("/a?\u{301}x", "/a", "\u{301}x"), ("/\u{600}?q", "/\u{600}", "q"),
+            ("/ack", "/ack", nil), ("?", "", "")
+        ] {
+            let split = target.splitAtQuery()
+            #expect(split.beforeQuery == before && split.query.map(String.init) == query, "\(target)")
         }
     }
 }

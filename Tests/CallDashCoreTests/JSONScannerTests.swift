@@ -9,6 +9,23 @@ private func parse(_ text: String) -> Result<[JSONFlatMember], JSONError> {
 
 @Suite("Strict JSON keeps what was sent")
 struct JSONScannerTests {
+    @Test("a key or value read eight bytes at a time stops at the escape, quote or control byte wherever in the word it falls")
+    func specialBytesAtEveryOffset() throws {
+        for offset in 0..<18 {
+            let pad = String(repeating: "k", count: offset)
+            // An escaped key, a value with an escape, and a raw control byte (refused) at each offset.
+            #expect(
+                try parse(#"{"\#(pad)\u0041\#(pad)":"\#(pad)\"\#(pad)","\#(pad)":[{"\#(pad)\n":"x"}]}"#).get() == [
+                    JSONFlatMember(key: pad + "A" + pad, kind: .string, text: pad + "\"" + pad),
+                    JSONFlatMember(key: pad, kind: .array, text: #"[{"\#(pad)\n":"x"}]"#)
+                ])
+            #expect(try parse(#"{"\#(pad)\"\#(pad)":1}"#).get() == [JSONFlatMember(key: pad + "\"" + pad, kind: .number, text: "1")])
+            #expect(throws: JSONError.self) { try parse("{\"\(pad)\u{1}\":1}").get() }
+            #expect(throws: JSONError.self) { try parse("{\"a\":\"\(pad)\u{1F}\"}").get() }
+            #expect(throws: JSONError.self) { try parse("{\"a\":\"\(pad)").get() }
+        }
+    }
+
     @Test(
         "numbers keep their exact text: no Double, no .0, no exponent, no lost digits",
         arguments: [
@@ -131,21 +148,5 @@ struct UTF8ValidationTests {
         let text = String(repeating: "ascii ", count: 50) + "é € 😀 हिन्दी"
         #expect(UTF8Validation.firstInvalidOffset(Array(text.utf8)) == nil)
         #expect(UTF8Validation.firstInvalidOffset(Array(String(repeating: "a", count: 4099).utf8) + [0xFF]) == 4099)
-    }
-
-    @Test("a key or value read eight bytes at a time stops at the escape, quote or control byte wherever in the word it falls")
-    func specialBytesAtEveryOffset() throws {
-        for offset in 0..<18 {
-            let pad = String(repeating: "k", count: offset)
-            // An escaped key, a value with an escape, and a raw control byte (refused) at each offset.
-            #expect(
-                try parse(#"{"\#(pad)\u0041\#(pad)":"\#(pad)\"\#(pad)","\#(pad)":[{"\#(pad)\n":"x"}]}"#).get() == [
-                    JSONFlatMember(key: pad + "A" + pad, kind: .string, text: pad + "\"" + pad),
-                    JSONFlatMember(key: pad, kind: .array, text: #"[{"\#(pad)\n":"x"}]"#)
-                ])
-            #expect(throws: JSONError.self) { try parse("{\"\(pad)\u{1}\":1}").get() }
-            #expect(throws: JSONError.self) { try parse("{\"a\":\"\(pad)\u{1F}\"}").get() }
-            #expect(throws: JSONError.self) { try parse("{\"a\":\"\(pad)").get() }
-        }
     }
 }

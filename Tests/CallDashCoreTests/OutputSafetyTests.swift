@@ -72,6 +72,8 @@ struct OutputSafetyTests {
             // The writer reserves room 4096 input bytes at a time: a sequence may straddle that.
             for offset in 4090..<4098 { texts.append(String(repeating: "x", count: offset) + special + special + "y") }
         }
+        // Every byte escaped to six: the most room a chunk can need.
+        texts.append(String(repeating: "\u{1}", count: 5000))
         for text in texts {
             var w = JSONWriter(capacity: 16)
             w.string(text)

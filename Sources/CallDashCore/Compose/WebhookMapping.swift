@@ -85,12 +85,11 @@ public struct WebhookMapping: Sendable {
 
     /// The path template (from the first `/` after the authority up to `?`) and the query source.
     static func split(url: String) -> (path: String?, query: Substring) {
-        let query = url.firstIndex(of: "?").map { url[url.index(after: $0)...] } ?? ""
-        let beforeQuery = url.firstIndex(of: "?").map { url[..<$0] } ?? url[...]
-        guard let scheme = beforeQuery.firstRange(of: "://") else { return (nil, query) }
+        let (beforeQuery, query) = url.splitAtQuery()
+        guard let scheme = beforeQuery.firstRange(of: "://") else { return (nil, query ?? "") }
         let rest = beforeQuery[scheme.upperBound...]
-        guard let slash = rest.firstIndex(of: "/") else { return ("/", query) }
-        return (String(rest[slash...]), query)
+        guard let slash = rest.firstIndex(of: "/") else { return ("/", query ?? "") }
+        return (String(rest[slash...]), query ?? "")
     }
 
     /// Matches a value against a template's parts, returning what each variable captured. A

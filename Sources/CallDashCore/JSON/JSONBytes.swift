@@ -3,6 +3,12 @@
 /// byte is exact (a borrow can flag bytes above it), which is all its users need: every byte
 /// below it is plain.
 enum JSONBytes {
+    /// The eight bytes at `p` as a little-endian word, so that the lowest flagged byte of a mask
+    /// is the first in memory on any machine.
+    @inline(__always) static func word(at p: UnsafePointer<UInt8>) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+    }
+
     /// The bytes special inside a JSON string: a control character, '"' or '\\'.
     @inline(__always) static func specials(_ w: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101

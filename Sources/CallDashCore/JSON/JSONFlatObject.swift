@@ -14,6 +14,10 @@ public struct JSONFlatMember: Sendable, Equatable {
 
 /// Reads a document that must be one JSON object into its members, in order.
 public enum JSONFlatObject {
+    /// Up to how many keys a repeat is looked for by a linear scan: reports have a dozen keys,
+    /// and a scan beats hashing until objects get large.
+    static let linearSearchLimit = 32
+
     /// Parses `bytes` (already valid UTF-8) strictly (RFC 8259). A key that appears twice is
     /// legal JSON: every member is kept, in order; a reader of fields lets the last one win.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> [JSONFlatMember] {
@@ -34,9 +38,8 @@ public enum JSONFlatObject {
         var repeated: [String] = []
         try forEachMemberKey(bytes) { (k, kind, text) in
             let key = String(decoding: k, as: UTF8.self)
-            // Reports have a dozen keys: a linear scan beats hashing until objects get large.
-            let duplicate = keys.count < 32 ? keys.contains(key) : !seen.insert(key).inserted
-            if keys.count == 31 { seen = Set(keys + [key]) }
+            let duplicate = keys.count < linearSearchLimit ? keys.contains(key) : !seen.insert(key).inserted
+            if keys.count == linearSearchLimit - 1 { seen = Set(keys + [key]) }
             if duplicate {
                 if !repeated.contains(key) { repeated.append(key) }
             } else {

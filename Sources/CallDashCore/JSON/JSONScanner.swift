@@ -348,7 +348,7 @@ public struct JSONScanner {
     /// first special byte of the word that has one (or to where fewer than eight are left).
     @inline(__always) private mutating func skipPlainRun() {
         while position + 8 <= bytes.count {
-            let special = JSONBytes.specials(UnsafeRawPointer(bytes.baseAddress! + position).loadUnaligned(as: UInt64.self))
+            let special = JSONBytes.specials(JSONBytes.word(at: bytes.baseAddress! + position))
             if special != 0 {
                 position += special.trailingZeroBitCount >> 3
                 return

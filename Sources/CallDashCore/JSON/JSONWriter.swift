@@ -123,10 +123,11 @@ public struct JSONWriter: ~Copyable {
             var out = base + count
             while i < chunkEnd {
                 // Eight bytes at a time: all are copied, and kept up to the first that is not
-                // plain ASCII (below 0x20, a quote, a backslash or 0x80 and above).
+                // plain ASCII (below 0x20, a quote, a backslash or 0x80 and above). The store
+                // fits: the chunk reserved six bytes out for each of the eight or more still in.
                 if i + 8 <= chunkEnd {
-                    let w = UnsafeRawPointer(src + i).loadUnaligned(as: UInt64.self)
-                    UnsafeMutableRawPointer(out).storeBytes(of: w, as: UInt64.self)
+                    let w = JSONBytes.word(at: src + i)
+                    UnsafeMutableRawPointer(out).storeBytes(of: w.littleEndian, as: UInt64.self)
                     let flagged = JSONBytes.escapeCandidates(w)
                     if flagged == 0 {
                         out += 8

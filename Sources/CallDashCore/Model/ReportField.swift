@@ -41,22 +41,23 @@ public enum ReportField: String, CaseIterable, Sendable, Hashable {
 
     /// The same lookup on a key's UTF-8 bytes.
     public init?(utf8 key: UnsafeBufferPointer<UInt8>) {
-        // The switch below has checked the length.
-        func `is`(_ name: StaticString) -> Bool {
+        func matches(_ name: StaticString) -> Bool {
+            guard name.utf8CodeUnitCount == key.count else { return false }
             let (a, b) = (key.baseAddress!, name.utf8Start)
             for i in 0..<key.count where a[i] != b[i] { return false }
             return true
         }
         let f: ReportField?
         switch key.count {
-        case 2: f = `is`("to") ? .to : nil
-        case 3: f = `is`("mid") ? .mid : nil
-        case 4: f = `is`("from") ? .from : nil
-        case 6: f = `is`("status") ? .status : `is`("bridge") ? .bridge : `is`("source") ? .source : `is`("end_at") ? .endAt : nil
-        case 7: f = `is`("flow_id") ? .flowID : nil
-        case 8: f = `is`("start_at") ? .startAt : `is`("duration") ? .duration : nil
-        case 10: f = `is`("webhook_id") ? .webhookID : nil
-        case 13: f = `is`("recording_url") ? .recordingURL : nil
+        case 2: f = matches("to") ? .to : nil
+        case 3: f = matches("mid") ? .mid : nil
+        case 4: f = matches("from") ? .from : nil
+        case 6:
+            f = matches("status") ? .status : matches("bridge") ? .bridge : matches("source") ? .source : matches("end_at") ? .endAt : nil
+        case 7: f = matches("flow_id") ? .flowID : nil
+        case 8: f = matches("start_at") ? .startAt : matches("duration") ? .duration : nil
+        case 10: f = matches("webhook_id") ? .webhookID : nil
+        case 13: f = matches("recording_url") ? .recordingURL : nil
         default: f = nil
         }
         guard let f else { return nil }

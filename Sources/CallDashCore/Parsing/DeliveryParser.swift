@@ -53,7 +53,7 @@ public struct DeliveryParser: Sendable {
         let (bodyPairs, bodyKeysUnique) = try bodyFields(format, body: body)
         var merged: [NameValue]
         if query.isEmpty && bodyKeysUnique {
-            merged = bodyPairs // the common case: a JSON report and no query string
+            merged = bodyPairs // nothing to merge
         } else {
             merged = []
             merged.reserveCapacity(query.count + bodyPairs.count)
@@ -135,67 +135,68 @@ public struct DeliveryParser: Sendable {
     /// result as merging the members' pairs (a repeated key keeps its first place and its last
     /// value), which `parse` does in every other case.
     private func standardFields(json body: [UInt8]) throws(Rejection) -> ParsedDelivery {
-        try body.withUnsafeBufferPointer { (p) throws(Rejection) in
-            if let bad = UTF8Validation.firstInvalidOffset(p) {
-                throw Rejection(400, "invalid UTF-8 at byte \(bad)")
-            }
-            var fields = ReportFields()
-            var present = 0
-            var extra: [NameValue] = []
-            // Where each extra key is, once there are too many for a linear search.
-            var extraIndex: [String: Int] = [:]
-            do throws(JSONError) {
-                try JSONFlatObject.forEachMemberKey(p) { key, _, text in
-                    if let field = ReportField(utf8: key) {
-                        if fields[field] == nil { present += 1 }
-                        fields[field] = text
-                        return
-                    }
-                    let name = String(decoding: key, as: UTF8.self)
-                    let at = extra.count <= 32 ? extra.firstIndex { $0.name == name } : extraIndex[name]
-                    if let at {
-                        extra[at].value = text
-                        return
-                    }
-                    extra.append(NameValue(name, text))
-                    if extra.count == 33 {
-                        extraIndex = Dictionary(extra.indices.map { (extra[$0].name, $0) }, uniquingKeysWith: { first, _ in first })
-                    } else if extra.count > 33 {
-                        extraIndex[name] = extra.count - 1
-                    }
+        var fields = ReportFields()
+        var present = 0
+        var extra: [NameValue] = []
+        // Where each extra key is, once there are too many for a linear search.
+        var extraIndex: [String: Int] = [:]
+        let limit = JSONFlatObject.linearSearchLimit
+        try readJSON(body) { (p) throws(JSONError) in
+            try JSONFlatObject.forEachMemberKey(p) { key, _, text in
+                if let field = ReportField(utf8: key) {
+                    if fields[field] == nil { present += 1 }
+                    fields[field] = text
+                    return
                 }
-            } catch {
-                throw Rejection(400, "malformed JSON: \(error.description)")
+                let name = String(decoding: key, as: UTF8.self)
+                if let at = extra.count < limit ? extra.firstIndex(where: { $0.name == name }) : extraIndex[name] {
+                    extra[at].value = text
+                    return
+                }
+                extra.append(NameValue(name, text))
+                if extra.count == limit {
+                    extraIndex = Dictionary(uniqueKeysWithValues: extra.indices.map { (extra[$0].name, $0) })
+                } else if extra.count > limit {
+                    extraIndex[name] = extra.count - 1
+                }
             }
-            try check(fieldCount: present + extra.count)
-            return ParsedDelivery(fields: fields, extra: extra)
         }
+        try check(fieldCount: present + extra.count)
+        return ParsedDelivery(fields: fields, extra: extra)
     }
 
     /// A JSON object's members, and whether its keys are unique (a repeated key is legal
     /// JSON: the merge then lets its last value win).
     private func json(_ body: [UInt8]) throws(Rejection) -> ([NameValue], Bool) {
-        try body.withUnsafeBufferPointer { (p) throws(Rejection) in
-            if let bad = UTF8Validation.firstInvalidOffset(p) {
-                throw Rejection(400, "invalid UTF-8 at byte \(bad)")
-            }
+        try readJSON(body) { (p) throws(JSONError) in
+            var pairs: [NameValue] = []
+            pairs.reserveCapacity(16)
+            let repeated = try JSONFlatObject.forEachMember(p) { key, _, text in pairs.append(NameValue(key, text)) }
+            return (pairs, repeated.isEmpty)
+        }
+    }
+
+    /// `read` over a body known to be UTF-8; what it finds malformed is a 400.
+    private func readJSON<T>(_ body: [UInt8], _ read: (UnsafeBufferPointer<UInt8>) throws(JSONError) -> T) throws(Rejection) -> T {
+        try readUTF8(body) { (p) throws(Rejection) in
             do throws(JSONError) {
-                var pairs: [NameValue] = []
-                pairs.reserveCapacity(16)
-                let repeated = try JSONFlatObject.forEachMember(p) { key, _, text in pairs.append(NameValue(key, text)) }
-                return (pairs, repeated.isEmpty)
+                return try read(p)
             } catch {
                 throw Rejection(400, "malformed JSON: \(error.description)")
             }
         }
     }
 
-    private func form(_ body: [UInt8]) throws(Rejection) -> [NameValue] {
+    private func readUTF8<T>(_ body: [UInt8], _ read: (UnsafeBufferPointer<UInt8>) throws(Rejection) -> T) throws(Rejection) -> T {
         try body.withUnsafeBufferPointer { (p) throws(Rejection) in
             if let bad = UTF8Validation.firstInvalidOffset(p) {
                 throw Rejection(400, "invalid UTF-8 at byte \(bad)")
             }
-            return try FormURLEncoding.decode(p, what: "form body")
+            return try read(p)
         }
+    }
+
+    private func form(_ body: [UInt8]) throws(Rejection) -> [NameValue] {
+        try readUTF8(body) { (p) throws(Rejection) in try FormURLEncoding.decode(p, what: "form body") }
     }
 }

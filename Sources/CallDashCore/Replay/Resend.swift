@@ -45,8 +45,7 @@ public struct Resend: Sendable, Equatable {
     public init?(_ record: DeliveryRecord, to app: String, replayOf: UInt64?, extra given: [NameValue] = []) {
         guard let target = RenderedRequest.target(of: app), !app.contains("#") else { return nil }
         let extra = given.filter { !Self.clientSets.contains($0.name.lowercased()) }
-        var base = target.origin
-        if let q = base.firstIndex(of: "?") { base = String(base[..<q]) }
+        var base = String(target.origin.splitAtQuery().beforeQuery)
         while base.hasSuffix("/") { base.removeLast() }
         var path = base + (record.path.hasPrefix("/") ? record.path : "/" + record.path)
         if !record.query.isEmpty, !record.path.contains("?") {

@@ -37,8 +37,8 @@ enum SummaryCodec {
             out.append(UInt8(kept.count))
             out.append(contentsOf: kept)
         }
-        if var e = s.error {
-            e.withUTF8 { e in
+        if var error = s.error {
+            error.withUTF8 { e in
                 varint(UInt64(e.count), &out)
                 out.append(contentsOf: e)
             }
