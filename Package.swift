@@ -77,13 +77,15 @@ let package = Package(
         ),
         // The readers of untrusted bytes under a fuzzer (scripts/fuzz); without it, replays a corpus.
         .executableTarget(name: "calldash-fuzz", dependencies: ["CallDashCore", "CallDashUI"]),
+        // Raw loopback sockets for the receiver and end-to-end tests.
+        .target(name: "LoopbackSockets", path: "Tests/LoopbackSockets"),
         .testTarget(name: "CallDashCoreTests", dependencies: ["CallDashCore"]),
         .testTarget(name: "CallDashUITests", dependencies: ["CallDashUI", "CallDashCore"]),
         .testTarget(name: "CallDashTerminalTests", dependencies: ["CallDashTerminal"]),
         .testTarget(
             name: "CallDashReceiverTests",
             dependencies: [
-                "CallDashReceiver", "CallDashClient", "CallDashCore",
+                "CallDashReceiver", "CallDashClient", "CallDashCore", "LoopbackSockets",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log")
@@ -92,7 +94,7 @@ let package = Package(
         // Runs the built `calldash` binary (build it first: `swift build`).
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["CallDashCore", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: ["CallDashCore", "LoopbackSockets", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         )
     ],
     swiftLanguageModes: [.v6]

@@ -6,7 +6,6 @@ import CallDashTerminal
 import CallDashUI
 import Foundation
 import Logging
-import Synchronization
 
 /// `calldash watch` (the default command): the receiver with the live dashboard.
 struct Watch: AsyncParsableCommand {
@@ -68,15 +67,10 @@ struct Watch: AsyncParsableCommand {
         // Problems while running (the journal cannot be written, the forward queue is full): on
         // stderr for the plain tail, in the dashboard's message line once it runs, and in the log.
         // Before the dashboard runs they are kept for it; once it has quit, stderr has them.
-        let running = Mutex<(dashboard: Dashboard?, early: [String], ended: Bool)>((nil, [], false))
+        let mailbox = DashboardMailbox()
         let report: @Sendable (String) -> Void = { text in
             logger.error("\(text)")
-            if usePlain { return Output.warn(text) }
-            let (dashboard, ended) = running.withLock { r in
-                if r.dashboard == nil, !r.ended { r.early.append(text) }
-                return (r.dashboard, r.ended)
-            }
-            if ended { Output.warn(text) } else { dashboard?.post(.message(text, isError: true)) }
+            if usePlain || !mailbox.message(text) { Output.warn(text) }
         }
         let session = try await ReceiverSession.start(
             receiver, sparingACore: !usePlain, demoRecordings: demo, logger: logger, report: report
@@ -117,19 +111,8 @@ struct Watch: AsyncParsableCommand {
                 selfToken: session.token, listen: listen, journal: journal)
             try await dashboard(
                 source, themes: catalog.themes, themeIndex: chosen.index, problems: problems, logger: logger, pusher: pusher
-            ) { dashboard in
-                let early = running.withLock { r in
-                    r.dashboard = dashboard
-                    return r.early
-                }
-                if let last = early.last {
-                    dashboard.post(.message(early.count > 1 ? "\(last) (+\(early.count - 1) more in the log)" : last, isError: true))
-                }
-            }
-            running.withLock { r in
-                r.dashboard = nil
-                r.ended = true
-            }
+            ) { dashboard in mailbox.attach(dashboard) }
+            mailbox.detach()
         }
         provider?.cancel()
         _ = await provider?.value
@@ -233,22 +216,16 @@ struct Watch: AsyncParsableCommand {
         let recorder = Recorder(store: ReportStore(capacity: receiver.capacity), journal: nil, lastSeq: 0)
         let webhooks = WebhookWatcher(path: receiver.webhooks.path)
         let problems = webhooks.reload().map { "webhook file not used: \($0)" }
-        // The dashboard once it runs, and the last status said before it did (applied then).
-        let posted = Mutex<(dashboard: Dashboard?, status: String?)>((nil, nil))
+        let mailbox = DashboardMailbox()
         let token = try receiver.resolvedToken()
         let follower = RemoteFollower(
             base: remote, token: token, recorder: recorder,
             status: { status in
                 logger.info("remote \(remote): \(status.text)")
                 guard plain else {
-                    let text = "remote \(remote) — \(status.text)"
-                    let dashboard = posted.withLock { p in
-                        p.status = text
-                        return p.dashboard
-                    }
-                    dashboard?.post(.listenChanged(text))
+                    mailbox.header("remote \(remote) — \(status.text)")
                     // A narrow header cuts the reason: the message line has it whole.
-                    if case .stopped(let why) = status { dashboard?.post(.message("following stopped: \(why)", isError: true)) }
+                    if case .stopped(let why) = status { _ = mailbox.message("following stopped: \(why)") }
                     return
                 }
                 switch status {
@@ -259,7 +236,7 @@ struct Watch: AsyncParsableCommand {
             },
             skipped: { why in
                 logger.warning("\(why)")
-                if plain { Output.warn(why) } else { posted.withLock { $0.dashboard }?.post(.message(why, isError: true)) }
+                if plain || !mailbox.message(why) { Output.warn(why) }
             })
         let following = Task { await follower.run() }
         let watching = Task { await webhooks.watch() }
@@ -288,13 +265,7 @@ struct Watch: AsyncParsableCommand {
             try await dashboard(
                 source, themes: catalog.themes, themeIndex: chosen.index, problems: problems + catalog.errors.map(ThemeFiles.refusal),
                 logger: logger, pusher: pusher
-            ) { dashboard in
-                let said = posted.withLock { p in
-                    p.dashboard = dashboard
-                    return p.status
-                }
-                if let said { dashboard.post(.listenChanged(said)) }
-            }
+            ) { dashboard in mailbox.attach(dashboard) }
             await pusher.shutdown()
         }
         following.cancel()

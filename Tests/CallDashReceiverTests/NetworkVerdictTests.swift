@@ -7,22 +7,10 @@ import Testing
 @testable import CallDashCore
 @testable import CallDashReceiver
 
-/// A TCP socket bound to a free port on 127.0.0.1, and that port.
-private func boundSocket() -> (fd: Int32, port: Int) {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var a = sockaddr_in()
-    a.sin_family = sa_family_t(AF_INET)
-    a.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-    _ = withUnsafeMutablePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-    return (fd, Int(UInt16(bigEndian: a.sin_port)))
-}
-
 /// A server on 127.0.0.1 that answers 200 with a 100,000-byte body and then sends it one byte
 /// every 100 ms (for at most 120 s, or until the client goes): its port.
-private func tricklingServer() -> Int {
-    let (fd, port) = boundSocket()
+private func tricklingServer() throws -> Int {
+    guard let (fd, port) = boundLoopbackSocket() else { throw POSIXError(.EADDRINUSE) }
     listen(fd, 4)
     Thread.detachNewThread {
         let c = accept(fd, nil, nil)
@@ -116,7 +104,7 @@ struct NetworkVerdictTests {
 
     @Test("an app that trickles its answer a byte at a time is given up on after the timeout, not waited for")
     func tricklingAnswer() async throws {
-        let port = tricklingServer()
+        let port = try tricklingServer()
         let pusher = Pusher()
         let url = "http://127.0.0.1:\(port)/app"
         let verdict = await pusher.sendOnce(

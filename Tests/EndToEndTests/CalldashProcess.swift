@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import LoopbackSockets
 import NIOCore
 import Synchronization
 
@@ -109,14 +110,7 @@ func portNumber(after marker: String, in text: String) -> Int? {
 /// listener is given it while the descriptor is open. Nil when it is taken.
 func holdPort(_ port: Int) -> Int32? {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_port = in_port_t(UInt16(port).bigEndian)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let bound = withUnsafePointer(to: &addr) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard bound == 0 else {
+    guard withLoopback(port: port, { bind(fd, $0, $1) }) == 0 else {
         close(fd)
         return nil
     }

@@ -26,7 +26,7 @@ struct ComposeDashboardTests {
         let t = try TmuxSession(
             ["watch", "--port", "0", "--journal", journal, "--webhooks", hooks], environment: ["CALLDASH_SECRET_TOKEN": "tok-123"])
         let port = try #require(await t.port(), "\(t.screen)")
-        #expect(try await DashboardTests().post(port, DashboardTests().report(mid: "MID-R1", status: "BUSY")) == 200)
+        #expect(try await post(port, report(mid: "MID-R1", status: "BUSY")) == 200)
         #expect(await t.waitFor { $0.contains("MID-R1") }, "\(t.screen)")
         try t.press("c")
         #expect(
@@ -79,8 +79,7 @@ struct ComposeDashboardTests {
             ["watch", "--port", "0", "--no-journal", "--webhooks", hooks, "--token", "recv-tok"],
             environment: ["CALLDASH_SECRET_TOKEN": "tok-123"])
         let port = try #require(await t.port(), "\(t.screen)")
-        let base = DashboardTests()
-        #expect(try await base.post(port, base.report(mid: "MID-T1"), headers: [("Authorization", "Bearer recv-tok")]) == 200)
+        #expect(try await post(port, report(mid: "MID-T1"), headers: [("Authorization", "Bearer recv-tok")]) == 200)
         #expect(await t.waitFor { $0.contains("MID-T1") }, "\(t.screen)")
         try t.press("c")
         #expect(await t.waitFor { $0.contains("crm · 7.json") }, "\(t.screen)")

@@ -3,22 +3,24 @@ import Foundation
 import NIOCore
 import Testing
 
+/// POSTs `body` as JSON to the receiver on `port`; the status it answered.
+func post(_ port: Int, _ body: String, path: String = "/ack", headers: [(String, String)] = []) async throws -> Int {
+    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+    request.method = .POST
+    request.headers.add(name: "Content-Type", value: "application/json")
+    for (name, value) in headers { request.headers.add(name: name, value: value) }
+    request.body = .bytes(ByteBuffer(string: body))
+    return Int(try await HTTPClient.shared.execute(request, timeout: .seconds(10)).status.code)
+}
+
+/// A full report of the provider's shape.
+func report(mid: String, status: String = "ANSWER", to: String = "919876543210") -> String {
+    #"{"webhook_id":7,"bridge":918068280000,"from":"918068280000","to":"\#(to)","source":"OBD","mid":"\#(mid)","flow_id":917,"start_at":"2026-11-27 15:29:00","end_at":"2026-11-27 15:29:42","duration":"42","status":"\#(status)","recording_url":"https://rec.example.com/\#(mid).mp3"}"#
+}
+
 /// The built dashboard in a real terminal (tmux), driven by keys and real HTTP deliveries.
 @Suite("calldash watch in a terminal", .serialized)
 struct DashboardTests {
-    func post(_ port: Int, _ body: String, path: String = "/ack", headers: [(String, String)] = []) async throws -> Int {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        request.body = .bytes(ByteBuffer(string: body))
-        return Int(try await HTTPClient.shared.execute(request, timeout: .seconds(10)).status.code)
-    }
-
-    func report(mid: String, status: String = "ANSWER", to: String = "919876543210") -> String {
-        #"{"webhook_id":7,"bridge":918068280000,"from":"918068280000","to":"\#(to)","source":"OBD","mid":"\#(mid)","flow_id":917,"start_at":"2026-11-27 15:29:00","end_at":"2026-11-27 15:29:42","duration":"42","status":"\#(status)","recording_url":"https://rec.example.com/\#(mid).mp3"}"#
-    }
-
     @Test("a journal deleted while the dashboard runs is said on screen, and the calls after it are refused and shown as such")
     func journalProblemShown() async throws {
         let folder = temporaryFolder()
@@ -218,14 +220,13 @@ struct DashboardTests {
 
 @Suite("calldash watch: recording URL and export actions", .serialized)
 struct DashboardActionTests {
-    let base = DashboardTests()
 
     @Test("v checks the recording URL with a HEAD request and shows status, type and time")
     func checkRecordingURL() async throws {
         let t = try TmuxSession(["watch", "--port", "0"])
         let port = try #require(await t.port())
         let body = #"{"mid":"CHECK-1","status":"ANSWER","recording_url":"http://127.0.0.1:\#(port)/_calldash/health"}"#
-        _ = try await base.post(port, body)
+        _ = try await post(port, body)
         #expect(await t.waitFor { $0.contains("CHECK-1") })
         try t.press("v")
         #expect(await t.waitFor { $0.contains("✓ reachable, HTTP 200 OK · application/json") }, "\(t.screen)")
@@ -240,7 +241,7 @@ struct DashboardActionTests {
         chmod(script, 0o755)
         let t = try TmuxSession(["watch", "--port", "0"], environment: ["BROWSER": script])
         let port = try #require(await t.port())
-        _ = try await base.post(port, base.report(mid: "OPEN-1;rm -rf x"))
+        _ = try await post(port, report(mid: "OPEN-1;rm -rf x"))
         #expect(await t.waitFor { $0.contains("OPEN-1") })
         try t.press("o")
         #expect(await t.waitFor { $0.contains("opened with browser.sh") }, "\(t.screen)")
@@ -253,7 +254,7 @@ struct DashboardActionTests {
     func openWithoutBrowser() async throws {
         let t = try TmuxSession(["watch", "--port", "0"], environment: ["BROWSER": "", "PATH": "/nonexistent"])
         let port = try #require(await t.port())
-        _ = try await base.post(port, base.report(mid: "NOBROWSER-1"))
+        _ = try await post(port, report(mid: "NOBROWSER-1"))
         #expect(await t.waitFor { $0.contains("NOBROWSER-1") })
         try t.press("o")
         #expect(await t.waitFor { $0.contains("no browser to open it: set $BROWSER or install xdg-utils") }, "\(t.screen)")
@@ -263,7 +264,7 @@ struct DashboardActionTests {
     func exportShown() async throws {
         let t = try TmuxSession(["watch", "--port", "0"])
         let port = try #require(await t.port())
-        for n in 1...5 { _ = try await base.post(port, base.report(mid: "EXP-\(n)", status: n <= 2 ? "BUSY" : "ANSWER")) }
+        for n in 1...5 { _ = try await post(port, report(mid: "EXP-\(n)", status: n <= 2 ? "BUSY" : "ANSWER")) }
         #expect(await t.waitFor { $0.contains("5 of 5") })
         try t.press("3")
         #expect(await t.waitFor { $0.contains("2 of 5") })

@@ -1,4 +1,5 @@
 import Foundation
+import LoopbackSockets
 import Testing
 
 /// Mounts a small tmpfs for a test (root only) and unmounts it after.
@@ -109,13 +110,7 @@ struct ServeEdgeTests {
         defer { for fd in held { close(fd) } }
         for _ in 0..<120 {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var addr = sockaddr_in()
-            addr.sin_family = sa_family_t(AF_INET)
-            addr.sin_port = in_port_t(UInt16(port).bigEndian)
-            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-            _ = withUnsafePointer(to: &addr) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
+            _ = withLoopback(port: port) { connect(fd, $0, $1) }
             held.append(fd)
         }
         // Bounds are generous: on a loaded 2-core machine the accepts and the push below take seconds.

@@ -244,7 +244,7 @@ struct WatchTests {
         let journal = dir + "/journal.jsonl"
         let serve = try CalldashProcess(["serve", "--port", "0", "--journal", journal])
         let port = try #require(await serve.listeningPort())
-        #expect(try await DashboardTests().post(port, #"{"status":"BUSY","mid":"BIG-1"}"#) == 200)
+        #expect(try await post(port, #"{"status":"BUSY","mid":"BIG-1"}"#) == 200)
         serve.signal(SIGTERM)
         #expect(await serve.exitCode() == 0)
         // The journal's one line, renumbered as the 12,345,678th call (the index goes: it is rebuilt).
@@ -255,7 +255,7 @@ struct WatchTests {
         let watch = try CalldashProcess(["watch", "--plain", "--port", "0", "--journal", journal])
         #expect(await watch.wait { portNumber(after: "listening on http://127.0.0.1:", in: $0.stdout) != nil }, "\(watch.stderr)")
         let watchPort = try #require(portNumber(after: "listening on http://127.0.0.1:", in: watch.stdout))
-        #expect(try await DashboardTests().post(watchPort, #"{"status":"BUSY","mid":"BIG-2"}"#) == 200)
+        #expect(try await post(watchPort, #"{"status":"BUSY","mid":"BIG-2"}"#) == 200)
         #expect(await watch.wait { $0.stdout.contains("BIG-2") }, "\(watch.stdout)\n\(watch.stderr)")
         let shown = watch.stdout.split(separator: "\n").first { $0.contains("BIG-2") }.map(String.init) ?? ""
         #expect(shown.contains(" #12345679 "), "\(shown)")

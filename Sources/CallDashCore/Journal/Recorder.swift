@@ -210,14 +210,14 @@ public final class Recorder: Sendable {
                     if !journal.fsyncEnabled { publishWritten(journal.writtenBytes, &st, &wake) }
                 }
             } else {
-                let cause =
+                let why =
                     switch code {
                     case Journal.changedUnderUs:
-                        "could not write the delivery to the journal: \(journal.fileProblem ?? "the file was written to by another program"); the lines after this start at its new end"
-                    case Journal.deletedUnderUs:
-                        "could not write the delivery to the journal: \(journal.fileProblem ?? "the file was deleted")"
-                    default: "could not write the delivery to the journal: \(String(cString: strerror(code)))"
+                        "\(journal.fileProblem ?? "the file was written to by another program"); the lines after this start at its new end"
+                    case Journal.deletedUnderUs: journal.fileProblem ?? "the file was deleted"
+                    default: String(cString: strerror(code))
                     }
+                let cause = "could not write the delivery to the journal: \(why)"
                 // With fsync, lines written but not yet on disk belong to deliveries not yet
                 // answered, which now fail too: they are cut away with the failed write.
                 if let cut = fail(journal, cause: cause, &wake) { journal.cut(cut) }
