@@ -80,7 +80,8 @@ let package = Package(
         // Raw loopback sockets for the receiver and end-to-end tests.
         .target(name: "LoopbackSockets", path: "Tests/LoopbackSockets"),
         .testTarget(name: "CallDashCoreTests", dependencies: ["CallDashCore"]),
-        .testTarget(name: "CallDashUITests", dependencies: ["CallDashUI", "CallDashCore"]),
+        // The snapshots are read from the source folder (they are recorded there), not bundled.
+        .testTarget(name: "CallDashUITests", dependencies: ["CallDashUI", "CallDashCore"], exclude: ["Snapshots"]),
         .testTarget(name: "CallDashTerminalTests", dependencies: ["CallDashTerminal"]),
         .testTarget(
             name: "CallDashReceiverTests",

@@ -10,25 +10,49 @@ enum HTTPWire {
         allocator: ByteBufferAllocator, extraHeaders: [(String, String)] = []
     ) -> ByteBuffer {
         var out = allocator.buffer(capacity: 160 + (body?.readableBytes ?? 0))
+        writeHead(
+            version: version, status: status, contentType: contentType, contentLength: body?.readableBytes, keepAlive: keepAlive,
+            extraHeaders: extraHeaders, into: &out)
+        if var body { out.writeBuffer(&body) }
+        return out
+    }
+
+    /// The answer to an accepted delivery, `{"ok":true,"seq":N}`, in one buffer: the most
+    /// frequent answer by far, so its body is not built apart and copied in.
+    static func accepted(version: HTTPVersion, status: Int, seq: UInt64, keepAlive: Bool, allocator: ByteBufferAllocator) -> ByteBuffer {
+        let start: StaticString = "{\"ok\":true,\"seq\":"
+        let digits = String(seq)
+        var out = allocator.buffer(capacity: 192)
+        writeHead(
+            version: version, status: status, contentType: "application/json",
+            contentLength: start.utf8CodeUnitCount + digits.utf8.count + 1, keepAlive: keepAlive, extraHeaders: [], into: &out)
+        out.writeStaticString(start)
+        out.writeString(digits)
+        out.writeStaticString("}")
+        return out
+    }
+
+    private static func writeHead(
+        version: HTTPVersion, status: Int, contentType: String, contentLength: Int?, keepAlive: Bool,
+        extraHeaders: [(String, String)], into out: inout ByteBuffer
+    ) {
         if version == .http1_1 && status == 200 && contentType == "application/json" {
             out.writeStaticString("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n") // the hot path
         } else {
             out.writeString("HTTP/\(version.major).\(version.minor) \(status) \(HTTPResponseStatus(statusCode: status).reasonPhrase)\r\n")
             out.writeString("content-type: \(contentType)\r\n")
         }
-        if let body {
+        if let contentLength {
             out.writeStaticString("content-length: ")
-            out.writeString(String(body.readableBytes))
+            out.writeString(String(contentLength))
             out.writeStaticString("\r\n")
         }
         if !keepAlive {
-            out.writeString("connection: close\r\n")
+            out.writeStaticString("connection: close\r\n")
         } else if version.major == 1 && version.minor == 0 {
-            out.writeString("connection: keep-alive\r\n")
+            out.writeStaticString("connection: keep-alive\r\n")
         }
         for (name, value) in extraHeaders { out.writeString("\(name): \(value)\r\n") }
-        out.writeString("\r\n")
-        if var body { out.writeBuffer(&body) }
-        return out
+        out.writeStaticString("\r\n")
     }
 }

@@ -245,9 +245,12 @@ final class ReceiverHandler: ChannelDuplexHandler {
         )
         if !keepAlive { lastAnswerDecided = true }
         let started = NIODeadline.now()
-        let recorded = shared.recorder.recordBuffered(record).record
-        let seq = recorded.seq
+        let recorded = shared.recorder.recordBuffered(record)
+        let seq = recorded.record.seq
         let slot = self.slot
+        // Only an answer from the app needs the record: every other reply holding a copy of it
+        // costs a retain and a release of each of its texts.
+        let forApp = shared.configuration.appAnswer.map { ($0, recorded.record) }
         batch.add(seq: seq) { [self] outcome in
             let took = (NIODeadline.now() - started).nanoseconds
             switch outcome {
@@ -256,15 +259,13 @@ final class ReceiverHandler: ChannelDuplexHandler {
                 shared.metrics.journalRefusedDelivery()
                 respondError(context, head, status: 503, reason: why, seq: seq, keepAlive: keepAlive, slot: slot)
             case .journaled where accepted:
-                if let appAnswer = shared.configuration.appAnswer {
-                    return answerFromApp(context, head, recorded, appAnswer, keepAlive: keepAlive, slot: slot, started: started)
+                if let (appAnswer, record) = forApp {
+                    return answerFromApp(context, head, record, appAnswer, keepAlive: keepAlive, slot: slot, started: started)
                 }
                 shared.metrics.delivery(code: code, bodyBytes: bytes, nanoseconds: took)
-                var body = context.channel.allocator.buffer(capacity: 32)
-                body.writeString("{\"ok\":true,\"seq\":")
-                body.writeString(String(seq))
-                body.writeString("}")
-                respond(context, head, status: code, body: body, keepAlive: keepAlive, slot: slot)
+                let answer = HTTPWire.accepted(
+                    version: head.version, status: code, seq: seq, keepAlive: keepAlive, allocator: context.channel.allocator)
+                deliver(context, slot, ResponseQueue.Response(bytes: answer, close: !keepAlive))
             case .journaled:
                 shared.metrics.delivery(code: code, bodyBytes: bytes, nanoseconds: took)
                 respondError(context, head, status: code, reason: reason, seq: seq, keepAlive: keepAlive, slot: slot)

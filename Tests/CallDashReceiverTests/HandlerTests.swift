@@ -65,6 +65,29 @@ struct HandlerTests {
         #expect(first.upperBound < health.lowerBound && health.upperBound < second.lowerBound)
     }
 
+    @Test("an accepted delivery is answered with exactly its head and {\"ok\":true,\"seq\":N}; HTTP/1.0 is told the connection closes")
+    func acceptedAnswerBytes() throws {
+        let c = try Connection()
+        try c.send(post(seedReport))
+        #expect(
+            try c.received() == "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 19\r\n\r\n{\"ok\":true,\"seq\":1}")
+        try c.send(post(seedReport).replacingOccurrences(of: "HTTP/1.1", with: "HTTP/1.0"))
+        #expect(
+            try c.received()
+                == "HTTP/1.0 200 OK\r\ncontent-type: application/json\r\ncontent-length: 19\r\nconnection: close\r\n\r\n{\"ok\":true,\"seq\":2}"
+        )
+    }
+
+    @Test("the accepted answer's content-length counts every digit of the seq", arguments: [1, 9, 10, 12_345, UInt64.max])
+    func acceptedAnswerLength(seq: UInt64) {
+        let bytes = HTTPWire.accepted(version: .http1_1, status: 202, seq: seq, keepAlive: true, allocator: ByteBufferAllocator())
+        let text = String(buffer: bytes)
+        let parts = text.components(separatedBy: "\r\n\r\n")
+        let length = parts[0].split(separator: "\r\n").first { $0.hasPrefix("content-length: ") }?.dropFirst(16)
+        #expect(parts.count == 2 && parts[1] == "{\"ok\":true,\"seq\":\(seq)}" && length.flatMap { Int($0) } == parts[1].utf8.count)
+        #expect(text.hasPrefix("HTTP/1.1 202 Accepted\r\n"))
+    }
+
     @Test("a body that does not arrive within the request time limit gets 408 on the loop's clock, recorded with what came")
     func requestTimeout() throws {
         let c = try Connection(requestTimeout: .seconds(2))

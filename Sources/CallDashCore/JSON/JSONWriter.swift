@@ -49,8 +49,7 @@ public struct JSONWriter: ~Copyable {
     }
 
     public mutating func raw(_ s: String) {
-        var s = s
-        s.withUTF8 { append($0) }
+        s.withContiguousUTF8 { append($0) }
     }
 
     /// A decimal integer, written without building a String.
@@ -86,8 +85,7 @@ public struct JSONWriter: ~Copyable {
 
     /// A quoted, escaped JSON string.
     public mutating func string(_ s: String) {
-        var s = s
-        s.withUTF8 { string(utf8: $0) }
+        s.withContiguousUTF8 { string(utf8: $0) }
     }
 
     /// A quoted JSON string from raw UTF-8 bytes.

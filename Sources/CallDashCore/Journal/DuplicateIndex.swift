@@ -9,8 +9,8 @@ public struct FieldFingerprint: Hashable, Sendable {
     public init(_ fields: ReportFields) {
         var h = Hasher()
         for f in ReportField.allCases {
-            guard var v = fields[f] else { continue }
-            v.withUTF8 { Self.add(f, $0, &h) }
+            guard let v = fields[f] else { continue }
+            v.withContiguousUTF8 { Self.add(f, $0, &h) }
         }
         value = h.finalize()
     }

@@ -34,8 +34,7 @@ public enum ReportField: String, CaseIterable, Sendable, Hashable {
     /// Looks a key up by its length first (the generated `init(rawValue:)` compares against
     /// every case in turn, which shows in the ingest profile); nil for non-standard keys.
     public init?(key: String) {
-        var key = key
-        guard let f = key.withUTF8({ Self(utf8: $0) }) else { return nil }
+        guard let f = key.withContiguousUTF8({ Self(utf8: $0) }) else { return nil }
         self = f
     }
 

@@ -32,8 +32,7 @@ struct TextKey: Hashable, Sendable {
     }
 
     init(_ text: String) {
-        var text = text
-        self = text.withUTF8 { TextKey($0) }
+        self = text.withContiguousUTF8 { TextKey($0) }
     }
 
     private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }

@@ -31,21 +31,20 @@ enum SummaryCodec {
             out.append(contentsOf: line)
         }
         // Texts are copied through their contiguous UTF-8 (the generic UTF8View append goes byte by byte).
-        var method = s.method
-        method.withUTF8 { m in
+        s.method.withContiguousUTF8 { m in
             let kept = UnsafeBufferPointer(rebasing: m.prefix(255))
             out.append(UInt8(kept.count))
             out.append(contentsOf: kept)
         }
-        if var error = s.error {
-            error.withUTF8 { e in
+        if let error = s.error {
+            error.withContiguousUTF8 { e in
                 varint(UInt64(e.count), &out)
                 out.append(contentsOf: e)
             }
         }
         for f in ReportField.allCases {
-            if var v = s.fields[f] {
-                v.withUTF8 { v in
+            if let v = s.fields[f] {
+                v.withContiguousUTF8 { v in
                     varint(UInt64(v.count) + 1, &out)
                     out.append(contentsOf: v)
                 }
