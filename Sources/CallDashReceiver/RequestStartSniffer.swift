@@ -8,18 +8,24 @@ final class RequestStartSniffer: ChannelInboundHandler, RemovableChannelHandler 
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
-    private var latest: [UInt8] = []
+    private var latest = [UInt8](repeating: 0, count: 32)
+    private var latestCount = 0
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
-        latest.removeAll(keepingCapacity: true)
-        latest.append(contentsOf: buffer.readableBytesView.prefix(32))
+        latestCount = buffer.withUnsafeReadableBytes { read in
+            latest.withUnsafeMutableBytes { kept in
+                let n = min(read.count, kept.count)
+                kept.copyMemory(from: UnsafeRawBufferPointer(rebasing: read.prefix(n)))
+                return n
+            }
+        }
         context.fireChannelRead(data)
     }
 
     /// The method token the latest read starts with, if it starts with one (`FOO /path`).
     var methodToken: String? {
-        let bytes = latest
+        let bytes = latest.prefix(latestCount)
         guard let space = bytes.firstIndex(of: 0x20), space > 0 else { return nil }
         let token = bytes[..<space]
         // RFC 9110 tchar: letters, digits and !#$%&'*+-.^_`|~

@@ -18,6 +18,7 @@
 public enum JournalIndex {
     static let magic: [UInt8] = Array("calldash-index 3\n".utf8)
     static let entryHeader = 8
+    private static let blankHeader = [UInt8](repeating: 0, count: entryHeader)
 
     public static func path(for journal: String) -> String { journal + ".idx" }
 
@@ -30,7 +31,7 @@ public enum JournalIndex {
     @discardableResult
     static func appendEntry(to out: inout [UInt8], _ pack: (inout [UInt8]) -> Void) -> Range<Int> {
         let lengthAt = out.count
-        out.append(contentsOf: [0, 0, 0, 0, 0, 0, 0, 0])
+        out.append(contentsOf: blankHeader) // a shared array: a literal here is allocated on every entry
         pack(&out)
         let body = (lengthAt + entryHeader)..<out.count
         let n = UInt32(body.count)

@@ -96,12 +96,12 @@ public struct DeliveryParser: Sendable {
 
     private func bodyFormat(contentType header: String?, body: [UInt8]) throws(Rejection) -> BodyFormat {
         if body.isEmpty { return .empty }
+        if header == "application/json" { return .json } // skip header parsing on the hot path
         guard let header, !header.trimmingSpaces().isEmpty else {
             // No content type: JSON if it looks like an object, else a form.
             let firstNonSpace = body.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
             return firstNonSpace == UInt8(ascii: "{") ? .json : .form
         }
-        if header == "application/json" { return .json } // skip header parsing on the hot path
         guard let type = ContentType(header) else {
             throw Rejection(415, "unreadable content type \"\(header)\"")
         }
