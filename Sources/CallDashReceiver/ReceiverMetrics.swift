@@ -53,19 +53,22 @@ final class ReceiverMetrics: Sendable {
         apiRequests = CoreMetrics.Counter(label: "calldash_api_requests_total", factory: factory)
         streams = CoreMetrics.Meter(label: "calldash_stream_subscribers", factory: factory)
         streamsDropped = CoreMetrics.Counter(label: "calldash_stream_subscribers_dropped_total", factory: factory)
+        // Each name carries its unit already (`_total`, `_bytes`): the descriptors add none.
         let help = "Deliveries recorded since the journal began, by outcome."
         deliveries = [
             .accepted: registry.makeCounter(
-                descriptor: MetricNameDescriptor(metricName: "calldash_deliveries_total", helpText: help), labels: [("outcome", "accepted")]
+                descriptor: MetricNameDescriptor(metricName: "calldash_deliveries_total", unitName: "", helpText: help),
+                labels: [("outcome", "accepted")]
             ),
             .rejected: registry.makeCounter(
-                descriptor: MetricNameDescriptor(metricName: "calldash_deliveries_total", helpText: help), labels: [("outcome", "rejected")]
+                descriptor: MetricNameDescriptor(metricName: "calldash_deliveries_total", unitName: "", helpText: help),
+                labels: [("outcome", "rejected")]
             )
         ]
         stored = registry.makeGauge(
-            descriptor: MetricNameDescriptor(metricName: "calldash_reports_stored", helpText: "Reports held in memory."))
+            descriptor: MetricNameDescriptor(metricName: "calldash_reports_stored", unitName: "", helpText: "Reports held in memory."))
         let byStatus = MetricNameDescriptor(
-            metricName: "calldash_reports_stored_by_status", helpText: "Reports held in memory, by call status.")
+            metricName: "calldash_reports_stored_by_status", unitName: "", helpText: "Reports held in memory, by call status.")
         var gauges: [String: Prometheus.Gauge] = [:]
         for slot in StatusSlot.allCases {
             gauges[slot.metricLabel] = registry.makeGauge(descriptor: byStatus, labels: [("status", slot.metricLabel)])
@@ -79,7 +82,7 @@ final class ReceiverMetrics: Sendable {
         ]
         let registry = self.registry
         forwards = forwardMetrics.map { value, name, help in
-            (registry.makeCounter(descriptor: MetricNameDescriptor(metricName: name, helpText: help)), value)
+            (registry.makeCounter(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help)), value)
         }
     }
 
@@ -126,7 +129,8 @@ final class ReceiverMetrics: Sendable {
             let gauge = journalBytes.withLock { g in
                 if g == nil {
                     g = registry.makeGauge(
-                        descriptor: MetricNameDescriptor(metricName: "calldash_journal_bytes", helpText: "Size of the journal file."))
+                        descriptor: MetricNameDescriptor(
+                            metricName: "calldash_journal_bytes", unitName: "", helpText: "Size of the journal file."))
                 }
                 return g
             }

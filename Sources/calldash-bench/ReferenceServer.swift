@@ -11,6 +11,8 @@ struct ReferenceServer: ParsableCommand {
     @Option var host = "127.0.0.1"
     @Option var port = 8090
     @Option var threads = 1
+    @Flag(help: "Answer with prepared response bytes behind the request decoder alone, instead of through NIO's response encoder.")
+    var prepared = false
 
     func run() throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
@@ -20,8 +22,13 @@ struct ReferenceServer: ParsableCommand {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(OKHandler())
+                    if prepared {
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder()))
+                        try channel.pipeline.syncOperations.addHandler(PreparedOKHandler())
+                    } else {
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                        try channel.pipeline.syncOperations.addHandler(OKHandler())
+                    }
                 }
             }
             .bind(host: host, port: port).wait()
@@ -52,5 +59,18 @@ private final class OKHandler: ChannelInboundHandler {
             context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "{\"ok\":true}")))), promise: nil)
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
+    }
+}
+
+/// The same answer as bytes prepared once: the least an HTTP/1.1 server can do per request.
+private final class PreparedOKHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = ByteBuffer
+
+    private static let answer = ByteBuffer(
+        string: "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\n\r\n{\"ok\":true}")
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .end = unwrapInboundIn(data) { context.writeAndFlush(wrapOutboundOut(Self.answer), promise: nil) }
     }
 }
