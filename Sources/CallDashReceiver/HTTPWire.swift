@@ -9,11 +9,12 @@ enum HTTPWire {
         version: HTTPVersion, status: Int, contentType: String, body: ByteBuffer?, keepAlive: Bool,
         allocator: ByteBufferAllocator, extraHeaders: [(String, String)] = []
     ) -> ByteBuffer {
-        var out = allocator.buffer(capacity: 160 + (body?.readableBytes ?? 0))
+        let sent = allowsContent(status) ? body : nil
+        var out = allocator.buffer(capacity: 160 + (sent?.readableBytes ?? 0))
         writeHead(
-            version: version, status: status, contentType: contentType, contentLength: body?.readableBytes, keepAlive: keepAlive,
+            version: version, status: status, contentType: contentType, contentLength: sent?.readableBytes, keepAlive: keepAlive,
             extraHeaders: extraHeaders, into: &out)
-        if var body { out.writeBuffer(&body) }
+        if var sent { out.writeBuffer(&sent) }
         return out
     }
 
@@ -22,14 +23,24 @@ enum HTTPWire {
     static func accepted(version: HTTPVersion, status: Int, seq: UInt64, keepAlive: Bool, allocator: ByteBufferAllocator) -> ByteBuffer {
         let start: StaticString = "{\"ok\":true,\"seq\":"
         let digits = String(seq)
+        let content = allowsContent(status)
         var out = allocator.buffer(capacity: 192)
         writeHead(
             version: version, status: status, contentType: "application/json",
-            contentLength: start.utf8CodeUnitCount + digits.utf8.count + 1, keepAlive: keepAlive, extraHeaders: [], into: &out)
-        out.writeStaticString(start)
-        out.writeString(digits)
-        out.writeStaticString("}")
+            contentLength: content ? start.utf8CodeUnitCount + digits.utf8.count + 1 : nil, keepAlive: keepAlive, extraHeaders: [],
+            into: &out)
+        if content {
+            out.writeStaticString(start)
+            out.writeString(digits)
+            out.writeStaticString("}")
+        }
         return out
+    }
+
+    /// RFC 9110: 204, 205 and 304 carry no content (`--respond` may be any of them); a client
+    /// would read a body sent anyway as the start of the next answer.
+    private static func allowsContent(_ status: Int) -> Bool {
+        status != 204 && status != 205 && status != 304
     }
 
     private static func writeHead(
@@ -46,12 +57,16 @@ enum HTTPWire {
             out.writeStaticString("content-length: ")
             out.writeString(String(contentLength))
             out.writeStaticString("\r\n")
+        } else if status == 205 {
+            out.writeStaticString("content-length: 0\r\n") // a 205 says it has none; 204 and 304 may not
         }
         if !keepAlive {
             out.writeStaticString("connection: close\r\n")
         } else if version.major == 1 && version.minor == 0 {
             out.writeStaticString("connection: keep-alive\r\n")
         }
+        // Every 401 says how to authenticate, also one a user chose with `--respond 401`.
+        if status == 401 { out.writeStaticString("www-authenticate: Bearer\r\n") }
         for (name, value) in extraHeaders { out.writeString("\(name): \(value)\r\n") }
         out.writeStaticString("\r\n")
     }

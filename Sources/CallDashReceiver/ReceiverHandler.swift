@@ -250,7 +250,7 @@ final class ReceiverHandler: ChannelDuplexHandler {
         let slot = self.slot
         // Only an answer from the app needs the record: every other reply holding a copy of it
         // costs a retain and a release of each of its texts.
-        let forApp = shared.configuration.appAnswer.map { ($0, recorded.record) }
+        let forApp = accepted ? shared.configuration.appAnswer.map { ($0, recorded.record) } : nil
         batch.add(seq: seq) { [self] outcome in
             let took = (NIODeadline.now() - started).nanoseconds
             switch outcome {
@@ -352,8 +352,7 @@ final class ReceiverHandler: ChannelDuplexHandler {
         if !keepAlive { lastAnswerDecided = true }
         let bytes = HTTPWire.response(
             version: head.version, status: status, contentType: contentType, body: head.method == .HEAD ? nil : body,
-            keepAlive: keepAlive, allocator: context.channel.allocator,
-            extraHeaders: status == 401 ? [("www-authenticate", "Bearer")] : [])
+            keepAlive: keepAlive, allocator: context.channel.allocator)
         deliver(context, slot ?? self.slot, ResponseQueue.Response(bytes: bytes, close: !keepAlive))
     }
 

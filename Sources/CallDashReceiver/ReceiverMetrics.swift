@@ -53,7 +53,7 @@ final class ReceiverMetrics: Sendable {
         apiRequests = CoreMetrics.Counter(label: "calldash_api_requests_total", factory: factory)
         streams = CoreMetrics.Meter(label: "calldash_stream_subscribers", factory: factory)
         streamsDropped = CoreMetrics.Counter(label: "calldash_stream_subscribers_dropped_total", factory: factory)
-        // Each name carries its unit already (`_total`, `_bytes`): the descriptors add none.
+        // The names are written whole, unit included where there is one (`_total`, `_bytes`).
         let help = "Deliveries recorded since the journal began, by outcome."
         deliveries = [
             .accepted: registry.makeCounter(

@@ -8,7 +8,9 @@ final class RequestStartSniffer: ChannelInboundHandler, RemovableChannelHandler 
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
+    /// Room for the longest method token worth recording and the space after it.
     private var latest = [UInt8](repeating: 0, count: 32)
+    /// How many of `latest` came from the latest read (the rest are an older read's).
     private var latestCount = 0
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

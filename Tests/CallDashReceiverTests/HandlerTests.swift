@@ -78,14 +78,35 @@ struct HandlerTests {
         )
     }
 
-    @Test("the accepted answer's content-length counts every digit of the seq", arguments: [1, 9, 10, 12_345, UInt64.max])
+    /// Every digit count a seq can have: 1, 9, 10, 99, 100, … up to UInt64.max.
+    static let seqsOfEveryLength: [UInt64] = (0..<20).flatMap { k -> [UInt64] in
+        let p = (0..<k).reduce(UInt64(1)) { v, _ in v * 10 }
+        return k == 0 ? [1, 9] : [p, k == 19 ? UInt64.max : p * 10 - 1]
+    }
+
+    @Test("the accepted answer's content-length counts every digit of the seq", arguments: seqsOfEveryLength)
     func acceptedAnswerLength(seq: UInt64) {
-        let bytes = HTTPWire.accepted(version: .http1_1, status: 202, seq: seq, keepAlive: true, allocator: ByteBufferAllocator())
-        let text = String(buffer: bytes)
-        let parts = text.components(separatedBy: "\r\n\r\n")
-        let length = parts[0].split(separator: "\r\n").first { $0.hasPrefix("content-length: ") }?.dropFirst(16)
-        #expect(parts.count == 2 && parts[1] == "{\"ok\":true,\"seq\":\(seq)}" && length.flatMap { Int($0) } == parts[1].utf8.count)
-        #expect(text.hasPrefix("HTTP/1.1 202 Accepted\r\n"))
+        for status in [200, 202] {
+            let text = String(buffer: HTTPWire.accepted(version: .http1_1, status: status, seq: seq, keepAlive: true, allocator: .init()))
+            let parts = text.components(separatedBy: "\r\n\r\n")
+            let length = parts[0].split(separator: "\r\n").first { $0.hasPrefix("content-length: ") }?.dropFirst(16)
+            #expect(parts.count == 2 && parts[1] == "{\"ok\":true,\"seq\":\(seq)}" && length.flatMap { Int($0) } == parts[1].utf8.count)
+        }
+    }
+
+    @Test("--respond 204, 205 or 304 answers without a body (a client would read one as the next answer); 401 says how to authenticate")
+    func answersWithoutContent() {
+        func answer(_ status: Int) -> String {
+            String(buffer: HTTPWire.accepted(version: .http1_1, status: status, seq: 7, keepAlive: true, allocator: .init()))
+        }
+        #expect(answer(204) == "HTTP/1.1 204 No Content\r\ncontent-type: application/json\r\n\r\n")
+        #expect(answer(205) == "HTTP/1.1 205 Reset Content\r\ncontent-type: application/json\r\ncontent-length: 0\r\n\r\n")
+        #expect(answer(304) == "HTTP/1.1 304 Not Modified\r\ncontent-type: application/json\r\n\r\n")
+        #expect(answer(401).contains("\r\nwww-authenticate: Bearer\r\n") && answer(401).hasSuffix("{\"ok\":true,\"seq\":7}"))
+        let error = HTTPWire.response(
+            version: .http1_1, status: 204, contentType: "application/json", body: ByteBuffer(string: "{}"), keepAlive: true,
+            allocator: .init())
+        #expect(String(buffer: error) == "HTTP/1.1 204 No Content\r\ncontent-type: application/json\r\n\r\n")
     }
 
     @Test("a body that does not arrive within the request time limit gets 408 on the loop's clock, recorded with what came")

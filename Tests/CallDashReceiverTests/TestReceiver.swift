@@ -111,6 +111,9 @@ final class RawConnection {
 
     deinit { close(fd) }
 
+    /// Enough for any answer a test waits for, and bounded for a peer that never stops sending.
+    static let lateReadLimit = 16
+
     func send(_ text: String) { send(Array(text.utf8)) }
 
     /// Says "no more requests" (half-close) and keeps reading.
@@ -123,8 +126,9 @@ final class RawConnection {
     /// Reads until `done` holds for what arrived, the peer closes, or `seconds` pass.
     /// Returns the text and whether the peer closed the connection. It polls without blocking
     /// and sleeps as a task: a thread blocked in a test is one of the two the whole suite runs on.
-    /// What is already in the socket is still read after the deadline (a few buffers of it): on a
-    /// busy machine the task may wake from its sleep long after the deadline, the answer waiting unread.
+    /// What is already in the socket is still read after the deadline (up to `lateReadLimit`
+    /// buffers of it): on a busy machine the task may wake from its sleep long after the
+    /// deadline, the answer waiting unread.
     func read(until done: (String) -> Bool = { _ in false }, seconds: Double = 5) async -> (text: String, closed: Bool) {
         var received: [UInt8] = []
         let deadline = Date().addingTimeInterval(seconds)
@@ -138,7 +142,7 @@ final class RawConnection {
                 if done(String(decoding: received, as: UTF8.self)) { break }
                 if Date() >= deadline {
                     lateReads += 1
-                    if lateReads > 16 { break }
+                    if lateReads >= Self.lateReadLimit { break }
                 }
             } else if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR {
                 if Date() >= deadline { break }

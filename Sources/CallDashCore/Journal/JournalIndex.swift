@@ -31,7 +31,7 @@ public enum JournalIndex {
     @discardableResult
     static func appendEntry(to out: inout [UInt8], _ pack: (inout [UInt8]) -> Void) -> Range<Int> {
         let lengthAt = out.count
-        out.append(contentsOf: blankHeader) // a shared array: a literal here is allocated on every entry
+        out.append(contentsOf: blankHeader) // length and check, filled in below
         pack(&out)
         let body = (lengthAt + entryHeader)..<out.count
         let n = UInt32(body.count)

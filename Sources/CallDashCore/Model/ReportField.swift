@@ -69,11 +69,11 @@ public struct ReportFields: Sendable, Equatable {
     private var values: [String?]
 
     public init() {
-        values = Self.none
+        values = Self.allUnset
     }
 
     /// Shared by every empty set of fields until one is set (each delivery's record starts empty).
-    private static let none = [String?](repeating: nil, count: ReportField.allCases.count)
+    private static let allUnset = [String?](repeating: nil, count: ReportField.allCases.count)
 
     public init(_ pairs: [ReportField: String]) {
         self.init()

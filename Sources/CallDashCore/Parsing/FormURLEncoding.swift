@@ -22,8 +22,7 @@ public enum FormURLEncoding {
     }
 
     public static func decode(_ string: String, what: String) throws(Rejection) -> [NameValue] {
-        var s = string
-        return try s.withUTF8 { p in Result { () throws(Rejection) in try decode(p, what: what) } }.get()
+        try string.withContiguousUTF8 { p in Result { () throws(Rejection) in try decode(p, what: what) } }.get()
     }
 
     /// `%XX` escapes decoded, as in a URL path (a `+` stays a `+`); nil when malformed.
