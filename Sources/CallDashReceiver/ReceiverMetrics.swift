@@ -53,22 +53,20 @@ final class ReceiverMetrics: Sendable {
         apiRequests = CoreMetrics.Counter(label: "calldash_api_requests_total", factory: factory)
         streams = CoreMetrics.Meter(label: "calldash_stream_subscribers", factory: factory)
         streamsDropped = CoreMetrics.Counter(label: "calldash_stream_subscribers_dropped_total", factory: factory)
-        // The names are written whole, unit included where there is one (`_total`, `_bytes`).
         let help = "Deliveries recorded since the journal began, by outcome."
         deliveries = [
             .accepted: registry.makeCounter(
-                descriptor: MetricNameDescriptor(metricName: "calldash_deliveries_total", unitName: "", helpText: help),
+                descriptor: Self.named("calldash_deliveries_total", help),
                 labels: [("outcome", "accepted")]
             ),
             .rejected: registry.makeCounter(
-                descriptor: MetricNameDescriptor(metricName: "calldash_deliveries_total", unitName: "", helpText: help),
+                descriptor: Self.named("calldash_deliveries_total", help),
                 labels: [("outcome", "rejected")]
             )
         ]
         stored = registry.makeGauge(
-            descriptor: MetricNameDescriptor(metricName: "calldash_reports_stored", unitName: "", helpText: "Reports held in memory."))
-        let byStatus = MetricNameDescriptor(
-            metricName: "calldash_reports_stored_by_status", unitName: "", helpText: "Reports held in memory, by call status.")
+            descriptor: Self.named("calldash_reports_stored", "Reports held in memory."))
+        let byStatus = Self.named("calldash_reports_stored_by_status", "Reports held in memory, by call status.")
         var gauges: [String: Prometheus.Gauge] = [:]
         for slot in StatusSlot.allCases {
             gauges[slot.metricLabel] = registry.makeGauge(descriptor: byStatus, labels: [("status", slot.metricLabel)])
@@ -82,8 +80,13 @@ final class ReceiverMetrics: Sendable {
         ]
         let registry = self.registry
         forwards = forwardMetrics.map { value, name, help in
-            (registry.makeCounter(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help)), value)
+            (registry.makeCounter(descriptor: Self.named(name, help)), value)
         }
+    }
+
+    /// A Prometheus name written whole, its unit included where it has one (`_total`, `_bytes`).
+    private static func named(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
     }
 
     /// A delivery answered with `code`, `nanoseconds` after its request ended.
@@ -129,8 +132,7 @@ final class ReceiverMetrics: Sendable {
             let gauge = journalBytes.withLock { g in
                 if g == nil {
                     g = registry.makeGauge(
-                        descriptor: MetricNameDescriptor(
-                            metricName: "calldash_journal_bytes", unitName: "", helpText: "Size of the journal file."))
+                        descriptor: Self.named("calldash_journal_bytes", "Size of the journal file."))
                 }
                 return g
             }

@@ -79,10 +79,10 @@ struct HandlerTests {
     }
 
     /// Every digit count a seq can have: 1, 9, 10, 99, 100, … up to UInt64.max.
-    static let seqsOfEveryLength: [UInt64] = (0..<20).flatMap { k -> [UInt64] in
-        let p = (0..<k).reduce(UInt64(1)) { v, _ in v * 10 }
-        return k == 0 ? [1, 9] : [p, k == 19 ? UInt64.max : p * 10 - 1]
-    }
+    static let seqsOfEveryLength: [UInt64] = {
+        let powers = Array(sequence(first: UInt64(1)) { $0 <= UInt64.max / 10 ? $0 * 10 : nil }) // 1 … 10^19
+        return powers + powers.dropFirst().map { $0 - 1 } + [UInt64.max]
+    }()
 
     @Test("the accepted answer's content-length counts every digit of the seq", arguments: seqsOfEveryLength)
     func acceptedAnswerLength(seq: UInt64) {
