@@ -125,14 +125,18 @@ struct ServeEdgeTests {
         // Once descriptors are free again, new connections are taken. One attempt per push (a
         // push whose connection waited in the backlog can take its whole answer timeout), tried
         // again for a minute: with the whole suite running, freeing a few dozen sockets is slow.
+        var lastPush = ""
+        let taken = await serve.wait(seconds: 60) { _ in
+            let push = try? await runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack", "--count", "1", "--attempts", "1", "--json"])
+            lastPush = (push?.stdout ?? "") + (push?.stderr ?? "")
+            return lastPush.contains("\"delivered\":1")
+        }
         #expect(
-            await serve.wait(seconds: 60) { _ in
-                (try? await runCalldash(["push", "--to", "http://127.0.0.1:\(port)/ack", "--count", "1", "--attempts", "1", "--json"])
-                    .stdout
-                    .contains("\"delivered\":1")) == true
-            })
+            taken, "serve running: \(serve.isRunning); the last push said: \(lastPush.suffix(400)); serve said: \(serve.stderr.suffix(800))"
+        )
         serve.signal(SIGINT)
-        #expect(await serve.exitCode(seconds: 40) == 0)
+        let code = await serve.exitCode(seconds: 40)
+        #expect(code == 0, "exit \(code.map(String.init) ?? "none within 40 s"); serve said: \(serve.stderr.suffix(800))")
     }
 
     @Test("listening on every address without a token is warned about; --token-file keeps the token out of the command line")
