@@ -53,8 +53,9 @@ public final class Forwarder: Sendable {
     static let forwardedByHeader = "calldash-forwarded-by"
     /// Receivers a delivery may pass through, forwarded from one to the next, at most.
     static let maxHops = 8
-    /// Forwards under way (each with its attempts and backoffs).
-    private let inFlight = Atomic<Int>(0)
+    /// The deliveries being forwarded (each with its attempts and backoffs); once stopped, the
+    /// ones cut short, which the journal then marks pending.
+    private let underWay = Mutex<Set<UInt64>>([])
     /// Set by `stop`: an attempt cut short by the client's shutdown is no answer of the app's,
     /// and is not recorded (a `--forward-reply` answer is not a task `stop` can cancel).
     private let stopping = Atomic<Bool>(false)
@@ -82,7 +83,8 @@ public final class Forwarder: Sendable {
         client.shutdown { [loop] _ in loop.shutdownSoon() }
     }
 
-    /// Subscribes to the recorder and forwards every delivery recorded from now on.
+    /// Subscribes to the recorder and forwards every delivery recorded from now on, after the
+    /// ones the last run stopped before forwarding (pending in the journal, still held).
     public func start() {
         let feed = DeliveryFeed(maxDeliveries: settings.queueLimit, maxBytes: 256 << 20, whenFull: .dropNewest) { [wake] in
             wake.yield()
@@ -91,7 +93,13 @@ public final class Forwarder: Sendable {
         // Background forwarding gives way to ingest; `--forward-reply` (no `start`) keeps the
         // thread at the receiver's priority, since the provider waits for it.
         loop.lowerPriority()
-        let task = Task(executorPreference: loop) { await self.run(feed) }
+        let pending = recorder.forwards.pending
+        if let first = pending.first, let last = pending.last {
+            report(
+                "forwarding first the \(pending.count == 1 ? "delivery" : "\(pending.count) deliveries") (seq \(first)\(first == last ? "" : "–\(last)")) calldash stopped before forwarding"
+            )
+        }
+        let task = Task(executorPreference: loop) { await self.run(feed, resuming: pending) }
         running.withLock { $0 = (task, subscription, feed) }
     }
 
@@ -104,30 +112,52 @@ public final class Forwarder: Sendable {
         }
         stopping.store(true, ordering: .releasing)
         if let subscription { recorder.unsubscribe(subscription) }
-        let left = (feed?.count ?? 0) + inFlight.load(ordering: .relaxed)
-        if left > 0 {
-            report(
-                "stopping with \(left == 1 ? "1 delivery" : "\(left) deliveries") not yet taken by \(settings.url) (waiting, or between attempts): they are not forwarded; calldash replay can send them"
-            )
-        }
         wake.finish()
         task?.cancel()
         await task?.value
+        if let feed { markPending(feed) }
         try? await client.shutdown()
         await loop.shutdown()
     }
 
-    private func run(_ feed: DeliveryFeed) async {
+    /// Journals the deliveries not yet taken by the app (waiting, or between attempts) as
+    /// pending, for the next start to forward.
+    private func markPending(_ feed: DeliveryFeed) {
+        var seqs = underWay.withLock { $0 }
+        for entry in feed.take().deliveries where entry.kind == .delivery {
+            if let record = try? DeliveryRecord(json: entry.line), record.outcome == .accepted { seqs.insert(record.seq) }
+        }
+        guard !seqs.isEmpty else { return }
+        for seq in seqs.sorted() {
+            recorder.recordForward(.notMade(seq...seq, url: settings.url, why: ForwardAttempt.stoppedFirst, pending: true), final: true)
+        }
+        report(
+            "stopping with \(seqs.count == 1 ? "1 delivery" : "\(seqs.count) deliveries") not yet taken by \(settings.url) (waiting, or between attempts): the next start with --forward-to forwards them"
+        )
+    }
+
+    private func run(_ feed: DeliveryFeed, resuming pending: [UInt64]) async {
         var droppedInEpisode: UInt64 = 0
+        var resume = pending[...]
+        if !resume.isEmpty { wake.yield() }
         await withDiscardingTaskGroup { group in
             // Woken by the feed (deliveries waiting, or dropped) and by every forward that ends.
             for await _ in wakes {
                 while !Task.isCancelled {
-                    let free = settings.concurrency - inFlight.load(ordering: .relaxed)
+                    var free = settings.concurrency - underWay.withLock(\.count)
+                    while free > 0, let seq = resume.popFirst() {
+                        guard case .line(let line) = recorder.record(seq: seq), let record = try? DeliveryRecord(json: line) else {
+                            continue
+                        }
+                        begin(record, in: &group)
+                        free -= 1
+                    }
                     let batch = feed.take(limit: max(0, free))
-                    if batch.dropped > 0 {
+                    if batch.dropped > 0, let seqs = batch.droppedSeqs {
                         recorder.forwards.noteDropped(batch.dropped)
-                        if droppedInEpisode == 0, let seqs = batch.droppedSeqs {
+                        let why = ForwardAttempt.queueFull(limit: settings.queueLimit)
+                        recorder.recordForward(.notMade(seqs, url: settings.url, why: why), final: true)
+                        if droppedInEpisode == 0 {
                             report(
                                 "forward queue full (\(settings.queueLimit) deliveries wait for \(settings.url)): deliveries from seq \(seqs.lowerBound) on are not forwarded until it drains; calldash replay --after can send them later"
                             )
@@ -140,12 +170,7 @@ public final class Forwarder: Sendable {
                     if batch.deliveries.isEmpty { break }
                     for entry in batch.deliveries where entry.kind == .delivery {
                         guard let record = try? DeliveryRecord(json: entry.line), record.outcome == .accepted else { continue }
-                        inFlight.add(1, ordering: .relaxed)
-                        group.addTask {
-                            await self.forward(record)
-                            self.inFlight.subtract(1, ordering: .relaxed)
-                            self.wake.yield()
-                        }
+                        begin(record, in: &group)
                     }
                 }
                 if Task.isCancelled { break }
@@ -154,22 +179,33 @@ public final class Forwarder: Sendable {
         }
     }
 
-    /// Every attempt for one delivery, each recorded, until the app takes it or attempts run out.
-    func forward(_ record: DeliveryRecord) async {
+    /// Forwards `record` in a task of `group`; it stays under way if stopped first.
+    private func begin(_ record: DeliveryRecord, in group: inout DiscardingTaskGroup) {
+        underWay.withLock { _ = $0.insert(record.seq) }
+        group.addTask {
+            if await self.forward(record) { self.underWay.withLock { _ = $0.remove(record.seq) } }
+            self.wake.yield()
+        }
+    }
+
+    /// Every attempt for one delivery, each recorded, until the app takes it or attempts run out;
+    /// false when stopped first.
+    func forward(_ record: DeliveryRecord) async -> Bool {
         let resend = marked(Resend(record, to: settings.url, replayOf: nil), record)
         var backoff = settings.initialBackoff
         for n in 1...settings.attempts {
             guard
                 let (answer, final) = await attempt(n, of: record, resend, last: n == settings.attempts, keeping: ForwardAttempt.replyKept)
-            else { return }
+            else { return false }
             if final {
                 if resend?.unsendable == nil { tell(answer, seq: record.seq, attempts: n) }
-                return
+                return true
             }
             try? await Task.sleep(for: backoff)
-            if Task.isCancelled { return }
+            if Task.isCancelled { return false }
             backoff *= 2
         }
+        return true
     }
 
     /// Says when the app stops taking deliveries (the first one it did not take, after every

@@ -71,6 +71,7 @@ enum FuzzTarget: String, CaseIterable {
             // A forward attempt's line, and a record's line with a forward added as it is served.
             if var attempt = bytes.withUnsafeBufferPointer({ try? ForwardAttempt(json: $0) }) {
                 attempt.seq = 1
+                attempt.through = nil // a record's forward is one delivery's
                 let served = DeliveryRecord.line(Array(#"{"seq":1,"received_at":"2026-12-01T10:00:00.000Z"}"#.utf8), forward: attempt)
                 guard (try? DeliveryRecord(json: served))?.forward == attempt else {
                     fatalError("a served forward does not read back as written")

@@ -21,11 +21,19 @@ private func forwarding(
     _ r: TestReceiver, to url: String, attempts: Int = 3, timeout: Duration = .seconds(10), concurrency: Int = 8, queueLimit: Int = 10_000,
     report: @escaping @Sendable (String) -> Void = { _ in }
 ) -> Forwarder {
+    forwarding(r.recorder, to: url, attempts: attempts, timeout: timeout, concurrency: concurrency, queueLimit: queueLimit, report: report)
+}
+
+private func forwarding(
+    _ recorder: Recorder, to url: String, attempts: Int = 3, timeout: Duration = .seconds(10), concurrency: Int = 8,
+    queueLimit: Int = 10_000,
+    report: @escaping @Sendable (String) -> Void = { _ in }
+) -> Forwarder {
     let f = Forwarder(
         Forwarder.Settings(
             url: url, attempts: attempts, timeout: timeout, initialBackoff: .milliseconds(10), concurrency: concurrency,
             queueLimit: queueLimit),
-        recorder: r.recorder, report: report)
+        recorder: recorder, report: report)
     f.start()
     return f
 }
@@ -132,7 +140,9 @@ struct ForwardTests {
         }
     }
 
-    @Test("when the app is too slow for the queue, the newest deliveries are not forwarded, counted and said once; ingest goes on")
+    @Test(
+        "when the app is too slow for the queue, the newest deliveries are not forwarded, counted, said once and marked so on their records; ingest goes on"
+    )
     func fullQueue() async throws {
         let silent = try SilentListener()
         try await TestReceiver.run { r async throws in
@@ -141,11 +151,69 @@ struct ForwardTests {
                 r, to: "http://127.0.0.1:\(silent.port)", attempts: 1, timeout: .seconds(30), concurrency: 1, queueLimit: 5
             ) { m in reports.withLock { $0.append(m) } }
             for _ in 0..<60 { #expect(try await postJSON(r.base + "/ack", seedReport).status == 200) }
-            #expect(await eventually { r.recorder.forwards.counts.dropped > 0 })
-            await forwarder.stop()
+            // One under way (the app hangs), five waiting: the other 54 do not fit.
+            #expect(await eventually { r.recorder.forwards.counts.dropped == 54 }, "\(r.recorder.forwards.counts)")
             #expect(r.recorder.store.snapshot().count == 60)
             let told = reports.withLock { $0 }
             #expect(told.filter { $0.contains("forward queue full") }.count == 1, "\(told)")
+            let last = try #require(r.recorder.forwards.last(of: 60), "the newest delivery says it was not forwarded")
+            #expect(last.attempt == 0 && !last.delivered && last.error == ForwardAttempt.queueFull(limit: 5) && !last.pending)
+            let served = try DeliveryRecord(json: Array(try await request(.GET, r.base + "/_calldash/reports/60").body.utf8))
+            #expect(served.forward?.error == ForwardAttempt.queueFull(limit: 5) && served.forward?.attempt == 0)
+            #expect(r.recorder.forwards.counts.attempts == 0, "no attempt was made for them, nor has the one under way ended")
+            await forwarder.stop()
+        }
+    }
+
+    @Test(
+        "deliveries not yet taken when forwarding stops are journaled as pending and forwarded first on the next start; those the full queue left are not"
+    )
+    func pendingForwardedAfterRestart() async throws {
+        let silent = try SilentListener()
+        let r = try await TestReceiver.start()
+        let reports = Mutex<[String]>([])
+        let forwarder = forwarding(
+            r, to: "http://127.0.0.1:\(silent.port)", attempts: 1, timeout: .seconds(30), concurrency: 1, queueLimit: 5
+        ) {
+            m in reports.withLock { $0.append(m) }
+        }
+        for _ in 0..<20 { #expect(try await postJSON(r.base + "/ack", seedReport).status == 200) }
+        #expect(await eventually { r.recorder.forwards.counts.dropped == 14 })
+        await forwarder.stop()
+        await r.receiver.stop()
+        r.recorder.flush()
+        #expect(r.recorder.forwards.pending.count == 6, "one under way and five waiting: \(r.recorder.forwards.pending)")
+        #expect(
+            reports.withLock { $0 }.contains {
+                $0.contains("6 deliveries not yet taken") && $0.contains("the next start with --forward-to")
+            })
+        defer { try? FileManager.default.removeItem(atPath: r.dir) }
+        try await TestReceiver.run { app async throws in
+            for withIndex in [true, false] {
+                // Each start from the journal as the first run left it (the other start adds to its copy).
+                let path = r.dir + "/start-\(withIndex).jsonl"
+                try FileManager.default.copyItem(atPath: r.journalPath, toPath: path)
+                if withIndex { try FileManager.default.copyItem(atPath: r.journalPath + ".idx", toPath: path + ".idx") }
+                let store = ReportStore()
+                let result = try JournalReplay.replay(path: path, into: store) { _ in }
+                #expect((1...20).allSatisfy { result.forwards.last(of: $0) != nil }, "every delivery says what became of it")
+                #expect(result.forwards.pending == r.recorder.forwards.pending, "with index: \(withIndex)")
+                let dropped = try #require(result.forwards.pending.last.map { $0 + 1 })
+                #expect(result.forwards.last(of: dropped)?.error == ForwardAttempt.queueFull(limit: 5))
+                let restarted = Recorder(
+                    store: store, journal: try Journal(path: path), lastSeq: result.lastSeq, forwards: result.forwards)
+                let before = app.recorder.store.snapshot().count
+                let said = Mutex<[String]>([])
+                let again = forwarding(restarted, to: app.base) { m in said.withLock { $0.append(m) } }
+                #expect(await eventually { restarted.forwards.counts.delivered == 6 }, "\(restarted.forwards.counts)")
+                try await Task.sleep(for: .milliseconds(200))
+                await again.stop()
+                restarted.flush()
+                #expect(app.recorder.store.snapshot().count - before == 6, "only the pending ones reached the app")
+                #expect(restarted.forwards.pending.isEmpty)
+                #expect(said.withLock { $0 }.contains { $0.hasPrefix("forwarding first the 6 deliveries (seq ") })
+                #expect(restarted.forwards.last(of: dropped)?.attempt == 0, "the queue's leftovers wait for calldash replay")
+            }
         }
     }
 
@@ -199,7 +267,7 @@ struct ForwardTests {
                 let warnings = Mutex<[String]>([])
                 let result = try JournalReplay.replay(path: r.journalPath, into: store) { w in warnings.withLock { $0.append(w) } }
                 #expect(result.records == 4 && result.lastSeq == 4)
-                #expect((1...3).map { result.forwards[$0] } == expected, "with index: \(withIndex)")
+                #expect((1...3).map { result.forwards.last(of: $0) } == expected, "with index: \(withIndex)")
                 #expect(warnings.withLock { $0 }.isEmpty, "\(warnings.withLock { $0 })")
                 let restarted = Recorder(store: store, journal: nil, lastSeq: result.lastSeq, forwards: result.forwards)
                 #expect(restarted.forwards.last(of: 2)?.status == 503 && restarted.forwards.last(of: 4) == nil)

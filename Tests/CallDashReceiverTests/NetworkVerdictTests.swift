@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import LoopbackSockets
 import NIOCore
 import Testing
 

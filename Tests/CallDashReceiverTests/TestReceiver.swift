@@ -171,19 +171,6 @@ final class RefusingPort {
     deinit { close(fd) }
 }
 
-/// A TCP socket bound (not listening) to a free port on 127.0.0.1, and that port; nil when none could be bound.
-func boundLoopbackSocket() -> (fd: Int32, port: Int)? {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard withLoopback(port: 0, { bind(fd, $0, $1) }) == 0 else {
-        close(fd)
-        return nil
-    }
-    var addr = sockaddr_in()
-    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-    return (fd, Int(UInt16(bigEndian: addr.sin_port)))
-}
-
 /// Waits (a bounded loop that stops by itself) until `done` holds; false when it never did.
 func eventually(seconds: Double = 20, _ done: () -> Bool) async -> Bool {
     let end = Date().addingTimeInterval(seconds)

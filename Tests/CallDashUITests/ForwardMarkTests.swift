@@ -32,4 +32,24 @@ struct ForwardMarkTests {
         #expect(h.state.detail.lines.map(\.text).contains("→ forwarded to http://127.0.0.1:3000/crm/ack: 200 in 7 ms (attempt 2)"))
         #expect(!h.screen.lines.contains { $0.hasPrefix("✗") }, "taken on its second attempt: no longer marked")
     }
+
+    @Test("calls the full forward queue left are marked ✗, and the detail says why none was sent")
+    func queueFullRun() throws {
+        let rec = recorder((1...6).map { report($0) })
+        var h = Harness(rec)
+        h.state.forwards = rec.forwards
+        rec.recordForward(attempt(1, 1, status: 200, error: nil), final: true)
+        rec.recordForward(.notMade(2...5, url: "http://127.0.0.1:3000", why: ForwardAttempt.queueFull(limit: 10_000)), final: true)
+        h.send(.forwardsChanged)
+        #expect(h.screen.lines.filter { $0.hasPrefix("✗") }.count == 4, "seqs 2 to 5: \(h.screen.lines.prefix(9))")
+        let said = "→ not forwarded to http://127.0.0.1:3000: the forward queue was full (10000 deliveries waited for the app)"
+        h.press(.enter)
+        for _ in 0..<5 {
+            let seq = try #require(h.state.selectedSeq)
+            let detail = h.state.detail.lines.map(\.text)
+            #expect(detail.contains(said) == (2...5).contains(seq), "seq \(seq): \(detail.prefix(6))")
+            #expect(detail.contains { $0.hasPrefix("→ forwarded to") } == (seq == 1), "seq \(seq)")
+            h.press(.down)
+        }
+    }
 }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import CallDashCore
 import Foundation
+import LoopbackSockets
 import NIOCore
 import Testing
 
@@ -72,6 +73,47 @@ struct ForwardToTests {
             attempts.filter { $0.hasPrefix(#"{"forward_of":1,"#) }.count == first.forward?.attempt
                 && attempts.filter { $0.hasPrefix(#"{"forward_of":2,"#) }.count == 2,
             "one line per attempt: \(attempts)")
+    }
+
+    @Test("deliveries the app has not taken when serve stops are forwarded first when it starts again, once each")
+    func pendingAcrossRestart() async throws {
+        let dir = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let app = try CalldashProcess(["serve", "--port", "0", "--journal", dir + "/app.jsonl"])
+        let a = try #require(await app.listeningPort())
+        // While the app's address refuses connections, every delivery waits between attempts.
+        let refusing = try #require(boundLoopbackSocket())
+        defer { close(refusing.fd) }
+        let journal = ["--journal", dir + "/journal.jsonl"]
+        let first = try CalldashProcess(
+            ["serve", "--port", "0", "--forward-to", "http://127.0.0.1:\(refusing.port)", "--forward-attempts", "9"] + journal)
+        let port = try #require(await first.listeningPort())
+        for n in 1...3 {
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/ack?n=\(n)")
+            request.method = .POST
+            request.body = .bytes(ByteBuffer(string: #"{"status":"BUSY","mid":"m-\#(n)"}"#))
+            #expect(try await HTTPClient.shared.execute(request, timeout: .seconds(10)).status.code == 200)
+        }
+        first.signal(SIGTERM)
+        #expect(await first.exitCode() == 0)
+        #expect(first.stderr.contains("stopping with 3 deliveries not yet taken"), "\(first.stderr)")
+        let serve = try CalldashProcess(["serve", "--port", "0", "--forward-to", "http://127.0.0.1:\(a)"] + journal)
+        let again = try #require(await serve.listeningPort())
+        #expect(await serve.wait { _ in journaled(dir + "/app.jsonl").count == 3 }, "\(serve.stderr)")
+        #expect(journaled(dir + "/app.jsonl").map(\.path) == ["/ack", "/ack", "/ack"])
+        #expect(Set(journaled(dir + "/app.jsonl").map { $0.query.first?.value }) == ["1", "2", "3"])
+        #expect(serve.stderr.contains("forwarding first the 3 deliveries (seq 1–3) calldash stopped before forwarding"), "\(serve.stderr)")
+        var taken = false
+        for _ in 0..<200 where !taken {
+            taken = try await get("http://127.0.0.1:\(again)/_calldash/reports/3").contains(#""delivered":true"#)
+            if !taken { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(taken)
+        serve.signal(SIGTERM)
+        #expect(await serve.exitCode() == 0)
+        #expect(!serve.stderr.contains("not yet taken"), "\(serve.stderr)")
+        app.signal(SIGTERM)
+        _ = await app.exitCode()
     }
 
     @Test("a --forward-to that is not http(s), or that is the receiver itself, is refused at start in one line")

@@ -11,3 +11,16 @@ public func withLoopback<T>(port: Int, _ call: (UnsafePointer<sockaddr>, socklen
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { call($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
 }
+
+/// A TCP socket bound (not listening) to a free port on 127.0.0.1, and that port; nil when none could be bound.
+public func boundLoopbackSocket() -> (fd: Int32, port: Int)? {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard withLoopback(port: 0, { bind(fd, $0, $1) }) == 0 else {
+        close(fd)
+        return nil
+    }
+    var addr = sockaddr_in()
+    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+    return (fd, Int(UInt16(bigEndian: addr.sin_port)))
+}

@@ -5,7 +5,7 @@ import Synchronization
 /// shows a record. It has its own lock: reading it never waits for ingest.
 public final class ForwardLog: Sendable {
     private struct State {
-        var last: [UInt64: ForwardAttempt]
+        var outcomes: ForwardOutcomes
         var version: UInt64 = 0
         var counts = Counts()
     }
@@ -33,38 +33,34 @@ public final class ForwardLog: Sendable {
     /// forgotten as their records leave memory.
     private let capacity: Int
 
-    public init(_ replayed: [UInt64: ForwardAttempt] = [:], capacity: Int) {
+    public init(_ replayed: ForwardOutcomes = ForwardOutcomes(), capacity: Int) {
         self.capacity = max(1, capacity)
-        state = Mutex(State(last: replayed))
+        state = Mutex(State(outcomes: replayed))
     }
 
     /// Keeps `attempt` as its delivery's last (`final`: no other attempt follows); forgets attempts of seqs before `oldestHeld` once
-    /// more than the capacity are kept.
+    /// more than the capacity are kept. Attempt 0 (none made) is not counted as an attempt.
     func note(_ attempt: ForwardAttempt, final: Bool, oldestHeld: UInt64?) {
         state.withLock { st in
-            st.last[attempt.seq] = attempt
+            st.outcomes.note(attempt)
             st.version &+= 1
-            st.counts.attempts += 1
-            if attempt.delivered { st.counts.delivered += 1 } else if final { st.counts.failed += 1 }
-            if st.last.count > capacity + capacity / 8 + 64, let oldestHeld {
-                st.last = st.last.filter { $0.key >= oldestHeld }
+            if attempt.attempt > 0 {
+                st.counts.attempts += 1
+                if attempt.delivered { st.counts.delivered += 1 } else if final { st.counts.failed += 1 }
+            }
+            if st.outcomes.count > capacity + capacity / 8 + 64, let oldestHeld {
+                st.outcomes.keep(oldestHeld...UInt64.max)
             }
         }
     }
 
-    /// Drops, once there are many more than `capacity`, the attempts of deliveries that cannot
-    /// be among the newest `capacity` before `lastSeq`: start-up reads a whole journal's forward
-    /// lines, and keeps only what the store will hold.
-    static func prune(_ attempts: inout [UInt64: ForwardAttempt], capacity: Int, lastSeq: UInt64) {
-        guard attempts.count > 2 * capacity + 1024 else { return }
-        let floor = lastSeq > UInt64(capacity) ? lastSeq - UInt64(capacity) : 0
-        attempts = attempts.filter { $0.key > floor }
+    /// The last attempt to forward the delivery `seq`, if one was made, or why none was.
+    public func last(of seq: UInt64) -> ForwardAttempt? {
+        state.withLock { $0.outcomes.last(of: seq) }
     }
 
-    /// The last attempt to forward the delivery `seq`, if it was forwarded.
-    public func last(of seq: UInt64) -> ForwardAttempt? {
-        state.withLock { $0.last[seq] }
-    }
+    /// The deliveries calldash stopped before forwarding (the journal said so), in seq order.
+    public var pending: [UInt64] { state.withLock { $0.outcomes.pending } }
 
     /// Counts deliveries that were not forwarded because the queue was full.
     public func noteDropped(_ n: UInt64) {

@@ -72,7 +72,7 @@ public enum JournalIndex {
         /// Why loading stopped before the end of the index (a damaged entry), if it did.
         var problem: String?
         /// The forward lines between the entries' lines (they have no entries): the last of each delivery's.
-        var forwards: [UInt64: ForwardAttempt] = [:]
+        var forwards = ForwardOutcomes()
         /// The journal lines covered: the entries' and the forward lines between them.
         var lines = 0
     }
@@ -119,7 +119,7 @@ public enum JournalIndex {
             loaded.records += 1
             loaded.lines += gap + 1
             loaded.lastSeq = seq
-            ForwardLog.prune(&loaded.forwards, capacity: store.capacity, lastSeq: seq)
+            loaded.forwards.prune(capacity: store.capacity, lastSeq: seq)
             loaded.journalResume = Int(offset + length) + 1
             i += entryHeader + n
             loaded.validBytes = i
@@ -143,7 +143,7 @@ public enum JournalIndex {
     /// Reads the forward lines in `range` of the journal into `forwards` and counts them; nil
     /// when it holds any other line.
     private static func forwardLines(
-        _ journal: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into forwards: inout [UInt64: ForwardAttempt]
+        _ journal: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into forwards: inout ForwardOutcomes
     )
         -> Int?
     {
@@ -153,7 +153,7 @@ public enum JournalIndex {
             guard let end = journal[start..<range.upperBound].firstIndex(of: 0x0A) else { return nil }
             let line = UnsafeBufferPointer(rebasing: journal[start..<end])
             guard ForwardAttempt.isForwardLine(line), let attempt = try? ForwardAttempt(json: line) else { return nil }
-            forwards[attempt.seq] = attempt
+            forwards.note(attempt)
             count += 1
             start = end + 1
         }

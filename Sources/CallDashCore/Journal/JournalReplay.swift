@@ -14,9 +14,9 @@ public struct ReplayResult: Sendable, Equatable {
     /// Bytes of a torn last line that were cut off.
     public var tornBytes: Int
     /// The last forward attempt of each delivery forwarded (`forward_of` lines).
-    public var forwards: [UInt64: ForwardAttempt]
+    public var forwards: ForwardOutcomes
 
-    public init(records: Int = 0, lastSeq: UInt64 = 0, tornBytes: Int = 0, forwards: [UInt64: ForwardAttempt] = [:]) {
+    public init(records: Int = 0, lastSeq: UInt64 = 0, tornBytes: Int = 0, forwards: ForwardOutcomes = ForwardOutcomes()) {
         self.records = records
         self.lastSeq = lastSeq
         self.tornBytes = tornBytes
@@ -105,8 +105,8 @@ public enum JournalReplay {
                 for (line, outcome) in zip(lines[part.lines], part.outcomes) {
                     switch outcome {
                     case .forward(let attempt):
-                        result.forwards[attempt.seq] = attempt
-                        ForwardLog.prune(&result.forwards, capacity: store.capacity, lastSeq: result.lastSeq)
+                        result.forwards.note(attempt)
+                        result.forwards.prune(capacity: store.capacity, lastSeq: result.lastSeq)
                     case .delivery(let entry):
                         // Seqs only grow: a line that goes back is damage (or journals mixed by hand).
                         guard result.records == 0 || entry.seq > result.lastSeq else {

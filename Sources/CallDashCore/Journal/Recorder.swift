@@ -80,14 +80,15 @@ public final class Recorder: Sendable {
     }
 
     public init(
-        store: ReportStore, journal: Journal?, lastSeq: UInt64, forwards: [UInt64: ForwardAttempt] = [:],
+        store: ReportStore, journal: Journal?, lastSeq: UInt64, forwards replayed: ForwardOutcomes = ForwardOutcomes(),
         redactor: SecretRedactor = SecretRedactor(secrets: []), report: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.store = store
         self.journal = journal
         // Only attempts of deliveries held (a line naming a seq the journal has not reached is no one's).
-        let oldest = store.oldestSeq ?? 0
-        self.forwards = ForwardLog(forwards.filter { $0.key >= oldest && $0.key <= lastSeq }, capacity: store.capacity)
+        var forwards = replayed
+        forwards.keep((store.oldestSeq ?? 0)...max(store.oldestSeq ?? 0, lastSeq))
+        self.forwards = ForwardLog(forwards, capacity: store.capacity)
         self.redactor = redactor
         self.report = report
         // What was replayed is held: later deliveries repeating it are duplicates of it.
@@ -294,7 +295,7 @@ public final class Recorder: Sendable {
     /// Notes another receiver's forward attempt (its stream's `event: forward`) when its
     /// delivery is held here.
     public func adoptForward(_ attempt: ForwardAttempt) {
-        guard let oldest = store.oldestSeq, attempt.seq >= oldest, attempt.seq <= lastSeq else { return }
+        guard let oldest = store.oldestSeq, (attempt.through ?? attempt.seq) >= oldest, attempt.seq <= lastSeq else { return }
         forwards.note(attempt, final: true, oldestHeld: oldest)
         let notifiers = state.withLock { Array($0.notifiers.values) }
         for n in notifiers { n() }
@@ -514,7 +515,13 @@ public final class Recorder: Sendable {
     /// breaking a whole page, at a fraction of a full decode.
     private func checkedLine(for summary: ReportSummary) -> [UInt8]? {
         guard let line = try? line(for: summary), Self.isRecord(line, seq: summary.seq) else { return nil }
-        return DeliveryRecord.line(line, forward: forwards.last(of: summary.seq))
+        return DeliveryRecord.line(line, forward: forward(of: summary))
+    }
+
+    /// A held record's forward: none for a rejected delivery (never forwarded; a full queue's
+    /// run of seqs not forwarded may span it).
+    private func forward(of summary: ReportSummary) -> ForwardAttempt? {
+        summary.outcome == .rejected ? nil : forwards.last(of: summary.seq)
     }
 
     /// Whether `line` is one valid JSON value and the record of `seq`.
@@ -646,7 +653,7 @@ public final class Recorder: Sendable {
                     continue
                 }
                 guard query.matches(record) else { continue }
-                let served = DeliveryRecord.line(line, forward: forwards.last(of: summary.seq))
+                let served = DeliveryRecord.line(line, forward: forward(of: summary))
                 out.lines.append(served)
                 out.bytes += served.count
                 if out.lines.count == limit || out.bytes >= Self.maxPageBytes { break }
@@ -707,7 +714,7 @@ public final class Recorder: Sendable {
         let line = try line(for: summary)
         do {
             var record = try DeliveryRecord(json: line)
-            record.forward = forwards.last(of: summary.seq)
+            record.forward = forward(of: summary)
             return record
         } catch {
             throw JournalError("record \(summary.seq) in the journal is unreadable: \(error.description)")

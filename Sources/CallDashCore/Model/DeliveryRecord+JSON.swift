@@ -254,6 +254,15 @@ extension JSONScanner {
         return v
     }
 
+    mutating func readBool() throws(JSONError) -> Bool {
+        let at = position
+        switch try readLiteral() {
+        case "true": return true
+        case "false": return false
+        default: throw JSONError("expected true or false", at: at)
+        }
+    }
+
     mutating func readSeq(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> UInt64 {
         try readUInt(bytes, max: Recorder.maxSeq, "seq")
     }

@@ -1,8 +1,11 @@
 /// One attempt to forward a delivery to the user's own app (`--forward-to`): journaled as its
-/// own line, and, as the last one, the record's `forward`.
+/// own line, and, as the last one, the record's `forward`. Attempt 0 says why none was made:
+/// the queue was full (for a run of seqs, `through`), or calldash stopped first (`pending`).
 public struct ForwardAttempt: Sendable, Equatable {
-    /// The seq of the delivery forwarded.
+    /// The seq of the delivery forwarded (the first of a run's).
     public var seq: UInt64
+    /// The last seq of a run of deliveries not forwarded for a full queue; nil for one delivery.
+    public var through: UInt64?
     public var at: Timestamp
     public var url: String
     /// Counts from 1; in a record's `forward`, the attempts made so far.
@@ -17,6 +20,8 @@ public struct ForwardAttempt: Sendable, Equatable {
     public var delivered: Bool
     /// The start of the app's reply body (secrets masked), for the detail.
     public var reply: String
+    /// Not forwarded yet when calldash stopped: the next start with `--forward-to` forwards it.
+    public var pending = false
 
     /// How much of the app's reply is kept.
     public static let replyKept = 512
@@ -35,6 +40,21 @@ public struct ForwardAttempt: Sendable, Equatable {
         self.delivered = delivered
         self.reply = reply
     }
+
+    /// Attempt 0 for deliveries `seqs` (more than one only for a full queue): `why` none was made.
+    public static func notMade(_ seqs: ClosedRange<UInt64>, url: String, why: String, pending: Bool = false) -> ForwardAttempt {
+        var a = ForwardAttempt(seq: seqs.lowerBound, at: .now(), url: url, attempt: 0, status: nil, ms: 0, error: why, delivered: false)
+        a.through = seqs.count > 1 ? seqs.upperBound : nil
+        a.pending = pending
+        return a
+    }
+
+    /// What the queue-full attempt 0 says (the detail words it as not forwarded).
+    public static func queueFull(limit: Int) -> String {
+        "the forward queue was full (\(limit) deliveries waited for the app)"
+    }
+
+    public static let stoppedFirst = "calldash stopped before forwarding it (the next start with --forward-to forwards it)"
 
     /// The journal line: `{"forward_of":SEQ,"at":…,"url":…,"attempt":N,"status":…,"ms":N,"error":…,"delivered":…,"reply":…}`.
     public func line() -> [UInt8] {
@@ -61,6 +81,10 @@ public struct ForwardAttempt: Sendable, Equatable {
         w.raw(key)
         w.raw("\":")
         w.int(attempt)
+        if let through {
+            w.raw(",\"through\":")
+            w.int(through)
+        }
         writeOutcome(to: &w)
     }
 
@@ -73,7 +97,7 @@ public struct ForwardAttempt: Sendable, Equatable {
         w.stringOrNull(error)
         w.raw(delivered ? ",\"delivered\":true,\"reply\":" : ",\"delivered\":false,\"reply\":")
         w.string(reply)
-        w.raw("}")
+        w.raw(pending ? ",\"pending\":true}" : "}")
     }
 
     /// Whether a journal line is a forward attempt's (it starts so; a delivery's starts with `seq`).
@@ -128,18 +152,17 @@ public struct ForwardAttempt: Sendable, Equatable {
                 if s.peekKind() == .null { _ = try s.readLiteral() } else { a.status = try s.readResponseCode(bytes) }
             case "ms": a.ms = Int(try s.readUInt(bytes, max: 1 << 40, "ms"))
             case "error": a.error = try s.readOptionalString()
-            case "delivered":
-                let at = s.position
-                switch try s.readLiteral() {
-                case "true": a.delivered = true
-                case "false": a.delivered = false
-                default: throw JSONError("delivered is not true or false", at: at)
-                }
+            case "delivered": a.delivered = try s.readBool()
             case "reply": a.reply = try s.readString()
+            case "through": a.through = try s.readSeq(bytes)
+            case "pending": a.pending = try s.readBool()
             default: try s.skipValue()
             }
         }
         guard sawSeq else { throw JSONError("forward line has no forward_of", at: 0) }
+        // A line without its url (damage that still parses) would show a forward to nowhere.
+        guard !a.url.isEmpty else { throw JSONError("forward line has no url", at: 0) }
+        if let through = a.through, through <= a.seq { throw JSONError("a forward line's through is not after its forward_of", at: 0) }
         self = a
     }
 }

@@ -7,6 +7,9 @@ public enum DetailContent {
 
     /// What the user's app made of the call (`--forward-to`): its last attempt.
     static func forwardLines(_ f: ForwardAttempt) -> [StyledLine] {
+        guard f.attempt > 0 else {
+            return [StyledLine([("→ not forwarded to \(f.url): ", .detailLabel), (f.error ?? "", .detailError)])]
+        }
         let tries = f.attempt == 1 ? "" : " (attempt \(f.attempt))"
         let outcome =
             f.delivered
