@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // Already under AsyncHTTPClient: named for the trust roots of SSL_CERT_FILE.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1")
@@ -47,6 +49,7 @@ let package = Package(
                 "CallDashCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log")
             ]
         ),
@@ -92,10 +95,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log")
             ]
         ),
-        // Runs the built `calldash` binary (build it first: `swift build`).
+        // Runs the built `calldash` binary (build it first: `swift build`); TLS for a proxy in front of it.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["CallDashCore", "LoopbackSockets", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: [
+                "CallDashCore", "LoopbackSockets", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl")
+            ],
+            exclude: ["TLS"]
         )
     ],
     swiftLanguageModes: [.v6]

@@ -46,7 +46,9 @@ public enum ReceiverQuery {
         } catch is NIOTooManyBytesError {
             throw ReceiverQueryFailure("cannot ask \(root): its answer is larger than 64 MiB (is it a calldash receiver?)")
         } catch {
-            throw ReceiverQueryFailure("cannot ask \(root): \(TransportFailure.describe(error, url: url))")
+            var failure = ReceiverQueryFailure("cannot ask \(root): \(TransportFailure.describe(error, url: url))")
+            failure.tlsRefused = TransportFailure.isTLSRefusal(error)
+            throw failure
         }
     }
 }
@@ -68,5 +70,7 @@ public struct ReceiverQueryFailure: Error, CustomStringConvertible {
     /// The receiver's answer when it answered something else than 200, and its reason.
     public var status: Int?
     public var reason: String?
+    /// The server's TLS certificate was refused: asking again will not help.
+    public var tlsRefused = false
     init(_ d: String) { description = d }
 }

@@ -11,8 +11,8 @@ import Synchronization
 /// Each (re)connection first pages what came after the last record held, then opens the stream
 /// with `Last-Event-ID` set to it: the recorder takes a seq only once, so across reconnects and
 /// restarts of the remote receiver no call is missed or shown twice. A dropped stream is tried
-/// again after a doubling backoff (1 s to 30 s); a refused token, or a remote receiver that
-/// started over (its seqs are other calls), ends the following.
+/// again after a doubling backoff (1 s to 30 s); a refused token or TLS certificate, or a remote
+/// receiver that started over (its seqs are other calls), ends the following.
 public final class RemoteFollower: Sendable {
     /// Where the following stands, for the dashboard's header.
     public enum Status: Sendable, Equatable {
@@ -88,8 +88,10 @@ public final class RemoteFollower: Sendable {
                 first = false
                 try await follow { backoff = 1 }
                 throw ReceiverQueryFailure("the stream ended")
-            } catch let failure as ReceiverQueryFailure where failure.status == 401 {
+            } catch let failure as ReceiverQueryFailure where failure.status == 401 || failure.tlsRefused {
                 stopped = failure.description
+            } catch  where TransportFailure.isTLSRefusal(error) {
+                stopped = Self.describe(error, base: base)
             } catch let startedOver as StartedOver {
                 stopped = startedOver.description
             } catch {

@@ -1,7 +1,9 @@
 import AsyncHTTPClient
 import CallDashCore
+import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 #if canImport(Glibc)
     import Glibc
@@ -13,6 +15,7 @@ enum TransportFailure {
     static func describe(_ error: Error, url: String? = nil) -> String {
         switch error {
         case let e as HTTPClientError: return describe(e, url: url)
+        case is NIOSSLError, is NIOSSLExtraError: return tls(error, url: url)
         case let e as NIOConnectionError: return describe(e)
         case let e as IOError: return errnoText(e.errnoCode, at: url.flatMap { RenderedRequest.target(of: $0)?.authority })
         case is SocketAddressError.UnknownHost:
@@ -44,6 +47,30 @@ enum TransportFailure {
         return shortened("\(first.error)")
     }
 
+    /// Whether `error` is a TLS handshake the client refused (trying again will not help).
+    static func isTLSRefusal(_ error: Error) -> Bool {
+        error is NIOSSLError || error is NIOSSLExtraError
+    }
+
+    /// A refused handshake, with what to do about it.
+    private static func tls(_ error: Error, url: String?) -> String {
+        let text = "\(error)"
+        let host = url.flatMap { RenderedRequest.target(of: $0)?.authority } ?? "the server"
+        if let problem = Clients.trust.problem { return "the TLS certificate of \(host) is not trusted: \(problem)" }
+        if text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "the TLS certificate of \(host) is not trusted: "
+                + (Clients.trust.file.map { "it is not signed by a certificate in SSL_CERT_FILE \($0)" }
+                    ?? "for a private CA or a self-signed certificate, name its PEM file in SSL_CERT_FILE")
+        }
+        if text.contains("WRONG_VERSION_NUMBER") {
+            return "\(host) does not speak TLS (an https:// URL for a plain http:// server?)"
+        }
+        if let e = error as? NIOSSLExtraError, e == .failedToValidateHostname {
+            return "the TLS certificate of \(host) is for another name"
+        }
+        return "the TLS handshake with \(host) failed: " + shortened(text)
+    }
+
     /// "connection refused by 127.0.0.1:1", "no route to host (10.0.0.9:80)".
     private static func errnoText(_ code: Int32, at place: String?) -> String {
         let text = String(cString: strerror(code)).lowercased()
@@ -64,6 +91,9 @@ enum TransportFailure {
 /// requests the user asks for (a URL check, a test send). Neither retries a failed connection
 /// inside AsyncHTTPClient: a refused connection or an unknown host is reported at once, and
 /// `push` applies the provider's own retries on top.
+///
+/// `SSL_CERT_FILE`, as OpenSSL and curl read it, names the PEM certificates an https server's
+/// certificate must be signed by instead of the system's (a private CA, a self-signed proxy).
 enum Clients {
     static let connectSeconds: Int64 = 3
 
@@ -71,8 +101,26 @@ enum Clients {
         var c = HTTPClient.Configuration()
         c.timeout = .init(connect: .seconds(connectSeconds), read: .seconds(10))
         c.connectionPool.retryConnectionEstablishment = false
+        if let roots = trust.roots {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = roots
+            c.tlsConfiguration = tls
+        }
         return c
     }
+
+    /// The trust roots `SSL_CERT_FILE` names, read once; a file that cannot be read trusts
+    /// nothing (`problem` says why, when a server's certificate is refused).
+    static let trust: (roots: NIOSSLTrustRoots?, file: String?, problem: String?) = {
+        guard let path = ProcessInfo.processInfo.environment["SSL_CERT_FILE"], !path.isEmpty else { return (nil, nil, nil) }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            return (.certificates([]), path, "SSL_CERT_FILE \(path) cannot be read")
+        }
+        guard let certificates = try? NIOSSLCertificate.fromPEMFile(path), !certificates.isEmpty else {
+            return (.certificates([]), path, "SSL_CERT_FILE \(path) holds no PEM certificate")
+        }
+        return (.certificates(certificates), path, nil)
+    }()
 
     /// For checks of recording URLs: lives as long as the program (like `HTTPClient.shared`).
     static let oneShot = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration())

@@ -175,6 +175,48 @@ struct WatchRemoteTests {
         _ = await second.exitCode()
     }
 
+    @Test(
+        "watch --remote https:// follows a serve behind a TLS proxy whose certificate SSL_CERT_FILE names; without it, one line says the certificate is not trusted, and it exits 1"
+    )
+    func overTLS() async throws {
+        let token = "t0ken-over-tls"
+        let serve = try CalldashProcess(["serve", "--port", "0", "--no-journal", "--token", token])
+        let port = try #require(await serve.listeningPort())
+        let proxy = try TLSProxy(to: port)
+        defer { proxy.stop() }
+        func post(_ mid: String) async throws {
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/ack")
+            request.method = .POST
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            request.body = .bytes(ByteBuffer(string: #"{"status":"BUSY","mid":"\#(mid)"}"#))
+            #expect(try await HTTPClient.shared.execute(request, timeout: .seconds(10)).status.code == 200)
+        }
+        try await post("before")
+        let remote = "https://127.0.0.1:\(proxy.port)"
+        let trusted = ["SSL_CERT_FILE": TLSProxy.certificateFile, "CALLDASH_TOKEN": token]
+        let watch = try CalldashProcess(["watch", "--remote", remote, "--plain"], environment: trusted)
+        #expect(await watch.wait { $0.stdout.contains("#1 ") }, "paged through the proxy: \(watch.stdout)\n\(watch.stderr)")
+        #expect(await watch.wait { $0.stderr.contains("connected") }, "\(watch.stderr)")
+        try await post("after")
+        #expect(await watch.wait { $0.stdout.contains("#2 ") }, "streamed through the proxy: \(watch.stdout)")
+        watch.signal(SIGTERM)
+        #expect(await watch.exitCode() == 0)
+        let stats = try CalldashProcess(["stats", "--from", remote, "--json"], environment: trusted)
+        #expect(await stats.exitCode() == 0, "\(stats.stderr)")
+        #expect(stats.stdout.contains(#""calls":2"#), "\(stats.stdout)")
+        let untrusted = try CalldashProcess(
+            ["watch", "--remote", remote, "--plain"], environment: ["CALLDASH_TOKEN": token, "SSL_CERT_FILE": ""])
+        #expect(await untrusted.exitCode(seconds: 30) == 1, "\(untrusted.stderr)")
+        let said = untrusted.stderr.components(separatedBy: "the TLS certificate of 127.0.0.1:\(proxy.port) is not trusted").count - 1
+        #expect(said == 1 && untrusted.stderr.contains("SSL_CERT_FILE"), "once, with what to do: \(untrusted.stderr)")
+        let plain = try CalldashProcess(["stats", "--from", "https://127.0.0.1:\(port)"], environment: trusted)
+        #expect(await plain.exitCode() == 1)
+        #expect(
+            plain.stderr.contains("127.0.0.1:\(port) does not speak TLS (an https:// URL for a plain http:// server?)"), "\(plain.stderr)")
+        serve.signal(SIGTERM)
+        _ = await serve.exitCode()
+    }
+
     @Test("watch --remote --plain with a refused token exits 1, saying so once")
     func refusedTokenExits() async throws {
         let serve = try CalldashProcess(["serve", "--port", "0", "--no-journal", "--token", "t0k"])
