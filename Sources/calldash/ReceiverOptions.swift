@@ -6,11 +6,16 @@ import NIOCore
 
 /// Options shared by every command that runs the receiver.
 struct ReceiverOptions: ParsableArguments {
-    @Option(help: "Address to listen on.")
-    var host = "127.0.0.1"
+    // Options with a default are optionals behind a computed value: `watch --remote` refuses
+    // the ones for a receiver here when given at all, also with their default's value.
+    @Option(name: .customLong("host"), help: "Address to listen on (default: 127.0.0.1).")
+    var hostGiven: String?
+    var host: String { hostGiven ?? "127.0.0.1" }
 
-    @Option(parsing: .unconditional, help: "Port to listen on; 0 picks a free one and prints it.")
-    var port = 8080
+    @Option(
+        name: .customLong("port"), parsing: .unconditional, help: "Port to listen on; 0 picks a free one and prints it (default: 8080).")
+    var portGiven: Int?
+    var port: Int { portGiven ?? 8080 }
 
     @Option(help: ArgumentHelp("Journal file (JSON Lines).", valueName: "path"))
     var journal: String?
@@ -24,8 +29,9 @@ struct ReceiverOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Most reports kept in memory; the oldest leave first (the journal keeps all).")
     var capacity = 1_000_000
 
-    @Option(parsing: .unconditional, help: "HTTP status answered to accepted deliveries.")
-    var respond = 200
+    @Option(name: .customLong("respond"), parsing: .unconditional, help: "HTTP status answered to accepted deliveries (default: 200).")
+    var respondGiven: Int?
+    var respond: Int { respondGiven ?? 200 }
 
     @Option(
         help: ArgumentHelp(
@@ -41,16 +47,23 @@ struct ReceiverOptions: ParsableArguments {
             "A host name (besides the listen address and localhost) that the API answers without a token; repeatable.", valueName: "name"))
     var allowHost: [String] = []
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Largest body accepted, in bytes.", valueName: "bytes"))
-    var maxBody = 1 << 20
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds a connection may stay silent before it is closed.", valueName: "seconds"))
-    var idleTimeout = 60
+    @Option(
+        name: .customLong("max-body"), parsing: .unconditional,
+        help: ArgumentHelp("Largest body accepted, in bytes (default: 1048576).", valueName: "bytes"))
+    var maxBodyGiven: Int?
+    var maxBody: Int { maxBodyGiven ?? 1 << 20 }
 
     @Option(
-        parsing: .unconditional,
-        help: ArgumentHelp("Seconds a request may take to arrive whole before it is answered 408.", valueName: "seconds"))
-    var requestTimeout = 30
+        name: .customLong("idle-timeout"), parsing: .unconditional,
+        help: ArgumentHelp("Seconds a connection may stay silent before it is closed (default: 60).", valueName: "seconds"))
+    var idleTimeoutGiven: Int?
+    var idleTimeout: Int { idleTimeoutGiven ?? 60 }
+
+    @Option(
+        name: .customLong("request-timeout"), parsing: .unconditional,
+        help: ArgumentHelp("Seconds a request may take to arrive whole before it is answered 408 (default: 30).", valueName: "seconds"))
+    var requestTimeoutGiven: Int?
+    var requestTimeout: Int { requestTimeoutGiven ?? 30 }
 
     /// Payloads the folder's webhooks produce are mapped back to the standard fields.
     @OptionGroup var webhooks: WebhooksOption
@@ -71,11 +84,16 @@ struct ReceiverOptions: ParsableArguments {
     var forwardReply = false
 
     @Option(
-        parsing: .unconditional, help: ArgumentHelp("Attempts per forwarded delivery (the backoff doubles from 0.5 s).", valueName: "n"))
-    var forwardAttempts = 3
+        name: .customLong("forward-attempts"), parsing: .unconditional,
+        help: ArgumentHelp("Attempts per forwarded delivery (the backoff doubles from 0.5 s; default: 3).", valueName: "n"))
+    var forwardAttemptsGiven: Int?
+    var forwardAttempts: Int { forwardAttemptsGiven ?? 3 }
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds one forward attempt may take.", valueName: "seconds"))
-    var forwardTimeout = 10
+    @Option(
+        name: .customLong("forward-timeout"), parsing: .unconditional,
+        help: ArgumentHelp("Seconds one forward attempt may take (default: 10).", valueName: "seconds"))
+    var forwardTimeoutGiven: Int?
+    var forwardTimeout: Int { forwardTimeoutGiven ?? 10 }
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
@@ -109,7 +127,7 @@ struct ReceiverOptions: ParsableArguments {
             if forwardTo.contains("?") || forwardTo.contains("#") {
                 throw ValidationError("--forward-to \(forwardTo): takes no query or fragment (each delivery's own query is sent)")
             }
-        } else if forwardReply || forwardAttempts != 3 || forwardTimeout != 10 {
+        } else if forwardReply || forwardAttemptsGiven != nil || forwardTimeoutGiven != nil {
             throw ValidationError("--forward-reply, --forward-attempts and --forward-timeout need --forward-to")
         }
         guard (1...20).contains(forwardAttempts) else { throw ValidationError("--forward-attempts must be from 1 to 20") }

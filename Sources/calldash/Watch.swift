@@ -17,8 +17,9 @@ struct Watch: AsyncParsableCommand {
     @Flag(help: "Also run a simulated provider that posts realistic reports to the receiver over HTTP.")
     var demo = false
 
-    @Option(parsing: .unconditional, help: "Reports per second from the simulated provider.")
-    var demoRate: Double = 3
+    @Option(name: .customLong("demo-rate"), parsing: .unconditional, help: "Reports per second from the simulated provider (default: 3).")
+    var demoRateGiven: Double?
+    var demoRate: Double { demoRateGiven ?? 3 }
 
     @Option(help: ArgumentHelp("Colour theme: a name from the themes folder, or a .theme file.", valueName: "name|file"))
     var theme: String?
@@ -41,11 +42,12 @@ struct Watch: AsyncParsableCommand {
             if let problem = RenderedRequest.urlProblem(remote) { throw ValidationError("--remote \(remote): \(problem)") }
             // What only a receiver here would use: refused rather than silently ignored.
             let local: [(String, Bool)] = [
-                ("--host", receiver.host != "127.0.0.1"), ("--port", receiver.port != 8080), ("--journal", receiver.journal != nil),
+                ("--host", receiver.hostGiven != nil), ("--port", receiver.portGiven != nil), ("--journal", receiver.journal != nil),
                 ("--no-journal", receiver.noJournal), ("--fsync", receiver.fsync), ("--forward-to", receiver.forwardTo != nil),
-                ("--respond", receiver.respond != 200), ("--demo", demo), ("--threads", receiver.threads != nil),
-                ("--allow-host", !receiver.allowHost.isEmpty), ("--max-body", receiver.maxBody != 1 << 20),
-                ("--idle-timeout", receiver.idleTimeout != 60), ("--request-timeout", receiver.requestTimeout != 30)
+                ("--respond", receiver.respondGiven != nil), ("--demo", demo), ("--demo-rate", demoRateGiven != nil),
+                ("--threads", receiver.threads != nil), ("--allow-host", !receiver.allowHost.isEmpty),
+                ("--max-body", receiver.maxBodyGiven != nil), ("--idle-timeout", receiver.idleTimeoutGiven != nil),
+                ("--request-timeout", receiver.requestTimeoutGiven != nil)
             ]
             if let (name, _) = local.first(where: \.1) {
                 throw ValidationError("\(name) is for a receiver here; with --remote the receiver is the one at \(remote)")
