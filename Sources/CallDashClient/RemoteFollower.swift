@@ -96,8 +96,12 @@ public final class RemoteFollower: Sendable {
                 stopped = startedOver.description
             } catch {
                 if Task.isCancelled { break }
-                status(.reconnecting(inSeconds: backoff, why: Self.describe(error, base: base)))
-                try? await Task.sleep(for: .seconds(backoff))
+                // Said each second, so that the header counts down.
+                let why = Self.describe(error, base: base)
+                for left in stride(from: backoff, to: 0, by: -1) where !Task.isCancelled {
+                    status(.reconnecting(inSeconds: left, why: why))
+                    try? await Task.sleep(for: .seconds(1))
+                }
                 backoff = min(30, backoff * 2)
             }
             if let stopped {
@@ -160,7 +164,8 @@ public final class RemoteFollower: Sendable {
         }
         var loaded = 0
         var unreadable = 0
-        status(.loading(records: 0))
+        // A reconnection says so only when calls came meanwhile: until then the header keeps why it reconnects.
+        if first { status(.loading(records: 0)) }
         // Pages of 10,000 (the most a receiver gives), each asked for as soon as the one before
         // has arrived (its last seq is read off its bytes), so the receiver prepares the next
         // page while this one is read and taken in.
@@ -178,7 +183,7 @@ public final class RemoteFollower: Sendable {
             }
             unreadable += bad
             for (r, line) in records where recorder.adopt(r, line: line) { loaded += 1 }
-            status(.loading(records: loaded))
+            if first || loaded > 0 { status(.loading(records: loaded)) }
         }
         if unreadable > 0 { skipped("\(base): \(unreadable) records could not be read and were skipped") }
     }

@@ -6,6 +6,7 @@ import CallDashTerminal
 import CallDashUI
 import Foundation
 import Logging
+import Synchronization
 
 /// `calldash watch` (the default command): the receiver with the live dashboard.
 struct Watch: AsyncParsableCommand {
@@ -220,6 +221,8 @@ struct Watch: AsyncParsableCommand {
         let problems = webhooks.reload().map { "webhook file not used: \($0)" }
         let mailbox = DashboardMailbox()
         let token = try receiver.resolvedToken()
+        // The seconds left of the wait last said (plain).
+        let countdown = Mutex<Int?>(nil)
         let follower = RemoteFollower(
             base: remote, token: token, recorder: recorder,
             status: { status in
@@ -233,7 +236,17 @@ struct Watch: AsyncParsableCommand {
                 switch status {
                 case .loading: return
                 case .stopped: return // said once, as the reason it exits 1
-                case .connected, .reconnecting: Output.warn("\(remote): \(status.text)")
+                case .connected:
+                    countdown.withLock { $0 = nil }
+                    Output.warn("\(remote): \(status.text)")
+                case .reconnecting(let left, _):
+                    // The countdown is for the header: one line per wait, when it begins (a
+                    // wait counts down to 1, and the next one starts at least as high).
+                    let begins = countdown.withLock { last in
+                        defer { last = left }
+                        return last.map { left >= $0 } ?? true
+                    }
+                    if begins { Output.warn("\(remote): \(status.text)") }
                 }
             },
             skipped: { why in

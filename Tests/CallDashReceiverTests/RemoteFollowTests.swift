@@ -1,5 +1,6 @@
 import CallDashCore
 import Foundation
+import LoopbackSockets
 import Synchronization
 import Testing
 
@@ -32,6 +33,26 @@ struct RemoteFollowTests {
             following.cancel()
             _ = await following.value
         }
+    }
+
+    @Test("while the remote receiver is down the status counts each wait down a second at a time, doubling")
+    func reconnectCountdown() async throws {
+        let gone = try #require(boundLoopbackSocket(), "a port that refuses connections")
+        defer { close(gone.fd) }
+        let local = Recorder(store: ReportStore(capacity: 1_000), journal: nil, lastSeq: 0)
+        let statuses = Mutex<[RemoteFollower.Status]>([])
+        let follower = RemoteFollower(
+            base: "http://127.0.0.1:\(gone.port)", token: nil, recorder: local, status: { s in statuses.withLock { $0.append(s) } },
+            skipped: { _ in })
+        let following = Task { await follower.run() }
+        #expect(await eventually(seconds: 60) { statuses.withLock { $0 }.count >= 4 }, "\(statuses.withLock { $0 })")
+        following.cancel()
+        _ = await following.value
+        let waits = statuses.withLock { $0 }.compactMap { s -> Int? in
+            if case .reconnecting(let left, let why) = s, why.contains("connection refused") { return left }
+            return nil
+        }
+        #expect(Array(waits.prefix(4)) == [1, 2, 1, 4], "1 s, then 2 s counted down, then 4 s: \(statuses.withLock { $0 })")
     }
 
     @Test("the newest records that fit are loaded, and a refused token stops the following with the reason")

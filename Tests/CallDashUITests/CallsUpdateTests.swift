@@ -232,6 +232,18 @@ struct CallsUpdateTests {
         #expect(header.hasSuffix(" ██ "))
     }
 
+    @Test(
+        "a backlog taken in at once (watch --remote) counts when it was received: the rate is its last minute's, the sparkline spreads it")
+    func backlogCountedWhenReceived() {
+        var h = Harness(recorder([]))
+        h.state.now = Timestamp(millis: baseMillis + 600_000)
+        // One call a second over the last 10 minutes, all arriving here in one go.
+        h.arrive((1...600).map { report($0, second: $0) })
+        #expect(h.state.history.buckets.reduce(0, +) == 296, "seconds 305 to 600: what the 5-minute window holds")
+        #expect(h.state.history.buckets.dropLast().allSatisfy { $0 == 5 }, "\(h.state.history.buckets)")
+        #expect(h.screen.lines[0].contains(" 1.0/s "), "61 calls in the last minute, not 600 at once: \(h.screen.lines[0])")
+    }
+
     @Test func evictedCallsLeaveTheList() {
         let r = recorder((1...5).map { report($0) }, capacity: 5)
         var h = Harness(r)

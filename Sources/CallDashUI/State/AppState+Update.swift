@@ -87,7 +87,7 @@ extension AppState {
         now = t
         let arrived = snap.counts.received &- lastReceived
         lastReceived = snap.counts.received
-        if arrived > 0 { history.add(Int(arrived), at: t) }
+        if arrived > 0 { history.add(newest: Int(min(arrived, UInt64(snap.count))), of: snap, now: t) }
         let oldCursor = cursor
         snapshot = snap
         if screen == .campaign { campaign.stale = true }

@@ -13,9 +13,24 @@ public struct ArrivalHistory: Equatable, Sendable {
 
     public init() {}
 
-    public mutating func add(_ n: Int, at now: Timestamp) {
+    /// Counts the newest `n` reports of `snapshot` in the buckets of their own `received_at`: a
+    /// remote receiver's backlog arrives here at once, but was received over time. Reports older
+    /// than the window are left out (seqs follow arrival: the first one met ends the count), and
+    /// ones stamped after `now` count now.
+    public mutating func add(newest n: Int, of snapshot: StoreSnapshot, now: Timestamp) {
         advance(to: now)
-        buckets[buckets.count - 1] += n
+        guard let current = currentStart else { return }
+        let first = current - Int64(Self.bucketCount - 1) * Self.bucketMillis
+        var i = snapshot.count - 1
+        let end = max(0, snapshot.count - n)
+        while i >= end {
+            let millis = snapshot.withReport(at: i) { $0.receivedAtMillis }
+            i -= 1
+            guard millis >= first else { break }
+            buckets[millis >= current ? Self.bucketCount - 1 : Int((millis - first) / Self.bucketMillis)] += 1
+            // A backlog's rate is over the time it was received in, not since this dashboard began.
+            if let s = started, millis < s { started = millis }
+        }
     }
 
     /// Moves the window so that the last bucket holds `now`.
