@@ -159,7 +159,7 @@ public final class Forwarder: Sendable {
                         recorder.recordForward(.notMade(seqs, url: settings.url, why: why), final: true)
                         if droppedInEpisode == 0 {
                             report(
-                                "forward queue full (\(settings.queueLimit) deliveries wait for \(settings.url)): deliveries from seq \(seqs.lowerBound) on are not forwarded until it drains; calldash replay --after can send them later"
+                                "forward queue full (\(settings.queueLimit) deliveries wait for \(settings.url)): deliveries from seq \(seqs.lowerBound) on are not forwarded until it drains; calldash replay --not-forwarded can send them later"
                             )
                         }
                         droppedInEpisode += batch.dropped
@@ -218,7 +218,7 @@ public final class Forwarder: Sendable {
                 guard n.count > 0 else { return nil }
                 defer { n.count = 0 }
                 return
-                    "your app at \(settings.url) takes deliveries again; it did not take \(n.count == 1 ? "1 delivery" : "\(n.count) deliveries") from seq \(n.firstSeq) on (calldash replay --after \(n.firstSeq - 1) can send them)"
+                    "your app at \(settings.url) takes deliveries again; it did not take \(n.count == 1 ? "1 delivery" : "\(n.count) deliveries") from seq \(n.firstSeq) on (calldash replay --not-forwarded --after \(n.firstSeq - 1) can send them)"
             }
             n.count += 1
             guard n.count == 1 else { return nil }

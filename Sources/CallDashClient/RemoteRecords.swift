@@ -3,11 +3,12 @@ import CallDashCore
 /// Full delivery records of a running receiver, through `/_calldash/reports` (paged) and
 /// `/_calldash/reports/SEQ`.
 public enum RemoteRecords {
-    /// Up to `limit` records with seq > `after` that match the statuses and text, ascending,
-    /// handed to `body` a page at a time; returns how many of the answers' records could not be read.
+    /// Up to `limit` records with seq > `after` that match the statuses, text and `keep`,
+    /// ascending, handed to `body` a page at a time; returns how many of the answers' records
+    /// could not be read.
     public static func forEachPage(
         _ base: String, token: String?, statuses: [String], text: String?, after: UInt64, limit: Int,
-        _ body: ([DeliveryRecord]) async throws -> Void
+        keep: (DeliveryRecord) -> Bool = { _ in true }, _ body: ([DeliveryRecord]) async throws -> Void
     ) async throws -> Int {
         var taken = 0
         var unreadable = 0
@@ -25,9 +26,9 @@ public enum RemoteRecords {
             }
             unreadable += bad
             // Only what comes after: a server that answers the same page again adds nothing.
-            let found = all.filter { $0.seq > cursor }
+            let found = all.filter { $0.seq > cursor && keep($0) }.prefix(limit - taken)
             taken += found.count
-            if !found.isEmpty { try await body(found) }
+            if !found.isEmpty { try await body(Array(found)) }
             // A page ends the list when it is empty; a short one may be cut by the page's byte limit.
             guard let last, last > cursor else { break }
             cursor = last

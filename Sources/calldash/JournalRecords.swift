@@ -8,11 +8,13 @@ struct JournalRecords {
     let capacity: Int
     private let snapshot: StoreSnapshot
     private let file: FileHandle
+    /// What became of each delivery's forward (its `forward_of` lines), as a receiver serves it.
+    private let forwards: ForwardOutcomes
 
     init(path: String, capacity: Int) throws {
         let store = ReportStore(capacity: capacity)
         do throws(JournalError) {
-            _ = try JournalReplay.replay(path: path, into: store, readOnly: true) { Output.warn($0) }
+            forwards = try JournalReplay.replay(path: path, into: store, readOnly: true) { Output.warn($0) }.forwards
         } catch {
             throw Failure(error.description)
         }
@@ -34,9 +36,11 @@ struct JournalRecords {
         return read(snapshot[i])
     }
 
-    /// Up to `limit` records with seq > `after` that match `query`, oldest first, handed to
-    /// `body` a thousand at a time; unreadable ones are named on stderr and left out.
-    func forEachBatch(_ query: ReportQuery, after: UInt64, limit: Int, _ body: ([DeliveryRecord]) async throws -> Void) async throws {
+    /// Up to `limit` records with seq > `after` that match `query` and `keep`, oldest first,
+    /// handed to `body` a thousand at a time; unreadable ones are named on stderr and left out.
+    func forEachBatch(
+        _ query: ReportQuery, after: UInt64, limit: Int, keep: (DeliveryRecord) -> Bool, _ body: ([DeliveryRecord]) async throws -> Void
+    ) async throws {
         var batch: [DeliveryRecord] = []
         var taken = 0
         var i = snapshot.index(afterSeq: after)
@@ -46,7 +50,7 @@ struct JournalRecords {
             guard query.matches(summary) else { continue }
             switch read(summary) {
             case .success(let r):
-                guard query.matches(r) else { continue }
+                guard query.matches(r), keep(r) else { continue }
                 batch.append(r)
                 taken += 1
             case .failure(let why): Output.warn("seq \(summary.seq) left out: \(why)")
@@ -72,8 +76,10 @@ struct JournalRecords {
             }
         }
         do {
-            let r = try DeliveryRecord(json: line)
-            return r.seq == summary.seq ? .success(r) : .failure(Failure("its line in \(path) holds another record"))
+            var r = try DeliveryRecord(json: line)
+            guard r.seq == summary.seq else { return .failure(Failure("its line in \(path) holds another record")) }
+            if r.outcome == .accepted { r.forward = forwards.last(of: r.seq) }
+            return .success(r)
         } catch {
             return .failure(Failure("its line in \(path) is not a readable record: \(error.description)"))
         }

@@ -29,6 +29,12 @@ struct Replay: AsyncParsableCommand {
     @Flag(help: "Every stored delivery.")
     var all = false
 
+    @Flag(
+        help:
+            "Only deliveries --forward-to did not get your app to take: given up on, left by a full forward queue, or waiting when calldash stopped."
+    )
+    var notForwarded = false
+
     @OptionGroup var source: SourceOptions
 
     @Option(parsing: .unconditional, help: "At most this many deliveries (the oldest chosen first).")
@@ -62,13 +68,16 @@ struct Replay: AsyncParsableCommand {
         }
         for s in seq where UInt64(s) == nil { throw ValidationError("--seq must be a seq (a whole number), got '\(s)'") }
         if let after, UInt64(after) == nil { throw ValidationError("--after must be a seq (a whole number), got '\(after)'") }
-        let filtered = !status.isEmpty || q != nil || after != nil
+        let filtered = !status.isEmpty || q != nil || after != nil || notForwarded
         if !seq.isEmpty, filtered || all {
-            throw ValidationError("--seq picks deliveries one by one; --status, --q, --after and --all choose them by filter")
+            throw ValidationError(
+                "--seq picks deliveries one by one; --status, --q, --after, --not-forwarded and --all choose them by filter")
         }
-        if all, filtered { throw ValidationError("--all takes every delivery; leave it out to filter with --status, --q or --after") }
+        if all, filtered {
+            throw ValidationError("--all takes every delivery; leave it out to filter with --status, --q, --after or --not-forwarded")
+        }
         if seq.isEmpty, !filtered, !all {
-            throw ValidationError("say which deliveries: --seq N, --status S, --q TEXT, --after SEQ or --all")
+            throw ValidationError("say which deliveries: --seq N, --status S, --q TEXT, --after SEQ, --not-forwarded or --all")
         }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         guard attempts >= 1 else { throw ValidationError("--attempts must be at least 1") }
@@ -91,8 +100,9 @@ struct Replay: AsyncParsableCommand {
     var selection: String {
         if !seq.isEmpty { return "--seq " + seq.joined(separator: " ") }
         if all { return "--all" }
-        return (status.map { "--status \($0)" } + (q.map { ["--q \($0)"] } ?? []) + (after.map { ["--after \($0)"] } ?? []))
-            .joined(separator: " ")
+        return
+            (status.map { "--status \($0)" } + (q.map { ["--q \($0)"] } ?? []) + (after.map { ["--after \($0)"] } ?? [])
+            + (notForwarded ? ["--not-forwarded"] : [])).joined(separator: " ")
     }
 
     func run() async throws {
@@ -194,6 +204,9 @@ struct Replay: AsyncParsableCommand {
     private func forEachBatch(_ body: ([DeliveryRecord], [(seq: UInt64, reason: String)]) async throws -> Void) async throws {
         let seqs = Array(seq.compactMap(UInt64.init).prefix(limit ?? .max))
         let cap = limit ?? .max
+        // --not-forwarded: an accepted delivery whose last forward attempt was not taken (a
+        // delivery never forwarded has no `forward`, and is not chosen).
+        let keep: (DeliveryRecord) -> Bool = { [notForwarded] r in !notForwarded || r.forward.map { !$0.delivered } == true }
         if let from = source.from {
             let token = source.resolvedToken
             do {
@@ -203,7 +216,7 @@ struct Replay: AsyncParsableCommand {
                 }
                 guard seqs.isEmpty else { return }
                 let unreadable = try await RemoteRecords.forEachPage(
-                    from, token: token, statuses: status, text: q, after: after.flatMap(UInt64.init) ?? 0, limit: cap
+                    from, token: token, statuses: status, text: q, after: after.flatMap(UInt64.init) ?? 0, limit: cap, keep: keep
                 ) { try await body($0, []) }
                 if unreadable > 0 { Output.warn("\(unreadable) records in \(from)'s answer could not be read, and are left out") }
             } catch let error as ReceiverQueryFailure {
@@ -225,8 +238,8 @@ struct Replay: AsyncParsableCommand {
             try await body(found, missing)
         }
         guard seqs.isEmpty else { return }
-        try await records.forEachBatch(ReportQuery(statuses: Set(status), text: q), after: after.flatMap(UInt64.init) ?? 0, limit: cap) {
-            try await body($0, [])
-        }
+        try await records.forEachBatch(
+            ReportQuery(statuses: Set(status), text: q), after: after.flatMap(UInt64.init) ?? 0, limit: cap, keep: keep
+        ) { try await body($0, []) }
     }
 }

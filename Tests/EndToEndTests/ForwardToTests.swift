@@ -120,6 +120,59 @@ struct ForwardToTests {
         _ = await app.exitCode()
     }
 
+    @Test(
+        "replay --not-forwarded sends only the deliveries the app did not take (given up on, left by a full queue), from the journal or a receiver"
+    )
+    func replayNotForwarded() async throws {
+        let dir = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let journal = dir + "/journal.jsonl"
+        let app = try CalldashProcess(["serve", "--port", "0", "--journal", dir + "/app.jsonl"])
+        let a = try #require(await app.listeningPort())
+        var serve = try CalldashProcess(["serve", "--port", "0", "--journal", journal])
+        var port = try #require(await serve.listeningPort())
+        for n in 1...5 {
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/ack?n=\(n)")
+            request.method = .POST
+            request.body = .bytes(ByteBuffer(string: #"{"status":"BUSY","mid":"m-\#(n)"}"#))
+            #expect(try await HTTPClient.shared.execute(request, timeout: .seconds(10)).status.code == 200)
+        }
+        serve.signal(SIGTERM)
+        #expect(await serve.exitCode() == 0)
+        // What a run with --forward-to journaled: 1 taken, 2 given up on, 3 and 4 left by a full queue; 5 never forwarded.
+        let at = #""at":"2026-12-03T10:00:00.000Z","url":"http://127.0.0.1:3000/ack""#
+        let lines = [
+            #"{"forward_of":1,\#(at),"attempt":1,"status":200,"ms":2,"error":null,"delivered":true,"reply":""}"#,
+            #"{"forward_of":2,\#(at),"attempt":3,"status":500,"ms":2,"error":"the app answered 500","delivered":false,"reply":""}"#,
+            #"{"forward_of":3,"through":4,\#(at),"attempt":0,"status":null,"ms":0,"error":"the forward queue was full (5 deliveries waited for the app)","delivered":false,"reply":""}"#
+        ]
+        let handle = try #require(FileHandle(forWritingAtPath: journal))
+        handle.seekToEndOfFile()
+        handle.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        try handle.close()
+        let fromJournal = try await runCalldash(["replay", "--to", "http://127.0.0.1:\(a)", "--journal", journal, "--not-forwarded"])
+        #expect(fromJournal.code == 0, "\(fromJournal.stderr)")
+        #expect(fromJournal.stdout.contains("sent 3, delivered 3"), "\(fromJournal.stdout)")
+        #expect(await app.wait { _ in journaled(dir + "/app.jsonl").count == 3 })
+        #expect(journaled(dir + "/app.jsonl").map { $0.query.first?.value } == ["2", "3", "4"])
+        serve = try CalldashProcess(["serve", "--port", "0", "--journal", journal])
+        port = try #require(await serve.listeningPort())
+        let fromReceiver = try await runCalldash([
+            "replay", "--to", "http://127.0.0.1:\(a)", "--from", "http://127.0.0.1:\(port)", "--not-forwarded", "--limit", "2"
+        ])
+        #expect(fromReceiver.code == 0, "\(fromReceiver.stderr)")
+        #expect(await app.wait { _ in journaled(dir + "/app.jsonl").count == 5 })
+        #expect(journaled(dir + "/app.jsonl").suffix(2).map { $0.query.first?.value } == ["2", "3"], "the limit counts chosen ones")
+        let none = try await runCalldash([
+            "replay", "--to", "http://127.0.0.1:\(a)", "--journal", journal, "--not-forwarded", "--after", "4"
+        ])
+        #expect(none.code == 1 && none.stderr.contains("no stored delivery matches --after 4 --not-forwarded"), "\(none.stderr)")
+        serve.signal(SIGTERM)
+        _ = await serve.exitCode()
+        app.signal(SIGTERM)
+        _ = await app.exitCode()
+    }
+
     @Test("a --forward-to that is not http(s), or that is the receiver itself, is refused at start in one line")
     func refusedTargets() async throws {
         let bad = try await runCalldash(["serve", "--port", "0", "--no-journal", "--forward-to", "ftp://x/y"])

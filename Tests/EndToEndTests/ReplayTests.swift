@@ -131,7 +131,7 @@ struct ReplayTests {
         #expect(none.code == 1 && none.stderr.contains("no stored delivery matches --status NOSUCH"), "\(none.stderr)")
         for (args, message) in [
             (["--to", "ftp://x", "--all"], "--to must be an http:// or https:// URL, got 'ftp://x'"),
-            (["--to", to], "say which deliveries: --seq N, --status S, --q TEXT, --after SEQ or --all"),
+            (["--to", to], "say which deliveries: --seq N, --status S, --q TEXT, --after SEQ, --not-forwarded or --all"),
             (["--to", to, "--seq", "1", "--all"], "--seq picks deliveries one by one"),
             (["--to", to, "--all", "--header", "no colon"], "--header must be 'Name: value' on one line, got 'no colon'"),
             (
