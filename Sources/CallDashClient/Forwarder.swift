@@ -53,9 +53,9 @@ public final class Forwarder: Sendable {
     static let forwardedByHeader = "calldash-forwarded-by"
     /// Receivers a delivery may pass through, forwarded from one to the next, at most.
     static let maxHops = 8
-    /// The deliveries being forwarded (each with its attempts and backoffs); once stopped, the
-    /// ones cut short, which the journal then marks pending.
-    private let underWay = Mutex<Set<UInt64>>([])
+    /// The deliveries being forwarded (each with its attempts and backoffs) and where to; once
+    /// stopped, the ones cut short, which the journal then marks pending.
+    private let underWay = Mutex<[UInt64: String]>([:])
     /// Set by `stop`: an attempt cut short by the client's shutdown is no answer of the app's,
     /// and is not recorded (a `--forward-reply` answer is not a task `stop` can cancel).
     private let stopping = Atomic<Bool>(false)
@@ -125,11 +125,11 @@ public final class Forwarder: Sendable {
     private func markPending(_ feed: DeliveryFeed) {
         var seqs = underWay.withLock { $0 }
         for entry in feed.take().deliveries where entry.kind == .delivery {
-            if let record = try? DeliveryRecord(json: entry.line), record.outcome == .accepted { seqs.insert(record.seq) }
+            if let record = try? DeliveryRecord(json: entry.line), record.outcome == .accepted { seqs[record.seq] = url(of: record) }
         }
         guard !seqs.isEmpty else { return }
-        for seq in seqs.sorted() {
-            recorder.recordForward(.notMade(seq...seq, url: settings.url, why: ForwardAttempt.stoppedFirst, pending: true), final: true)
+        for (seq, url) in seqs.sorted(by: { $0.key < $1.key }) {
+            recorder.recordForward(.notMade(seq...seq, url: url, why: ForwardAttempt.stoppedFirst, pending: true), final: true)
         }
         report(
             "stopping with \(seqs.count == 1 ? "1 delivery" : "\(seqs.count) deliveries") not yet taken by \(settings.url) (waiting, or between attempts): the next start with --forward-to forwards them"
@@ -181,11 +181,17 @@ public final class Forwarder: Sendable {
 
     /// Forwards `record` in a task of `group`; it stays under way if stopped first.
     private func begin(_ record: DeliveryRecord, in group: inout DiscardingTaskGroup) {
-        underWay.withLock { _ = $0.insert(record.seq) }
+        let url = url(of: record)
+        underWay.withLock { $0[record.seq] = url }
         group.addTask {
-            if await self.forward(record) { self.underWay.withLock { _ = $0.remove(record.seq) } }
+            if await self.forward(record) { self.underWay.withLock { $0[record.seq] = nil } }
             self.wake.yield()
         }
+    }
+
+    /// Where `record` is forwarded to (the app's path followed by the delivery's, its query).
+    private func url(of record: DeliveryRecord) -> String {
+        Resend(record, to: settings.url, replayOf: nil)?.request.url ?? settings.url
     }
 
     /// Every attempt for one delivery, each recorded, until the app takes it or attempts run out;

@@ -84,7 +84,7 @@ public final class RemoteFollower: Sendable {
         while !Task.isCancelled {
             do {
                 try await checkSameHistory()
-                try await catchUp(first: first)
+                try await catchUp(first: first, refreshing: true)
                 first = false
                 try await follow { backoff = 1 }
                 throw ReceiverQueryFailure("the stream ended")
@@ -153,10 +153,14 @@ public final class RemoteFollower: Sendable {
         return TransportFailure.describe(error, url: base)
     }
 
-    /// Pages the records after the last one held (the first time, the newest that fit the store).
-    private func catchUp(first: Bool) async throws {
-        var after = recorder.lastSeq
-        if first, after == 0 {
+    /// Pages the records after the last one held (the first time, the newest that fit the
+    /// store). `refreshing` (a connection) pages from a page before it: forwards made while
+    /// disconnected (the stream's `forward` events are not resumed) are read off the newest
+    /// calls held.
+    private func catchUp(first: Bool, refreshing: Bool = false) async throws {
+        let held = recorder.lastSeq
+        var after = refreshing ? held - min(held, UInt64(min(Self.pageSize, recorder.store.snapshot().count))) : held
+        if held == 0 {
             let health = try await ReceiverQuery.get(base, path: "/_calldash/health", query: [], token: token)
             let received = (try? JSONSerialization.jsonObject(with: Data(health)) as? [String: Any])?["received"] as? Int ?? 0
             // The remote's figure: any number, so compared before it is subtracted from.
@@ -182,7 +186,13 @@ public final class RemoteFollower: Sendable {
                 throw ReceiverQueryFailure("\(base) answered something else than a list of records: is it a calldash receiver?")
             }
             unreadable += bad
-            for (r, line) in records where recorder.adopt(r, line: line) { loaded += 1 }
+            for (r, line) in records {
+                if recorder.adopt(r, line: line) {
+                    loaded += 1
+                } else if let forward = r.forward, recorder.forwards.last(of: r.seq) != forward {
+                    recorder.adoptForward(forward)
+                }
+            }
             if first || loaded > 0 { status(.loading(records: loaded)) }
         }
         if unreadable > 0 { skipped("\(base): \(unreadable) records could not be read and were skipped") }

@@ -133,6 +133,8 @@ struct Watch: AsyncParsableCommand {
         let selfToken: String?
         let listen: String
         let journal: String
+        /// The receiver followed (`--remote`), if it is not one here.
+        var remote: String? = nil
     }
 
     /// The full-screen dashboard, on a thread of its own (it blocks in `poll`), until `q` or a
@@ -154,6 +156,7 @@ struct Watch: AsyncParsableCommand {
         _ = state.update(.webhooksLoaded(source.webhooks.entries))
         state.themeIndex = themeIndex
         state.forwards = source.recorder.forwards
+        state.remote = source.remote
         // R replays to the app calls are forwarded to, without asking.
         state.replayURL = receiver.forwardTo
         state.terminalBackground = .ofTerminal(ProcessInfo.processInfo.environment)
@@ -272,7 +275,7 @@ struct Watch: AsyncParsableCommand {
             let pusher = Pusher()
             let source = DashboardSource(
                 recorder: recorder, webhooks: webhooks, selfURL: remote, selfToken: token, listen: "remote \(remote) — connecting",
-                journal: "no journal here: the remote receiver keeps it")
+                journal: "no journal here: the remote receiver keeps it", remote: remote)
             defer {
                 following.cancel()
                 watching.cancel()

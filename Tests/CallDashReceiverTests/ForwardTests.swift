@@ -183,6 +183,9 @@ struct ForwardTests {
         await r.receiver.stop()
         r.recorder.flush()
         #expect(r.recorder.forwards.pending.count == 6, "one under way and five waiting: \(r.recorder.forwards.pending)")
+        let firstPending = try #require(r.recorder.forwards.pending.first)
+        #expect(
+            r.recorder.forwards.last(of: firstPending)?.url == "http://127.0.0.1:\(silent.port)/ack", "where it was to go, as attempts say")
         #expect(
             reports.withLock { $0 }.contains {
                 $0.contains("6 deliveries not yet taken") && $0.contains("the next start with --forward-to")

@@ -35,6 +35,38 @@ struct RemoteFollowTests {
         }
     }
 
+    @Test("forwards the remote made while this dashboard was not following are taken in when it follows again")
+    func forwardsMissedWhileAway() async throws {
+        try await TestReceiver.run { r async throws in
+            for _ in 0..<5 { #expect(try await postJSON(r.base + "/ack", seedReport).status == 200) }
+            let local = Recorder(store: ReportStore(capacity: 1_000), journal: nil, lastSeq: 0)
+            let connected = Mutex(0)
+            func follow() -> Task<String?, Never> {
+                let follower = RemoteFollower(
+                    base: r.base, token: nil, recorder: local, status: { s in if s == .connected { connected.withLock { $0 += 1 } } },
+                    skipped: { _ in })
+                return Task { await follower.run() }
+            }
+            var following = follow()
+            #expect(await eventually { connected.withLock { $0 } == 1 && local.lastSeq == 5 })
+            following.cancel()
+            _ = await following.value
+            let failed = ForwardAttempt(
+                seq: 2, at: .now(), url: "http://127.0.0.1:3000/ack", attempt: 3, status: 500, ms: 4, error: "the app answered 500",
+                delivered: false)
+            r.recorder.recordForward(failed, final: true)
+            r.recorder.recordForward(.notMade(4...5, url: "http://127.0.0.1:3000", why: ForwardAttempt.queueFull(limit: 5)), final: true)
+            following = follow()
+            #expect(await eventually { connected.withLock { $0 } == 2 })
+            #expect(local.forwards.last(of: 2)?.error == "the app answered 500" && local.forwards.last(of: 2)?.attempt == 3)
+            #expect(local.forwards.last(of: 5)?.error == ForwardAttempt.queueFull(limit: 5))
+            #expect(local.forwards.last(of: 1) == nil && local.forwards.last(of: 3) == nil)
+            #expect(seqs(local) == Array(1...5), "nothing taken twice")
+            following.cancel()
+            _ = await following.value
+        }
+    }
+
     @Test("while the remote receiver is down the status counts each wait down a second at a time, doubling")
     func reconnectCountdown() async throws {
         let gone = try #require(boundLoopbackSocket(), "a port that refuses connections")

@@ -203,6 +203,23 @@ struct ComposeUpdateTests {
         #expect(h.preview.contains("Content-Type: application/x-www-form-urlencoded"))
     }
 
+    @Test("a send to itself says it is mapped back through the saved webhook, and that unsaved changes are not")
+    func sendToItselfSaysWhatIsMappedBack() {
+        let delivered = TestSend.done(SendVerdict(status: 200, millis: 2, reply: ""), toSelf: true)
+        func hint(unsaved: Bool) -> [String] {
+            ComposePreviewView.verdict(delivered, masking: SecretRedactor(secrets: []), unsaved: unsaved).map(\.text)
+        }
+        #expect(
+            hint(unsaved: false).contains(
+                "  Esc shows it in Calls, mapped back through this webhook by a receiver whose webhooks folder has it"))
+        #expect(
+            hint(unsaved: true).contains(
+                "  Esc shows it in Calls, mapped back through this webhook's saved file, not these unsaved changes"))
+        let test = ComposePreviewView.verdict(
+            .done(SendVerdict(status: 200, millis: 2, reply: ""), toSelf: false), masking: SecretRedactor(secrets: []), unsaved: true)
+        #expect(!test.map(\.text).contains { $0.contains("mapped back") }, "a test to the webhook's own URL is not seen here")
+    }
+
     @Test func aTestIsSentOnlyWhenTheTemplateRendersAndTheVerdictIsShown() {
         var h = composeHarness()
         h.press(.char("P"))

@@ -72,12 +72,18 @@ struct ReplayKeyTests {
         let sent = try #require(replays(h).first)
         #expect(sent.1 == seq && sent.0.body == Array(#"{"status":"EDITED"}"#.utf8))
         #expect(h.state.message?.text == "replaying #\(seq) with the edited body (19 bytes) to http://127.0.0.1:3000…")
+        #expect(
+            h.state.detail.lines.map(\.text).contains { $0.contains("replayed to http://127.0.0.1:3000 with the edited body: sending…") })
 
         h.press(.char("k"), .char("M"))
         let other = try #require(h.state.selectedSeq)
         h.send(.edited(seq: other, .failure(EditFailure("the edited body is empty: nothing sent (an emptied file cancels)"))))
         #expect(replays(h).count == 1 && h.state.message?.isError == true)
         #expect(h.state.message?.text == "#\(other) not replayed: the edited body is empty: nothing sent (an emptied file cancels)")
+        let detail = h.state.detail.lines.map(\.text)
+        #expect(
+            detail.contains("not replayed to http://127.0.0.1:3000: the edited body is empty: nothing sent (an emptied file cancels)")
+                && !detail.contains { $0.contains("its body is in the editor") }, "the detail says so too: \(detail.prefix(8))")
     }
 
     @Test("the help lists R among the selected call's keys")

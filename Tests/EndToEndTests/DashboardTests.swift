@@ -86,7 +86,8 @@ struct DashboardTests {
         #expect(await t.waitFor { $0.contains("your app's URL (http://localhost:3000/…):") }, "\(t.screen)")
         try t.type("http://127.0.0.1:\(appPort)/hooks")
         try t.press("Enter")
-        #expect(await t.waitFor { $0.contains("#1 replayed to http://127.0.0.1:\(appPort)/hooks: 200 in") }, "\(t.screen)")
+        #expect(
+            await t.waitFor { $0.contains("#1 replayed with the edited body to http://127.0.0.1:\(appPort)/hooks: 200 in") }, "\(t.screen)")
         #expect(await t.waitFor { $0.contains("CallDash") && $0.contains("EDIT-1") }, "the dashboard is back: \(t.screen)")
         #expect(await app.wait { _ in !journaled(dir + "/app.jsonl").isEmpty })
         let got = try #require(journaled(dir + "/app.jsonl").first)

@@ -57,12 +57,15 @@ enum ComposePreviewView {
                     (c.preview.empty.map { "{{\($0)}}" }.joined(separator: " "), .editorVariable)
                 ]))
         }
-        if let test = c.test { notes += verdict(test, masking: SecretRedactor(secrets: c.secrets.values)) }
+        if let test = c.test {
+            notes += verdict(test, masking: SecretRedactor(secrets: c.secrets.values), unsaved: c.draft.map { $0.isDirty } ?? false)
+        }
         return lines + [StyledLine()] + notes.flatMap { $0.wrapped(width, atWords: true) }
     }
 
     /// The verdict of a test send; the server's reply has the secrets masked (an echo would show them).
-    static func verdict(_ test: TestSend, masking redactor: SecretRedactor) -> [StyledLine] {
+    /// `unsaved`: the draft differs from its file, which is what a receiver maps payloads back through.
+    static func verdict(_ test: TestSend, masking redactor: SecretRedactor, unsaved: Bool) -> [StyledLine] {
         switch test {
         case .sending(let toSelf):
             return [StyledLine([(toSelf ? "sending to itself…" : "sending a test…", .detailWarning)])]
@@ -88,7 +91,13 @@ enum ComposePreviewView {
                     )
                 ])
             ]
-            if toSelf, v.delivered { out.append(StyledLine([("  Esc shows it in Calls, mapped back through this webhook", .detailLabel)])) }
+            if toSelf, v.delivered {
+                let mapping =
+                    unsaved
+                    ? "mapped back through this webhook's saved file, not these unsaved changes"
+                    : "mapped back through this webhook by a receiver whose webhooks folder has it"
+                out.append(StyledLine([("  Esc shows it in Calls, \(mapping)", .detailLabel)]))
+            }
             if !v.reply.isEmpty {
                 out.append(StyledLine([("  reply: ", .detailLabel), (redactor.redact(String(v.reply.prefix(300))), .detailValue)]))
             }

@@ -89,13 +89,16 @@ extension AppState {
         guard var state = replays[seq], case .editing(var request) = state.stage else { return [] }
         switch result {
         case .failure(let f):
-            replays[seq] = nil
+            state.stage = .notSent(f.reason)
+            replays[seq] = state
+            if detail.seq == seq { rebuildDetail() }
             say("#\(seq) not replayed: \(f.reason)", isError: true)
             return []
         case .success(let body):
             request.body = body
             request.maskedBody = body
             state.stage = .sending
+            state.edited = true
             replays[seq] = state
             if detail.seq == seq { rebuildDetail() }
             say("replaying #\(seq) with the edited body (\(CallText.count(body.count)) bytes) to \(state.url)…")
@@ -107,10 +110,11 @@ extension AppState {
         guard var state = replays[seq] else { return }
         state.stage = .answered(verdict)
         replays[seq] = state
+        let edited = state.edited ? " with the edited body" : ""
         say(
             verdict.status == nil
-                ? "#\(seq) could not be replayed to \(state.url): \(verdict.failure ?? "no answer")"
-                : "#\(seq) replayed to \(state.url): \(verdict.summary)", isError: !verdict.delivered)
+                ? "#\(seq) could not be replayed\(edited) to \(state.url): \(verdict.failure ?? "no answer")"
+                : "#\(seq) replayed\(edited) to \(state.url): \(verdict.summary)", isError: !verdict.delivered)
         if detail.seq == seq { rebuildDetail() }
     }
 }

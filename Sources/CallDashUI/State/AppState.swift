@@ -37,6 +37,8 @@ public struct AppState: Sendable {
     /// The last URL typed for it that could not be used: offered again to be corrected.
     var rejectedURL: String?
     public var replays: [UInt64: ReplayState] = [:]
+    /// The receiver followed by `watch --remote`, whose calls these are; nil for one here.
+    public var remote: String?
     /// Each call's last attempt to forward it to the user's app, when the receiver forwards
     /// (`--forward-to`); read for the rows on screen.
     public var forwards: ForwardLog?

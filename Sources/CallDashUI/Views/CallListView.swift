@@ -20,9 +20,10 @@ enum CallListView {
         }
         b.fill(list, t[.listRow])
         if s.visible.count == 0 {
+            let waiting = s.remote.map { "No calls from \($0) yet (its header says whether it is followed)" }
             let why =
                 s.snapshot.count == 0
-                ? "Waiting for calls… POST a report to \(s.listen)/ (any path)" : "No call matches the filter (0 clears it)"
+                ? waiting ?? "Waiting for calls… POST a report to \(s.listen)/ (any path)" : "No call matches the filter (0 clears it)"
             b.put(why, x: list.x + 2, y: list.y + min(1, list.height - 1), maxWidth: list.width - 2, t[.listDim], ellipsis: true)
             return
         }

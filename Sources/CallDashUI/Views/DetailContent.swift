@@ -50,13 +50,15 @@ public enum DetailContent {
         }
         if let f = r.forward { out += forwardLines(f) }
         if let replay {
-            let head = ("replayed to \(replay.url): ", ThemeRole.detailLabel)
+            let head = ("replayed to \(replay.url)\(replay.edited ? " with the edited body" : ""): ", ThemeRole.detailLabel)
             switch replay.stage {
             case .editing: out.append(StyledLine([head, ("its body is in the editor", .detailLabel)]))
             case .sending: out.append(StyledLine([head, ("sending…", .detailLabel)]))
             case .answered(let verdict):
                 out.append(StyledLine([head, (verdict.summary, verdict.delivered ? .detailGood : .detailError)]))
                 out += appSaid(verdict.reply)
+            case .notSent(let why):
+                out.append(StyledLine([("not replayed to \(replay.url): ", .detailLabel), (why, .detailError)]))
             }
         }
         if let e = r.error { out.append(StyledLine([("error  ", .detailError), (e, .detailError)])) }
