@@ -121,11 +121,18 @@ public final class Forwarder: Sendable {
     }
 
     /// Journals the deliveries not yet taken by the app (waiting, or between attempts) as
-    /// pending, for the next start to forward.
+    /// pending, for the next start to forward, and those the full queue dropped since its last
+    /// take as not forwarded.
     private func markPending(_ feed: DeliveryFeed) {
         var seqs = underWay.withLock { $0 }
-        for entry in feed.take().deliveries where entry.kind == .delivery {
+        let left = feed.take()
+        for entry in left.deliveries where entry.kind == .delivery {
             if let record = try? DeliveryRecord(json: entry.line), record.outcome == .accepted { seqs[record.seq] = url(of: record) }
+        }
+        if let dropped = left.droppedSeqs {
+            recorder.forwards.noteDropped(left.dropped)
+            recorder.recordForward(
+                .notMade(dropped, url: settings.url, why: ForwardAttempt.queueFull(limit: settings.queueLimit)), final: true)
         }
         guard !seqs.isEmpty else { return }
         for (seq, url) in seqs.sorted(by: { $0.key < $1.key }) {
@@ -293,7 +300,9 @@ public final class Forwarder: Sendable {
         } else {
             answer = Answer(error: "not forwarded: " + (resend?.unsendable ?? "\(settings.url) is not an http(s) URL"))
         }
-        if Task.isCancelled || stopping.load(ordering: .acquiring) { return nil }
+        // Stopping cuts the request short: no answer then is no answer of the app's (the delivery
+        // stays pending). An answer that came is the app's, and kept.
+        if answer.status == nil, Task.isCancelled || stopping.load(ordering: .acquiring) { return nil }
         let elapsed = ContinuousClock.now - started
         let delivered = answer.status.map(ProviderRule.delivered) ?? false
         let final = last || delivered || !sendable

@@ -16,7 +16,8 @@ public enum RemoteRecords {
         while taken < limit {
             var query = statuses.map { (name: "status", value: $0) }
             if let text { query.append(("q", text)) }
-            query += [("after", String(cursor)), ("limit", String(min(1_000, limit - taken)))]
+            // Whole pages: `keep` chooses among them here, so a small limit may need many records.
+            query += [("after", String(cursor)), ("limit", "1000")]
             let page = try await ReceiverQuery.get(base, path: "/_calldash/reports", query: query, token: token)
             let (all, bad, last) = DeliveryRecord.records(inPage: page)
             // What is not a list of records is not a receiver's answer: said, not taken for "none".

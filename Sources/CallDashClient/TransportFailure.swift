@@ -47,23 +47,29 @@ enum TransportFailure {
         return shortened("\(first.error)")
     }
 
-    /// Whether `error` is a TLS handshake the client refused (trying again will not help).
+    /// Whether `error` is a handshake the client refused: a certificate not trusted or for
+    /// another name, or no TLS at all. Trying again will not help; a connection cut short
+    /// (`uncleanShutdown`, a proxy restarting) is not that.
     static func isTLSRefusal(_ error: Error) -> Bool {
-        error is NIOSSLError || error is NIOSSLExtraError
+        if let e = error as? NIOSSLExtraError { return e == .failedToValidateHostname }
+        guard let e = error as? NIOSSLError, case .handshakeFailed = e else { return false }
+        let text = "\(e)"
+        return Clients.trust.problem != nil || text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("WRONG_VERSION_NUMBER")
     }
 
     /// A refused handshake, with what to do about it.
     private static func tls(_ error: Error, url: String?) -> String {
         let text = "\(error)"
         let host = url.flatMap { RenderedRequest.target(of: $0)?.authority } ?? "the server"
+        guard isTLSRefusal(error) else { return "the TLS connection with \(host) failed: " + shortened(text) }
+        if text.contains("WRONG_VERSION_NUMBER") {
+            return "\(host) does not speak TLS (an https:// URL for a plain http:// server?)"
+        }
         if let problem = Clients.trust.problem { return "the TLS certificate of \(host) is not trusted: \(problem)" }
         if text.contains("CERTIFICATE_VERIFY_FAILED") {
             return "the TLS certificate of \(host) is not trusted: "
-                + (Clients.trust.file.map { "it is not signed by a certificate in SSL_CERT_FILE \($0)" }
+                + (Clients.trust.file.map { "it is signed neither by a system CA nor by a certificate in SSL_CERT_FILE \($0)" }
                     ?? "for a private CA or a self-signed certificate, name its PEM file in SSL_CERT_FILE")
-        }
-        if text.contains("WRONG_VERSION_NUMBER") {
-            return "\(host) does not speak TLS (an https:// URL for a plain http:// server?)"
         }
         if let e = error as? NIOSSLExtraError, e == .failedToValidateHostname {
             return "the TLS certificate of \(host) is for another name"
@@ -92,8 +98,8 @@ enum TransportFailure {
 /// inside AsyncHTTPClient: a refused connection or an unknown host is reported at once, and
 /// `push` applies the provider's own retries on top.
 ///
-/// `SSL_CERT_FILE`, as OpenSSL and curl read it, names the PEM certificates an https server's
-/// certificate must be signed by instead of the system's (a private CA, a self-signed proxy).
+/// `SSL_CERT_FILE`, as OpenSSL and curl read it, names PEM certificates an https server's
+/// certificate may also be signed by, besides the system's (a private CA, a self-signed proxy).
 enum Clients {
     static let connectSeconds: Int64 = 3
 
@@ -101,25 +107,29 @@ enum Clients {
         var c = HTTPClient.Configuration()
         c.timeout = .init(connect: .seconds(connectSeconds), read: .seconds(10))
         c.connectionPool.retryConnectionEstablishment = false
-        if let roots = trust.roots {
+        if trust.file != nil {
             var tls = TLSConfiguration.makeClientConfiguration()
-            tls.trustRoots = roots
+            // Beside the system's (a public https URL still works), or in place of them when
+            // the file cannot be read: it trusts nothing then, and says why.
+            if trust.problem == nil {
+                tls.additionalTrustRoots = [.certificates(trust.certificates)]
+            } else {
+                tls.trustRoots = .certificates([])
+            }
             c.tlsConfiguration = tls
         }
         return c
     }
 
-    /// The trust roots `SSL_CERT_FILE` names, read once; a file that cannot be read trusts
-    /// nothing (`problem` says why, when a server's certificate is refused).
-    static let trust: (roots: NIOSSLTrustRoots?, file: String?, problem: String?) = {
-        guard let path = ProcessInfo.processInfo.environment["SSL_CERT_FILE"], !path.isEmpty else { return (nil, nil, nil) }
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            return (.certificates([]), path, "SSL_CERT_FILE \(path) cannot be read")
-        }
+    /// The certificates `SSL_CERT_FILE` names, read once; `problem` says why a file named cannot
+    /// be used (said when a server's certificate is refused).
+    static let trust: (certificates: [NIOSSLCertificate], file: String?, problem: String?) = {
+        guard let path = ProcessInfo.processInfo.environment["SSL_CERT_FILE"], !path.isEmpty else { return ([], nil, nil) }
+        guard FileManager.default.isReadableFile(atPath: path) else { return ([], path, "SSL_CERT_FILE \(path) cannot be read") }
         guard let certificates = try? NIOSSLCertificate.fromPEMFile(path), !certificates.isEmpty else {
-            return (.certificates([]), path, "SSL_CERT_FILE \(path) holds no PEM certificate")
+            return ([], path, "SSL_CERT_FILE \(path) holds no PEM certificate")
         }
-        return (.certificates(certificates), path, nil)
+        return (certificates, path, nil)
     }()
 
     /// For checks of recording URLs: lives as long as the program (like `HTTPClient.shared`).

@@ -70,6 +70,9 @@ enum FuzzTarget: String, CaseIterable {
             _ = try? DeliveryRecord(json: bytes)
             // A forward attempt's line, and a record's line with a forward added as it is served.
             if var attempt = bytes.withUnsafeBufferPointer({ try? ForwardAttempt(json: $0) }) {
+                guard (try? attempt.line().withUnsafeBufferPointer({ try ForwardAttempt(json: $0) })) == attempt else {
+                    fatalError("a forward line does not read back as written")
+                }
                 attempt.seq = 1
                 attempt.through = nil // a record's forward is one delivery's
                 let served = DeliveryRecord.line(Array(#"{"seq":1,"received_at":"2026-12-01T10:00:00.000Z"}"#.utf8), forward: attempt)

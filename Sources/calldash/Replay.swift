@@ -31,7 +31,7 @@ struct Replay: AsyncParsableCommand {
 
     @Flag(
         help:
-            "Only deliveries --forward-to did not get your app to take: given up on, left by a full forward queue, or waiting when calldash stopped."
+            "Only deliveries --forward-to did not get your app to take: given up on, left by a full forward queue, or waiting when calldash stopped (from a running receiver, also those between attempts)."
     )
     var notForwarded = false
 

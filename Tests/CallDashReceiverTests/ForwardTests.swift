@@ -151,8 +151,10 @@ struct ForwardTests {
                 r, to: "http://127.0.0.1:\(silent.port)", attempts: 1, timeout: .seconds(30), concurrency: 1, queueLimit: 5
             ) { m in reports.withLock { $0.append(m) } }
             for _ in 0..<60 { #expect(try await postJSON(r.base + "/ack", seedReport).status == 200) }
-            // One under way (the app hangs), five waiting: the other 54 do not fit.
-            #expect(await eventually { r.recorder.forwards.counts.dropped == 54 }, "\(r.recorder.forwards.counts)")
+            // One under way (the app hangs) and five waiting: the other 54 do not fit (55 when
+            // the niced forwarder took none before the queue filled).
+            #expect(await eventually { r.recorder.forwards.counts.dropped >= 54 }, "\(r.recorder.forwards.counts)")
+            #expect(r.recorder.forwards.counts.dropped <= 55)
             #expect(r.recorder.store.snapshot().count == 60)
             let told = reports.withLock { $0 }
             #expect(told.filter { $0.contains("forward queue full") }.count == 1, "\(told)")
@@ -178,17 +180,21 @@ struct ForwardTests {
             m in reports.withLock { $0.append(m) }
         }
         for _ in 0..<20 { #expect(try await postJSON(r.base + "/ack", seedReport).status == 200) }
-        #expect(await eventually { r.recorder.forwards.counts.dropped == 14 })
+        #expect(await eventually { r.recorder.forwards.counts.dropped >= 14 })
         await forwarder.stop()
         await r.receiver.stop()
         r.recorder.flush()
-        #expect(r.recorder.forwards.pending.count == 6, "one under way and five waiting: \(r.recorder.forwards.pending)")
+        let dropped = r.recorder.forwards.counts.dropped
+        let pendingCount = r.recorder.forwards.pending.count
+        #expect(
+            pendingCount == 20 - Int(dropped) && (5...6).contains(pendingCount),
+            "one under way and five waiting: \(r.recorder.forwards.pending)")
         let firstPending = try #require(r.recorder.forwards.pending.first)
         #expect(
             r.recorder.forwards.last(of: firstPending)?.url == "http://127.0.0.1:\(silent.port)/ack", "where it was to go, as attempts say")
         #expect(
             reports.withLock { $0 }.contains {
-                $0.contains("6 deliveries not yet taken") && $0.contains("the next start with --forward-to")
+                $0.contains("\(pendingCount) deliveries not yet taken") && $0.contains("the next start with --forward-to")
             })
         defer { try? FileManager.default.removeItem(atPath: r.dir) }
         try await TestReceiver.run { app async throws in
@@ -208,13 +214,12 @@ struct ForwardTests {
                 let before = app.recorder.store.snapshot().count
                 let said = Mutex<[String]>([])
                 let again = forwarding(restarted, to: app.base) { m in said.withLock { $0.append(m) } }
-                #expect(await eventually { restarted.forwards.counts.delivered == 6 }, "\(restarted.forwards.counts)")
-                try await Task.sleep(for: .milliseconds(200))
+                #expect(await eventually { restarted.forwards.counts.delivered == pendingCount }, "\(restarted.forwards.counts)")
                 await again.stop()
                 restarted.flush()
-                #expect(app.recorder.store.snapshot().count - before == 6, "only the pending ones reached the app")
+                #expect(app.recorder.store.snapshot().count - before == pendingCount, "only the pending ones reached the app")
                 #expect(restarted.forwards.pending.isEmpty)
-                #expect(said.withLock { $0 }.contains { $0.hasPrefix("forwarding first the 6 deliveries (seq ") })
+                #expect(said.withLock { $0 }.contains { $0.hasPrefix("forwarding first the \(pendingCount) deliveries (seq ") })
                 #expect(restarted.forwards.last(of: dropped)?.attempt == 0, "the queue's leftovers wait for calldash replay")
             }
         }

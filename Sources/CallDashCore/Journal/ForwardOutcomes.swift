@@ -9,10 +9,6 @@ public struct ForwardOutcomes: Sendable, Equatable {
 
     public init() {}
 
-    public init(_ attempts: [ForwardAttempt]) {
-        for a in attempts { note(a) }
-    }
-
     /// Keeps `attempt` as its delivery's last, or, for a run, as every one of its deliveries' (an
     /// attempt of a single delivery inside a run is that delivery's all the same).
     public mutating func note(_ attempt: ForwardAttempt) {
@@ -20,12 +16,19 @@ public struct ForwardOutcomes: Sendable, Equatable {
             last[attempt.seq] = attempt
             return
         }
-        // Runs are said in seq order; one out of order (journals put together by hand) is put in place.
-        if let end = runs.last, end.seq >= attempt.seq {
-            runs.insert(attempt, at: firstRun(after: attempt.seq))
-        } else {
-            runs.append(attempt)
+        // Runs are said in seq order and never overlap; one out of order or overlapping others
+        // (damage, journals put together by hand) keeps only its seqs no other run has.
+        var run = attempt
+        let at = firstRun(after: run.seq)
+        if at > 0, let before = runs[at - 1].through, before >= run.seq { run.seq = before + 1 }
+        if at < runs.count, runs[at].seq <= (run.through ?? 0) { run.through = runs[at].seq - 1 }
+        guard let through = run.through, through >= run.seq else { return }
+        if through == run.seq { run.through = nil } // one seq left: kept as that delivery's own attempt
+        guard run.through != nil else {
+            if last[run.seq] == nil { last[run.seq] = run }
+            return
         }
+        runs.insert(run, at: at)
     }
 
     /// The last attempt for `seq`, if one was made or none was made for a full queue.

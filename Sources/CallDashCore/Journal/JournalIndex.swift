@@ -111,7 +111,7 @@ public enum JournalIndex {
             guard offset >= UInt64(loaded.journalResume), offset < UInt64(journal.count),
                 seq > loaded.lastSeq || loaded.records == 0,
                 matches(journal, seq: seq, offset: Int(offset), length: Int(length)),
-                let gap = forwardLines(journal, loaded.journalResume..<Int(offset), into: &loaded.forwards)
+                let gap = forwardLines(journal, loaded.journalResume..<Int(offset), through: loaded.lastSeq, into: &loaded.forwards)
             else {
                 loaded.problem = "entry \(loaded.records + 1) (seq \(seq)) does not match line \(loaded.lines + 1) of the journal"
                 break
@@ -143,7 +143,7 @@ public enum JournalIndex {
     /// Reads the forward lines in `range` of the journal into `forwards` and counts them; nil
     /// when it holds any other line.
     private static func forwardLines(
-        _ journal: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into forwards: inout ForwardOutcomes
+        _ journal: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, through lastSeq: UInt64, into forwards: inout ForwardOutcomes
     )
         -> Int?
     {
@@ -153,7 +153,8 @@ public enum JournalIndex {
             guard let end = journal[start..<range.upperBound].firstIndex(of: 0x0A) else { return nil }
             let line = UnsafeBufferPointer(rebasing: journal[start..<end])
             guard ForwardAttempt.isForwardLine(line), let attempt = try? ForwardAttempt(json: line) else { return nil }
-            forwards.note(attempt)
+            // A forward line follows its delivery's: one naming a later seq is no one's.
+            if attempt.seq <= lastSeq { forwards.note(attempt) }
             count += 1
             start = end + 1
         }

@@ -105,6 +105,8 @@ public enum JournalReplay {
                 for (line, outcome) in zip(lines[part.lines], part.outcomes) {
                     switch outcome {
                     case .forward(let attempt):
+                        // A forward line follows its delivery's: one naming a later seq is no one's.
+                        guard attempt.seq <= result.lastSeq else { continue }
                         result.forwards.note(attempt)
                         result.forwards.prune(capacity: store.capacity, lastSeq: result.lastSeq)
                     case .delivery(let entry):

@@ -138,6 +138,9 @@ extension DeliveryRecord {
         try s.expectEnd()
         guard sawSeq else { throw JSONError("record has no seq", at: 0) }
         r.forward?.seq = r.seq
+        // A record's forward is its own delivery's: a run belongs to a journal line or an event.
+        if r.forward?.through != nil { throw JSONError("a record's forward names a run of seqs", at: 0) }
+        try r.forward?.check()
         if base64 {
             guard let data = Data(base64Encoded: rawText) else { throw JSONError("raw is not valid base64", at: 0) }
             r.raw = Array(data)

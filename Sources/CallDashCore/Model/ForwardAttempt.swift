@@ -44,7 +44,7 @@ public struct ForwardAttempt: Sendable, Equatable {
     /// Attempt 0 for deliveries `seqs` (more than one only for a full queue): `why` none was made.
     public static func notMade(_ seqs: ClosedRange<UInt64>, url: String, why: String, pending: Bool = false) -> ForwardAttempt {
         var a = ForwardAttempt(seq: seqs.lowerBound, at: .now(), url: url, attempt: 0, status: nil, ms: 0, error: why, delivered: false)
-        a.through = seqs.count > 1 ? seqs.upperBound : nil
+        a.through = seqs.lowerBound < seqs.upperBound ? seqs.upperBound : nil
         a.pending = pending
         return a
     }
@@ -112,6 +112,20 @@ public struct ForwardAttempt: Sendable, Equatable {
         var s = JSONScanner(bytes)
         try self.init(scanning: &s, bytes, seq: given)
         try s.expectEnd()
+        try check()
+    }
+
+    /// Refuses what no attempt can be (damage that still parses), once `seq` is known: a run
+    /// not after its first seq, or one that says an attempt was made; an attempt 0 delivered;
+    /// a pending mark on a made attempt or a run.
+    func check() throws(JSONError) {
+        if let through {
+            guard through > seq, attempt == 0, !delivered, !pending else {
+                throw JSONError("a forward run is not a run of seqs not forwarded", at: 0)
+            }
+        }
+        if attempt == 0, delivered { throw JSONError("a forward not made is not delivered", at: 0) }
+        if pending, attempt != 0 { throw JSONError("a pending forward has no attempt made", at: 0) }
     }
 
     /// Reads a stream's `event: forward` data, `{"seq":N,"forward":{…}}`.
@@ -133,6 +147,7 @@ public struct ForwardAttempt: Sendable, Equatable {
             found = seq == nil ? nil : attempt
         }
         guard let found else { throw JSONError("a forward event needs seq and forward", at: 0) }
+        try found.check()
         self = found
     }
 
@@ -140,14 +155,19 @@ public struct ForwardAttempt: Sendable, Equatable {
         var a = ForwardAttempt(
             seq: given ?? 0, at: Timestamp(millis: 0), url: "", attempt: 0, status: nil, ms: 0, error: nil, delivered: false)
         var sawSeq = given != nil
+        var (sawAt, sawAttempt) = (false, false)
         try s.readObject { (key, s) throws(JSONError) in
             switch key {
             case "forward_of":
                 a.seq = try s.readSeq(bytes)
                 sawSeq = true
-            case "at": a.at = try s.readTimestamp()
+            case "at":
+                a.at = try s.readTimestamp()
+                sawAt = true
             case "url": a.url = try s.readString()
-            case "attempt", "attempts": a.attempt = Int(try s.readUInt(bytes, max: 1 << 20, key))
+            case "attempt", "attempts":
+                a.attempt = Int(try s.readUInt(bytes, max: 1 << 20, key))
+                sawAttempt = true
             case "status":
                 if s.peekKind() == .null { _ = try s.readLiteral() } else { a.status = try s.readResponseCode(bytes) }
             case "ms": a.ms = Int(try s.readUInt(bytes, max: 1 << 40, "ms"))
@@ -160,9 +180,9 @@ public struct ForwardAttempt: Sendable, Equatable {
             }
         }
         guard sawSeq else { throw JSONError("forward line has no forward_of", at: 0) }
+        guard sawAt, sawAttempt else { throw JSONError("forward line has no at or attempt", at: 0) }
         // A line without its url (damage that still parses) would show a forward to nowhere.
         guard !a.url.isEmpty else { throw JSONError("forward line has no url", at: 0) }
-        if let through = a.through, through <= a.seq { throw JSONError("a forward line's through is not after its forward_of", at: 0) }
         self = a
     }
 }
