@@ -6,16 +6,29 @@ import NIOCore
 
 /// Options shared by every command that runs the receiver.
 struct ReceiverOptions: ParsableArguments {
+    /// What an option not given stands for (its help says so).
+    enum Default {
+        static let host = "127.0.0.1"
+        static let port = 8080
+        static let respond = 200
+        static let maxBody = 1 << 20
+        static let idleTimeout = 60
+        static let requestTimeout = 30
+        static let forwardAttempts = 3
+        static let forwardTimeout = 10
+    }
+
     // Options with a default are optionals behind a computed value: `watch --remote` refuses
     // the ones for a receiver here when given at all, also with their default's value.
-    @Option(name: .customLong("host"), help: "Address to listen on (default: 127.0.0.1).")
+    @Option(name: .customLong("host"), help: "Address to listen on (default: \(Default.host)).")
     var hostGiven: String?
-    var host: String { hostGiven ?? "127.0.0.1" }
+    var host: String { hostGiven ?? Default.host }
 
     @Option(
-        name: .customLong("port"), parsing: .unconditional, help: "Port to listen on; 0 picks a free one and prints it (default: 8080).")
+        name: .customLong("port"), parsing: .unconditional,
+        help: "Port to listen on; 0 picks a free one and prints it (default: \(Default.port)).")
     var portGiven: Int?
-    var port: Int { portGiven ?? 8080 }
+    var port: Int { portGiven ?? Default.port }
 
     @Option(help: ArgumentHelp("Journal file (JSON Lines).", valueName: "path"))
     var journal: String?
@@ -29,9 +42,11 @@ struct ReceiverOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Most reports kept in memory; the oldest leave first (the journal keeps all).")
     var capacity = 1_000_000
 
-    @Option(name: .customLong("respond"), parsing: .unconditional, help: "HTTP status answered to accepted deliveries (default: 200).")
+    @Option(
+        name: .customLong("respond"), parsing: .unconditional,
+        help: "HTTP status answered to accepted deliveries (default: \(Default.respond)).")
     var respondGiven: Int?
-    var respond: Int { respondGiven ?? 200 }
+    var respond: Int { respondGiven ?? Default.respond }
 
     @Option(
         help: ArgumentHelp(
@@ -49,21 +64,24 @@ struct ReceiverOptions: ParsableArguments {
 
     @Option(
         name: .customLong("max-body"), parsing: .unconditional,
-        help: ArgumentHelp("Largest body accepted, in bytes (default: 1048576).", valueName: "bytes"))
+        help: ArgumentHelp("Largest body accepted, in bytes (default: \(Default.maxBody)).", valueName: "bytes"))
     var maxBodyGiven: Int?
-    var maxBody: Int { maxBodyGiven ?? 1 << 20 }
+    var maxBody: Int { maxBodyGiven ?? Default.maxBody }
 
     @Option(
         name: .customLong("idle-timeout"), parsing: .unconditional,
-        help: ArgumentHelp("Seconds a connection may stay silent before it is closed (default: 60).", valueName: "seconds"))
+        help: ArgumentHelp(
+            "Seconds a connection may stay silent before it is closed (default: \(Default.idleTimeout)).", valueName: "seconds"))
     var idleTimeoutGiven: Int?
-    var idleTimeout: Int { idleTimeoutGiven ?? 60 }
+    var idleTimeout: Int { idleTimeoutGiven ?? Default.idleTimeout }
 
     @Option(
         name: .customLong("request-timeout"), parsing: .unconditional,
-        help: ArgumentHelp("Seconds a request may take to arrive whole before it is answered 408 (default: 30).", valueName: "seconds"))
+        help: ArgumentHelp(
+            "Seconds a request may take to arrive whole before it is answered 408 (default: \(Default.requestTimeout)).",
+            valueName: "seconds"))
     var requestTimeoutGiven: Int?
-    var requestTimeout: Int { requestTimeoutGiven ?? 30 }
+    var requestTimeout: Int { requestTimeoutGiven ?? Default.requestTimeout }
 
     /// Payloads the folder's webhooks produce are mapped back to the standard fields.
     @OptionGroup var webhooks: WebhooksOption
@@ -85,15 +103,16 @@ struct ReceiverOptions: ParsableArguments {
 
     @Option(
         name: .customLong("forward-attempts"), parsing: .unconditional,
-        help: ArgumentHelp("Attempts per forwarded delivery (the backoff doubles from 0.5 s; default: 3).", valueName: "n"))
+        help: ArgumentHelp(
+            "Attempts per forwarded delivery (the backoff doubles from 0.5 s; default: \(Default.forwardAttempts)).", valueName: "n"))
     var forwardAttemptsGiven: Int?
-    var forwardAttempts: Int { forwardAttemptsGiven ?? 3 }
+    var forwardAttempts: Int { forwardAttemptsGiven ?? Default.forwardAttempts }
 
     @Option(
         name: .customLong("forward-timeout"), parsing: .unconditional,
-        help: ArgumentHelp("Seconds one forward attempt may take (default: 10).", valueName: "seconds"))
+        help: ArgumentHelp("Seconds one forward attempt may take (default: \(Default.forwardTimeout)).", valueName: "seconds"))
     var forwardTimeoutGiven: Int?
-    var forwardTimeout: Int { forwardTimeoutGiven ?? 10 }
+    var forwardTimeout: Int { forwardTimeoutGiven ?? Default.forwardTimeout }
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }

@@ -18,9 +18,12 @@ struct Watch: AsyncParsableCommand {
     @Flag(help: "Also run a simulated provider that posts realistic reports to the receiver over HTTP.")
     var demo = false
 
-    @Option(name: .customLong("demo-rate"), parsing: .unconditional, help: "Reports per second from the simulated provider (default: 3).")
+    @Option(
+        name: .customLong("demo-rate"), parsing: .unconditional,
+        help: "Reports per second from the simulated provider (default: \(Self.defaultDemoRate)).")
     var demoRateGiven: Double?
-    var demoRate: Double { demoRateGiven ?? 3 }
+    var demoRate: Double { demoRateGiven ?? Self.defaultDemoRate }
+    static let defaultDemoRate = 3.0
 
     @Option(help: ArgumentHelp("Colour theme: a name from the themes folder, or a .theme file.", valueName: "name|file"))
     var theme: String?
