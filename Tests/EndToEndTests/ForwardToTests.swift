@@ -89,10 +89,7 @@ struct ForwardToTests {
             ["serve", "--port", "0", "--forward-to", "http://127.0.0.1:\(refusing.port)", "--forward-attempts", "9"] + journal)
         let port = try #require(await first.listeningPort())
         for n in 1...3 {
-            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/ack?n=\(n)")
-            request.method = .POST
-            request.body = .bytes(ByteBuffer(string: #"{"status":"BUSY","mid":"m-\#(n)"}"#))
-            #expect(try await HTTPClient.shared.execute(request, timeout: .seconds(10)).status.code == 200)
+            #expect(try await post(port, #"{"status":"BUSY","mid":"m-\#(n)"}"#, path: "/ack?n=\(n)") == 200)
         }
         first.signal(SIGTERM)
         #expect(await first.exitCode() == 0)
@@ -132,10 +129,7 @@ struct ForwardToTests {
         var serve = try CalldashProcess(["serve", "--port", "0", "--journal", journal])
         var port = try #require(await serve.listeningPort())
         for n in 1...5 {
-            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/ack?n=\(n)")
-            request.method = .POST
-            request.body = .bytes(ByteBuffer(string: #"{"status":"BUSY","mid":"m-\#(n)"}"#))
-            #expect(try await HTTPClient.shared.execute(request, timeout: .seconds(10)).status.code == 200)
+            #expect(try await post(port, #"{"status":"BUSY","mid":"m-\#(n)"}"#, path: "/ack?n=\(n)") == 200)
         }
         serve.signal(SIGTERM)
         #expect(await serve.exitCode() == 0)
