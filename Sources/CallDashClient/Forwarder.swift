@@ -129,11 +129,7 @@ public final class Forwarder: Sendable {
         for entry in left.deliveries where entry.kind == .delivery {
             if let record = try? DeliveryRecord(json: entry.line), record.outcome == .accepted { seqs[record.seq] = url(of: record) }
         }
-        if let dropped = left.droppedSeqs {
-            recorder.forwards.noteDropped(left.dropped)
-            recorder.recordForward(
-                .notMade(dropped, url: settings.url, why: ForwardAttempt.queueFull(limit: settings.queueLimit)), final: true)
-        }
+        recordDropped(left)
         guard !seqs.isEmpty else { return }
         for (seq, url) in seqs.sorted(by: { $0.key < $1.key }) {
             recorder.recordForward(.notMade(seq...seq, url: url, why: ForwardAttempt.stoppedFirst, pending: true), final: true)
@@ -143,9 +139,20 @@ public final class Forwarder: Sendable {
         )
     }
 
+    /// Counts and journals the deliveries the full queue dropped before `batch` was taken (one
+    /// line for their run); returns their seqs, if any.
+    @discardableResult
+    private func recordDropped(_ batch: DeliveryFeed.Batch) -> ClosedRange<UInt64>? {
+        guard batch.dropped > 0, let seqs = batch.droppedSeqs else { return nil }
+        recorder.forwards.noteDropped(batch.dropped)
+        recorder.recordForward(.notMade(seqs, url: settings.url, why: ForwardAttempt.queueFull(limit: settings.queueLimit)), final: true)
+        return seqs
+    }
+
     private func run(_ feed: DeliveryFeed, resuming pending: [UInt64]) async {
         var droppedInEpisode: UInt64 = 0
         var resume = pending[...]
+        var unreadable = 0 // pending seqs whose record cannot be read back: said once
         if !resume.isEmpty { wake.yield() }
         await withDiscardingTaskGroup { group in
             // Woken by the feed (deliveries waiting, or dropped) and by every forward that ends.
@@ -154,16 +161,18 @@ public final class Forwarder: Sendable {
                     var free = settings.concurrency - underWay.withLock(\.count)
                     while free > 0, let seq = resume.popFirst() {
                         guard case .line(let line) = recorder.record(seq: seq), let record = try? DeliveryRecord(json: line) else {
+                            unreadable += 1
                             continue
                         }
                         begin(record, in: &group)
                         free -= 1
                     }
+                    if resume.isEmpty, unreadable > 0 {
+                        report("\(unreadable) of the pending deliveries cannot be read back from the journal, and are not forwarded")
+                        unreadable = 0
+                    }
                     let batch = feed.take(limit: max(0, free))
-                    if batch.dropped > 0, let seqs = batch.droppedSeqs {
-                        recorder.forwards.noteDropped(batch.dropped)
-                        let why = ForwardAttempt.queueFull(limit: settings.queueLimit)
-                        recorder.recordForward(.notMade(seqs, url: settings.url, why: why), final: true)
+                    if let seqs = recordDropped(batch) {
                         if droppedInEpisode == 0 {
                             report(
                                 "forward queue full (\(settings.queueLimit) deliveries wait for \(settings.url)): deliveries from seq \(seqs.lowerBound) on are not forwarded until it drains; calldash replay --not-forwarded can send them later"
@@ -188,23 +197,23 @@ public final class Forwarder: Sendable {
 
     /// Forwards `record` in a task of `group`; it stays under way if stopped first.
     private func begin(_ record: DeliveryRecord, in group: inout DiscardingTaskGroup) {
-        let url = url(of: record)
-        underWay.withLock { $0[record.seq] = url }
+        let resend = marked(Resend(record, to: settings.url, replayOf: nil), record)
+        underWay.withLock { $0[record.seq] = resend?.request.url ?? settings.url }
         group.addTask {
-            if await self.forward(record) { self.underWay.withLock { $0[record.seq] = nil } }
+            if await self.forward(record, resend) { self.underWay.withLock { $0[record.seq] = nil } }
             self.wake.yield()
         }
     }
 
-    /// Where `record` is forwarded to (the app's path followed by the delivery's, its query).
+    /// Where `record` is forwarded to (the app's path followed by the delivery's, its query), for
+    /// one not yet begun.
     private func url(of record: DeliveryRecord) -> String {
         Resend(record, to: settings.url, replayOf: nil)?.request.url ?? settings.url
     }
 
-    /// Every attempt for one delivery, each recorded, until the app takes it or attempts run out;
-    /// false when stopped first.
-    func forward(_ record: DeliveryRecord) async -> Bool {
-        let resend = marked(Resend(record, to: settings.url, replayOf: nil), record)
+    /// Every attempt to send `resend` (`record` as forwarded), each recorded, until the app
+    /// takes it or attempts run out; false when stopped first.
+    private func forward(_ record: DeliveryRecord, _ resend: Resend?) async -> Bool {
         var backoff = settings.initialBackoff
         for n in 1...settings.attempts {
             guard

@@ -18,7 +18,8 @@ public final class RemoteFollower: Sendable {
     public enum Status: Sendable, Equatable {
         case loading(records: Int)
         case connected
-        case reconnecting(inSeconds: Int, why: String)
+        /// Said each second of a wait of `of` seconds, so that a header counts down.
+        case reconnecting(inSeconds: Int, of: Int, why: String)
         /// Given up: the token was refused, or the remote started over (retrying would not help).
         case stopped(why: String)
 
@@ -26,7 +27,7 @@ public final class RemoteFollower: Sendable {
             switch self {
             case .loading(let n): "loading (\(n) records)"
             case .connected: "connected"
-            case .reconnecting(let s, let why): "reconnecting in \(s) s (\(why))"
+            case .reconnecting(let s, _, let why): "reconnecting in \(s) s (\(why))"
             case .stopped(let why): "stopped: \(why)"
             }
         }
@@ -99,7 +100,7 @@ public final class RemoteFollower: Sendable {
                 // Said each second, so that the header counts down.
                 let why = Self.describe(error, base: base)
                 for left in stride(from: backoff, to: 0, by: -1) where !Task.isCancelled {
-                    status(.reconnecting(inSeconds: left, why: why))
+                    status(.reconnecting(inSeconds: left, of: backoff, why: why))
                     try? await Task.sleep(for: .seconds(1))
                 }
                 backoff = min(30, backoff * 2)

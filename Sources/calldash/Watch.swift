@@ -6,7 +6,6 @@ import CallDashTerminal
 import CallDashUI
 import Foundation
 import Logging
-import Synchronization
 
 /// `calldash watch` (the default command): the receiver with the live dashboard.
 struct Watch: AsyncParsableCommand {
@@ -227,8 +226,6 @@ struct Watch: AsyncParsableCommand {
         let problems = webhooks.reload().map { "webhook file not used: \($0)" }
         let mailbox = DashboardMailbox()
         let token = try receiver.resolvedToken()
-        // The seconds left of the wait last said (plain).
-        let countdown = Mutex<Int?>(nil)
         let follower = RemoteFollower(
             base: remote, token: token, recorder: recorder,
             status: { status in
@@ -242,17 +239,9 @@ struct Watch: AsyncParsableCommand {
                 switch status {
                 case .loading: return
                 case .stopped: return // said once, as the reason it exits 1
-                case .connected:
-                    countdown.withLock { $0 = nil }
-                    Output.warn("\(remote): \(status.text)")
-                case .reconnecting(let left, _):
-                    // The countdown is for the header: one line per wait, when it begins (a
-                    // wait counts down to 1, and the next one starts at least as high).
-                    let begins = countdown.withLock { last in
-                        defer { last = left }
-                        return last.map { left >= $0 } ?? true
-                    }
-                    if begins { Output.warn("\(remote): \(status.text)") }
+                // The countdown is for the header: a line when a wait begins.
+                case .reconnecting(let left, let wait, _) where left < wait: return
+                case .connected, .reconnecting: Output.warn("\(remote): \(status.text)")
                 }
             },
             skipped: { why in

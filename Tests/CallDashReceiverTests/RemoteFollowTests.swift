@@ -81,7 +81,7 @@ struct RemoteFollowTests {
         following.cancel()
         _ = await following.value
         let waits = statuses.withLock { $0 }.compactMap { s -> Int? in
-            if case .reconnecting(let left, let why) = s, why.contains("connection refused") { return left }
+            if case .reconnecting(let left, _, let why) = s, why.contains("connection refused") { return left }
             return nil
         }
         #expect(Array(waits.prefix(4)) == [1, 2, 1, 4], "1 s, then 2 s counted down, then 4 s: \(statuses.withLock { $0 })")
